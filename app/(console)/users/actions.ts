@@ -1,0 +1,26 @@
+"use server";
+
+import type { Role } from "@/lib/db/client";
+import { createUser, resetUserPassword, setUserDisabled, setUserRole, unlockUser } from "@/lib/access/users";
+import { runAction } from "@/lib/console/run";
+
+// Each action is a thin door: the service layer validates and authorizes.
+export async function createUserAction(input: { username: string; role: Role | null; password?: string }) {
+  return runAction((caller) => createUser(caller, input));
+}
+
+export async function setUserRoleAction(input: { userId: string; role: Role | null }) {
+  return runAction((caller) => setUserRole(caller, input));
+}
+
+export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
+  return runAction((caller) => setUserDisabled(caller, input));
+}
+
+export async function resetUserPasswordAction(input: { userId: string }) {
+  return runAction((caller) => resetUserPassword(caller, input));
+}
+
+export async function unlockUserAction(input: { userId: string }) {
+  return runAction((caller) => unlockUser(caller, input));
+}

@@ -1,0 +1,89 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, Input, Select } from "@/components/ui/field";
+import type { Role } from "@/lib/db/client";
+import { createUserAction } from "./actions";
+import { ROLE_OPTIONS } from "./roles";
+
+export function CreateUserDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (username: string, generatedPassword?: string) => void;
+}) {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [typed, setTyped] = useState(false);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setBusy(true);
+    setError("");
+    const result = await createUserAction({
+      username: String(form.get("username") ?? ""),
+      role: (String(form.get("role") ?? "") || null) as Role | null,
+      password: typed ? String(form.get("password") ?? "") : undefined,
+    });
+    setBusy(false);
+    if (!result.ok) return setError(result.error.message);
+    setTyped(false);
+    onCreated(result.data.user.username, result.data.generatedPassword);
+  }
+
+  return (
+    <Dialog open={open} onClose={onClose} title="Create user">
+      <form onSubmit={onSubmit} className="flex flex-col gap-4">
+        <Field label="Username" hint="Letters, digits and _ . @ + = , - (up to 64).">
+          {(p) => <Input {...p} name="username" required maxLength={64} autoComplete="off" />}
+        </Field>
+        <Field label="Role">
+          {(p) => (
+            <Select {...p} name="role" defaultValue="">
+              {ROLE_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <fieldset className="flex flex-col gap-2 text-sm">
+          <legend className="mb-1 font-medium text-slate-700 dark:text-slate-300">Password</legend>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="passwordMode" checked={!typed} onChange={() => setTyped(false)} />
+            Generate a one-time password
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="passwordMode" checked={typed} onChange={() => setTyped(true)} />
+            Type a password
+          </label>
+        </fieldset>
+        {typed && (
+          <Field label="Initial password" hint="At least 12 characters. The user must change it at first sign-in.">
+            {(p) => <Input {...p} name="password" type="password" minLength={12} required autoComplete="new-password" />}
+          </Field>
+        )}
+        {error && (
+          <p data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+            {error}
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" busy={busy}>
+            Create
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,171 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/field";
+import { useToast } from "@/components/ui/toast";
+import type { UserSummary } from "@/lib/access/users";
+import type { ActionResult } from "@/lib/console/result";
+import type { Role } from "@/lib/db/client";
+import { resetUserPasswordAction, setUserDisabledAction, setUserRoleAction, unlockUserAction } from "./actions";
+import { CreateUserDialog } from "./create-user-dialog";
+import { OneTimePasswordDialog } from "./one-time-password-dialog";
+import { ROLE_OPTIONS } from "./roles";
+
+async function fetchUsers(): Promise<UserSummary[]> {
+  const res = await fetch("/api/users", { cache: "no-store" });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.message ?? `Request failed (${res.status})`);
+  return body;
+}
+
+/** Unwraps an action result so TanStack Query sees failures as errors. */
+async function unwrap<T>(p: Promise<ActionResult<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error.message);
+  return r.data;
+}
+
+export function UsersTable({ currentUserId }: { currentUserId: string }) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const users = useQuery({ queryKey: ["users"], queryFn: fetchUsers, refetchInterval: 15_000 });
+  const [creating, setCreating] = useState(false);
+  const [oneTime, setOneTime] = useState<{ username: string; password: string } | null>(null);
+
+  const mutate = useMutation({
+    mutationFn: (fn: () => Promise<unknown>) => fn(),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["users"] }),
+    onError: (e) => toast("error", e.message),
+  });
+
+  const run = (fn: () => Promise<unknown>, success: string) => mutate.mutate(fn, { onSuccess: () => toast("success", success) });
+
+  return (
+    <>
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold">Users</h1>
+        <Button onClick={() => setCreating(true)}>Create user</Button>
+      </div>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+            <tr>
+              <th className="px-4 py-3">Username</th>
+              <th className="px-4 py-3">Role</th>
+              <th className="px-4 py-3">Status</th>
+              <th className="px-4 py-3">Last sign-in</th>
+              <th className="px-4 py-3 text-right">Actions</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {users.isPending &&
+              [0, 1, 2].map((i) => (
+                <tr key={i}>
+                  <td colSpan={5} className="px-4 py-3">
+                    <div className="h-5 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
+                  </td>
+                </tr>
+              ))}
+            {users.isError && (
+              <tr>
+                <td colSpan={5} className="px-4 py-6 text-center text-red-600">
+                  {users.error.message}{" "}
+                  <Button variant="secondary" size="sm" onClick={() => users.refetch()}>
+                    Retry
+                  </Button>
+                </td>
+              </tr>
+            )}
+            {users.data?.map((u) => (
+              <tr key={u.id} data-testid={`user-row-${u.username}`}>
+                <td className="px-4 py-3 font-medium">
+                  {u.username}
+                  {u.id === currentUserId && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                </td>
+                <td className="px-4 py-3">
+                  <Select
+                    aria-label={`Role of ${u.username}`}
+                    value={u.role ?? ""}
+                    className="w-44 py-1"
+                    onChange={(e) => {
+                      const role = (e.target.value || null) as Role | null;
+                      run(() => unwrap(setUserRoleAction({ userId: u.id, role })), `Role of ${u.username} changed`);
+                    }}
+                  >
+                    {ROLE_OPTIONS.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </Select>
+                </td>
+                <td className="px-4 py-3">
+                  <div className="flex flex-wrap gap-1">
+                    {u.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Enabled</Badge>}
+                    {u.locked && <Badge tone="amber">Locked</Badge>}
+                    {u.mustChangePassword && <Badge tone="indigo">Must change password</Badge>}
+                  </div>
+                </td>
+                <td className="px-4 py-3 text-slate-600 dark:text-slate-400">
+                  {u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "Never"}
+                </td>
+                <td className="px-4 py-3">
+                  <div className="flex justify-end gap-2">
+                    {u.locked && (
+                      <Button variant="secondary" size="sm" onClick={() => run(() => unwrap(unlockUserAction({ userId: u.id })), `${u.username} unlocked`)}>
+                        Unlock
+                      </Button>
+                    )}
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      onClick={() =>
+                        mutate.mutate(() => unwrap(resetUserPasswordAction({ userId: u.id })), {
+                          onSuccess: (r) => {
+                            const { generatedPassword } = r as { generatedPassword?: string };
+                            if (generatedPassword) setOneTime({ username: u.username, password: generatedPassword });
+                          },
+                        })
+                      }
+                    >
+                      Reset password
+                    </Button>
+                    {u.id !== currentUserId && (
+                      <Button
+                        variant={u.disabled ? "secondary" : "danger"}
+                        size="sm"
+                        onClick={() => {
+                          if (!u.disabled && !window.confirm(`Disable ${u.username}? Their sessions end at once.`)) return;
+                          run(
+                            () => unwrap(setUserDisabledAction({ userId: u.id, disabled: !u.disabled })),
+                            `${u.username} ${u.disabled ? "enabled" : "disabled"}`,
+                          );
+                        }}
+                      >
+                        {u.disabled ? "Enable" : "Disable"}
+                      </Button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <CreateUserDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(username, generatedPassword) => {
+          setCreating(false);
+          toast("success", `User ${username} created`);
+          void queryClient.invalidateQueries({ queryKey: ["users"] });
+          if (generatedPassword) setOneTime({ username, password: generatedPassword });
+        }}
+      />
+      <OneTimePasswordDialog value={oneTime} onClose={() => setOneTime(null)} />
+    </>
+  );
+}

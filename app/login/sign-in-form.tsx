@@ -1,0 +1,54 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+
+export function SignInForm() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setBusy(true);
+    setError("");
+    const form = new FormData(e.currentTarget);
+    const res = await signIn("credentials", {
+      username: form.get("username"),
+      password: form.get("password"),
+      redirect: false,
+    });
+    if (res?.ok && !res.error) {
+      const target = params.get("callbackUrl");
+      // Only same-origin paths: never an open redirect.
+      router.replace(target && target.startsWith("/") && !target.startsWith("//") ? target : "/");
+      router.refresh();
+      return;
+    }
+    setBusy(false);
+    setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Invalid username or password");
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-4">
+      <Field label="Username">
+        {(p) => <Input {...p} name="username" autoComplete="username" required autoFocus />}
+      </Field>
+      <Field label="Password">
+        {(p) => <Input {...p} name="password" type="password" autoComplete="current-password" required />}
+      </Field>
+      {error && (
+        <p data-testid="sign-in-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          {error}
+        </p>
+      )}
+      <Button type="submit" busy={busy}>
+        Sign in
+      </Button>
+    </form>
+  );
+}

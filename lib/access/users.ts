@@ -1,0 +1,180 @@
+// User management operations: (caller, input) → result, authorized here so
+// that the console, the CLI and any future door share one set of rules.
+import type { Principal } from "@/lib/auth/principal";
+import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { prisma, type Role, type User } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/status";
+import { AlreadyExistsException, NotFoundException, ValidationException } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { authorize } from "./authorize";
+import {
+  changeOwnPasswordSchema,
+  createUserSchema,
+  resetPasswordSchema,
+  setDisabledSchema,
+  setRoleSchema,
+  unlockSchema,
+} from "./schemas";
+import { validate } from "./validate";
+
+const ADMIN_ONLY = ["ADMINISTRATOR"] as const;
+
+export interface UserSummary {
+  id: string;
+  username: string;
+  role: Role | null;
+  disabled: boolean;
+  locked: boolean;
+  lockedUntil: string | null;
+  mustChangePassword: boolean;
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+export function summarize(user: User, now = new Date()): UserSummary {
+  const locked = !!user.lockedUntil && user.lockedUntil > now;
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    disabled: user.disabled,
+    locked,
+    lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
+    mustChangePassword: user.mustChangePassword,
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+async function findUser(userId: string): Promise<User> {
+  const user = await prisma.user.findUnique({ where: { id: userId } });
+  if (!user) throw new NotFoundException(`User ${userId} does not exist`);
+  return user;
+}
+
+/** Refuses a change that would leave no enabled administrator (nobody could manage users again). */
+async function assertAnotherAdminRemains(user: User): Promise<void> {
+  if (user.role !== "ADMINISTRATOR" || user.disabled) return;
+  const others = await prisma.user.count({
+    where: { role: "ADMINISTRATOR", disabled: false, id: { not: user.id } },
+  });
+  if (others === 0) {
+    throw new ValidationException(
+      `${user.username} is the only enabled administrator; make another user an administrator first`,
+    );
+  }
+}
+
+export async function listUsers(caller: Principal): Promise<UserSummary[]> {
+  authorize(caller, "keyhold:ListUsers", ADMIN_ONLY);
+  const users = await prisma.user.findMany({ orderBy: { username: "asc" } });
+  return users.map((u) => summarize(u));
+}
+
+export async function createUser(
+  caller: Principal,
+  input: unknown,
+): Promise<{ user: UserSummary; generatedPassword?: string }> {
+  authorize(caller, "keyhold:CreateUser", ADMIN_ONLY);
+  const { username, role, password, mustChangePassword } = validate(createUserSchema, input);
+  const generatedPassword = password ? undefined : generatePassword();
+  try {
+    const user = await prisma.user.create({
+      data: {
+        username,
+        role,
+        passwordHash: await hashPassword(password ?? generatedPassword!),
+        // A generated password has been seen by whoever created it.
+        mustChangePassword: generatedPassword ? true : mustChangePassword,
+      },
+    });
+    logger.info({ event: "user-created", by: caller.arn, username, role }, "user created");
+    return { user: summarize(user), generatedPassword };
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      throw new AlreadyExistsException(`A user named ${username} already exists`);
+    }
+    throw e;
+  }
+}
+
+export async function setUserRole(caller: Principal, input: unknown): Promise<UserSummary> {
+  authorize(caller, "keyhold:UpdateUser", ADMIN_ONLY);
+  const { userId, role } = validate(setRoleSchema, input);
+  const user = await findUser(userId);
+  if (role !== "ADMINISTRATOR") await assertAnotherAdminRemains(user);
+  const updated = await prisma.user.update({ where: { id: userId }, data: { role } });
+  logger.info({ event: "user-role-changed", by: caller.arn, username: user.username, role }, "role changed");
+  return summarize(updated);
+}
+
+export async function setUserDisabled(caller: Principal, input: unknown): Promise<UserSummary> {
+  authorize(caller, "keyhold:UpdateUser", ADMIN_ONLY);
+  const { userId, disabled } = validate(setDisabledSchema, input);
+  const user = await findUser(userId);
+  if (disabled) {
+    if (user.id === caller.userId) throw new ValidationException("You cannot disable your own account");
+    await assertAnotherAdminRemains(user);
+  }
+  const updated = await prisma.user.update({
+    where: { id: userId },
+    // Disabling ends the user's sessions at their next request.
+    data: disabled ? { disabled, sessionEpoch: { increment: 1 } } : { disabled },
+  });
+  logger.info({ event: disabled ? "user-disabled" : "user-enabled", by: caller.arn, username: user.username }, "user updated");
+  return summarize(updated);
+}
+
+export async function resetUserPassword(
+  caller: Principal,
+  input: unknown,
+): Promise<{ user: UserSummary; generatedPassword?: string }> {
+  authorize(caller, "keyhold:ResetUserPassword", ADMIN_ONLY);
+  const { userId, password } = validate(resetPasswordSchema, input);
+  const user = await findUser(userId);
+  const generatedPassword = password ? undefined : generatePassword();
+  const updated = await prisma.user.update({
+    where: { id: user.id },
+    data: {
+      passwordHash: await hashPassword(password ?? generatedPassword!),
+      mustChangePassword: true,
+      failedSignIns: 0,
+      lockedUntil: null,
+      sessionEpoch: { increment: 1 },
+    },
+  });
+  logger.info({ event: "user-password-reset", by: caller.arn, username: user.username }, "password reset");
+  return { user: summarize(updated), generatedPassword };
+}
+
+export async function unlockUser(caller: Principal, input: unknown): Promise<UserSummary> {
+  authorize(caller, "keyhold:UnlockUser", ADMIN_ONLY);
+  const { userId } = validate(unlockSchema, input);
+  const user = await findUser(userId);
+  const updated = await prisma.user.update({ where: { id: user.id }, data: { failedSignIns: 0, lockedUntil: null } });
+  logger.info({ event: "user-unlocked", by: caller.arn, username: user.username }, "user unlocked");
+  return summarize(updated);
+}
+
+/** Any signed-in user, including one who must change their password first. */
+export async function changeOwnPassword(caller: Principal, input: unknown): Promise<void> {
+  if (caller.kind !== "user" || !caller.userId) throw new ValidationException("Only users have a password to change");
+  const { currentPassword, newPassword } = validate(changeOwnPasswordSchema, input);
+  const user = await findUser(caller.userId);
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw new ValidationException("The current password is not correct");
+  }
+  await prisma.user.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(newPassword), mustChangePassword: false, sessionEpoch: { increment: 1 } },
+  });
+  logger.info({ event: "password-changed", username: user.username }, "password changed");
+}
+
+/** Looks a user up by name (CLI convenience). */
+export async function findUserByName(caller: Principal, username: string): Promise<UserSummary> {
+  authorize(caller, "keyhold:GetUser", ADMIN_ONLY);
+  const user = await prisma.user.findUnique({ where: { username } });
+  if (!user) throw new NotFoundException(`User ${username} does not exist`);
+  return summarize(user);
+}

@@ -1,0 +1,54 @@
+// The caller of every service-layer operation, whichever door it came in by.
+import type { Role } from "@/lib/db/client";
+
+export type PrincipalKind = "user" | "operator";
+
+export interface Principal {
+  kind: PrincipalKind;
+  /** Database ID of the user; absent for the local operator (CLI). */
+  userId?: string;
+  username: string;
+  role: Role | null;
+  accountId: string;
+  arn: string;
+  mustChangePassword: boolean;
+  sourceIp?: string;
+  userAgent?: string;
+}
+
+export function userArn(accountId: string, username: string): string {
+  return `arn:aws:iam::${accountId}:user/${username}`;
+}
+
+export function userPrincipal(
+  accountId: string,
+  user: { id: string; username: string; role: Role | null; mustChangePassword: boolean },
+  request: { sourceIp?: string; userAgent?: string } = {},
+): Principal {
+  return {
+    kind: "user",
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    accountId,
+    arn: userArn(accountId, user.username),
+    mustChangePassword: user.mustChangePassword,
+    ...request,
+  };
+}
+
+/**
+ * The operator at the machine (the `keyhold` CLI through the admin socket or
+ * directly on the database). Whoever can reach the data folder or the
+ * database already controls the installation, so this is the account root.
+ */
+export function operatorPrincipal(accountId: string): Principal {
+  return {
+    kind: "operator",
+    username: "operator",
+    role: "ADMINISTRATOR",
+    accountId,
+    arn: `arn:aws:iam::${accountId}:root`,
+    mustChangePassword: false,
+  };
+}

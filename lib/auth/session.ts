@@ -1,0 +1,39 @@
+// Session claims → Principal. Runs on every server action, route handler and
+// console page: the JWT alone is not trusted to say the user still exists,
+// is enabled, has the same password, or is within the absolute lifetime.
+import { config } from "@/lib/config";
+import { prisma } from "@/lib/db/client";
+import { accountId } from "@/lib/settings/account";
+import { userPrincipal, type Principal } from "./principal";
+
+/** What the session cookie carries (signed and encrypted by next-auth). */
+export interface SessionClaims {
+  uid: string;
+  epoch: number;
+  /** Sign-in time, seconds since the epoch: the absolute lifetime counts from it. */
+  authTime: number;
+}
+
+export function isSessionClaims(x: unknown): x is SessionClaims {
+  const c = x as Partial<SessionClaims> | null | undefined;
+  return !!c && typeof c.uid === "string" && typeof c.epoch === "number" && typeof c.authTime === "number";
+}
+
+export type SessionCheck = { ok: true; principal: Principal } | { ok: false; reason: string };
+
+export async function principalFromClaims(
+  claims: SessionClaims,
+  options: { now?: Date; maxSeconds?: number; sourceIp?: string; userAgent?: string } = {},
+): Promise<SessionCheck> {
+  const now = options.now ?? new Date();
+  const maxSeconds = options.maxSeconds ?? config().sessionMaxSeconds;
+  if (now.getTime() / 1000 - claims.authTime > maxSeconds) return { ok: false, reason: "session expired" };
+  const user = await prisma.user.findUnique({ where: { id: claims.uid } });
+  if (!user) return { ok: false, reason: "user no longer exists" };
+  if (user.disabled) return { ok: false, reason: "user is disabled" };
+  if (user.sessionEpoch !== claims.epoch) return { ok: false, reason: "password changed or session revoked" };
+  return {
+    ok: true,
+    principal: userPrincipal(await accountId(), user, { sourceIp: options.sourceIp, userAgent: options.userAgent }),
+  };
+}

@@ -1,0 +1,99 @@
+// Configuration from the environment, validated once at start-up. A bad value
+// stops the process with one line naming the variable (see formatConfigError).
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+const durationMinutes = (name: string, def: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of minutes` })
+    .int(`${name} must be a whole number of minutes`)
+    .min(1, `${name} must be at least 1 minute`)
+    .max(7 * 24 * 60, `${name} must be at most one week`)
+    .default(def);
+
+export const configSchema = z
+  .object({
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// connection URL")
+        .optional(),
+    ),
+    PORT: z.coerce
+      .number({ error: "PORT must be a number" })
+      .int("PORT must be a whole number")
+      .min(0, "PORT must be between 0 and 65535")
+      .max(65535, "PORT must be between 0 and 65535")
+      .default(3000),
+    HOST: optionalString.pipe(z.string().min(1).default("0.0.0.0")),
+    KEYHOLD_DATA_DIR: optionalString.pipe(z.string().default(".keyhold")),
+    KEYHOLD_ACCOUNT_ID: optionalString.pipe(
+      z.string().regex(/^\d{12}$/, "KEYHOLD_ACCOUNT_ID must be exactly 12 digits").optional(),
+    ),
+    KEYHOLD_REGION: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "KEYHOLD_REGION must look like an AWS region, e.g. us-east-1")
+        .default("us-east-1"),
+    ),
+    KEYHOLD_ADMIN_USER: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.@+=,-]{1,64}$/, "KEYHOLD_ADMIN_USER must be 1-64 characters of A-Z a-z 0-9 _ . @ + = , -")
+        .default("admin"),
+    ),
+    KEYHOLD_ADMIN_PASSWORD: optionalString.pipe(
+      z.string().min(12, "KEYHOLD_ADMIN_PASSWORD must be at least 12 characters").max(256).optional(),
+    ),
+    NEXTAUTH_URL: optionalString.pipe(z.url({ error: "NEXTAUTH_URL must be an absolute URL" }).optional()),
+    NEXTAUTH_SECRET: optionalString.pipe(
+      z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
+    ),
+    KEYHOLD_SESSION_IDLE_MINUTES: durationMinutes("KEYHOLD_SESSION_IDLE_MINUTES", 30),
+    KEYHOLD_SESSION_MAX_MINUTES: durationMinutes("KEYHOLD_SESSION_MAX_MINUTES", 12 * 60),
+    LOG_LEVEL: optionalString.pipe(
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+  })
+  .transform((env) => ({
+    databaseUrl: env.DATABASE_URL,
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: resolve(env.KEYHOLD_DATA_DIR),
+    accountId: env.KEYHOLD_ACCOUNT_ID,
+    region: env.KEYHOLD_REGION,
+    adminUser: env.KEYHOLD_ADMIN_USER,
+    adminPassword: env.KEYHOLD_ADMIN_PASSWORD,
+    nextAuthUrl: env.NEXTAUTH_URL,
+    nextAuthSecret: env.NEXTAUTH_SECRET,
+    sessionIdleSeconds: env.KEYHOLD_SESSION_IDLE_MINUTES * 60,
+    sessionMaxSeconds: env.KEYHOLD_SESSION_MAX_MINUTES * 60,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? "environment");
+  const message = issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
+  throw new ConfigError(`Invalid configuration: ${message}`);
+}
+
+let cached: Config | undefined;
+/** The process configuration (parsed once). */
+export function config(): Config {
+  return (cached ??= parseConfig());
+}

@@ -1,0 +1,22 @@
+// The sidebar: only pages that exist, and only those the caller may open.
+import type { Principal } from "@/lib/auth/principal";
+import type { Role } from "@/lib/db/client";
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+const ITEMS: Array<NavItem & { roles?: Role[] }> = [
+  { href: "/", label: "Dashboard" },
+  { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
+  { href: "/settings", label: "Settings" },
+  { href: "/account", label: "Account" },
+];
+
+export function navigationFor(principal: Principal): NavItem[] {
+  return ITEMS.filter((i) => !i.roles || (principal.role && i.roles.includes(principal.role))).map(({ href, label }) => ({
+    href,
+    label,
+  }));
+}

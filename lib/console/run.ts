@@ -1,0 +1,35 @@
+// The thin backend-for-frontend: resolve the session to a Principal, call the
+// service layer, and turn its typed errors into answers the console can show.
+import "server-only";
+import { NextResponse } from "next/server";
+import type { Principal } from "@/lib/auth/principal";
+import { requirePrincipal } from "@/lib/auth/current";
+import { isKmsError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import type { ActionResult } from "./result";
+
+function toError(e: unknown): { name: string; message: string; status: number } {
+  if (isKmsError(e)) return { name: e.name, message: e.message, status: e.status };
+  logger.error({ err: e }, "console call failed");
+  return { name: "KMSInternalException", message: "Something went wrong on the server. Try again.", status: 500 };
+}
+
+/** For server actions. */
+export async function runAction<T>(fn: (caller: Principal) => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, data: await fn(await requirePrincipal()) };
+  } catch (e) {
+    const { name, message } = toError(e);
+    return { ok: false, error: { name, message } };
+  }
+}
+
+/** For route handlers: JSON body or `{__type, message}` with the error's status (401, 403, 400, 404, 500). */
+export async function runRoute<T>(fn: (caller: Principal) => Promise<T>): Promise<NextResponse> {
+  try {
+    return NextResponse.json(await fn(await requirePrincipal()), { headers: { "cache-control": "no-store" } });
+  } catch (e) {
+    const { name, message, status } = toError(e);
+    return NextResponse.json({ __type: name, message }, { status });
+  }
+}

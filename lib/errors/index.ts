@@ -1,0 +1,43 @@
+// Typed errors named after AWS exceptions. The API maps `name` to `__type`;
+// the console shows `message`. `status` is the HTTP status either door uses.
+export class KmsError extends Error {
+  readonly status: number;
+  constructor(name: string, message: string, status = 400) {
+    super(message);
+    this.name = name;
+    this.status = status;
+  }
+}
+
+const define = (name: string, status = 400) =>
+  class extends KmsError {
+    constructor(message: string) {
+      super(name, message, status);
+    }
+  };
+
+export const AccessDeniedException = define("AccessDeniedException", 403);
+export const ValidationException = define("ValidationException");
+export const NotFoundException = define("NotFoundException", 404);
+export const AlreadyExistsException = define("AlreadyExistsException", 409);
+export const LimitExceededException = define("LimitExceededException");
+export const InvalidArnException = define("InvalidArnException");
+export const DisabledException = define("DisabledException");
+export const KMSInvalidStateException = define("KMSInvalidStateException");
+export const InvalidKeyUsageException = define("InvalidKeyUsageException");
+export const InvalidCiphertextException = define("InvalidCiphertextException");
+export const IncorrectKeyException = define("IncorrectKeyException");
+export const KMSInvalidSignatureException = define("KMSInvalidSignatureException");
+export const KMSInvalidMacException = define("KMSInvalidMacException");
+export const UnsupportedOperationException = define("UnsupportedOperationException");
+export const TagException = define("TagException");
+export const InvalidMarkerException = define("InvalidMarkerException");
+export const DependencyTimeoutException = define("DependencyTimeoutException", 503);
+/** Internal faults: never carries internal details to the caller. */
+export const KMSInternalException = define("KMSInternalException", 500);
+/** Console/session errors that have no AWS counterpart. */
+export const UnauthenticatedException = define("UnauthenticatedException", 401);
+
+export function isKmsError(e: unknown): e is KmsError {
+  return e instanceof KmsError;
+}

@@ -1,0 +1,58 @@
+// Operator commands: what the `keyhold` CLI may ask for, run as the operator
+// principal. The same table serves the admin socket (server running) and the
+// direct mode (server stopped), so both behave identically.
+import { operatorPrincipal } from "@/lib/auth/principal";
+import {
+  createUser,
+  findUserByName,
+  listUsers,
+  resetUserPassword,
+  setUserRole,
+  unlockUser,
+} from "@/lib/access/users";
+import { prisma } from "@/lib/db/client";
+import { databaseStatus } from "@/lib/db/status";
+import { ValidationException } from "@/lib/errors";
+import { accountId, region } from "@/lib/settings/account";
+import { VERSION } from "@/lib/version";
+
+type Input = Record<string, unknown>;
+type Command = (input: Input) => Promise<unknown>;
+
+async function operator() {
+  return operatorPrincipal(await accountId());
+}
+
+async function userIdOf(input: Input): Promise<string> {
+  if (typeof input.username !== "string") throw new ValidationException("--username is required");
+  return (await findUserByName(await operator(), input.username)).id;
+}
+
+export const operatorCommands: Record<string, Command> = {
+  async status() {
+    const database = await databaseStatus();
+    const users = database.reachable ? await prisma.user.count() : null;
+    return { version: VERSION, accountId: await accountId(), region: region(), database, users };
+  },
+  async "user.list"() {
+    return listUsers(await operator());
+  },
+  async "user.create"(input) {
+    return createUser(await operator(), input);
+  },
+  async "user.reset-password"(input) {
+    return resetUserPassword(await operator(), { userId: await userIdOf(input), password: input.password });
+  },
+  async "user.set-role"(input) {
+    return setUserRole(await operator(), { userId: await userIdOf(input), role: input.role ?? null });
+  },
+  async "user.unlock"(input) {
+    return unlockUser(await operator(), { userId: await userIdOf(input) });
+  },
+};
+
+export async function runOperatorCommand(name: string, input: Input): Promise<unknown> {
+  const command = Object.hasOwn(operatorCommands, name) ? operatorCommands[name] : undefined;
+  if (!command) throw new ValidationException(`Unknown command: ${name}`);
+  return command(input);
+}
