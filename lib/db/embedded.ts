@@ -15,10 +15,19 @@ export async function startEmbeddedDatabase(dir: string): Promise<EmbeddedDataba
   if (!dir.startsWith("memory://")) mkdirSync(dirname(dir), { recursive: true }); // PGlite creates only the last level
   const db = await PGlite.create(dir);
   // PGlite is ONE Postgres session: the socket server multiplexes connections
-  // onto it message by message, so two concurrent connections interleave
-  // (lost writes, "portal does not exist"). One connection only; callers use
-  // a pool of max 1 (DB_POOL_MAX=1).
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
+  // onto it message by message, so two concurrently active connections
+  // interleave (lost writes, "portal does not exist"). Callers therefore use a
+  // pool of max 1 (DB_POOL_MAX=1). The socket still admits a second
+  // connection: pg-pool discards a client after a query error and connects
+  // anew before the server has seen the old socket close, and with a limit of
+  // 1 that replacement is refused ("Connection terminated unexpectedly").
+  const server = new PGLiteSocketServer({
+    db,
+    host: "127.0.0.1",
+    port: 0,
+    maxConnections: 2,
+    debug: !!process.env.PGLITE_DEBUG,
+  });
   await server.start();
   return {
     url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,

@@ -1,0 +1,139 @@
+// The `keyhold` operator CLI. Subcommands map to operator commands
+// (lib/operator/commands.ts); this file only parses arguments and prints.
+import { parseArgs } from "node:util";
+import { ConfigError, parseConfig } from "@/lib/config";
+import { parseRoleName } from "@/lib/access/authorize";
+import { send } from "./transport";
+
+const USAGE = `Usage: keyhold <command> [options]
+
+Commands:
+  status                                   database, migrations, users, version
+  user list                                list users
+  user create --username NAME [--role ROLE] [--password-stdin]
+                                           create a user (no role: may do nothing until given one);
+                                           without --password-stdin a one-time password is generated
+  user reset-password --username NAME [--password-stdin]
+                                           set a new password (the user must change it at next sign-in)
+  user set-role --username NAME --role ROLE|none
+  user unlock --username NAME              clear a sign-in lockout
+
+Roles: administrator, key-administrator, key-user, auditor
+Options: --json  print the result as JSON
+Environment: KEYHOLD_DATA_DIR, DATABASE_URL (as for the server)`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+class UsageError extends Error {}
+
+function roleOption(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === "none") return null;
+  const role = parseRoleName(value);
+  if (!role) throw new UsageError(`Unknown role "${value}". Roles: administrator, key-administrator, key-user, auditor`);
+  return role;
+}
+
+function print(command: string, result: unknown, json: boolean) {
+  if (json) return console.log(JSON.stringify(result, null, 2));
+  const r = result as Record<string, unknown>;
+  switch (command) {
+    case "status": {
+      const db = r.database as { kind: string; reachable: boolean; migrations: { applied: number; expected: number; pending: string[] } };
+      console.log(`Keyhold ${r.version}`);
+      console.log(`Account:    ${r.accountId} (${r.region})`);
+      console.log(`Database:   ${db.kind}, ${db.reachable ? "reachable" : "UNREACHABLE"}`);
+      console.log(
+        `Migrations: ${db.migrations.applied}/${db.migrations.expected} applied${db.migrations.pending.length ? ` (pending: ${db.migrations.pending.join(", ")})` : ""}`,
+      );
+      console.log(`Users:      ${r.users ?? "unknown"}`);
+      return;
+    }
+    case "user.list":
+      for (const u of result as Array<Record<string, unknown>>) {
+        const flags = [u.disabled ? "disabled" : "enabled", u.locked ? "locked" : "", u.mustChangePassword ? "must-change-password" : ""].filter(Boolean);
+        console.log(`${String(u.username).padEnd(24)} ${String(u.role ?? "(no role)").padEnd(18)} ${flags.join(",")}`);
+      }
+      return;
+    case "user.create":
+    case "user.reset-password": {
+      const user = r.user as { username: string; role: string | null };
+      console.log(command === "user.create" ? `Created user ${user.username} (${user.role ?? "no role"})` : `Password of ${user.username} reset`);
+      if (r.generatedPassword) {
+        console.log(`One-time password (shown only now; must be changed at first sign-in): ${r.generatedPassword}`);
+      }
+      return;
+    }
+    default: {
+      const user = r as { username?: string };
+      console.log(`OK${user.username ? `: ${user.username}` : ""}`);
+    }
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        username: { type: "string" },
+        role: { type: "string" },
+        "password-stdin": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const command = positionals.join(".");
+
+  let config;
+  try {
+    config = parseConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+
+  const input: Record<string, unknown> = {};
+  try {
+    if (values.username !== undefined) input.username = values.username;
+    const role = roleOption(values.role);
+    if (role !== undefined) input.role = role;
+    if (values["password-stdin"]) {
+      input.password = await readStdin();
+      // The operator chose this password (e.g. for a service account): no forced change.
+      if (command === "user.create") input.mustChangePassword = false;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+
+  const { reply } = await send(command, input, { dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  if (!reply.ok) {
+    console.error(`${reply.error.name}: ${reply.error.message}`);
+    return 1;
+  }
+  print(command, reply.result, values.json);
+  return 0;
+}
