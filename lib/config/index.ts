@@ -83,7 +83,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
