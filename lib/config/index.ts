@@ -56,6 +56,21 @@ export const configSchema = z
     ),
     KEYHOLD_SESSION_IDLE_MINUTES: durationMinutes("KEYHOLD_SESSION_IDLE_MINUTES", 30),
     KEYHOLD_SESSION_MAX_MINUTES: durationMinutes("KEYHOLD_SESSION_MAX_MINUTES", 12 * 60),
+    KEYHOLD_ROOT_KEY: optionalString.pipe(
+      z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "KEYHOLD_ROOT_KEY must be the base64 encoding of exactly 32 bytes").optional(),
+    ),
+    KEYHOLD_KEY_CACHE_SIZE: z.coerce
+      .number({ error: "KEYHOLD_KEY_CACHE_SIZE must be a number" })
+      .int("KEYHOLD_KEY_CACHE_SIZE must be a whole number")
+      .min(1, "KEYHOLD_KEY_CACHE_SIZE must be at least 1")
+      .max(1_000_000, "KEYHOLD_KEY_CACHE_SIZE must be at most 1000000")
+      .default(1000),
+    KEYHOLD_KEY_CACHE_TTL_SECONDS: z.coerce
+      .number({ error: "KEYHOLD_KEY_CACHE_TTL_SECONDS must be a number" })
+      .int("KEYHOLD_KEY_CACHE_TTL_SECONDS must be a whole number")
+      .min(1, "KEYHOLD_KEY_CACHE_TTL_SECONDS must be at least 1")
+      .max(86_400, "KEYHOLD_KEY_CACHE_TTL_SECONDS must be at most 86400")
+      .default(300),
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
@@ -73,6 +88,9 @@ export const configSchema = z
     nextAuthSecret: env.NEXTAUTH_SECRET,
     sessionIdleSeconds: env.KEYHOLD_SESSION_IDLE_MINUTES * 60,
     sessionMaxSeconds: env.KEYHOLD_SESSION_MAX_MINUTES * 60,
+    rootKeyBase64: env.KEYHOLD_ROOT_KEY,
+    keyCacheSize: env.KEYHOLD_KEY_CACHE_SIZE,
+    keyCacheTtlSeconds: env.KEYHOLD_KEY_CACHE_TTL_SECONDS,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -41,3 +41,15 @@ export const UnauthenticatedException = define("UnauthenticatedException", 401);
 export function isKmsError(e: unknown): e is KmsError {
   return e instanceof KmsError;
 }
+
+export const DryRunOperationException = define("DryRunOperationException");
+export const MalformedPolicyDocumentException = define("MalformedPolicyDocumentException");
+export const InvalidGrantTokenException = define("InvalidGrantTokenException");
+export const InvalidAliasNameException = define("InvalidAliasNameException");
+export const KeyUnavailableException = define("KeyUnavailableException", 500);
+export const InvalidGrantIdException = define("InvalidGrantIdException");
+
+/** AWS answers a successful DryRun with this exception. */
+export function dryRunSucceeded(): never {
+  throw new DryRunOperationException("The request would have succeeded, but the DryRun option is set.");
+}

@@ -1,0 +1,13 @@
+// The key service: every AWS KMS operation Keyhold implements, by AWS name.
+import type { KmsOperation } from "./operation";
+import { coreOperations } from "./operations/registry-core";
+import { cryptoOperations } from "./operations/registry-crypto";
+import { lifecycleOperations } from "./operations/registry-lifecycle";
+
+export type { KmsOperation } from "./operation";
+
+export const kmsOperations: Readonly<Record<string, KmsOperation>> = {
+  ...coreOperations,
+  ...lifecycleOperations,
+  ...cryptoOperations,
+};

@@ -1,0 +1,64 @@
+// Key material: generated, wrapped by the root key, stored per version, and
+// unwrapped on demand into the bounded cache. Plaintext never leaves memory.
+import { generateKeyMaterial, materialAad, type KeySpec } from "@/lib/crypto";
+import { prisma } from "@/lib/db/client";
+import { KMSInternalException } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { materialCache, rootKeyStore } from "./root-key";
+
+export interface WrappedMaterial {
+  version: number;
+  wrapped: Uint8Array<ArrayBuffer>;
+  wrappedBy: string;
+}
+
+/** Generates fresh material for a key version and returns it wrapped (the plaintext is wiped). */
+export async function newWrappedMaterial(keyId: string, version: number, keySpec: KeySpec): Promise<WrappedMaterial> {
+  const store = await rootKeyStore();
+  const material = generateKeyMaterial(keySpec);
+  try {
+    const wrapped = await store.wrap(material, materialAad(keyId, version, keySpec));
+    const d = store.describe();
+    return { version, wrapped: new Uint8Array(wrapped), wrappedBy: `${d.kind}:${String(d.fingerprint ?? "")}` };
+  } finally {
+    material.fill(0);
+  }
+}
+
+/**
+ * Runs `use` with the plaintext material of a key version and wipes the copy
+ * afterwards. The caller must not keep the buffer beyond `use`.
+ */
+export async function withMaterial<T>(
+  key: { id: string; keySpec: string },
+  version: number,
+  use: (material: Buffer) => T | Promise<T>,
+): Promise<T> {
+  const cache = materialCache();
+  let material = cache.get(key.id, version);
+  if (!material) {
+    const row = await prisma.keyMaterial.findUnique({ where: { keyId_version: { keyId: key.id, version } } });
+    if (!row) throw new KMSInternalException("Key material is unavailable");
+    const store = await rootKeyStore();
+    let plaintext: Buffer;
+    try {
+      plaintext = await store.unwrap(Buffer.from(row.wrapped), materialAad(key.id, version, key.keySpec as KeySpec));
+    } catch (e) {
+      // Wrong root key or a tampered row: an operator problem, never the caller's.
+      logger.error({ keyId: key.id, version, err: (e as Error).name }, "cannot unwrap key material");
+      throw new KMSInternalException("Key material could not be unwrapped");
+    }
+    material = Buffer.from(plaintext); // our copy; the cache owns (and may wipe) `plaintext`
+    cache.set(key.id, version, plaintext);
+  }
+  try {
+    return await use(material);
+  } finally {
+    material.fill(0);
+  }
+}
+
+/** Forgets cached plaintext of a key (disabled, deleted). */
+export function forgetMaterial(keyId: string): void {
+  materialCache().delete(keyId);
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { KEY_SPECS, KEY_USAGES, isUsageAllowed, type KeySpec } from "@/lib/crypto";
+import { prisma } from "@/lib/db/client";
+import {
+  MalformedPolicyDocumentException,
+  UnsupportedOperationException,
+  ValidationException,
+} from "@/lib/errors";
+import { authorizeKms } from "../authorize";
+import { kmsContext } from "../context";
+import { defaultKeyPolicy } from "../default-policy";
+import { newWrappedMaterial } from "../material";
+import { keyMetadata, type KeyMetadata } from "../metadata";
+import { checkTags, tagListField } from "../tags";
+import { boolField, enumField, str, validateRequest } from "../validate";
+import { now } from "../clock";
+
+const schema = z.object({
+  Policy: str(1, 32768).optional(),
+  Description: str(0, 8192).optional(),
+  KeyUsage: enumField(KEY_USAGES).optional(),
+  CustomerMasterKeySpec: enumField(KEY_SPECS).optional(),
+  KeySpec: enumField(KEY_SPECS).optional(),
+  Origin: enumField(["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"] as const).optional(),
+  CustomKeyStoreId: str(1, 64).optional(),
+  BypassPolicyLockoutSafetyCheck: boolField,
+  Tags: tagListField,
+  MultiRegion: boolField,
+  XksKeyId: str(1, 128).optional(),
+});
+
+export async function createKey(caller: Principal, input: unknown): Promise<{ KeyMetadata: KeyMetadata }> {
+  authorizeKms(caller, "kms:CreateKey");
+  const req = validateRequest(schema, input);
+  if (req.MultiRegion) {
+    throw new UnsupportedOperationException("Multi-Region keys are not supported: Keyhold runs in a single region.");
+  }
+  if (req.CustomKeyStoreId || req.XksKeyId || req.Origin === "AWS_CLOUDHSM" || req.Origin === "EXTERNAL_KEY_STORE") {
+    throw new UnsupportedOperationException(
+      "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold's own key store protects every key.",
+    );
+  }
+  if (req.KeySpec && req.CustomerMasterKeySpec && req.KeySpec !== req.CustomerMasterKeySpec) {
+    throw new ValidationException("You cannot specify both KeySpec and CustomerMasterKeySpec with different values.");
+  }
+  const keySpec: KeySpec = req.KeySpec ?? req.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+  const keyUsage = req.KeyUsage ?? "ENCRYPT_DECRYPT";
+  if (!isUsageAllowed(keySpec, keyUsage)) {
+    throw new ValidationException(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+  }
+  const origin = req.Origin ?? "AWS_KMS";
+  if (origin === "EXTERNAL" && keySpec !== "SYMMETRIC_DEFAULT") {
+    throw new UnsupportedOperationException("Imported key material is supported only for SYMMETRIC_DEFAULT keys.");
+  }
+  const tags = req.Tags ?? [];
+  checkTags(tags);
+  if (req.Policy !== undefined) {
+    try {
+      JSON.parse(req.Policy);
+    } catch {
+      throw new MalformedPolicyDocumentException("The policy is not valid JSON.");
+    }
+  }
+
+  const ctx = await kmsContext();
+  const id = randomUUID();
+  // Material is generated and wrapped before the transaction: no crypto work
+  // inside it, and a failure leaves nothing behind.
+  const material = origin === "AWS_KMS" ? await newWrappedMaterial(id, 1, keySpec) : undefined;
+  const key = await prisma.kmsKey.create({
+    data: {
+      id,
+      description: req.Description ?? "",
+      keySpec,
+      keyUsage,
+      keyState: origin === "EXTERNAL" ? "PendingImport" : "Enabled",
+      origin,
+      policy: req.Policy ?? defaultKeyPolicy(ctx.account),
+      createdBy: caller.arn,
+      createdAt: now(),
+      materials: material ? { create: [{ version: 1, wrapped: material.wrapped, wrappedBy: material.wrappedBy }] } : undefined,
+      tags: { create: tags.map((t) => ({ tagKey: t.TagKey, tagValue: t.TagValue })) },
+    },
+  });
+  return { KeyMetadata: keyMetadata(ctx, key) };
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { ENCRYPTION_ALGORITHMS, RsaKey, type RsaSpec } from "@/lib/crypto";
+import { prisma, type KmsKey } from "@/lib/db/client";
+import {
+  dryRunSucceeded,
+  IncorrectKeyException,
+  InvalidCiphertextException,
+  InvalidKeyUsageException,
+  NotFoundException,
+  UnsupportedOperationException,
+} from "@/lib/errors";
+import { authorizeKms } from "../authorize";
+import { kmsContext, type KmsContext } from "../context";
+import { withMaterial } from "../material";
+import { keyMaterialId } from "../metadata";
+import { resolveKey } from "../resolve";
+import { assertEnabled, assertUsage } from "../state";
+import { blobKeyId, decryptWithKey } from "../symmetric";
+import { blob, boolField, encryptionContextField, enumField, grantTokensField, keyIdField, validateRequest } from "../validate";
+
+const schema = z.object({
+  CiphertextBlob: blob(1, 6144),
+  EncryptionContext: encryptionContextField,
+  GrantTokens: grantTokensField,
+  KeyId: keyIdField.optional(),
+  EncryptionAlgorithm: enumField(ENCRYPTION_ALGORITHMS).optional(),
+  Recipient: z.unknown().optional(),
+  DryRun: boolField,
+});
+
+export type DecryptRequest = z.input<typeof schema>;
+
+/**
+ * Finds the key for a ciphertext: from the blob's header for symmetric
+ * ciphertext (the KeyId, if given, must name that same key), or the given
+ * KeyId for asymmetric ciphertext.
+ */
+export async function keyForCiphertext(ctx: KmsContext, blobBytes: Buffer, keyIdParam: string | undefined): Promise<KmsKey> {
+  const named = keyIdParam ? (await resolveKey(ctx, keyIdParam)).key : undefined;
+  if (named && named.keySpec !== "SYMMETRIC_DEFAULT") return named;
+  const { keyId } = blobKeyId(blobBytes);
+  if (named) {
+    if (named.id !== keyId) {
+      throw new IncorrectKeyException("The key ID in the request does not identify a KMS key that can perform this operation.");
+    }
+    return named;
+  }
+  const key = await prisma.kmsKey.findUnique({ where: { id: keyId } });
+  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  return key;
+}
+
+export async function decryptCiphertext(
+  ctx: KmsContext,
+  key: KmsKey,
+  req: { CiphertextBlob: Buffer; EncryptionContext?: Record<string, string>; EncryptionAlgorithm?: string },
+  operation: string,
+  dryRun?: boolean,
+): Promise<{ plaintext: Buffer; algorithm: string; materialVersion?: number }> {
+  assertEnabled(ctx, key);
+  assertUsage(ctx, key, "ENCRYPT_DECRYPT", operation);
+  const algorithm = req.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT";
+  if (key.keySpec === "SYMMETRIC_DEFAULT") {
+    if (algorithm !== "SYMMETRIC_DEFAULT") {
+      throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not valid for a symmetric key.`);
+    }
+    if (dryRun) dryRunSucceeded();
+    const { plaintext, materialVersion } = await decryptWithKey(key, req.CiphertextBlob, req.EncryptionContext);
+    return { plaintext, algorithm, materialVersion };
+  }
+  if (algorithm !== "RSAES_OAEP_SHA_1" && algorithm !== "RSAES_OAEP_SHA_256") {
+    throw new InvalidKeyUsageException(
+      `The encryption algorithm ${algorithm} is not valid for ${key.keySpec}; use RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256.`,
+    );
+  }
+  if (dryRun) dryRunSucceeded();
+  const plaintext = await withMaterial(key, key.currentVersion, (material) => {
+    try {
+      return new RsaKey(key.keySpec as RsaSpec, material).decrypt(req.CiphertextBlob, algorithm);
+    } catch {
+      throw new InvalidCiphertextException("The ciphertext could not be decrypted with this key and algorithm.");
+    }
+  });
+  return { plaintext, algorithm };
+}
+
+export async function decrypt(
+  caller: Principal,
+  input: unknown,
+): Promise<{ KeyId: string; Plaintext: Buffer; EncryptionAlgorithm: string; KeyMaterialId?: string }> {
+  authorizeKms(caller, "kms:Decrypt");
+  const req = validateRequest(schema, input);
+  if (req.Recipient !== undefined) {
+    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
+  }
+  const ctx = await kmsContext();
+  const key = await keyForCiphertext(ctx, req.CiphertextBlob, req.KeyId);
+  const { plaintext, algorithm, materialVersion } = await decryptCiphertext(ctx, key, req, "Decrypt", req.DryRun);
+  return {
+    KeyId: ctx.keyArn(key.id),
+    Plaintext: plaintext,
+    EncryptionAlgorithm: algorithm,
+    ...(materialVersion ? { KeyMaterialId: keyMaterialId(key.id, materialVersion) } : {}),
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { ENCRYPTION_ALGORITHMS, RsaKey, isCiphertextError, rsaMaxPlaintextBytes, type KeySpec, type RsaSpec } from "@/lib/crypto";
+import { dryRunSucceeded, InvalidKeyUsageException, ValidationException } from "@/lib/errors";
+import { authorizeKms } from "../authorize";
+import { kmsContext } from "../context";
+import { withMaterial } from "../material";
+import { resolveKey } from "../resolve";
+import { assertEnabled, assertUsage } from "../state";
+import { encryptUnderKey } from "../symmetric";
+import { blob, boolField, encryptionContextField, enumField, grantTokensField, keyIdField, validateRequest } from "../validate";
+
+const schema = z.object({
+  KeyId: keyIdField,
+  Plaintext: blob(1, 4096),
+  EncryptionContext: encryptionContextField,
+  GrantTokens: grantTokensField,
+  EncryptionAlgorithm: enumField(ENCRYPTION_ALGORITHMS).optional(),
+  DryRun: boolField,
+});
+
+export async function encrypt(
+  caller: Principal,
+  input: unknown,
+): Promise<{ CiphertextBlob: Buffer; KeyId: string; EncryptionAlgorithm: string }> {
+  authorizeKms(caller, "kms:Encrypt");
+  const req = validateRequest(schema, input);
+  const ctx = await kmsContext();
+  const { key } = await resolveKey(ctx, req.KeyId);
+  assertEnabled(ctx, key);
+  assertUsage(ctx, key, "ENCRYPT_DECRYPT", "Encrypt");
+  const algorithm = req.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT";
+
+  if (key.keySpec === "SYMMETRIC_DEFAULT") {
+    if (algorithm !== "SYMMETRIC_DEFAULT") {
+      throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not valid for a symmetric key.`);
+    }
+    if (req.DryRun) dryRunSucceeded();
+    const ciphertext = await encryptUnderKey(key, req.Plaintext, req.EncryptionContext);
+    return { CiphertextBlob: ciphertext, KeyId: ctx.keyArn(key.id), EncryptionAlgorithm: algorithm };
+  }
+
+  // RSA: OAEP with the key's public half; no encryption context (as AWS).
+  if (algorithm === "SYMMETRIC_DEFAULT" || algorithm.startsWith("SM2")) {
+    throw new InvalidKeyUsageException(
+      `The encryption algorithm ${algorithm} is not valid for ${key.keySpec}; use RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256.`,
+    );
+  }
+  if (req.EncryptionContext && Object.keys(req.EncryptionContext).length > 0) {
+    throw new ValidationException("EncryptionContext is not supported with asymmetric KMS keys.");
+  }
+  const max = rsaMaxPlaintextBytes(key.keySpec as KeySpec, algorithm) ?? 0;
+  if (req.Plaintext.length > max) {
+    throw new ValidationException(`Plaintext is ${req.Plaintext.length} bytes; ${key.keySpec} with ${algorithm} encrypts at most ${max}.`);
+  }
+  if (req.DryRun) dryRunSucceeded();
+  const ciphertext = await withMaterial(key, key.currentVersion, (material) => {
+    try {
+      return new RsaKey(key.keySpec as RsaSpec, material).encrypt(req.Plaintext, algorithm);
+    } catch (e) {
+      if (isCiphertextError(e)) throw new ValidationException("The plaintext cannot be encrypted with this key.");
+      throw e;
+    }
+  });
+  return { CiphertextBlob: ciphertext, KeyId: ctx.keyArn(key.id), EncryptionAlgorithm: algorithm };
+}

@@ -1,0 +1,42 @@
+// Symmetric encryption under a KMS key's current material, and decryption of
+// a blob under whichever material version it names. Shared by Encrypt,
+// Decrypt, ReEncrypt and the GenerateDataKey family.
+import { decryptSymmetric, encryptSymmetric, isCiphertextError, parseSymmetricHeader, type EncryptionContext } from "@/lib/crypto";
+import { prisma, type KmsKey } from "@/lib/db/client";
+import { InvalidCiphertextException } from "@/lib/errors";
+import { withMaterial } from "./material";
+
+export async function encryptUnderKey(key: KmsKey, plaintext: Buffer, context: EncryptionContext | undefined): Promise<Buffer> {
+  return withMaterial(key, key.currentVersion, (material) =>
+    encryptSymmetric(material, key.id, key.currentVersion, plaintext, context),
+  );
+}
+
+const INVALID = "The ciphertext is invalid, was not produced by this key, or its encryption context does not match.";
+
+/** The key ID a symmetric blob names, or InvalidCiphertextException. Not authenticated until decrypted. */
+export function blobKeyId(blob: Buffer): { keyId: string; materialVersion: number } {
+  try {
+    return parseSymmetricHeader(blob);
+  } catch {
+    throw new InvalidCiphertextException(INVALID);
+  }
+}
+
+export async function decryptWithKey(
+  key: KmsKey,
+  blob: Buffer,
+  context: EncryptionContext | undefined,
+): Promise<{ plaintext: Buffer; materialVersion: number }> {
+  const { keyId, materialVersion } = blobKeyId(blob);
+  if (keyId !== key.id) throw new InvalidCiphertextException(INVALID);
+  const exists = await prisma.keyMaterial.count({ where: { keyId, version: materialVersion } });
+  if (!exists) throw new InvalidCiphertextException(INVALID);
+  try {
+    const plaintext = await withMaterial(key, materialVersion, (material) => decryptSymmetric(material, blob, context));
+    return { plaintext, materialVersion };
+  } catch (e) {
+    if (isCiphertextError(e)) throw new InvalidCiphertextException(INVALID);
+    throw e;
+  }
+}
