@@ -1,9 +1,6 @@
-// Keyhold's single entry point (`npm start`): validates the configuration,
-// opens the database (embedded PGlite when DATABASE_URL is unset), applies
-// migrations, creates the first administrator, opens the admin socket for the
-// CLI, and serves /healthz, /readyz and the console (Next.js) on one port.
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// Keyhold's entry point (`npm start`): console (Next.js) and the AWS-KMS API
+// on one port, plus /healthz and /readyz. See lib/runtime/boot.ts for what
+// happens before the first request is served.
 import next from "next";
 import { ConfigError, parseConfig } from "./lib/config";
 
@@ -22,98 +19,41 @@ try {
 }
 
 const { logger } = await import("./lib/log");
-const { prepareDataDir, readOrCreateSecret } = await import("./lib/runtime/data-dir");
-const { connectDatabase } = await import("./lib/runtime/database");
-
-prepareDataDir(cfg.dataDir);
-process.env.NEXTAUTH_URL ??= `http://localhost:${cfg.port}`;
-process.env.NEXTAUTH_SECRET ??= readOrCreateSecret(cfg.dataDir, "nextauth-secret");
-
-let database;
+const { boot } = await import("./lib/runtime/boot");
+let booted;
 try {
-  database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: true });
+  booted = await boot(cfg);
 } catch (e) {
-  logger.fatal({ err: e }, "cannot open the database");
-  console.error(`Cannot open the database: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+  logger.fatal({ err: e }, "start-up failed");
+  console.error(`Keyhold cannot start: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
   process.exit(1);
 }
-
-const { prisma } = await import("./lib/db/client");
-const { databaseStatus } = await import("./lib/db/status");
-const { accountId } = await import("./lib/settings/account");
-const { ensureFirstAdministrator } = await import("./lib/access/bootstrap");
-const { startAdminSocket } = await import("./lib/operator/admin-socket");
+const { createKeyholdServer, listen } = await import("./lib/runtime/http");
+const { startBackgroundJobs } = await import("./lib/runtime/jobs");
 const { VERSION } = await import("./lib/version");
-
-const account = await accountId();
-const bootstrap = await ensureFirstAdministrator(cfg.adminUser, cfg.adminPassword);
-const adminSocket = await startAdminSocket(cfg.dataDir);
 
 const dev = process.env.NODE_ENV === "development";
 const app = next({ dev, hostname: cfg.host, port: cfg.port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
-}
+const { server, shutdown } = createKeyholdServer(handle);
+const port = await listen(server, cfg.port, cfg.host);
+const jobs = startBackgroundJobs();
 
-const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
-
-async function onRequest(req: IncomingMessage, res: ServerResponse) {
-  const incoming = req.headers["x-request-id"];
-  const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader("x-request-id", requestId);
-  // The console learns the caller's address from here only, never from a client-supplied header.
-  req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "";
-  req.headers["x-request-id"] = requestId;
-  const started = performance.now();
-  const path = (req.url ?? "/").split("?")[0];
-  res.on("finish", () => {
-    if (path.startsWith("/_next/static")) return;
-    logger.info(
-      { reqId: requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
-      "request",
-    );
-  });
-
-  if (path === "/healthz") return sendJson(res, 200, { status: "ok", uptime: Math.round(process.uptime()) });
-  if (path === "/readyz") {
-    const status = await databaseStatus();
-    const ready = status.reachable && status.migrations.pending.length === 0 && !shuttingDown;
-    return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", database: status });
-  }
-  return handle(req, res);
-}
-
-const server = createServer((req, res) => {
-  onRequest(req, res).catch((e) => {
-    logger.error({ err: e }, "request failed");
-    if (!res.headersSent) sendJson(res, 500, { message: "Internal error" });
-    else res.destroy();
-  });
-});
-server.keepAliveTimeout = 65_000;
-
-await new Promise<void>((resolve, reject) => {
-  server.once("error", reject);
-  server.listen(cfg.port, cfg.host, () => resolve());
-});
-
-const address = server.address();
-const boundPort = typeof address === "object" && address ? address.port : cfg.port;
-const url = process.env.NEXTAUTH_URL ?? `http://localhost:${boundPort}`;
+const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
 logger.info(
-  { version: VERSION, port: boundPort, database: database.describe, account, ms: Math.round(performance.now() - t0) },
+  { version: VERSION, port, database: booted.database.describe, account: booted.account, ms: Math.round(performance.now() - t0) },
   "keyhold ready",
 );
 // The banner goes to stdout once, for the person who ran `npm start`.
 const lines = [
   "",
   `  Keyhold ${VERSION} is running at ${url}`,
-  `  Database: ${database.describe}   Account: ${account}   Region: ${cfg.region}`,
+  `  KMS API:  POST ${url}/ (AWS SDK/CLI: --endpoint-url ${url} --region ${cfg.region})`,
+  `  Database: ${booted.database.describe}   Account: ${booted.account}   Root key: ${booted.keyStore}`,
 ];
+const { bootstrap } = booted;
 if (bootstrap.created && bootstrap.generatedPassword) {
   lines.push(
     `  First administrator created. Sign in as "${bootstrap.username}" with the one-time password:`,
@@ -127,22 +67,10 @@ if (bootstrap.created && bootstrap.generatedPassword) {
 }
 console.log(lines.join("\n") + "\n");
 
-let shuttingDown = false;
-async function shutdown(signal: string) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
-  const force = setTimeout(() => server.closeAllConnections(), 10_000);
-  force.unref();
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+const stop = (signal: string) =>
+  void shutdown(signal, async () => {
+    await jobs.stop();
+    await booted.close();
   });
-  await adminSocket?.close();
-  await prisma.$disconnect().catch(() => {});
-  await database!.stop().catch(() => {});
-  logger.info("stopped");
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));

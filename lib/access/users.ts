@@ -6,6 +6,7 @@ import { prisma, type Role, type User } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/status";
 import { AlreadyExistsException, NotFoundException, ValidationException } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { accessKeyChanged } from "./access-keys";
 import { authorize } from "./authorize";
 import {
   changeOwnPasswordSchema,
@@ -104,6 +105,7 @@ export async function setUserRole(caller: Principal, input: unknown): Promise<Us
   const user = await findUser(userId);
   if (role !== "ADMINISTRATOR") await assertAnotherAdminRemains(user);
   const updated = await prisma.user.update({ where: { id: userId }, data: { role } });
+  accessKeyChanged(); // API credentials carry the role: refresh them
   logger.info({ event: "user-role-changed", by: caller.arn, username: user.username, role }, "role changed");
   return summarize(updated);
 }
@@ -121,6 +123,7 @@ export async function setUserDisabled(caller: Principal, input: unknown): Promis
     // Disabling ends the user's sessions at their next request.
     data: disabled ? { disabled, sessionEpoch: { increment: 1 } } : { disabled },
   });
+  accessKeyChanged(); // a disabled user's access keys stop working at once
   logger.info({ event: disabled ? "user-disabled" : "user-enabled", by: caller.arn, username: user.username }, "user updated");
   return summarize(updated);
 }

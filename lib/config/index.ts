@@ -71,9 +71,31 @@ export const configSchema = z
       .min(1, "KEYHOLD_KEY_CACHE_TTL_SECONDS must be at least 1")
       .max(86_400, "KEYHOLD_KEY_CACHE_TTL_SECONDS must be at most 86400")
       .default(300),
+    KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^AKIA[A-Z2-7]{16}$/, "KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID must be AKIA followed by 16 characters A-Z or 2-7")
+        .optional(),
+    ),
+    KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9/+]{40}$/, "KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY must be 40 characters of A-Z a-z 0-9 / +")
+        .optional(),
+    ),
+    KEYHOLD_API_PORT: z.coerce
+      .number({ error: "KEYHOLD_API_PORT must be a number" })
+      .int("KEYHOLD_API_PORT must be a whole number")
+      .min(0, "KEYHOLD_API_PORT must be between 0 and 65535")
+      .max(65535, "KEYHOLD_API_PORT must be between 0 and 65535")
+      .default(3001),
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
+  })
+  .refine((env) => !env.KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID === !env.KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY, {
+    message: "KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID and KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY must be set together",
+    path: ["KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID"],
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -91,6 +113,11 @@ export const configSchema = z
     rootKeyBase64: env.KEYHOLD_ROOT_KEY,
     keyCacheSize: env.KEYHOLD_KEY_CACHE_SIZE,
     keyCacheTtlSeconds: env.KEYHOLD_KEY_CACHE_TTL_SECONDS,
+    bootstrapAccessKey:
+      env.KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID && env.KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID, secretAccessKey: env.KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY }
+        : undefined,
+    apiPort: env.KEYHOLD_API_PORT,
     logLevel: env.LOG_LEVEL,
   }));
 

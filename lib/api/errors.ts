@@ -1,0 +1,16 @@
+// Authentication errors, worded as AWS words them (clients show the message).
+import { KmsError } from "@/lib/errors";
+
+const define = (name: string, status = 400) =>
+  class extends KmsError {
+    constructor(message: string) {
+      super(name, message, status);
+    }
+  };
+
+export const MissingAuthenticationTokenException = define("MissingAuthenticationTokenException", 400);
+export const IncompleteSignatureException = define("IncompleteSignatureException", 400);
+export const InvalidSignatureException = define("InvalidSignatureException", 400);
+export const UnrecognizedClientException = define("UnrecognizedClientException", 400);
+export const UnknownOperationException = define("UnknownOperationException", 400);
+export const RequestEntityTooLargeException = define("RequestEntityTooLargeException", 413);

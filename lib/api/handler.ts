@@ -1,0 +1,104 @@
+// The data-plane door: POST / with X-Amz-Target: TrentService.<Operation>,
+// SigV4-authenticated, JSON 1.1 in and out. Nothing is parsed or looked up
+// beyond the credential before the signature is verified.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { config } from "@/lib/config";
+import { isKmsError, KMSInternalException } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { credentialFor, recordUse } from "./credentials";
+import { RequestEntityTooLargeException, UnknownOperationException } from "./errors";
+import { kmsModel, TARGET_PREFIX } from "./model";
+import { apiOperations } from "./operations";
+import { checkRequestScope, headerValue, parseAuthorization, verifySignature } from "./sigv4";
+import { deserialize, SerializationException, serialize } from "./wire";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const CONTENT_TYPE = "application/x-amz-json-1.1";
+
+export function isApiRequest(req: IncomingMessage): boolean {
+  return req.headers["x-amz-target"] !== undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(new RequestEntityTooLargeException(`Request body exceeds ${MAX_BODY_BYTES} bytes.`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new RequestEntityTooLargeException(`Request body exceeds ${MAX_BODY_BYTES} bytes.`));
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, requestId: string, body: unknown, errorType?: string) {
+  const payload = Buffer.from(JSON.stringify(body));
+  const headers: Record<string, string | number> = {
+    "content-type": CONTENT_TYPE,
+    "content-length": payload.length,
+    "x-amzn-requestid": requestId,
+    date: new Date().toUTCString(),
+  };
+  if (errorType) headers["x-amzn-errortype"] = errorType;
+  if (status === 413) headers.connection = "close"; // the rest of the body is not read
+  res.writeHead(status, headers);
+  res.end(payload);
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new SerializationException("The request body is not valid JSON.");
+  }
+}
+
+export async function handleApiRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const target = headerValue(req.headers, "x-amz-target") ?? "";
+  let operation = "";
+  let accessKeyId: string | undefined;
+  try {
+    if (req.method !== "POST") throw new UnknownOperationException(`${req.method} is not supported; use POST /.`);
+    const body = await readBody(req);
+    const cfg = config();
+    const auth = parseAuthorization(headerValue(req.headers, "authorization"));
+    const date = checkRequestScope(auth, req.headers, { region: cfg.region });
+    const credential = await credentialFor(auth.accessKeyId);
+    await verifySignature(auth, { method: "POST", path: req.url ?? "/", headers: req.headers, body, date }, credential.secretAccessKey);
+    accessKeyId = auth.accessKeyId;
+    recordUse(auth.accessKeyId);
+
+    const [prefix, name] = target.split(".", 2);
+    const implementation = prefix === TARGET_PREFIX && name ? apiOperations.get(name) : undefined;
+    if (!implementation) throw new UnknownOperationException(`Unknown operation ${target}.`);
+    operation = name!;
+    const inputShape = kmsModel.operations[operation]?.input;
+    const input = inputShape ? deserialize(inputShape, parseJson(body)) : {};
+    const caller = {
+      ...credential.principal,
+      sourceIp: req.socket.remoteAddress,
+      userAgent: headerValue(req.headers, "user-agent"),
+    };
+    const result = await implementation(caller, input);
+    send(res, 200, requestId, serialize(result));
+  } catch (e) {
+    const error = isKmsError(e) ? e : new KMSInternalException("An internal error occurred. Try again later.");
+    if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation }, "API request failed");
+    logger.info({ reqId: requestId, operation: operation || target, accessKeyId, error: error.name }, "api error");
+    send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, { __type: error.name, message: error.message }, error.name);
+  }
+}

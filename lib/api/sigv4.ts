@@ -1,0 +1,166 @@
+// SigV4 verification: parse the Authorization header, check scope and clock
+// skew, then recompute the signature with @smithy/signature-v4 over exactly
+// the headers the client signed, and compare in constant time.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { LRUCache } from "lru-cache";
+import { IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException } from "./errors";
+
+export const MAX_SKEW_MS = 5 * 60 * 1000;
+const SERVICE = "kms";
+
+export interface ParsedAuthorization {
+  accessKeyId: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+const AUTH_RE = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request\s*,\s*SignedHeaders=([a-z0-9;_.-]+)\s*,\s*Signature=([0-9a-f]{64})$/;
+
+export function parseAuthorization(header: string | undefined): ParsedAuthorization {
+  if (!header) throw new MissingAuthenticationTokenException("Missing Authentication Token");
+  const m = AUTH_RE.exec(header.trim());
+  if (!m) {
+    if (!header.startsWith("AWS4-HMAC-SHA256")) {
+      throw new IncompleteSignatureException(`Authorization header requires the AWS4-HMAC-SHA256 algorithm.`);
+    }
+    throw new IncompleteSignatureException(
+      "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters in the form Credential=AKID/date/region/service/aws4_request, SignedHeaders=..., Signature=<64 hex>.",
+    );
+  }
+  return {
+    accessKeyId: m[1]!,
+    shortDate: m[2]!,
+    region: m[3]!,
+    service: m[4]!,
+    signedHeaders: m[5]!.split(";"),
+    signature: m[6]!,
+  };
+}
+
+/** X-Amz-Date (basic ISO 8601, e.g. 20261128T101500Z) → Date. */
+export function parseAmzDate(value: string | undefined): Date | undefined {
+  const m = value && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+const amz = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+
+/** Checks everything that needs no secret: date header, scope, skew. */
+export function checkRequestScope(
+  auth: ParsedAuthorization,
+  headers: IncomingHttpHeaders,
+  options: { region: string; now?: Date },
+): Date {
+  const date = parseAmzDate(headerValue(headers, "x-amz-date"));
+  if (!date) {
+    throw new IncompleteSignatureException("Authorization header requires existence of a valid 'X-Amz-Date' header.");
+  }
+  if (!auth.signedHeaders.includes("host")) {
+    throw new InvalidSignatureException("'Host' must be a signed header.");
+  }
+  if (!auth.signedHeaders.includes("x-amz-date")) {
+    throw new InvalidSignatureException("'X-Amz-Date' must be a signed header.");
+  }
+  const longDate = amz(date);
+  if (auth.shortDate !== longDate.slice(0, 8)) {
+    throw new InvalidSignatureException(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.shortDate}' != '${longDate.slice(0, 8)}', from '${longDate}'.`,
+    );
+  }
+  if (auth.service !== SERVICE) {
+    throw new InvalidSignatureException(`Credential should be scoped to correct service: '${SERVICE}'.`);
+  }
+  if (auth.region !== options.region) {
+    throw new InvalidSignatureException(
+      `Credential should be scoped to a valid region. This endpoint serves '${options.region}', not '${auth.region}'.`,
+    );
+  }
+  const now = options.now ?? new Date();
+  if (date.getTime() < now.getTime() - MAX_SKEW_MS) {
+    throw new InvalidSignatureException(
+      `Signature expired: ${longDate} is now earlier than ${amz(new Date(now.getTime() - MAX_SKEW_MS))} (${amz(now)} - 5 min.)`,
+    );
+  }
+  if (date.getTime() > now.getTime() + MAX_SKEW_MS) {
+    throw new InvalidSignatureException(
+      `Signature not yet current: ${longDate} is still later than ${amz(new Date(now.getTime() + MAX_SKEW_MS))} (${amz(now)} + 5 min.)`,
+    );
+  }
+  return date;
+}
+
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(",") : v;
+}
+
+const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+// One signer per credential; smithy caches the derived signing key per
+// (secret, date, region, service) inside it.
+const signers = new LRUCache<string, SignatureV4>({ max: 10_000 });
+
+function signerFor(accessKeyId: string, secretAccessKey: string, region: string): SignatureV4 {
+  const id = `${accessKeyId}:${region}:${createHash("sha256").update(secretAccessKey).digest("hex")}`;
+  let signer = signers.get(id);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials: { accessKeyId, secretAccessKey },
+      region,
+      service: SERVICE,
+      sha256: Hash.bind(null, "sha256"),
+      applyChecksum: false,
+      uriEscapePath: true,
+    });
+    signers.set(id, signer);
+  }
+  return signer;
+}
+
+export async function verifySignature(
+  auth: ParsedAuthorization,
+  request: { method: string; path: string; headers: IncomingHttpHeaders; body: Buffer; date: Date },
+  secretAccessKey: string,
+): Promise<void> {
+  // The body hash is ours to compute; a client-sent hash must agree with it,
+  // or a swapped body could ride on a valid signature.
+  const claimed = headerValue(request.headers, "x-amz-content-sha256");
+  if (claimed !== undefined) {
+    const actual = createHash("sha256").update(request.body).digest("hex");
+    if (claimed !== actual) {
+      throw new InvalidSignatureException("The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (const name of auth.signedHeaders) {
+    const v = headerValue(request.headers, name);
+    if (v === undefined) throw new InvalidSignatureException(`Signed header '${name}' is missing from the request.`);
+    headers[name] = v;
+  }
+  const [pathname, query = ""] = request.path.split("?", 2);
+  const signed = await signerFor(auth.accessKeyId, secretAccessKey, auth.region).sign(
+    {
+      method: request.method,
+      protocol: "http:",
+      hostname: headers.host ?? "",
+      path: pathname!,
+      query: Object.fromEntries(new URLSearchParams(query)),
+      headers,
+      body: request.body,
+    },
+    { signingDate: request.date, signableHeaders: new Set(auth.signedHeaders) },
+  );
+  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1] ?? "";
+  const a = Buffer.from(expected, "hex");
+  const b = Buffer.from(auth.signature, "hex");
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new InvalidSignatureException(SIGNATURE_MISMATCH);
+}

@@ -1,0 +1,82 @@
+// JSON 1.1 (de)serialisation against the model: base64 blobs ⇄ Uint8Array,
+// epoch-second timestamps ⇄ Date. Type errors become SerializationException
+// (as AWS answers them); value constraints are the service layer's job.
+import { KmsError } from "@/lib/errors";
+import { kmsModel, type Shape } from "./model";
+
+export class SerializationException extends KmsError {
+  constructor(message: string) {
+    super("SerializationException", message);
+  }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}|[A-Za-z0-9+/]{3})?$/;
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new SerializationException(`Unexpected value type for '${path}': expected ${expected}, got ${typeName(value)}`);
+}
+
+export function deserialize(shapeName: string, value: unknown, path = ""): unknown {
+  const shape: Shape | undefined = kmsModel.shapes[shapeName];
+  if (!shape) return value;
+  if (value === null) return undefined; // JSON null = absent, as the SDKs treat it
+  switch (shape.type) {
+    case "structure": {
+      if (typeof value !== "object" || Array.isArray(value)) fail(path || "request", "an object", value);
+      const out: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(shape.members ?? {})) {
+        const v = (value as Record<string, unknown>)[name];
+        if (v !== undefined) {
+          const d = deserialize(member.shape, v, path ? `${path}.${name}` : name);
+          if (d !== undefined) out[name] = d;
+        }
+      }
+      return out; // unknown members are ignored, as AWS does
+    }
+    case "string":
+      return typeof value === "string" ? value : fail(path, "a string", value);
+    case "boolean":
+      return typeof value === "boolean" ? value : fail(path, "a boolean", value);
+    case "integer":
+    case "long":
+      return typeof value === "number" && Number.isInteger(value) ? value : fail(path, "an integer", value);
+    case "timestamp":
+      return typeof value === "number" ? new Date(value * 1000) : fail(path, "a timestamp (epoch seconds)", value);
+    case "blob": {
+      if (typeof value !== "string") fail(path, "a base64 string", value);
+      if (!BASE64.test(value)) throw new SerializationException(`'${path}' is not valid base64`);
+      return new Uint8Array(Buffer.from(value, "base64"));
+    }
+    case "list": {
+      if (!Array.isArray(value)) fail(path, "a list", value);
+      return value.map((v, i) => deserialize(shape.member!.shape, v, `${path}[${i}]`));
+    }
+    case "map": {
+      if (typeof value !== "object" || Array.isArray(value)) fail(path, "a map", value);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = deserialize(shape.value!.shape, v, `${path}.${k}`);
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
+/** Response values → JSON: Uint8Array → base64, Date → epoch seconds; undefined dropped. */
+export function serialize(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.length).toString("base64");
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(serialize);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = serialize(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,52 @@
+// Start-up shared by the full server (console + API) and the API-only server:
+// data folder, secrets, database + migrations, account, first administrator,
+// bootstrap access key, root key, admin socket.
+import type { Config } from "@/lib/config";
+import { logger } from "@/lib/log";
+import { prepareDataDir, readOrCreateSecret } from "./data-dir";
+import { connectDatabase, type DatabaseHandle } from "./database";
+
+export interface Booted {
+  database: DatabaseHandle;
+  account: string;
+  bootstrap: { created: boolean; username: string; generatedPassword?: string };
+  keyStore: string;
+  close(): Promise<void>;
+}
+
+export async function boot(cfg: Config): Promise<Booted> {
+  prepareDataDir(cfg.dataDir);
+  process.env.NEXTAUTH_URL ??= `http://localhost:${cfg.port}`;
+  process.env.NEXTAUTH_SECRET ??= readOrCreateSecret(cfg.dataDir, "nextauth-secret");
+  const database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: true });
+
+  const { prisma } = await import("@/lib/db/client");
+  const { accountId } = await import("@/lib/settings/account");
+  const { ensureFirstAdministrator } = await import("@/lib/access/bootstrap");
+  const { ensureBootstrapAccessKey } = await import("@/lib/access/access-keys");
+  const { rootKeyStore } = await import("@/lib/kms/root-key");
+  const { startAdminSocket } = await import("@/lib/operator/admin-socket");
+
+  // The root key must load before anything is served: a missing or unsafe
+  // key file stops the server here, with the reason.
+  const store = await rootKeyStore();
+  const account = await accountId();
+  const bootstrap = await ensureFirstAdministrator(cfg.adminUser, cfg.adminPassword);
+  if (cfg.bootstrapAccessKey) {
+    await ensureBootstrapAccessKey(cfg.adminUser, cfg.bootstrapAccessKey.accessKeyId, cfg.bootstrapAccessKey.secretAccessKey);
+    logger.info({ accessKeyId: cfg.bootstrapAccessKey.accessKeyId }, "bootstrap access key ensured (meant for CI and local development)");
+  }
+  const adminSocket = await startAdminSocket(cfg.dataDir);
+  const d = store.describe();
+  return {
+    database,
+    account,
+    bootstrap,
+    keyStore: `${d.kind}${d.fingerprint ? ` (${String(d.fingerprint)})` : ""}`,
+    async close() {
+      await adminSocket?.close();
+      await prisma.$disconnect().catch(() => {});
+      await database.stop().catch(() => {});
+    },
+  };
+}
