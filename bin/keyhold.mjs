@@ -3,6 +3,11 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+// Command output owns stdout (e.g. --json); logs are for the server, so here
+// only warnings and errors, on stderr.
+process.env.LOG_LEVEL ??= "warn";
+process.env.KEYHOLD_LOG_TO_STDERR = "1";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { register } = await import("tsx/esm/api");
 register({ tsconfig: join(root, "tsconfig.json") });

@@ -17,6 +17,9 @@ Commands:
                                            set a new password (the user must change it at next sign-in)
   user set-role --username NAME --role ROLE|none
   user unlock --username NAME              clear a sign-in lockout
+  access-key create --user NAME [--json]   new API access key (the secret is shown only now)
+  access-key list [--user NAME]
+  access-key deactivate|activate|delete --access-key-id ID
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -68,6 +71,16 @@ function print(command: string, result: unknown, json: boolean) {
       }
       return;
     }
+    case "access-key.create":
+      console.log(`Access key for ${r.UserName}:`);
+      console.log(`  AccessKeyId:     ${r.AccessKeyId}`);
+      console.log(`  SecretAccessKey: ${r.SecretAccessKey}   (shown only now; store it safely)`);
+      return;
+    case "access-key.list":
+      for (const k of result as Array<Record<string, unknown>>) {
+        console.log(`${k.AccessKeyId}  ${String(k.UserName).padEnd(24)} ${String(k.Status).padEnd(9)} last used ${k.LastUsedDate ?? "never"}`);
+      }
+      return;
     default: {
       const user = r as { username?: string };
       console.log(`OK${user.username ? `: ${user.username}` : ""}`);
@@ -83,6 +96,8 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         username: { type: "string" },
+        user: { type: "string" },
+        "access-key-id": { type: "string" },
         role: { type: "string" },
         "password-stdin": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -113,7 +128,9 @@ export async function main(argv: string[]): Promise<number> {
 
   const input: Record<string, unknown> = {};
   try {
-    if (values.username !== undefined) input.username = values.username;
+    const username = values.username ?? values.user;
+    if (username !== undefined) input.username = username;
+    if (values["access-key-id"] !== undefined) input.accessKeyId = values["access-key-id"];
     const role = roleOption(values.role);
     if (role !== undefined) input.role = role;
     if (values["password-stdin"]) {

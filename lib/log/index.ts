@@ -2,7 +2,7 @@
 // covers every field name that could carry one, as a second line of defence.
 import pino from "pino";
 
-export const logger = pino({
+const options: pino.LoggerOptions = {
   level: process.env.LOG_LEVEL || "info",
   base: { service: "keyhold" },
   redact: {
@@ -13,6 +13,8 @@ export const logger = pino({
       "*.newPassword",
       "secret",
       "*.secret",
+      "SecretAccessKey",
+      "*.SecretAccessKey",
       "authorization",
       "*.authorization",
       "headers.cookie",
@@ -21,4 +23,7 @@ export const logger = pino({
     ],
     censor: "[redacted]",
   },
-});
+};
+
+// The CLI keeps stdout for command output (e.g. --json).
+export const logger = process.env.KEYHOLD_LOG_TO_STDERR ? pino(options, pino.destination(2)) : pino(options);

@@ -10,6 +10,7 @@ import {
   setUserRole,
   unlockUser,
 } from "@/lib/access/users";
+import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
 import { prisma } from "@/lib/db/client";
 import { databaseStatus } from "@/lib/db/status";
 import { ValidationException } from "@/lib/errors";
@@ -48,6 +49,23 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "user.unlock"(input) {
     return unlockUser(await operator(), { userId: await userIdOf(input) });
+  },
+  async "access-key.create"(input) {
+    const { AccessKeyId, SecretAccessKey, UserName } = await createAccessKey(await operator(), { username: input.username });
+    return { AccessKeyId, SecretAccessKey, UserName };
+  },
+  async "access-key.list"(input) {
+    return listAccessKeys(await operator(), input.username ? { username: input.username } : {});
+  },
+  async "access-key.deactivate"(input) {
+    return setAccessKeyStatus(await operator(), { accessKeyId: input.accessKeyId, status: "Inactive" });
+  },
+  async "access-key.activate"(input) {
+    return setAccessKeyStatus(await operator(), { accessKeyId: input.accessKeyId, status: "Active" });
+  },
+  async "access-key.delete"(input) {
+    await deleteAccessKey(await operator(), { accessKeyId: input.accessKeyId });
+    return { deleted: input.accessKeyId };
   },
 };
 
