@@ -1,0 +1,107 @@
+// Starts Keyhold's API server (api-server.ts, no Next.js) as a separate
+// process for compatibility tests, exactly as an operator would run it.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const REGION = "us-east-1";
+export const ADMIN_KEY = { accessKeyId: "AKIAKEYHOLDTESTADMIN", secretAccessKey: "kh/test+secret000000000000000000000000AA" };
+
+export interface TestServer {
+  endpoint: string;
+  port: number;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs the keyhold CLI against this server (through its admin socket). */
+  cli(args: string[], stdin?: string): { status: number | null; stdout: string; stderr: string };
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startApiServer(): Promise<TestServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "keyhold-api-"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KEYHOLD_DATA_DIR: dataDir,
+    KEYHOLD_API_PORT: String(port),
+    HOST: "127.0.0.1",
+    KEYHOLD_REGION: REGION,
+    KEYHOLD_ADMIN_PASSWORD: "compat admin password",
+    KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
+    KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
+    LOG_LEVEL: process.env.KEYHOLD_TEST_SERVER_LOG ?? "warn",
+  };
+  // The test run's own embedded database takes one session: the server gets its own.
+  if (process.env.DB_POOL_MAX === "1") {
+    delete env.DATABASE_URL;
+    delete env.DB_POOL_MAX;
+  }
+  const child: ChildProcess = spawn(process.execPath, ["scripts/start-api.mjs"], {
+    cwd: process.cwd(),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`API server exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${endpoint}/readyz`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`API server did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    port,
+    dataDir,
+    env,
+    cli(args, stdin) {
+      const r = spawnSync(process.execPath, ["bin/keyhold.mjs", ...args], { env, input: stdin, encoding: "utf8" });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A user with a role and an access key of their own, made with the CLI. */
+export function makeApiUser(server: TestServer, username: string, role: string): { accessKeyId: string; secretAccessKey: string } {
+  const created = server.cli(["user", "create", "--username", username, "--role", role]);
+  if (created.status !== 0) throw new Error(created.stderr);
+  const key = server.cli(["access-key", "create", "--user", username, "--json"]);
+  if (key.status !== 0) throw new Error(key.stderr);
+  const { AccessKeyId, SecretAccessKey } = JSON.parse(key.stdout) as { AccessKeyId: string; SecretAccessKey: string };
+  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey };
+}
+
+export function awsCliAvailable(): boolean {
+  return spawnSync("/usr/bin/aws", ["--version"], { encoding: "utf8" }).status === 0;
+}
