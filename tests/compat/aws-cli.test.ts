@@ -1,0 +1,108 @@
+// The AWS CLI (Debian's awscli package, /usr/bin/aws) against a running Keyhold.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_KEY, awsCliAvailable, REGION, startApiServer, type TestServer } from "./server";
+
+const AWS = "/usr/bin/aws";
+let server: TestServer;
+let dir: string;
+
+function aws(...args: string[]): Record<string, unknown> {
+  const out = execFileSync(AWS, ["--endpoint-url", server.endpoint, "--region", REGION, "--output", "json", "kms", ...args], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
+      AWS_CONFIG_FILE: join(dir, "none"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
+    },
+    encoding: "utf8",
+  });
+  return out.trim() ? JSON.parse(out) : {};
+}
+
+function awsError(...args: string[]): string {
+  try {
+    aws(...args);
+  } catch (e) {
+    return String((e as { stderr?: string }).stderr);
+  }
+  throw new Error("expected the AWS CLI to fail");
+}
+
+beforeAll(async () => {
+  if (!awsCliAvailable()) throw new Error(`${AWS} is missing: apt-get install -y awscli (.ci/run does)`);
+  dir = mkdtempSync(join(tmpdir(), "keyhold-awscli-"));
+  server = await startApiServer();
+});
+afterAll(async () => {
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("AWS CLI", () => {
+  it("create-key, create-alias, encrypt with context, decrypt, generate-data-key, list-keys", () => {
+    const created = aws("create-key", "--description", "cli key") as { KeyMetadata: { KeyId: string; Arn: string } };
+    const keyId = created.KeyMetadata.KeyId;
+    expect(created.KeyMetadata.Arn).toContain(keyId);
+    aws("create-alias", "--alias-name", "alias/cli-test", "--target-key-id", keyId);
+
+    writeFileSync(join(dir, "plain.txt"), "attack at dawn");
+    const enc = aws("encrypt", "--key-id", "alias/cli-test", "--plaintext", `fileb://${join(dir, "plain.txt")}`, "--encryption-context", "purpose=test,team=red") as {
+      CiphertextBlob: string;
+      KeyId: string;
+    };
+    expect(enc.KeyId).toBe(created.KeyMetadata.Arn);
+    writeFileSync(join(dir, "ct.bin"), Buffer.from(enc.CiphertextBlob, "base64"));
+    const dec = aws("decrypt", "--ciphertext-blob", `fileb://${join(dir, "ct.bin")}`, "--encryption-context", "team=red,purpose=test") as { Plaintext: string };
+    expect(Buffer.from(dec.Plaintext, "base64").toString()).toBe("attack at dawn");
+    expect(awsError("decrypt", "--ciphertext-blob", `fileb://${join(dir, "ct.bin")}`, "--encryption-context", "team=blue")).toContain(
+      "InvalidCiphertextException",
+    );
+
+    const dk = aws("generate-data-key", "--key-id", keyId, "--key-spec", "AES_256") as { Plaintext: string; CiphertextBlob: string };
+    expect(Buffer.from(dk.Plaintext, "base64")).toHaveLength(32);
+
+    const keys = aws("list-keys") as { Keys: Array<{ KeyId: string }> };
+    expect(keys.Keys.map((k) => k.KeyId)).toContain(keyId);
+    expect(awsError("describe-key", "--key-id", "alias/nope")).toContain("NotFoundException");
+  });
+
+  it("sign and verify with an ECC key", () => {
+    const key = aws("create-key", "--key-spec", "ECC_NIST_P256", "--key-usage", "SIGN_VERIFY") as { KeyMetadata: { KeyId: string } };
+    writeFileSync(join(dir, "msg.txt"), "signed message");
+    const sig = aws("sign", "--key-id", key.KeyMetadata.KeyId, "--message", `fileb://${join(dir, "msg.txt")}`, "--message-type", "RAW", "--signing-algorithm", "ECDSA_SHA_256") as {
+      Signature: string;
+    };
+    writeFileSync(join(dir, "sig.bin"), Buffer.from(sig.Signature, "base64"));
+    const ok = aws("verify", "--key-id", key.KeyMetadata.KeyId, "--message", `fileb://${join(dir, "msg.txt")}`, "--message-type", "RAW", "--signing-algorithm", "ECDSA_SHA_256", "--signature", `fileb://${join(dir, "sig.bin")}`) as {
+      SignatureValid: boolean;
+    };
+    expect(ok.SignatureValid).toBe(true);
+    writeFileSync(join(dir, "msg2.txt"), "another message");
+    expect(
+      awsError("verify", "--key-id", key.KeyMetadata.KeyId, "--message", `fileb://${join(dir, "msg2.txt")}`, "--message-type", "RAW", "--signing-algorithm", "ECDSA_SHA_256", "--signature", `fileb://${join(dir, "sig.bin")}`),
+    ).toContain("KMSInvalidSignatureException");
+    expect(readFileSync(join(dir, "sig.bin")).length).toBeGreaterThan(60);
+  });
+
+  it("schedule-key-deletion and cancel-key-deletion", () => {
+    const key = aws("create-key") as { KeyMetadata: { KeyId: string } };
+    const scheduled = aws("schedule-key-deletion", "--key-id", key.KeyMetadata.KeyId, "--pending-window-in-days", "7") as {
+      KeyState: string;
+      PendingWindowInDays: number;
+      DeletionDate: string;
+    };
+    expect(scheduled).toMatchObject({ KeyState: "PendingDeletion", PendingWindowInDays: 7 });
+    const days = (new Date(scheduled.DeletionDate).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThan(7.1);
+    expect(awsError("encrypt", "--key-id", key.KeyMetadata.KeyId, "--plaintext", "aGk=")).toContain("KMSInvalidStateException");
+    aws("cancel-key-deletion", "--key-id", key.KeyMetadata.KeyId);
+    expect((aws("describe-key", "--key-id", key.KeyMetadata.KeyId) as { KeyMetadata: { KeyState: string } }).KeyMetadata.KeyState).toBe("Disabled");
+  });
+});
