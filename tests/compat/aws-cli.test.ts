@@ -19,7 +19,7 @@ function aws(...args: string[]): Record<string, unknown> {
       AWS_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
       AWS_CONFIG_FILE: join(dir, "none"),
       AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
-    },
+    } as NodeJS.ProcessEnv,
     encoding: "utf8",
   });
   return out.trim() ? JSON.parse(out) : {};
