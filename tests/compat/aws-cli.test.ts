@@ -13,13 +13,14 @@ let dir: string;
 function aws(...args: string[]): Record<string, unknown> {
   const out = execFileSync(AWS, ["--endpoint-url", server.endpoint, "--region", REGION, "--output", "json", "kms", ...args], {
     env: {
+      NODE_ENV: process.env.NODE_ENV,
       PATH: process.env.PATH,
       HOME: dir,
       AWS_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
       AWS_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
       AWS_CONFIG_FILE: join(dir, "none"),
       AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
-    } as NodeJS.ProcessEnv,
+    },
     encoding: "utf8",
   });
   return out.trim() ? JSON.parse(out) : {};
