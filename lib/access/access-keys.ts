@@ -7,6 +7,7 @@ import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, LimitExceededException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { rootKeyStore } from "@/lib/kms/root-key";
+import { auditedOperation } from "@/lib/audit";
 import { authorize } from "./authorize";
 import { validate } from "./validate";
 
@@ -83,7 +84,7 @@ const userSchema = z.object({ username: z.string().min(1).max(64).optional() });
 const keySchema = z.object({ accessKeyId: z.string().regex(ACCESS_KEY_ID_PATTERN, "Invalid access key ID") });
 const statusSchema = keySchema.extend({ status: z.enum(["Active", "Inactive"]) });
 
-export async function listAccessKeys(caller: Principal, input: unknown = {}): Promise<AccessKeySummary[]> {
+async function listAccessKeysUnaudited(caller: Principal, input: unknown = {}): Promise<AccessKeySummary[]> {
   const { username } = validate(userSchema, input);
   if (username === undefined && caller.role === "ADMINISTRATOR") {
     authorize(caller, "keyhold:ListAccessKeys", everyRole);
@@ -95,7 +96,7 @@ export async function listAccessKeys(caller: Principal, input: unknown = {}): Pr
   return keys.map((k) => summarize(k, user.username));
 }
 
-export async function createAccessKey(
+async function createAccessKeyUnaudited(
   caller: Principal,
   input: unknown = {},
 ): Promise<AccessKeySummary & { SecretAccessKey: string }> {
@@ -118,7 +119,7 @@ export async function createAccessKey(
   return { ...summarize(created, user.username), SecretAccessKey: secret };
 }
 
-export async function setAccessKeyStatus(caller: Principal, input: unknown): Promise<AccessKeySummary> {
+async function setAccessKeyStatusUnaudited(caller: Principal, input: unknown): Promise<AccessKeySummary> {
   const { accessKeyId, status } = validate(statusSchema, input);
   const key = await ownedKey(caller, "keyhold:UpdateAccessKey", accessKeyId);
   const updated = await prisma.accessKey.update({ where: { id: key.id }, data: { status } });
@@ -127,7 +128,7 @@ export async function setAccessKeyStatus(caller: Principal, input: unknown): Pro
   return summarize(updated, key.user.username);
 }
 
-export async function deleteAccessKey(caller: Principal, input: unknown): Promise<void> {
+async function deleteAccessKeyUnaudited(caller: Principal, input: unknown): Promise<void> {
   const { accessKeyId } = validate(keySchema, input);
   const key = await ownedKey(caller, "keyhold:DeleteAccessKey", accessKeyId);
   await prisma.accessKey.delete({ where: { id: key.id } });
@@ -164,3 +165,9 @@ export async function ensureBootstrapAccessKey(adminUser: string, accessKeyId: s
     update: { secretWrapped, status: "Active" },
   });
 }
+
+// Every user and credential operation is audited (IAM-shaped events).
+export const listAccessKeys = auditedOperation("ListAccessKeys", "iam.amazonaws.com", listAccessKeysUnaudited, { readOnly: true });
+export const createAccessKey = auditedOperation("CreateAccessKey", "iam.amazonaws.com", createAccessKeyUnaudited);
+export const setAccessKeyStatus = auditedOperation("UpdateAccessKey", "iam.amazonaws.com", setAccessKeyStatusUnaudited);
+export const deleteAccessKey = auditedOperation("DeleteAccessKey", "iam.amazonaws.com", deleteAccessKeyUnaudited);

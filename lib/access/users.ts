@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/lib/db/status";
 import { AlreadyExistsException, NotFoundException, ValidationException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { accessKeyChanged } from "./access-keys";
+import { auditedOperation } from "@/lib/audit";
 import { authorize } from "./authorize";
 import {
   changeOwnPasswordSchema,
@@ -66,13 +67,13 @@ async function assertAnotherAdminRemains(user: User): Promise<void> {
   }
 }
 
-export async function listUsers(caller: Principal): Promise<UserSummary[]> {
+async function listUsersUnaudited(caller: Principal): Promise<UserSummary[]> {
   authorize(caller, "keyhold:ListUsers", ADMIN_ONLY);
   const users = await prisma.user.findMany({ orderBy: { username: "asc" } });
   return users.map((u) => summarize(u));
 }
 
-export async function createUser(
+async function createUserUnaudited(
   caller: Principal,
   input: unknown,
 ): Promise<{ user: UserSummary; generatedPassword?: string }> {
@@ -99,7 +100,7 @@ export async function createUser(
   }
 }
 
-export async function setUserRole(caller: Principal, input: unknown): Promise<UserSummary> {
+async function setUserRoleUnaudited(caller: Principal, input: unknown): Promise<UserSummary> {
   authorize(caller, "keyhold:UpdateUser", ADMIN_ONLY);
   const { userId, role } = validate(setRoleSchema, input);
   const user = await findUser(userId);
@@ -110,7 +111,7 @@ export async function setUserRole(caller: Principal, input: unknown): Promise<Us
   return summarize(updated);
 }
 
-export async function setUserDisabled(caller: Principal, input: unknown): Promise<UserSummary> {
+async function setUserDisabledUnaudited(caller: Principal, input: unknown): Promise<UserSummary> {
   authorize(caller, "keyhold:UpdateUser", ADMIN_ONLY);
   const { userId, disabled } = validate(setDisabledSchema, input);
   const user = await findUser(userId);
@@ -128,7 +129,7 @@ export async function setUserDisabled(caller: Principal, input: unknown): Promis
   return summarize(updated);
 }
 
-export async function resetUserPassword(
+async function resetUserPasswordUnaudited(
   caller: Principal,
   input: unknown,
 ): Promise<{ user: UserSummary; generatedPassword?: string }> {
@@ -150,7 +151,7 @@ export async function resetUserPassword(
   return { user: summarize(updated), generatedPassword };
 }
 
-export async function unlockUser(caller: Principal, input: unknown): Promise<UserSummary> {
+async function unlockUserUnaudited(caller: Principal, input: unknown): Promise<UserSummary> {
   authorize(caller, "keyhold:UnlockUser", ADMIN_ONLY);
   const { userId } = validate(unlockSchema, input);
   const user = await findUser(userId);
@@ -160,7 +161,7 @@ export async function unlockUser(caller: Principal, input: unknown): Promise<Use
 }
 
 /** Any signed-in user, including one who must change their password first. */
-export async function changeOwnPassword(caller: Principal, input: unknown): Promise<void> {
+async function changeOwnPasswordUnaudited(caller: Principal, input: unknown): Promise<void> {
   if (caller.kind !== "user" || !caller.userId) throw new ValidationException("Only users have a password to change");
   const { currentPassword, newPassword } = validate(changeOwnPasswordSchema, input);
   const user = await findUser(caller.userId);
@@ -175,9 +176,19 @@ export async function changeOwnPassword(caller: Principal, input: unknown): Prom
 }
 
 /** Looks a user up by name (CLI convenience). */
-export async function findUserByName(caller: Principal, username: string): Promise<UserSummary> {
+async function findUserByNameUnaudited(caller: Principal, username: string): Promise<UserSummary> {
   authorize(caller, "keyhold:GetUser", ADMIN_ONLY);
   const user = await prisma.user.findUnique({ where: { username } });
   if (!user) throw new NotFoundException(`User ${username} does not exist`);
   return summarize(user);
 }
+
+// Every user and credential operation is audited (IAM-shaped events).
+export const listUsers = auditedOperation("ListUsers", "iam.amazonaws.com", listUsersUnaudited, { readOnly: true });
+export const createUser = auditedOperation("CreateUser", "iam.amazonaws.com", createUserUnaudited);
+export const setUserRole = auditedOperation("UpdateUserRole", "iam.amazonaws.com", setUserRoleUnaudited);
+export const setUserDisabled = auditedOperation("UpdateUserStatus", "iam.amazonaws.com", setUserDisabledUnaudited);
+export const resetUserPassword = auditedOperation("ResetUserPassword", "iam.amazonaws.com", resetUserPasswordUnaudited);
+export const unlockUser = auditedOperation("UnlockUser", "iam.amazonaws.com", unlockUserUnaudited);
+export const changeOwnPassword = auditedOperation("ChangePassword", "iam.amazonaws.com", changeOwnPasswordUnaudited);
+export const findUserByName = auditedOperation("GetUser", "iam.amazonaws.com", findUserByNameUnaudited, { readOnly: true });

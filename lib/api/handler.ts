@@ -9,7 +9,10 @@ import { logger } from "@/lib/log";
 import { credentialFor, recordUse } from "./credentials";
 import { RequestEntityTooLargeException, UnknownOperationException } from "./errors";
 import { kmsModel, TARGET_PREFIX } from "./model";
-import { apiOperations } from "./operations";
+import { isKnownOperation } from "./operations";
+import { invokeKms } from "@/lib/kms/invoke";
+import { writeAuditEvent } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/principal";
 import { checkRequestScope, headerValue, parseAuthorization, verifySignature } from "./sigv4";
 import { deserialize, SerializationException, serialize } from "./wire";
 
@@ -71,32 +74,57 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   const target = headerValue(req.headers, "x-amz-target") ?? "";
   let operation = "";
   let accessKeyId: string | undefined;
+  let authenticated: Principal | undefined;
+  let claimedKeyId: string | undefined;
+  let auditedByService = false;
   try {
     if (req.method !== "POST") throw new UnknownOperationException(`${req.method} is not supported; use POST /.`);
     const body = await readBody(req);
     const cfg = config();
     const auth = parseAuthorization(headerValue(req.headers, "authorization"));
     const date = checkRequestScope(auth, req.headers, { region: cfg.region });
+    claimedKeyId = auth.accessKeyId;
     const credential = await credentialFor(auth.accessKeyId);
     await verifySignature(auth, { method: "POST", path: req.url ?? "/", headers: req.headers, body, date }, credential.secretAccessKey);
     accessKeyId = auth.accessKeyId;
+    claimedKeyId = undefined;
     recordUse(auth.accessKeyId);
 
     const [prefix, name] = target.split(".", 2);
-    const implementation = prefix === TARGET_PREFIX && name ? apiOperations.get(name) : undefined;
-    if (!implementation) throw new UnknownOperationException(`Unknown operation ${target}.`);
-    operation = name!;
-    const inputShape = kmsModel.operations[operation]?.input;
-    const input = inputShape ? deserialize(inputShape, parseJson(body)) : {};
+    if (prefix !== TARGET_PREFIX || !name || !isKnownOperation(name)) {
+      throw new UnknownOperationException(`Unknown operation ${target}.`);
+    }
+    operation = name;
     const caller = {
       ...credential.principal,
       sourceIp: req.socket.remoteAddress,
       userAgent: headerValue(req.headers, "user-agent"),
     };
-    const result = await implementation(caller, input);
+    const meta = { source: "api" as const, requestId, accessKeyId: auth.accessKeyId };
+    const inputShape = kmsModel.operations[operation]?.input;
+    authenticated = caller;
+    const input = inputShape ? deserialize(inputShape, parseJson(body)) : {};
+    auditedByService = true; // from here on invokeKms records the call, whatever happens
+    const result = await invokeKms(operation, caller, input, meta);
     send(res, 200, requestId, serialize(result));
   } catch (e) {
-    const error = isKmsError(e) ? e : new KMSInternalException("An internal error occurred. Try again later.");
+    let error = isKmsError(e) ? e : new KMSInternalException("An internal error occurred. Try again later.");
+    if (!auditedByService) {
+      // Denied before reaching the key service (authentication, protocol): still one event.
+      await writeAuditEvent({
+        eventName: operation || target.split(".").pop() || "Unknown",
+        caller: authenticated,
+        accessKeyId: accessKeyId ?? claimedKeyId,
+        via: "api",
+        requestId,
+        sourceIp: req.socket.remoteAddress,
+        userAgent: headerValue(req.headers, "user-agent"),
+        error: { name: error.name, message: error.message },
+        readOnly: false,
+      }).catch((auditError: unknown) => {
+        if (isKmsError(auditError)) error = auditError;
+      });
+    }
     if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation }, "API request failed");
     logger.info({ reqId: requestId, operation: operation || target, accessKeyId, error: error.name }, "api error");
     send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, { __type: error.name, message: error.message }, error.name);

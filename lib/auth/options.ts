@@ -4,7 +4,11 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
+import { writeAuditEvent } from "@/lib/audit";
+import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
+import { accountId } from "@/lib/settings/account";
+import { userPrincipal } from "./principal";
 import { checkCredentials } from "./sign-in";
 import { isSessionClaims } from "./session";
 
@@ -28,17 +32,28 @@ export function authOptions(): NextAuthOptions {
           username: { label: "Username", type: "text" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
+          const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+          const where = { sourceIp: headers["x-keyhold-client-ip"], userAgent: headers["user-agent"] };
           const username = String(credentials?.username ?? "").trim();
           const password = String(credentials?.password ?? "");
+          const signIn = { eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn" as const, via: "console" as const, readOnly: false, ...where };
           if (!username || !password || username.length > 64 || password.length > 256) {
+            await writeAuditEvent({ ...signIn, claimedIdentity: username.slice(0, 64), error: { name: "AuthenticationFailed", message: SIGN_IN_ERRORS.invalid } });
             throw new Error(SIGN_IN_ERRORS.invalid);
           }
           const result = await checkCredentials(username, password);
           if (!result.ok) {
             logger.info({ event: "sign-in-failed", username, reason: result.reason }, "sign-in failed");
+            await writeAuditEvent({
+              ...signIn,
+              claimedIdentity: username,
+              error: { name: result.reason === "locked" ? "AccountLocked" : "AuthenticationFailed", message: SIGN_IN_ERRORS[result.reason] },
+            });
             throw new Error(SIGN_IN_ERRORS[result.reason]);
           }
+          // Fail closed: no session unless the sign-in is on record.
+          await writeAuditEvent({ ...signIn, caller: userPrincipal(await accountId(), result.user, where), response: { ConsoleLogin: "Success" } });
           logger.info({ event: "sign-in", username }, "signed in");
           return {
             id: result.user.id,
@@ -48,6 +63,21 @@ export function authOptions(): NextAuthOptions {
         },
       }),
     ],
+    events: {
+      async signOut({ token }) {
+        if (!isSessionClaims(token)) return;
+        const user = await prisma.user.findUnique({ where: { id: token.uid } });
+        if (!user) return;
+        await writeAuditEvent({
+          eventSource: "signin.amazonaws.com",
+          eventName: "ConsoleLogout",
+          eventType: "AwsConsoleSignIn",
+          via: "console",
+          readOnly: false,
+          caller: userPrincipal(await accountId(), user),
+        }).catch((e) => logger.error({ err: e }, "could not record sign-out"));
+      },
+    },
     callbacks: {
       async jwt({ token, user }) {
         if (user) {

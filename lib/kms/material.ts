@@ -26,13 +26,13 @@ export async function newWrappedMaterial(keyId: string, version: number, keySpec
 }
 
 /**
- * Runs `use` with the plaintext material of a key version and wipes the copy
- * afterwards. The caller must not keep the buffer beyond `use`.
+ * Runs `fn` with the plaintext material of a key version and wipes the copy
+ * afterwards. The caller must not keep the buffer beyond `fn`.
  */
 export async function withMaterial<T>(
   key: { id: string; keySpec: string },
   version: number,
-  use: (material: Buffer) => T | Promise<T>,
+  fn: (material: Buffer) => T | Promise<T>,
 ): Promise<T> {
   const cache = materialCache();
   let material = cache.get(key.id, version);
@@ -52,7 +52,7 @@ export async function withMaterial<T>(
     cache.set(key.id, version, plaintext);
   }
   try {
-    return await use(material);
+    return await fn(material);
   } finally {
     material.fill(0);
   }

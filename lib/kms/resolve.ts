@@ -1,5 +1,6 @@
 // Finds the key a request names, with AWS's errors for each way of naming it.
 import { prisma, type KmsKey } from "@/lib/db/client";
+import { noteKey } from "@/lib/audit/context";
 import { NotFoundException } from "@/lib/errors";
 import { parseKeyIdentifier } from "./arn";
 import type { KmsContext } from "./context";
@@ -47,5 +48,6 @@ export async function resolveKey(ctx: KmsContext, keyIdentifier: string, options
   }
   const key = /^[0-9a-f-]{36}$/.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
   if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  noteKey(ctx.keyArn(key.id));
   return { key, requestAlias };
 }

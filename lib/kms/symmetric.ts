@@ -4,9 +4,12 @@
 import { decryptSymmetric, encryptSymmetric, isCiphertextError, parseSymmetricHeader, type EncryptionContext } from "@/lib/crypto";
 import { prisma, type KmsKey } from "@/lib/db/client";
 import { InvalidCiphertextException } from "@/lib/errors";
+import { noteKeyMaterial } from "@/lib/audit/context";
+import { keyMaterialId } from "./metadata";
 import { withMaterial } from "./material";
 
 export async function encryptUnderKey(key: KmsKey, plaintext: Buffer, context: EncryptionContext | undefined): Promise<Buffer> {
+  noteKeyMaterial(keyMaterialId(key.id, key.currentVersion));
   return withMaterial(key, key.currentVersion, (material) =>
     encryptSymmetric(material, key.id, key.currentVersion, plaintext, context),
   );
@@ -30,10 +33,13 @@ export async function decryptWithKey(
 ): Promise<{ plaintext: Buffer; materialVersion: number }> {
   const { keyId, materialVersion } = blobKeyId(blob);
   if (keyId !== key.id) throw new InvalidCiphertextException(INVALID);
+  // Versions are positive 32-bit integers in the database; anything else is a forged header.
+  if (materialVersion < 1 || materialVersion > 0x7fffffff) throw new InvalidCiphertextException(INVALID);
   const exists = await prisma.keyMaterial.count({ where: { keyId, version: materialVersion } });
   if (!exists) throw new InvalidCiphertextException(INVALID);
   try {
     const plaintext = await withMaterial(key, materialVersion, (material) => decryptSymmetric(material, blob, context));
+    noteKeyMaterial(keyMaterialId(key.id, materialVersion));
     return { plaintext, materialVersion };
   } catch (e) {
     if (isCiphertextError(e)) throw new InvalidCiphertextException(INVALID);

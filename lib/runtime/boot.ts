@@ -45,6 +45,8 @@ export async function boot(cfg: Config): Promise<Booted> {
     keyStore: `${d.kind}${d.fingerprint ? ` (${String(d.fingerprint)})` : ""}`,
     async close() {
       await adminSocket?.close();
+      const { closeAudit } = await import("@/lib/audit");
+      await closeAudit().catch((e) => logger.error({ err: e }, "final audit digest failed"));
       await prisma.$disconnect().catch(() => {});
       await database.stop().catch(() => {});
     },

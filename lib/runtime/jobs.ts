@@ -1,5 +1,7 @@
-// Background work inside the server (no external cron): key deletion sweeper
-// and automatic rotation.
+// Background work inside the server (no external cron): the key deletion
+// sweeper and automatic rotation.
+import { startKeyScheduler } from "@/lib/kms/scheduler";
+
 export function startBackgroundJobs(): { stop(): Promise<void> } {
-  return { stop: async () => {} };
+  return startKeyScheduler();
 }

@@ -16,6 +16,7 @@ import { keyMetadata, type KeyMetadata } from "../metadata";
 import { checkTags, tagListField } from "../tags";
 import { boolField, enumField, str, validateRequest } from "../validate";
 import { now } from "../clock";
+import { noteKey } from "@/lib/audit/context";
 
 const schema = z.object({
   Policy: str(1, 32768).optional(),
@@ -84,5 +85,6 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
       tags: { create: tags.map((t) => ({ tagKey: t.TagKey, tagValue: t.TagValue })) },
     },
   });
+  noteKey(ctx.keyArn(key.id));
   return { KeyMetadata: keyMetadata(ctx, key) };
 }

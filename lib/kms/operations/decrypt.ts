@@ -10,6 +10,7 @@ import {
   NotFoundException,
   UnsupportedOperationException,
 } from "@/lib/errors";
+import { noteKey } from "@/lib/audit/context";
 import { authorizeKms } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -48,6 +49,7 @@ export async function keyForCiphertext(ctx: KmsContext, blobBytes: Buffer, keyId
   }
   const key = await prisma.kmsKey.findUnique({ where: { id: keyId } });
   if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  noteKey(ctx.keyArn(key.id));
   return key;
 }
 

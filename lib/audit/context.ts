@@ -1,0 +1,30 @@
+// Per-call facts the audit record needs but only the operation learns (which
+// key a request resolved to, which material version it used), carried with
+// AsyncLocalStorage so operations just report them.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface CallFacts {
+  keyArns: string[];
+  keyMaterialId?: string;
+}
+
+const storage = new AsyncLocalStorage<CallFacts>();
+
+export function withCallFacts<T>(fn: () => Promise<T>): { facts: CallFacts; result: Promise<T> } {
+  const facts: CallFacts = { keyArns: [] };
+  return { facts, result: storage.run(facts, fn) };
+}
+
+/** Called by the key service when a request resolves to a key. */
+export function noteKey(arn: string, keyMaterialId?: string): void {
+  const facts = storage.getStore();
+  if (!facts) return;
+  if (!facts.keyArns.includes(arn)) facts.keyArns.push(arn);
+  if (keyMaterialId) facts.keyMaterialId = keyMaterialId;
+}
+
+/** Called by the key service with the material version a call used. */
+export function noteKeyMaterial(keyMaterialId: string): void {
+  const facts = storage.getStore();
+  if (facts) facts.keyMaterialId = keyMaterialId;
+}

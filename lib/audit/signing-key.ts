@@ -1,0 +1,68 @@
+// The audit-signing key (ECC P-256): generated once, stored only wrapped by
+// the root key like any KMS key's material; its public key is published so
+// auditors can check digests outside Keyhold.
+import { randomUUID } from "node:crypto";
+import { EcKey, generateKeyMaterial } from "@/lib/crypto";
+import { prisma } from "@/lib/db/client";
+import { rootKeyStore } from "@/lib/kms/root-key";
+
+const aad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
+
+interface Signer {
+  id: string;
+  publicKeyDer: Buffer;
+  sign(payload: Buffer): Promise<string>;
+}
+
+let cached: Promise<Signer> | undefined;
+
+async function load(): Promise<Signer> {
+  let row = await prisma.auditSigningKey.findFirst({ orderBy: { createdAt: "asc" } });
+  if (!row) {
+    const id = randomUUID();
+    const material = generateKeyMaterial("ECC_NIST_P256");
+    try {
+      const key = new EcKey("ECC_NIST_P256", material);
+      const store = await rootKeyStore();
+      const wrapped = await store.wrap(material, aad(id));
+      await prisma.auditSigningKey.createMany({
+        data: [{ id, wrapped: new Uint8Array(wrapped), publicKeyDer: new Uint8Array(key.publicKeyDer()) }],
+        skipDuplicates: true,
+      });
+    } finally {
+      material.fill(0);
+    }
+    row = await prisma.auditSigningKey.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+  }
+  const { id, wrapped, publicKeyDer } = row;
+  return {
+    id,
+    publicKeyDer: Buffer.from(publicKeyDer),
+    async sign(payload) {
+      const store = await rootKeyStore();
+      const material = await store.unwrap(Buffer.from(wrapped), aad(id));
+      try {
+        return new EcKey("ECC_NIST_P256", material).sign(payload, "ECDSA_SHA_256", "RAW").toString("base64");
+      } finally {
+        material.fill(0);
+      }
+    },
+  };
+}
+
+export function auditSigner(): Promise<Signer> {
+  return (cached ??= load().catch((e) => {
+    cached = undefined;
+    throw e;
+  }));
+}
+
+/** PEM of the audit-signing public keys, for auditors (and `openssl dgst -verify`). */
+export async function auditPublicKeys(): Promise<Array<{ id: string; pem: string }>> {
+  await auditSigner();
+  const rows = await prisma.auditSigningKey.findMany({ orderBy: { createdAt: "asc" } });
+  return rows.map((r) => ({
+    id: r.id,
+    pem: `-----BEGIN PUBLIC KEY-----\n${Buffer.from(r.publicKeyDer).toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`,
+  }));
+}

@@ -1,0 +1,127 @@
+// The audit writer: appends events to this process's hash chain with group
+// commit (all events that arrive while a write is in flight go into the next
+// single INSERT), resolves each caller only after its event is committed,
+// and signs a digest every DIGEST_EVERY events or DIGEST_INTERVAL_MS.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { prisma } from "@/lib/db/client";
+import { logger } from "@/lib/log";
+import { digestPayload, eventHash, genesisHash } from "./chain";
+import type { AuditRecord } from "./record";
+import { auditSigner } from "./signing-key";
+
+export const DIGEST_EVERY = 1000;
+export const DIGEST_INTERVAL_MS = 60_000;
+
+interface Pending {
+  record: AuditRecord;
+  text: string;
+  keyId: string | null;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+const KEY_ID = /:key\/([0-9a-f-]{36})$/;
+
+class ChainWriter {
+  #chainId: string | undefined;
+  #seq = 0;
+  #lastHash = "";
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+  #digestedSeq = 0;
+  #prevSignature: string | null = null;
+  #timer: NodeJS.Timeout | undefined;
+
+  append(record: AuditRecord): Promise<void> {
+    const text = JSON.stringify(record);
+    const keyArn = record.resources?.[0]?.ARN;
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ record, text, keyId: (keyArn && KEY_ID.exec(keyArn)?.[1]) || null, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule() {
+    if (this.#flushing) return; // the running flush picks the queue up when it ends
+    this.#flushing = new Promise<void>((done) => setImmediate(() => void this.#drain().finally(done)));
+  }
+
+  async #drain() {
+    while (this.#queue.length > 0) await this.#flush(this.#queue.splice(0));
+    this.#flushing = undefined;
+  }
+
+  async #ensureChain() {
+    if (this.#chainId) return this.#chainId;
+    const id = randomUUID();
+    await prisma.auditChain.create({ data: { id, host: hostname(), pid: process.pid } });
+    this.#chainId = id;
+    this.#lastHash = genesisHash(id);
+    this.#timer = setInterval(() => void this.digest().catch((e) => logger.error({ err: e }, "audit digest failed")), DIGEST_INTERVAL_MS);
+    this.#timer.unref();
+    return id;
+  }
+
+  async #flush(batch: Pending[]) {
+    try {
+      const chainId = await this.#ensureChain();
+      let seq = this.#seq;
+      let prev = this.#lastHash;
+      const rows = batch.map((p) => {
+        seq += 1;
+        const hash = eventHash(prev, p.text);
+        const r = p.record;
+        const row = {
+          chainId,
+          chainSeq: seq,
+          eventId: r.eventID,
+          eventTime: new Date(r.eventTime),
+          eventSource: r.eventSource,
+          eventName: r.eventName,
+          keyId: p.keyId,
+          principalArn: r.userIdentity.arn ?? null,
+          sourceIp: r.sourceIPAddress,
+          errorCode: r.errorCode ?? null,
+          readOnly: r.readOnly,
+          record: p.text,
+          prevHash: prev,
+          hash,
+        };
+        prev = hash;
+        return row;
+      });
+      await prisma.auditEvent.createMany({ data: rows }); // one statement: all or nothing
+      this.#seq = seq;
+      this.#lastHash = prev;
+      for (const p of batch) p.resolve();
+    } catch (e) {
+      logger.error({ err: e, events: batch.length }, "audit write failed: the calls fail closed");
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    if (this.#seq - this.#digestedSeq >= DIGEST_EVERY) {
+      await this.digest().catch((e) => logger.error({ err: e }, "audit digest failed"));
+    }
+  }
+
+  /** Signs a digest of everything committed so far (no-op when nothing is new). */
+  async digest(): Promise<void> {
+    if (!this.#chainId || this.#seq === this.#digestedSeq) return;
+    const signer = await auditSigner();
+    const d = { chainId: this.#chainId, lastSeq: this.#seq, lastHash: this.#lastHash, prevSignature: this.#prevSignature, createdAt: new Date() };
+    const signature = await signer.sign(digestPayload(d));
+    await prisma.auditDigest.create({ data: { ...d, signingKeyId: signer.id, signature } });
+    this.#digestedSeq = d.lastSeq;
+    this.#prevSignature = signature;
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    while (this.#flushing) await this.#flushing;
+    await this.digest();
+  }
+}
+
+const g = globalThis as unknown as { keyholdAuditWriter?: ChainWriter };
+export const auditWriter = (): ChainWriter => (g.keyholdAuditWriter ??= new ChainWriter());

@@ -1,0 +1,32 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
+import { authorizeKms } from "../authorize";
+import { intField, str, validateRequest } from "../validate";
+
+const schema = z.object({
+  NumberOfBytes: intField(1, 1024).optional(),
+  CustomKeyStoreId: str(1, 64).optional(),
+  Recipient: z.unknown().optional(),
+});
+
+export async function generateRandom(caller: Principal, input: unknown): Promise<{ Plaintext: Buffer }> {
+  authorizeKms(caller, "kms:GenerateRandom");
+  const req = validateRequest(schema, input);
+  if (req.CustomKeyStoreId !== undefined) {
+    throw new UnsupportedOperationException(
+      "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold generates random bytes itself.",
+    );
+  }
+  if (req.Recipient !== undefined) {
+    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
+  }
+  // The model leaves NumberOfBytes optional, but AWS documents it as required with no default.
+  if (req.NumberOfBytes === undefined) {
+    throw new ValidationException(
+      "1 validation error detected: Value at 'numberOfBytes' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  return { Plaintext: randomBytes(req.NumberOfBytes) };
+}

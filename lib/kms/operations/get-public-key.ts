@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { describeAlgorithms, openKey, type KeySpec, type KeyUsage } from "@/lib/crypto";
+import { UnsupportedOperationException } from "@/lib/errors";
+import { authorizeKms } from "../authorize";
+import { kmsContext } from "../context";
+import { withMaterial } from "../material";
+import { resolveKey } from "../resolve";
+import { assertEnabled } from "../state";
+import { grantTokensField, keyIdField, validateRequest } from "../validate";
+
+const schema = z.object({ KeyId: keyIdField, GrantTokens: grantTokensField });
+
+export interface GetPublicKeyResponse {
+  KeyId: string;
+  PublicKey: Buffer;
+  CustomerMasterKeySpec: string;
+  KeySpec: string;
+  KeyUsage: string;
+  EncryptionAlgorithms?: string[];
+  SigningAlgorithms?: string[];
+  KeyAgreementAlgorithms?: string[];
+}
+
+export async function getPublicKey(caller: Principal, input: unknown): Promise<GetPublicKeyResponse> {
+  authorizeKms(caller, "kms:GetPublicKey");
+  const req = validateRequest(schema, input);
+  const ctx = await kmsContext();
+  const { key } = await resolveKey(ctx, req.KeyId);
+  // AWS: GetPublicKey needs an Enabled key (DisabledException / KMSInvalidStateException otherwise).
+  assertEnabled(ctx, key);
+  const spec = key.keySpec as KeySpec;
+  if (spec === "SYMMETRIC_DEFAULT" || spec.startsWith("HMAC_")) {
+    throw new UnsupportedOperationException(`${ctx.keyArn(key.id)} key usage is ${key.keyUsage}: ${spec} keys have no public key.`);
+  }
+  const publicKey = await withMaterial(key, key.currentVersion, (material) => {
+    const handle = openKey(spec, material);
+    try {
+      if (handle.kind === "symmetric" || handle.kind === "hmac") throw new UnsupportedOperationException(`${spec} keys have no public key.`);
+      return handle.publicKeyDer();
+    } finally {
+      if (handle.kind === "ml-dsa") handle.destroy();
+    }
+  });
+  const { EncryptionAlgorithms, SigningAlgorithms, KeyAgreementAlgorithms } = describeAlgorithms(spec, key.keyUsage as KeyUsage);
+  return {
+    KeyId: ctx.keyArn(key.id),
+    PublicKey: publicKey,
+    CustomerMasterKeySpec: key.keySpec,
+    KeySpec: key.keySpec,
+    KeyUsage: key.keyUsage,
+    ...(EncryptionAlgorithms ? { EncryptionAlgorithms } : {}),
+    ...(SigningAlgorithms ? { SigningAlgorithms } : {}),
+    ...(KeyAgreementAlgorithms ? { KeyAgreementAlgorithms } : {}),
+  };
+}

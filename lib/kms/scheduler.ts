@@ -1,0 +1,60 @@
+// In-process scheduler for the key service's own work: destroying keys whose
+// deletion date has passed and rotating keys that are due. Runs inside every
+// server instance (no external cron); the operations it calls are
+// conditional per key, so instances running it at once do each job once.
+import { logger } from "@/lib/log";
+import { sweepDueDeletions } from "./operations/deletion";
+import { rotateDueKeys } from "./operations/rotation";
+
+export interface KeyScheduler {
+  /** Stops scheduling and waits for a run in progress to finish. */
+  stop(): Promise<void>;
+}
+
+async function runJob(job: string, fn: () => Promise<number>): Promise<void> {
+  try {
+    const count = await fn();
+    if (count > 0) logger.info({ event: "key-scheduler", job, count }, `key scheduler: ${job} ${count}`);
+  } catch (e) {
+    // Name and first line only: never a query parameter or anything secret.
+    const err = e instanceof Error ? { name: e.name, message: e.message.split("\n")[0] } : { name: typeof e };
+    logger.error({ event: "key-scheduler", job, err }, `key scheduler: ${job} failed`);
+  }
+}
+
+/**
+ * Runs the sweeper and the automatic rotation now and then every `intervalMs`.
+ * The next run is timed from the end of the previous one, so runs never overlap.
+ */
+export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number } = {}): KeyScheduler {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const run = async () => {
+    await runJob("keys-deleted", sweepDueDeletions);
+    await runJob("keys-rotated", rotateDueKeys);
+  };
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      running = run().finally(() => {
+        running = undefined;
+        schedule(intervalMs);
+      });
+    }, delay);
+    timer.unref(); // never keeps the process alive on its own
+  };
+
+  schedule(0);
+  logger.info({ event: "key-scheduler", intervalMs }, "key scheduler started");
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
