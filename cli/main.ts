@@ -17,6 +17,8 @@ Commands:
                                            set a new password (the user must change it at next sign-in)
   user set-role --username NAME --role ROLE|none
   user unlock --username NAME              clear a sign-in lockout
+  audit verify                             check the audit trail's hash chains and signed digests
+                                           (exit 0 when intact, 1 otherwise)
   access-key create --user NAME [--json]   new API access key (the secret is shown only now)
   access-key list [--user NAME]
   access-key deactivate|activate|delete --access-key-id ID
@@ -69,6 +71,13 @@ function print(command: string, result: unknown, json: boolean) {
       if (r.generatedPassword) {
         console.log(`One-time password (shown only now; must be changed at first sign-in): ${r.generatedPassword}`);
       }
+      return;
+    }
+    case "audit.verify": {
+      const report = r as unknown as { ok: boolean; events: number; chains: Array<{ chainId: string; events: number; intactUpTo: number; digests: number }>; firstProblem?: { chainId: string; message: string; eventId?: string } };
+      for (const c of report.chains) console.log(`chain ${c.chainId}: ${c.events} events, intact up to event #${c.intactUpTo}, ${c.digests} signed digests`);
+      if (report.ok) console.log(`Audit trail intact: ${report.events} events in ${report.chains.length} chains.`);
+      else console.log(`AUDIT TRAIL TAMPERED: chain ${report.firstProblem!.chainId}: ${report.firstProblem!.message}${report.firstProblem!.eventId ? ` (eventID ${report.firstProblem!.eventId})` : ""}`);
       return;
     }
     case "access-key.create":
@@ -152,5 +161,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   print(command, reply.result, values.json);
+  if (command === "audit.verify" && !(reply.result as { ok: boolean }).ok) return 1;
   return 0;
 }

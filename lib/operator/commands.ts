@@ -11,6 +11,7 @@ import {
   unlockUser,
 } from "@/lib/access/users";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
+import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
 import { databaseStatus } from "@/lib/db/status";
 import { ValidationException } from "@/lib/errors";
@@ -49,6 +50,9 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "user.unlock"(input) {
     return unlockUser(await operator(), { userId: await userIdOf(input) });
+  },
+  async "audit.verify"() {
+    return verifyAuditTrailAs(await operator());
   },
   async "access-key.create"(input) {
     const { AccessKeyId, SecretAccessKey, UserName } = await createAccessKey(await operator(), { username: input.username });

@@ -17,6 +17,8 @@ export interface TestServer {
   /** Runs the keyhold CLI against this server (through its admin socket). */
   cli(args: string[], stdin?: string): { status: number | null; stdout: string; stderr: string };
   stop(): Promise<void>;
+  /** Kills the server without warning (keeps the data folder). */
+  kill9(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -30,9 +32,9 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startApiServer(): Promise<TestServer> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "keyhold-api-"));
+export async function startApiServer(options: { dataDir?: string; port?: number } = {}): Promise<TestServer> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "keyhold-api-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KEYHOLD_DATA_DIR: dataDir,
@@ -81,6 +83,11 @@ export async function startApiServer(): Promise<TestServer> {
     cli(args, stdin) {
       const r = spawnSync(process.execPath, ["bin/keyhold.mjs", ...args], { env, input: stdin, encoding: "utf8" });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    async kill9() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
     },
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));

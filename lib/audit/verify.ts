@@ -1,0 +1,128 @@
+// The verifier: walks every chain in order and reports the first event that
+// was changed, removed, reordered or inserted, and any digest whose
+// signature or coverage fails. Streams in pages, so it works on large tables.
+import { createPublicKey, verify as verifySignature } from "node:crypto";
+import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
+import { authorizeAuditRead } from "./access";
+import { digestPayload, eventHash, genesisHash } from "./chain";
+
+export interface ChainReport {
+  chainId: string;
+  events: number;
+  intactUpTo: number;
+  digests: number;
+  problem?: Problem;
+}
+
+export interface Problem {
+  kind: "changed" | "missing" | "reordered-or-inserted" | "digest-signature" | "digest-mismatch" | "truncated";
+  chainSeq?: number;
+  eventId?: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  chains: ChainReport[];
+  events: number;
+  /** The first problem found, for one-line reports. */
+  firstProblem?: Problem & { chainId: string };
+}
+
+const PAGE = 2000;
+
+async function verifyChain(chainId: string): Promise<ChainReport> {
+  let expectedSeq = 1;
+  let prev = genesisHash(chainId);
+  const hashes = new Map<number, string>(); // only hashes digests refer to
+  const digests = await prisma.auditDigest.findMany({ where: { chainId }, orderBy: { lastSeq: "asc" } });
+  const digestSeqs = new Set(digests.map((d) => d.lastSeq));
+  let problem: Problem | undefined;
+  let events = 0;
+  let cursor: bigint | undefined;
+
+  outer: for (;;) {
+    const rows = await prisma.auditEvent.findMany({
+      where: { chainId, ...(cursor !== undefined ? { chainSeq: { gt: Number(cursor) } } : {}) },
+      orderBy: { chainSeq: "asc" },
+      take: PAGE,
+      select: { chainSeq: true, eventId: true, record: true, prevHash: true, hash: true },
+    });
+    for (const row of rows) {
+      events++;
+      if (row.chainSeq !== expectedSeq) {
+        problem = {
+          kind: "missing",
+          chainSeq: expectedSeq,
+          message: `event #${expectedSeq} is missing (next present is #${row.chainSeq})`,
+        };
+        break outer;
+      }
+      if (row.prevHash !== prev) {
+        problem = {
+          kind: "reordered-or-inserted",
+          chainSeq: row.chainSeq,
+          eventId: row.eventId,
+          message: `event #${row.chainSeq} does not follow event #${row.chainSeq - 1} (its previous-hash differs)`,
+        };
+        break outer;
+      }
+      const actual = eventHash(prev, row.record);
+      if (actual !== row.hash) {
+        problem = { kind: "changed", chainSeq: row.chainSeq, eventId: row.eventId, message: `event #${row.chainSeq} was changed (its hash does not match its content)` };
+        break outer;
+      }
+      if (digestSeqs.has(row.chainSeq)) hashes.set(row.chainSeq, actual);
+      prev = actual;
+      expectedSeq++;
+    }
+    if (rows.length < PAGE) break;
+    cursor = BigInt(rows[rows.length - 1]!.chainSeq);
+  }
+  const intactUpTo = problem ? (problem.chainSeq ?? expectedSeq) - 1 : expectedSeq - 1;
+
+  // Digests: signature, link to the previous digest, and the hash they vouch for.
+  const keys = new Map((await prisma.auditSigningKey.findMany()).map((k) => [k.id, createPublicKey({ key: Buffer.from(k.publicKeyDer), format: "der", type: "spki" })]));
+  let prevSignature: string | null = null;
+  for (const d of digests) {
+    const key = keys.get(d.signingKeyId);
+    const payload = digestPayload({ chainId, lastSeq: d.lastSeq, lastHash: d.lastHash, prevSignature: d.prevSignature, createdAt: d.createdAt });
+    const valid = !!key && verifySignature("sha256", payload, key, Buffer.from(d.signature, "base64"));
+    if (!valid || d.prevSignature !== prevSignature) {
+      problem ??= { kind: "digest-signature", chainSeq: d.lastSeq, message: `the digest covering events up to #${d.lastSeq} has an invalid signature` };
+      break;
+    }
+    prevSignature = d.signature;
+    if (!problem) {
+      if (d.lastSeq > intactUpTo) {
+        problem = { kind: "truncated", chainSeq: intactUpTo + 1, message: `a signed digest covers events up to #${d.lastSeq}, but the chain ends at #${intactUpTo}` };
+      } else if (hashes.get(d.lastSeq) !== d.lastHash) {
+        problem = { kind: "digest-mismatch", chainSeq: d.lastSeq, message: `event #${d.lastSeq} differs from what its signed digest recorded` };
+      }
+    }
+  }
+  return { chainId, events, intactUpTo, digests: digests.length, problem };
+}
+
+export async function verifyAuditTrail(): Promise<VerifyReport> {
+  const chains = await prisma.auditChain.findMany({ orderBy: { startedAt: "asc" } });
+  // Events whose chain row is missing are themselves evidence of tampering.
+  const orphans = await prisma.$queryRaw<{ chainId: string }[]>`
+    SELECT DISTINCT e."chainId" FROM "AuditEvent" e LEFT JOIN "AuditChain" c ON c.id = e."chainId" WHERE c.id IS NULL`;
+  const reports: ChainReport[] = [];
+  for (const c of [...chains.map((c) => c.id), ...orphans.map((o) => o.chainId)]) reports.push(await verifyChain(c));
+  const bad = reports.find((r) => r.problem);
+  return {
+    ok: !bad,
+    chains: reports,
+    events: reports.reduce((n, r) => n + r.events, 0),
+    ...(bad ? { firstProblem: { ...bad.problem!, chainId: bad.chainId } } : {}),
+  };
+}
+
+/** The verifier as a service operation: administrators and auditors. */
+export async function verifyAuditTrailAs(caller: Principal): Promise<VerifyReport> {
+  authorizeAuditRead(caller, "keyhold:VerifyAuditTrail");
+  return verifyAuditTrail();
+}
