@@ -1,0 +1,8 @@
+import { listAccessKeys } from "@/lib/access/access-keys";
+import { runRoute } from "@/lib/console/run";
+
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return runRoute((caller) => listAccessKeys(caller, {}));
+}
