@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// `npm run bench`: server capacity and client-observed throughput of the KMS
+// API, against a ceiling measured with the same load generator.
+//
+//  1. ceiling: a bare node:http server answering a fixed body
+//  2. Keyhold (API server, real SigV4 checks, authorization, durable audit)
+//     Encrypt / Decrypt / GenerateDataKey by replaying ONE signed request at
+//     concurrency 32 (SigV4 allows replay within the skew window)
+//  3. the same operations through @aws-sdk/client-kms (what an app sees;
+//     on 2 cores the SDK itself costs ~290 µs CPU per call)
+//
+// Uses DATABASE_URL when set (PostgreSQL), else the embedded database.
+// Prints a table and JSON. Never part of `npm test`.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const REGION = "us-east-1";
+const CREDS = { accessKeyId: "AKIABENCHMARKKEYHOLD", secretAccessKey: "bench/secret+0000000000000000000000000000".slice(0, 40) };
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, child, log) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${log()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`server not ready:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONCURRENCY, duration: DURATION, pipelining: 1, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function summarize(name, r) {
+  const ok = r["2xx"];
+  return {
+    name,
+    opsPerSec: Math.round(ok / DURATION),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+async function signed(endpoint, operation, body) {
+  const url = new URL(endpoint);
+  const payload = JSON.stringify(body);
+  const signer = new SignatureV4({ credentials: CREDS, region: REGION, service: "kms", sha256: Hash.bind(null, "sha256") });
+  const req = await signer.sign(
+    {
+      method: "POST",
+      protocol: "http:",
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: "/",
+      headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `TrentService.${operation}` },
+      body: payload,
+    },
+    { signingDate: new Date() },
+  );
+  const { host: _host, ...headers } = req.headers;
+  return { method: "POST", headers, body: payload };
+}
+
+async function sdkLoad(kms, command) {
+  let ok = 0;
+  const latencies = [];
+  const end = Date.now() + DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        await kms.send(command());
+        latencies.push(performance.now() - t);
+        ok++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => Math.round(latencies[Math.floor((latencies.length - 1) * p)] * 100) / 100;
+  return { opsPerSec: Math.round(ok / DURATION), p50ms: pct(0.5), p99ms: pct(0.99), non2xx: 0, errors: 0 };
+}
+
+const results = [];
+const cleanup = [];
+try {
+  // 1. Ceiling.
+  const bareBody = JSON.stringify({ CiphertextBlob: "A".repeat(80), KeyId: "arn:aws:kms:us-east-1:000000000000:key/x", EncryptionAlgorithm: "SYMMETRIC_DEFAULT" });
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, ["-e", `require("http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(200,{"content-type":"application/x-amz-json-1.1"});s.end(${JSON.stringify(bareBody)})})}).listen(${barePort},"127.0.0.1")`]);
+  cleanup.push(() => bare.kill());
+  await waitFor(`http://127.0.0.1:${barePort}/`, bare, () => "");
+
+  // 2. Keyhold API server, on a fresh database.
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    const url = new URL(databaseUrl);
+    const name = `${url.pathname.slice(1) || "keyhold"}_bench`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-"));
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  let log = "";
+  const server = spawn(process.execPath, ["scripts/start-api.mjs"], {
+    env: {
+      ...process.env,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      KEYHOLD_DATA_DIR: dataDir,
+      KEYHOLD_API_PORT: String(port),
+      HOST: "127.0.0.1",
+      KEYHOLD_ADMIN_PASSWORD: "bench admin password",
+      KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
+      KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout.on("data", (d) => (log += d));
+  server.stderr.on("data", (d) => (log += d));
+  cleanup.push(() => server.kill("SIGTERM"));
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor(`${endpoint}/readyz`, server, () => log);
+
+  const kms = new KMSClient({ endpoint, region: REGION, credentials: CREDS });
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "benchmark" }));
+  const keyId = KeyMetadata.KeyId;
+  const plaintext = Buffer.alloc(32, 7);
+  const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
+
+  const db = process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite";
+  console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db} …`);
+
+  results.push(summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" })));
+  const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });
+  results.push(summarize("Keyhold Encrypt (replayed signed request)", await run({ url: endpoint, ...encrypt })));
+  const decrypt = await signed(endpoint, "Decrypt", { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") });
+  results.push(summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt })));
+  const gdk = await signed(endpoint, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });
+  results.push(summarize("Keyhold GenerateDataKey (replayed signed request)", await run({ url: endpoint, ...gdk })));
+
+  results.push({ name: "Keyhold Encrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))) });
+  results.push({ name: "Keyhold Decrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new DecryptCommand({ CiphertextBlob }))) });
+  results.push({ name: "Keyhold GenerateDataKey via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" }))) });
+  kms.destroy();
+
+  const ceiling = results[0].opsPerSec;
+  for (const r of results) r.ofCeiling = Math.round((r.opsPerSec / ceiling) * 1000) / 10;
+  console.log("\n| run | ops/s | p50 ms | p99 ms | % of ceiling | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.ofCeiling} | ${r.non2xx} | ${r.errors} |`);
+  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, results }, null, 2));
+} finally {
+  for (const c of cleanup.reverse()) {
+    try {
+      c();
+    } catch {}
+  }
+}
