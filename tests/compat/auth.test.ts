@@ -101,8 +101,18 @@ describe("SigV4 authentication", () => {
     ],
   ];
 
-  it.each(cases.map(([name, build, type, message]) => ({ name, build, type, message })))("$name → $type", async ({ build, type, message }) => {
+  const auditedEvents = () => {
+    const r = server.cli(["audit", "verify", "--json"]);
+    const report = JSON.parse(r.stdout) as { ok: boolean; events: number };
+    expect(report.ok).toBe(true);
+    return report.events;
+  };
+
+  it.each(cases.map(([name, build, type, message]) => ({ name, build, type, message })))("$name → $type, audited", async ({ build, type, message }) => {
+    const before = auditedEvents();
     const res = await send(server.endpoint, await build());
+    // The denial is one event in the trail (the verify command itself adds none).
+    expect(auditedEvents()).toBe(before + 1);
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe(type);
     expect(res.headers.get("x-amzn-errortype")).toBe(type);
