@@ -2,7 +2,7 @@
 // unwrapped on demand into the bounded cache. Plaintext never leaves memory.
 import { generateKeyMaterial, materialAad, type KeySpec } from "@/lib/crypto";
 import { prisma } from "@/lib/db/client";
-import { KMSInternalException } from "@/lib/errors";
+import { KeyUnavailableException, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { materialCache, rootKeyStore } from "./root-key";
 
@@ -38,7 +38,8 @@ export async function withMaterial<T>(
   let material = cache.get(key.id, version);
   if (!material) {
     const row = await prisma.keyMaterial.findUnique({ where: { keyId_version: { keyId: key.id, version } } });
-    if (!row) throw new KMSInternalException("Key material is unavailable");
+    // Destroyed (crypto-shredded) or never imported: nothing can be done with this version.
+    if (!row) throw new KeyUnavailableException("The key material of this KMS key is not available.");
     const store = await rootKeyStore();
     let plaintext: Buffer;
     try {

@@ -2,7 +2,7 @@
 // a blob under whichever material version it names. Shared by Encrypt,
 // Decrypt, ReEncrypt and the GenerateDataKey family.
 import { decryptSymmetric, encryptSymmetric, isCiphertextError, parseSymmetricHeader, type EncryptionContext } from "@/lib/crypto";
-import { prisma, type KmsKey } from "@/lib/db/client";
+import type { KmsKey } from "@/lib/db/client";
 import { InvalidCiphertextException } from "@/lib/errors";
 import { noteKeyMaterial } from "@/lib/audit/context";
 import { keyMaterialId } from "./metadata";
@@ -35,14 +35,18 @@ export async function decryptWithKey(
   if (keyId !== key.id) throw new InvalidCiphertextException(INVALID);
   // Versions are positive 32-bit integers in the database; anything else is a forged header.
   if (materialVersion < 1 || materialVersion > 0x7fffffff) throw new InvalidCiphertextException(INVALID);
-  const exists = await prisma.keyMaterial.count({ where: { keyId, version: materialVersion } });
-  if (!exists) throw new InvalidCiphertextException(INVALID);
+  // Versions 1..currentVersion exist for every live key (rotation only adds;
+  // deletion removes the key itself), so no query is needed to rule one out.
+  if (materialVersion > key.currentVersion) throw new InvalidCiphertextException(INVALID);
   try {
     const plaintext = await withMaterial(key, materialVersion, (material) => decryptSymmetric(material, blob, context));
     noteKeyMaterial(keyMaterialId(key.id, materialVersion));
     return { plaintext, materialVersion };
   } catch (e) {
-    if (isCiphertextError(e)) throw new InvalidCiphertextException(INVALID);
+    // Material destroyed: the ciphertext can never be decrypted again.
+    if (isCiphertextError(e) || (e instanceof Error && e.name === "KeyUnavailableException")) {
+      throw new InvalidCiphertextException(INVALID);
+    }
     throw e;
   }
 }
