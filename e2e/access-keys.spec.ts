@@ -5,6 +5,7 @@ import { signIn } from "./helpers";
 
 test("an administrator creates an access key, uses it with the AWS SDK, deactivates and deletes it", async ({ page, baseURL }) => {
   await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await expect(page.getByTestId("signed-in-user")).toBeVisible();
   await page.goto("/access");
   await expect(page.getByRole("heading", { name: "Access keys" })).toBeVisible();
   await page.getByRole("button", { name: "Create access key" }).click();

@@ -1,15 +1,118 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { countdown, formatDate, SPEC_LABELS, STATE_LABELS } from "@/components/keys/labels";
 import { requirePrincipal } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/access/authorize";
+import { keyDashboard } from "@/lib/console/keys/queries";
+import { canManageKeys, canReadKeys } from "@/lib/console/keys/roles";
+import type { KeyDashboard } from "@/lib/console/keys/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
+const card = "rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
+
 export default async function DashboardPage() {
   const principal = await requirePrincipal();
+  // The service layer has the last word (e.g. a password that must be changed first): no stats then.
+  const stats: KeyDashboard | null =
+    canReadKeys(principal.role) && !principal.mustChangePassword ? await keyDashboard(principal).catch(() => null) : null;
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Welcome, {principal.username}</h1>
+
+      {stats && (
+        <>
+          <section aria-label="Keys by state" className="grid grid-cols-2 gap-4 md:grid-cols-5">
+            <Link href="/keys" className={`${card} hover:border-indigo-400`}>
+              <p className="text-sm text-slate-500">All keys</p>
+              <p className="text-3xl font-semibold" data-testid="dashboard-total">
+                {stats.total.toLocaleString("en-US")}
+              </p>
+            </Link>
+            {Object.entries(STATE_LABELS).map(([state, label]) => (
+              <div key={state} className={card}>
+                <p className="text-sm text-slate-500">{label}</p>
+                <p className="text-3xl font-semibold">{(stats.byState[state] ?? 0).toLocaleString("en-US")}</p>
+              </div>
+            ))}
+          </section>
+
+          {stats.total === 0 && (
+            <section className={`${card} text-sm`}>
+              <p className="font-medium">No keys yet.</p>
+              {canManageKeys(principal.role) && (
+                <Link href="/keys/new" className="mt-2 inline-block text-indigo-700 underline dark:text-indigo-300">
+                  Create your first key
+                </Link>
+              )}
+            </section>
+          )}
+
+          <div className="grid gap-4 lg:grid-cols-3">
+            <section className={card} aria-labelledby="by-spec">
+              <h2 id="by-spec" className="mb-3 font-medium">
+                Keys by spec
+              </h2>
+              {Object.keys(stats.bySpec).length === 0 ? (
+                <p className="text-sm text-slate-500">—</p>
+              ) : (
+                <ul className="flex flex-col gap-2 text-sm">
+                  {Object.entries(stats.bySpec)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([spec, n]) => (
+                      <li key={spec} className="flex items-center gap-2">
+                        <span className="w-40 shrink-0">{SPEC_LABELS[spec] ?? spec}</span>
+                        <span className="h-2 rounded bg-indigo-500" style={{ width: `${Math.max(4, (n / stats.total) * 100)}%` }} aria-hidden />
+                        <span className="tabular-nums">{n.toLocaleString("en-US")}</span>
+                      </li>
+                    ))}
+                </ul>
+              )}
+            </section>
+            <section className={card} aria-labelledby="rotation-due">
+              <h2 id="rotation-due" className="mb-3 font-medium">
+                Rotation due in 30 days
+              </h2>
+              {stats.rotationDue.length === 0 ? (
+                <p className="text-sm text-slate-500">No key rotates in the next 30 days.</p>
+              ) : (
+                <ul className="flex flex-col gap-1 text-sm">
+                  {stats.rotationDue.map((k) => (
+                    <li key={k.id}>
+                      <Link href={`/keys/${k.id}`} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
+                        {k.aliases[0] ?? k.id}
+                      </Link>{" "}
+                      <span className="text-slate-500">{formatDate(k.nextRotationDate)}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className={card} aria-labelledby="pending-deletion">
+              <h2 id="pending-deletion" className="mb-3 font-medium">
+                Pending deletion
+              </h2>
+              {stats.pendingDeletion.length === 0 ? (
+                <p className="text-sm text-slate-500">No key is scheduled for deletion.</p>
+              ) : (
+                <ul className="flex flex-col gap-1 text-sm">
+                  {stats.pendingDeletion.map((k) => (
+                    <li key={k.id}>
+                      <Link href={`/keys/${k.id}`} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
+                        {k.aliases[0] ?? k.id}
+                      </Link>{" "}
+                      <span className="text-red-700 dark:text-red-300">
+                        {formatDate(k.deletionDate)} ({countdown(k.deletionDate)})
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </>
+      )}
+
       <section className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
         <h2 className="mb-2 font-medium">Your access</h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">

@@ -42,3 +42,7 @@ export function Input({ className, ...props }: React.InputHTMLAttributes<HTMLInp
 export function Select({ className, ...props }: React.SelectHTMLAttributes<HTMLSelectElement>) {
   return <select className={cn(inputClass, className)} {...props} />;
 }
+
+export function Textarea({ className, ...props }: React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <textarea className={cn(inputClass, className)} {...props} />;
+}

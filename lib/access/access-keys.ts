@@ -138,7 +138,10 @@ async function deleteAccessKeyUnaudited(caller: Principal, input: unknown): Prom
 
 // Credential caches (lib/api) subscribe here so a deactivated or deleted key
 // stops working at once in this process.
-const listeners = new Set<(accessKeyId?: string) => void>();
+// On globalThis: the console (Next's bundle) and the API (the server's own
+// module graph) load separate copies of this module in one process.
+const g = globalThis as unknown as { keyholdAccessKeyListeners?: Set<(accessKeyId?: string) => void> };
+const listeners = (g.keyholdAccessKeyListeners ??= new Set());
 export function onAccessKeyChange(fn: (accessKeyId?: string) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);

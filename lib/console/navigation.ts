@@ -9,6 +9,8 @@ export interface NavItem {
 
 const ITEMS: Array<NavItem & { roles?: Role[] }> = [
   { href: "/", label: "Dashboard" },
+  { href: "/keys", label: "Keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
+  { href: "/playground", label: "Playground", roles: ["ADMINISTRATOR", "KEY_USER"] },
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
   { href: "/settings", label: "Settings" },
   { href: "/account", label: "Account" },

@@ -1,0 +1,428 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { ActionError, getJson, keyName, unwrap } from "@/components/keys/client";
+import { InlineEdit } from "@/components/keys/inline-edit";
+import { formatDate, SPEC_LABELS, STATE_LABELS, USAGE_LABELS } from "@/components/keys/labels";
+import { KeyStatus } from "@/components/keys/status-badge";
+import { aliasError, descriptionError, fullAlias } from "@/components/keys/validation";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Input, Select } from "@/components/ui/field";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Switch } from "@/components/ui/switch";
+import { useToast } from "@/components/ui/toast";
+import { KEY_SPECS, KEY_USAGES } from "@/lib/crypto/specs";
+import type { KeyListPage, KeyListSort, KeyRow } from "@/lib/console/keys/types";
+import { disableKeyAction, enableKeyAction, renameAliasAction, updateDescriptionAction } from "./actions";
+import { useKeyMutation } from "./use-key-mutation";
+
+const PAGE_SIZES = [10, 25, 50, 100];
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+type Toggle = { keys: KeyRow[]; enable: boolean } | null;
+
+export function KeysTable({ canManage }: { canManage: boolean }) {
+  const toast = useToast();
+  const [search, setSearch] = useState("");
+  const [tag, setTag] = useState("");
+  const [status, setStatus] = useState("");
+  const [spec, setSpec] = useState("");
+  const [usage, setUsage] = useState("");
+  const [sort, setSort] = useState<KeyListSort>("createdAt");
+  const [dir, setDir] = useState<"asc" | "desc">("desc");
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
+  const [selected, setSelected] = useState<Record<string, KeyRow>>({});
+  const [toggle, setToggle] = useState<Toggle>(null);
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const q = useDebounced(search.trim(), 250);
+  const tagFilter = useDebounced(tag.trim(), 250);
+
+  const params = useMemo(() => {
+    const p = new URLSearchParams({ sort, dir, page: String(page), pageSize: String(pageSize) });
+    if (q) p.set("q", q);
+    if (tagFilter) p.set("tag", tagFilter);
+    if (status) p.set("status", status);
+    if (spec) p.set("spec", spec);
+    if (usage) p.set("usage", usage);
+    return p.toString();
+  }, [q, tagFilter, status, spec, usage, sort, dir, page, pageSize]);
+
+  // Filters change the result set: back to the first page, selection cleared.
+  const filterKey = JSON.stringify([q, tagFilter, status, spec, usage, pageSize]);
+  const [lastFilterKey, setLastFilterKey] = useState(filterKey);
+  if (filterKey !== lastFilterKey) {
+    setLastFilterKey(filterKey);
+    setPage(1);
+    setSelected({});
+  }
+
+  const keys = useQuery({
+    queryKey: ["keys", params],
+    queryFn: () => getJson<KeyListPage>(`/api/keys?${params}`),
+    placeholderData: keepPreviousData,
+    refetchInterval: 5_000,
+  });
+
+  const setEnabled = useKeyMutation({
+    run: ({ keyId, enable }: { keyId: string; enable: boolean; name: string }) =>
+      unwrap(enable ? enableKeyAction(keyId) : disableKeyAction(keyId)),
+    patch: ({ enable }) => ({ keyState: enable ? "Enabled" : "Disabled" }),
+    success: ({ enable, name }) => `${name} ${enable ? "enabled" : "disabled"}`,
+  });
+  const editDescription = useKeyMutation({
+    run: ({ keyId, description }: { keyId: string; description: string }) => unwrap(updateDescriptionAction(keyId, description)),
+    patch: ({ description }) => ({ description }),
+    success: () => "Description saved",
+  });
+  const renameAlias = useKeyMutation({
+    run: ({ keyId, from, to }: { keyId: string; from: string | null; to: string; aliases: string[] }) =>
+      unwrap(renameAliasAction(keyId, from, to)),
+    patch: ({ aliases }) => ({ aliases }),
+    success: ({ to }) => `Alias ${to} saved`,
+  });
+
+  const data = keys.data;
+  const totalPages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const selectedKeys = Object.values(selected);
+  const filtered = !!(q || tagFilter || status || spec || usage);
+  const allOnPageSelected = !!data?.keys.length && data.keys.every((k) => selected[k.id]);
+
+  const sortBy = (column: KeyListSort) => {
+    if (sort === column) setDir((d) => (d === "asc" ? "desc" : "asc"));
+    else {
+      setSort(column);
+      setDir(column === "createdAt" ? "desc" : "asc");
+    }
+    setPage(1);
+  };
+
+  async function runBulk(enable: boolean, list: KeyRow[]) {
+    setBulkBusy(true);
+    const results = await Promise.allSettled(list.map((k) => unwrap(enable ? enableKeyAction(k.id) : disableKeyAction(k.id))));
+    setBulkBusy(false);
+    setToggle(null);
+    setSelected({});
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    const done = list.length - failed.length;
+    if (done) toast("success", `${done} key${done === 1 ? "" : "s"} ${enable ? "enabled" : "disabled"}`);
+    if (failed.length) toast("error", `${failed.length} failed: ${(failed[0]!.reason as ActionError).message}`);
+    void keys.refetch();
+  }
+
+  const sortHeader = (column: KeyListSort, children: React.ReactNode) => (
+    <th scope="col" className="px-3 py-3" aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+      <button
+        type="button"
+        onClick={() => sortBy(column)}
+        className="inline-flex items-center gap-1 uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:text-slate-100"
+      >
+        {children}
+        <span aria-hidden className="w-3">{sort === column ? (dir === "asc" ? "▲" : "▼") : ""}</span>
+      </button>
+    </th>
+  );
+
+  return (
+    <>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Keys</h1>
+        {canManage && (
+          <Link
+            href="/keys/new"
+            className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+          >
+            Create key
+          </Link>
+        )}
+      </div>
+
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5" role="search" aria-label="Filter keys">
+        <Input
+          type="search"
+          aria-label="Search keys"
+          placeholder="Search by alias, key ID, description or tag"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          className="lg:col-span-2"
+        />
+        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">All statuses</option>
+          {Object.entries(STATE_LABELS).map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </Select>
+        <Select aria-label="Key spec" value={spec} onChange={(e) => setSpec(e.target.value)}>
+          <option value="">All key specs</option>
+          {KEY_SPECS.map((s) => (
+            <option key={s} value={s}>
+              {SPEC_LABELS[s] ?? s}
+            </option>
+          ))}
+        </Select>
+        <Select aria-label="Key usage" value={usage} onChange={(e) => setUsage(e.target.value)}>
+          <option value="">All usages</option>
+          {KEY_USAGES.map((u) => (
+            <option key={u} value={u}>
+              {USAGE_LABELS[u]}
+            </option>
+          ))}
+        </Select>
+        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="lg:col-span-2" />
+        {canManage && (
+          <div className="flex items-center gap-2 lg:col-span-3 lg:justify-end">
+            <span className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+              {selectedKeys.length ? `${selectedKeys.length} selected` : ""}
+            </span>
+            <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: true })}>
+              Enable selected
+            </Button>
+            <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: false })}>
+              Disable selected
+            </Button>
+          </div>
+        )}
+      </div>
+
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full min-w-[960px] text-left text-sm" aria-label="Keys" aria-busy={keys.isFetching}>
+          <thead className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800">
+            <tr>
+              {canManage && (
+                <th scope="col" className="w-8 px-3 py-3">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all keys on this page"
+                    checked={allOnPageSelected}
+                    onChange={(e) =>
+                      setSelected((s) => {
+                        const next = { ...s };
+                        data?.keys.forEach((k) => (e.target.checked ? (next[k.id] = k) : delete next[k.id]));
+                        return next;
+                      })
+                    }
+                  />
+                </th>
+              )}
+              <th scope="col" className="px-3 py-3 uppercase">
+                Alias
+              </th>
+              {sortHeader("id", "Key ID")}
+              {sortHeader("description", "Description")}
+              {sortHeader("keyState", "Status")}
+              {sortHeader("keySpec", "Key spec")}
+              {sortHeader("keyUsage", "Usage")}
+              {sortHeader("createdAt", "Created")}
+              <th scope="col" className="px-3 py-3 uppercase">
+                Rotation
+              </th>
+              {canManage && (
+                <th scope="col" className="px-3 py-3 uppercase">
+                  Enabled
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {keys.isPending &&
+              Array.from({ length: 8 }, (_, i) => (
+                <tr key={i}>
+                  <td colSpan={10} className="px-3 py-3">
+                    <Skeleton className="h-5" />
+                  </td>
+                </tr>
+              ))}
+            {keys.isError && !data && (
+              <tr>
+                <td colSpan={10} className="px-3 py-6 text-center text-red-600">
+                  {keys.error.message}{" "}
+                  <Button variant="secondary" size="sm" onClick={() => keys.refetch()}>
+                    Retry
+                  </Button>
+                </td>
+              </tr>
+            )}
+            {data && data.keys.length === 0 && (
+              <tr>
+                <td colSpan={10} className="px-3 py-12 text-center" data-testid="keys-empty">
+                  {filtered ? (
+                    <p className="text-slate-600 dark:text-slate-400">No keys match these filters.</p>
+                  ) : (
+                    <div className="flex flex-col items-center gap-3">
+                      <p className="text-base font-medium">No keys yet</p>
+                      <p className="text-slate-600 dark:text-slate-400">Keys protect your data keys, sign messages and compute MACs.</p>
+                      {canManage && (
+                        <Link href="/keys/new" className="rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+                          Create your first key
+                        </Link>
+                      )}
+                    </div>
+                  )}
+                </td>
+              </tr>
+            )}
+            {data?.keys.map((k) => {
+              const name = keyName(k);
+              const toggleable = k.keyState === "Enabled" || k.keyState === "Disabled";
+              return (
+                <tr key={k.id} data-testid={`key-row-${k.id}`} className={cn(k.keyState === "PendingDeletion" && "bg-red-50/50 dark:bg-red-950/20")}>
+                  {canManage && (
+                    <td className="px-3 py-2">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${name}`}
+                        checked={!!selected[k.id]}
+                        onChange={(e) =>
+                          setSelected((s) => {
+                            const next = { ...s };
+                            if (e.target.checked) next[k.id] = k;
+                            else delete next[k.id];
+                            return next;
+                          })
+                        }
+                      />
+                    </td>
+                  )}
+                  <td className="max-w-56 px-3 py-2">
+                    <InlineEdit
+                      value={k.aliases[0] ?? ""}
+                      label={`alias of ${name}`}
+                      disabled={!canManage || k.keyState === "PendingDeletion"}
+                      validate={(v) => aliasError(fullAlias(v))}
+                      placeholder="(no alias)"
+                      display={
+                        <Link href={`/keys/${k.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                          {k.aliases[0] ?? "(no alias)"}
+                        </Link>
+                      }
+                      onSave={(v) => {
+                        const to = fullAlias(v);
+                        renameAlias.mutate({ keyId: k.id, from: k.aliases[0] ?? null, to, aliases: [to, ...k.aliases.slice(1)] });
+                      }}
+                    />
+                    {k.aliases.length > 1 && <span className="ml-1 text-xs text-slate-500">+{k.aliases.length - 1}</span>}
+                  </td>
+                  <td className="px-3 py-2">
+                    <span className="inline-flex items-center gap-1">
+                      <Link href={`/keys/${k.id}`} className="font-mono text-xs hover:underline" title={k.id}>
+                        {k.id.slice(0, 8)}…
+                      </Link>
+                      <CopyButton value={k.id} label={`key ID of ${name}`} />
+                    </span>
+                  </td>
+                  <td className="max-w-64 px-3 py-2">
+                    <InlineEdit
+                      value={k.description}
+                      label={`description of ${name}`}
+                      disabled={!canManage}
+                      validate={descriptionError}
+                      onSave={(description) => editDescription.mutate({ keyId: k.id, description })}
+                    />
+                  </td>
+                  <td className="px-3 py-2" data-testid="key-status">
+                    <KeyStatus state={k.keyState} deletionDate={k.deletionDate} />
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">{SPEC_LABELS[k.keySpec] ?? k.keySpec}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{USAGE_LABELS[k.keyUsage] ?? k.keyUsage}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDate(k.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    {k.keySpec !== "SYMMETRIC_DEFAULT" ? "—" : k.rotationEnabled ? `Next ${formatDate(k.nextRotationDate)}` : "Off"}
+                  </td>
+                  {canManage && (
+                    <td className="px-3 py-2">
+                      {toggleable && (
+                        <Switch
+                          checked={k.keyState === "Enabled"}
+                          label={`Key enabled: ${name}`}
+                          onChange={(enable) => setToggle({ keys: [k], enable })}
+                        />
+                      )}
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+
+      <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 text-sm">
+        <span data-testid="keys-total" className="text-slate-600 dark:text-slate-400">
+          {data
+            ? data.total === 0
+              ? "0 keys"
+              : `${(data.page - 1) * data.pageSize + 1}–${Math.min(data.total, data.page * data.pageSize)} of ${data.total.toLocaleString("en-US")} keys`
+            : "\u00a0"}
+        </span>
+        <div className="flex items-center gap-2">
+          <label className="flex items-center gap-2">
+            Rows per page
+            <Select value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))} className="w-20 py-1">
+              {PAGE_SIZES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </Select>
+          </label>
+          <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+            Previous
+          </Button>
+          <span data-testid="keys-page" aria-live="polite">
+            Page {page} of {totalPages}
+          </span>
+          <Button variant="secondary" size="sm" disabled={page >= totalPages} onClick={() => setPage((p) => p + 1)}>
+            Next
+          </Button>
+        </div>
+      </nav>
+
+      <ConfirmDialog
+        open={!!toggle}
+        title={toggle ? `${toggle.enable ? "Enable" : "Disable"} ${toggle.keys.length === 1 ? "key" : `${toggle.keys.length} keys`}` : ""}
+        confirmLabel={toggle?.enable ? "Enable" : "Disable"}
+        tone={toggle?.enable ? "primary" : "danger"}
+        busy={bulkBusy}
+        onClose={() => setToggle(null)}
+        onConfirm={() => {
+          if (!toggle) return;
+          if (toggle.keys.length === 1) {
+            const k = toggle.keys[0]!;
+            setEnabled.mutate({ keyId: k.id, enable: toggle.enable, name: keyName(k) });
+            setToggle(null);
+          } else void runBulk(toggle.enable, toggle.keys);
+        }}
+      >
+        {toggle && (
+          <>
+            <p>
+              {toggle.enable
+                ? "These keys can be used for cryptographic operations again:"
+                : "Applications using these keys will get DisabledException until they are enabled again:"}
+            </p>
+            <ul className="mt-2 max-h-48 list-disc overflow-y-auto pl-5 font-mono text-xs" data-testid="confirm-key-list">
+              {toggle.keys.map((k) => (
+                <li key={k.id}>{keyName(k)}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,322 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DisableKeyCommand,
+  EncryptCommand,
+  KMSClient,
+} from "@aws-sdk/client-kms";
+import { expect, test, type Page } from "@playwright/test";
+import { E2E_ADMIN } from "../playwright.config";
+import { signIn } from "./helpers";
+
+const SHOTS = "test-results/screenshots";
+mkdirSync(SHOTS, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+// One API access key for the admin per run of this file (AWS allows two per user).
+let client: KMSClient | undefined;
+function sdk(baseURL: string): KMSClient {
+  if (client) return client;
+  const out = execFileSync(process.execPath, ["bin/keyhold.mjs", "access-key", "create", "--user", E2E_ADMIN.username, "--json"], {
+    env: { ...process.env, KEYHOLD_DATA_DIR: process.env.E2E_DATA_DIR ?? ".e2e-data" },
+    encoding: "utf8",
+  });
+  const { AccessKeyId, SecretAccessKey } = JSON.parse(out) as { AccessKeyId: string; SecretAccessKey: string };
+  client = new KMSClient({
+    endpoint: baseURL,
+    region: "us-east-1",
+    credentials: { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey },
+  });
+  return client;
+}
+
+const unique = (prefix: string) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+
+async function signInAsAdmin(page: Page) {
+  await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  await expect(page.getByTestId("signed-in-user")).toContainText(E2E_ADMIN.username);
+}
+
+/** Walks the wizard; `configure` sets step 1. Returns the new key's ID. */
+async function createKeyInWizard(
+  page: Page,
+  opts: { alias: string; description?: string; tag?: [string, string]; configure?: () => Promise<void>; screenshots?: boolean },
+): Promise<string> {
+  await page.goto("/keys/new");
+  await expect(page.getByRole("heading", { name: "Create key" })).toBeVisible();
+  await opts.configure?.();
+  if (opts.screenshots) await shot(page, "wizard-1-type");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByLabel("Alias", { exact: true }).fill(opts.alias);
+  if (opts.description) await page.getByLabel("Description", { exact: true }).fill(opts.description);
+  if (opts.tag) {
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await page.getByLabel("Tag key 1").fill(opts.tag[0]);
+    await page.getByLabel("Tag value 1").fill(opts.tag[1]);
+  }
+  if (opts.screenshots) await shot(page, "wizard-2-labels");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("group", { name: "Key administrators" })).toBeVisible();
+  await page.getByRole("checkbox", { name: /^admin\b/ }).check();
+  if (opts.screenshots) await shot(page, "wizard-3-administrators");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("group", { name: "Key users" })).toBeVisible();
+  await page.getByRole("checkbox", { name: /^admin\b/ }).check();
+  if (opts.screenshots) await shot(page, "wizard-4-users");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByLabel("Key policy")).toHaveValue(/Allow access for Key Administrators/);
+  await expect(page.getByLabel("Key policy")).toHaveValue(/:user\/admin"/);
+  if (opts.screenshots) await shot(page, "wizard-5-review");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page).toHaveURL(/\/keys\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+  await expect(page.getByTestId("key-title")).toContainText(`alias/${opts.alias}`);
+  return page.url().split("/").pop()!;
+}
+
+test("admin creates a symmetric key, edits it inline, disables, enables, schedules and cancels its deletion", async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  await signInAsAdmin(page);
+  await shot(page, "dashboard");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Keys" }).click();
+  await expect(page.getByRole("heading", { name: "Keys", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Create key" })).toBeVisible();
+
+  const name = unique("e2e-sym");
+  const alias = `alias/${name}`;
+  const keyId = await createKeyInWizard(page, {
+    alias: name,
+    description: "first description",
+    tag: ["team", "e2e"],
+    configure: async () => {
+      await expect(page.getByRole("radio", { name: "Symmetric", exact: true })).toBeChecked();
+      await expect(page.getByRole("radio", { name: "Encrypt and decrypt", exact: true })).toBeChecked();
+      await expect(page.getByTestId("spec-algorithms")).toContainText("SYMMETRIC_DEFAULT");
+    },
+    screenshots: true,
+  });
+  await expect(page.getByTestId("key-state")).toContainText("Enabled");
+  await page.getByRole("tab", { name: "Tags" }).click();
+  await expect(page.getByRole("table", { name: "Tags" })).toContainText("team");
+  await shot(page, "key-detail");
+
+  // The list shows it; search finds it by alias.
+  await page.getByRole("link", { name: "Keys", exact: true }).first().click();
+  await page.getByLabel("Search keys").fill(name);
+  const row = page.getByTestId(`key-row-${keyId}`);
+  await expect(row).toBeVisible();
+  await expect(page.getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
+  await expect(row).toContainText(alias);
+  await expect(row).toContainText("first description");
+
+  // Inline edit of the description: Enter saves.
+  await row.getByRole("button", { name: `Edit description of ${alias}` }).click();
+  const input = row.getByRole("textbox", { name: `Description of ${alias}` });
+  await input.fill("edited inline");
+  await input.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: "Description saved" })).toBeVisible();
+  await expect(row).toContainText("edited inline");
+  // Esc cancels.
+  await row.getByRole("button", { name: `Edit description of ${alias}` }).click();
+  await row.getByRole("textbox", { name: `Description of ${alias}` }).fill("not saved");
+  await row.getByRole("textbox", { name: `Description of ${alias}` }).press("Escape");
+  await expect(row).toContainText("edited inline");
+
+  // Disable with confirmation; the API then refuses to encrypt.
+  await row.getByRole("switch", { name: `Key enabled: ${alias}` }).click();
+  const disableDialog = page.getByRole("dialog", { name: "Disable key" });
+  await expect(disableDialog).toContainText(alias);
+  await shot(page, "keys-disable-confirm");
+  await disableDialog.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `${alias} disabled` })).toBeVisible();
+  await expect(row.getByTestId("key-status")).toContainText("Disabled");
+  await expect(row.getByRole("switch", { name: `Key enabled: ${alias}` })).toHaveAttribute("aria-checked", "false");
+
+  const kms = sdk(baseURL!);
+  const failure = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: new TextEncoder().encode("secret") })).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  expect(failure?.name).toBe("DisabledException");
+
+  // Enable again.
+  await row.getByRole("switch", { name: `Key enabled: ${alias}` }).click();
+  await page.getByRole("dialog", { name: "Enable key" }).getByRole("button", { name: "Enable" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `${alias} enabled` })).toBeVisible();
+  await expect(row.getByTestId("key-status")).toContainText("Enabled");
+  const ok = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: new TextEncoder().encode("secret") }));
+  expect(ok.CiphertextBlob?.length).toBeGreaterThan(0);
+
+  // Schedule deletion from the key page (typed confirmation), then cancel it.
+  await row.getByRole("link", { name: alias }).click();
+  await expect(page.getByTestId("key-title")).toContainText(alias);
+  await page.getByRole("button", { name: "Key actions" }).click();
+  await page.getByRole("menuitem", { name: "Schedule deletion" }).click();
+  const dialog = page.getByRole("dialog", { name: "Schedule key deletion" });
+  await dialog.getByLabel("Waiting period (days)").selectOption("7");
+  await expect(dialog.getByRole("button", { name: "Schedule deletion" })).toBeDisabled();
+  await dialog.getByLabel("Type delete to confirm").fill("delete");
+  await shot(page, "key-schedule-deletion");
+  await dialog.getByRole("button", { name: "Schedule deletion" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "will be deleted in 7 days" })).toBeVisible();
+  await expect(page.getByTestId("key-state")).toContainText("Pending deletion");
+  await expect(page.getByTestId("key-state")).toContainText(/Deletes .* \(in 6 d 23 h\)|\(in 7 d 0 h\)/);
+
+  await page.getByRole("button", { name: "Key actions" }).click();
+  await page.getByRole("menuitem", { name: "Cancel deletion" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Deletion of" })).toBeVisible();
+  await expect(page.getByTestId("key-state")).toContainText("Disabled");
+  await expect(page.getByTestId("key-state")).not.toContainText("Pending deletion");
+});
+
+test("admin creates an RSA signing key and an HMAC key, and downloads the public key", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signInAsAdmin(page);
+
+  const rsa = unique("e2e-rsa");
+  await createKeyInWizard(page, {
+    alias: rsa,
+    configure: async () => {
+      await page.getByRole("radio", { name: "Asymmetric", exact: true }).check();
+      await page.getByRole("radio", { name: "Sign and verify", exact: true }).check();
+      await page.getByRole("region", { name: "Step 1: Key type" }).getByLabel("Key spec").selectOption("RSA_2048");
+      await expect(page.getByTestId("spec-algorithms")).toContainText("RSASSA_PSS_SHA_256");
+    },
+  });
+  await expect(page.getByText("Sign and verify").first()).toBeVisible();
+  await page.getByRole("tab", { name: "Public key" }).click();
+  await expect(page.getByTestId("public-key-pem")).toContainText("-----BEGIN PUBLIC KEY-----");
+  await shot(page, "key-public-key");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download PEM" }).click();
+  const download = await downloading;
+  const pem = readFileSync((await download.path())!, "utf8");
+  expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n$/);
+  expect(download.suggestedFilename()).toMatch(/\.pem$/);
+
+  const hmac = unique("e2e-hmac");
+  await createKeyInWizard(page, {
+    alias: hmac,
+    configure: async () => {
+      await page.getByRole("radio", { name: "HMAC", exact: true }).check();
+      await expect(page.getByRole("radio", { name: "Generate and verify MAC", exact: true })).toBeChecked();
+      await page.getByRole("region", { name: "Step 1: Key type" }).getByLabel("Key spec").selectOption("HMAC_256");
+    },
+  });
+  await expect(page.getByRole("tab", { name: "Cryptographic configuration" })).toBeVisible();
+  await expect(page.getByRole("tabpanel")).toContainText("HMAC_SHA_256");
+  await expect(page.getByRole("tab", { name: "Public key" })).toHaveCount(0);
+});
+
+test("the list searches, filters, sorts and pages through 1,000 keys", async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const kms = sdk(baseURL!);
+  const run = unique("bulk");
+  const N = 1000;
+  const ids: string[] = new Array(N);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < N) {
+        const i = next++;
+        const r = await kms.send(
+          new CreateKeyCommand({
+            Description: `${run} #${String(i).padStart(4, "0")}`,
+            Tags: [{ TagKey: "bulk", TagValue: run }],
+          }),
+        );
+        ids[i] = r.KeyMetadata!.KeyId!;
+      }
+    }),
+  );
+  await Promise.all(ids.slice(0, 10).map((KeyId) => kms.send(new DisableKeyCommand({ KeyId }))));
+
+  await signInAsAdmin(page);
+  await page.goto("/keys");
+  await page.getByLabel("Tag filter").fill(`bulk=${run}`);
+  await expect(page.getByTestId("keys-total")).toHaveText("1–25 of 1,000 keys");
+  await expect(page.getByTestId("keys-page")).toHaveText("Page 1 of 40");
+  await shot(page, "keys-list");
+
+  // Paginate.
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByTestId("keys-total")).toHaveText("26–50 of 1,000 keys");
+  await expect(page.getByTestId("keys-page")).toHaveText("Page 2 of 40");
+  await page.getByLabel("Rows per page").selectOption("100");
+  await expect(page.getByTestId("keys-page")).toHaveText("Page 1 of 10");
+  await expect(page.locator("tbody tr")).toHaveCount(100);
+
+  // Sort by description, both ways.
+  await page.getByRole("button", { name: "Description", exact: true }).click();
+  await expect(page.getByRole("columnheader", { name: "Description", exact: true })).toHaveAttribute("aria-sort", "ascending");
+  await expect(page.locator("tbody tr").first()).toContainText(`${run} #0000`);
+  await page.getByRole("button", { name: "Description", exact: true }).click();
+  await expect(page.getByRole("columnheader", { name: "Description", exact: true })).toHaveAttribute("aria-sort", "descending");
+  await expect(page.locator("tbody tr").first()).toContainText(`${run} #0999`);
+
+  // Filter by status.
+  await page.getByLabel("Status", { exact: true }).selectOption("Disabled");
+  await expect(page.getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
+  await expect(page.locator("tbody tr")).toHaveCount(10);
+  await page.getByLabel("Status", { exact: true }).selectOption("");
+
+  // Search by description and by key ID.
+  await page.getByLabel("Search keys").fill(`${run} #0123`);
+  await expect(page.getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
+  await expect(page.getByTestId(`key-row-${ids[123]}`)).toBeVisible();
+  await page.getByLabel("Search keys").fill(ids[456]!);
+  await expect(page.getByTestId(`key-row-${ids[456]}`)).toBeVisible();
+  await expect(page.getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
+
+  // Bulk disable names the keys in its confirmation.
+  await page.getByLabel("Search keys").fill(`${run} #050`);
+  await expect(page.getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
+  await page.getByLabel("Select all keys on this page").check();
+  await page.getByRole("button", { name: "Disable selected" }).click();
+  const dialog = page.getByRole("dialog", { name: "Disable 10 keys" });
+  await expect(dialog.getByTestId("confirm-key-list").locator("li")).toHaveCount(10);
+  await dialog.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "10 keys disabled" })).toBeVisible();
+  await page.getByLabel("Search keys").fill("");
+  await page.getByLabel("Status", { exact: true }).selectOption("Disabled");
+  await expect(page.getByTestId("keys-total")).toHaveText("1–20 of 20 keys");
+});
+
+test("the wizard validates aliases as you type and reports a duplicate alias on its step", async ({ page, baseURL }) => {
+  const kms = sdk(baseURL!);
+  const taken = unique("e2e-taken");
+  const key = await kms.send(new CreateKeyCommand({}));
+  await kms.send(new CreateAliasCommand({ AliasName: `alias/${taken}`, TargetKeyId: key.KeyMetadata!.KeyId! }));
+
+  await signInAsAdmin(page);
+  await page.goto("/keys/new");
+  await page.getByRole("button", { name: "Next" }).click();
+  const aliasInput = page.getByLabel("Alias", { exact: true });
+  await aliasInput.fill("bad alias!");
+  await expect(page.getByText('Alias names start with "alias/", then 1–250 letters, digits')).toBeVisible();
+  await expect(aliasInput).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("button", { name: "Next" })).toBeDisabled();
+  await aliasInput.fill("aws/reserved");
+  await expect(page.getByText("reserved for AWS managed keys")).toBeVisible();
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await page.getByLabel("Tag key 1").fill("aws:nope");
+  await expect(page.getByText('Tag keys beginning with "aws:" are reserved.')).toBeVisible();
+  await page.getByRole("button", { name: "Remove tag 1" }).click();
+  await shot(page, "wizard-validation");
+
+  await aliasInput.fill(taken);
+  await expect(aliasInput).not.toHaveAttribute("aria-invalid", "true");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByText(`alias/${taken} already exists`)).toBeVisible();
+  await expect(page.getByText(/An alias with the name arn:aws:kms:us-east-1:\d{12}:alias\/.* already exists/)).toBeVisible();
+  await expect(page.getByRole("region", { name: "Step 2: Labels" })).toBeVisible();
+  await shot(page, "wizard-duplicate-alias");
+  // Back and next keep values.
+  await aliasInput.fill(`${taken}-free`);
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("group", { name: "Key administrators" })).toBeVisible();
+  await page.getByRole("button", { name: "Back" }).click();
+  await expect(page.getByLabel("Alias", { exact: true })).toHaveValue(`${taken}-free`);
+});

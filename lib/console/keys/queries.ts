@@ -1,0 +1,233 @@
+// Server-side reads for the console's key pages. AWS ListKeys cannot search,
+// filter or sort, so the console reads the tables directly, after the same
+// authorization the matching KMS operation performs.
+import "server-only";
+import type { Principal } from "@/lib/auth/principal";
+import { describeAlgorithms, type KeySpec, type KeyUsage } from "@/lib/crypto";
+import { prisma, type Prisma } from "@/lib/db/client";
+import { NotFoundException } from "@/lib/errors";
+import { authorizeKeyAction, authorizeKms } from "@/lib/kms/authorize";
+import { kmsContext } from "@/lib/kms/context";
+import { invokeKms } from "@/lib/kms/invoke";
+import {
+  KEY_LIST_SORTS,
+  type KeyDashboard,
+  type KeyDetail,
+  type KeyListPage,
+  type KeyListParams,
+  type KeyListSort,
+  type KeyPrincipal,
+  type KeyRow,
+} from "./types";
+
+export const MAX_PAGE_SIZE = 100;
+const MAX_ON_DEMAND_ROTATIONS = 25;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Parses URL search params into bounded list parameters. */
+export function parseKeyListParams(sp: URLSearchParams): KeyListParams {
+  const int = (v: string | null, def: number, min: number, max: number) => {
+    const n = Number.parseInt(v ?? "", 10);
+    return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : def;
+  };
+  const sort = sp.get("sort");
+  const text = (k: string, max = 256) => (sp.get(k) ?? "").trim().slice(0, max) || undefined;
+  return {
+    q: text("q"),
+    status: text("status", 32),
+    spec: text("spec", 32),
+    usage: text("usage", 32),
+    tag: text("tag", 400),
+    sort: KEY_LIST_SORTS.includes(sort as KeyListSort) ? (sort as KeyListSort) : "createdAt",
+    dir: sp.get("dir") === "asc" ? "asc" : "desc",
+    page: int(sp.get("page"), 1, 1, 100_000),
+    pageSize: int(sp.get("pageSize"), 25, 1, MAX_PAGE_SIZE),
+  };
+}
+
+function listWhere(p: KeyListParams): Prisma.KmsKeyWhereInput {
+  const and: Prisma.KmsKeyWhereInput[] = [{ deletedAt: null }];
+  if (p.status) and.push({ keyState: p.status });
+  if (p.spec) and.push({ keySpec: p.spec });
+  if (p.usage) and.push({ keyUsage: p.usage });
+  if (p.tag) {
+    const eq = p.tag.indexOf("=");
+    const tagKey = (eq < 0 ? p.tag : p.tag.slice(0, eq)).trim();
+    const tagValue = eq < 0 ? undefined : p.tag.slice(eq + 1).trim();
+    and.push({ tags: { some: { tagKey, ...(tagValue !== undefined ? { tagValue } : {}) } } });
+  }
+  if (p.q) {
+    const q = p.q;
+    const or: Prisma.KmsKeyWhereInput[] = [
+      { description: { contains: q, mode: "insensitive" } },
+      { aliases: { some: { name: { contains: q, mode: "insensitive" } } } },
+      { tags: { some: { OR: [{ tagKey: { contains: q, mode: "insensitive" } }, { tagValue: { contains: q, mode: "insensitive" } }] } } },
+    ];
+    const maybeId = q.toLowerCase().replace(/^arn:aws:kms:[^:]*:\d{12}:key\//, "");
+    if (UUID.test(maybeId)) or.push({ id: maybeId });
+    else if (/^[0-9a-f-]{4,35}$/.test(maybeId)) {
+      // A key ID prefix: a range on the primary key stays index-friendly.
+      const lo = maybeId.padEnd(36, "0");
+      const hi = maybeId.padEnd(36, "f");
+      if (UUID.test(lo) && UUID.test(hi)) or.push({ id: { gte: lo, lte: hi } });
+    }
+    and.push({ OR: or });
+  }
+  return { AND: and };
+}
+
+function toRow(arn: (id: string) => string, k: {
+  id: string;
+  description: string;
+  keyState: string;
+  keySpec: string;
+  keyUsage: string;
+  createdAt: Date;
+  deletionDate: Date | null;
+  rotationEnabled: boolean;
+  nextRotationDate: Date | null;
+  aliases: Array<{ name: string }>;
+}): KeyRow {
+  return {
+    id: k.id,
+    arn: arn(k.id),
+    aliases: k.aliases.map((a) => a.name),
+    description: k.description,
+    keyState: k.keyState,
+    keySpec: k.keySpec,
+    keyUsage: k.keyUsage,
+    createdAt: k.createdAt.toISOString(),
+    deletionDate: iso(k.deletionDate),
+    rotationEnabled: k.rotationEnabled && k.keyState !== "PendingDeletion",
+    nextRotationDate: k.rotationEnabled ? iso(k.nextRotationDate) : null,
+  };
+}
+
+const rowSelect = {
+  id: true,
+  description: true,
+  keyState: true,
+  keySpec: true,
+  keyUsage: true,
+  createdAt: true,
+  deletionDate: true,
+  rotationEnabled: true,
+  nextRotationDate: true,
+  aliases: { select: { name: true }, orderBy: { name: "asc" }, take: 10 },
+} satisfies Prisma.KmsKeySelect;
+
+/** One page of keys, searched, filtered and sorted; the total is counted separately. */
+export async function listConsoleKeys(caller: Principal, params: KeyListParams): Promise<KeyListPage> {
+  authorizeKms(caller, "kms:ListKeys");
+  const ctx = await kmsContext();
+  const where = listWhere(params);
+  const pageSize = Math.min(params.pageSize ?? 25, MAX_PAGE_SIZE);
+  const page = Math.max(1, params.page ?? 1);
+  const dir = params.dir ?? "desc";
+  const sort = params.sort ?? "createdAt";
+  const orderBy: Prisma.KmsKeyOrderByWithRelationInput[] =
+    sort === "createdAt" ? [{ createdAt: dir }, { id: dir }] : sort === "id" ? [{ id: dir }] : [{ [sort]: dir }, { createdAt: "desc" }, { id: "desc" }];
+  const [rows, total] = await Promise.all([
+    prisma.kmsKey.findMany({ where, orderBy, skip: (page - 1) * pageSize, take: pageSize, select: rowSelect }),
+    prisma.kmsKey.count({ where }),
+  ]);
+  return { keys: rows.map((k) => toRow(ctx.keyArn, k)), total, page, pageSize };
+}
+
+/** Everything the key page shows, in one read. */
+export async function getConsoleKey(caller: Principal, keyId: string): Promise<KeyDetail> {
+  authorizeKms(caller, "kms:DescribeKey");
+  const ctx = await kmsContext();
+  const key = UUID.test(keyId)
+    ? await prisma.kmsKey.findUnique({
+        where: { id: keyId },
+        include: { aliases: { orderBy: { name: "asc" } }, tags: { orderBy: { tagKey: "asc" } } },
+      })
+    : null;
+  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  // As DescribeKey: the key policy (with the caller's identity policies) decides, once the key is found.
+  await authorizeKeyAction(caller, "kms:DescribeKey", ctx, key);
+  const algorithms = describeAlgorithms(key.keySpec as KeySpec, key.keyUsage as KeyUsage);
+  let rotations: KeyDetail["rotations"] = [];
+  if (key.keySpec === "SYMMETRIC_DEFAULT" && key.origin === "AWS_KMS") {
+    const r = (await invokeKms("ListKeyRotations", caller, { KeyId: key.id, Limit: 1000 }, { source: "console" })) as {
+      Rotations: Array<{ KeyMaterialId: string; KeyMaterialState: string; RotationDate?: Date; RotationType?: string }>;
+    };
+    rotations = r.Rotations.map((x) => ({ ...x, RotationDate: x.RotationDate ? new Date(x.RotationDate).toISOString() : undefined }));
+  }
+  return {
+    ...toRow(ctx.keyArn, key),
+    origin: key.origin,
+    accountId: ctx.account,
+    region: ctx.region,
+    aliasArns: Object.fromEntries(key.aliases.map((a) => [a.name, ctx.aliasArn(a.name)])),
+    tags: key.tags.map((t) => ({ TagKey: t.tagKey, TagValue: t.tagValue })),
+    encryptionAlgorithms: algorithms.EncryptionAlgorithms ?? [],
+    signingAlgorithms: algorithms.SigningAlgorithms ?? [],
+    macAlgorithms: algorithms.MacAlgorithms ?? [],
+    keyAgreementAlgorithms: algorithms.KeyAgreementAlgorithms ?? [],
+    pendingWindowInDays: key.pendingWindowInDays,
+    rotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodInDays : null,
+    onDemandRotations: key.onDemandRotations,
+    onDemandRotationLimit: MAX_ON_DEMAND_ROTATIONS,
+    currentVersion: key.currentVersion,
+    policy: key.policy,
+    rotations,
+  };
+}
+
+/** Users who may be named key administrators or key users (for the create-key wizard). */
+export async function listKeyPrincipals(caller: Principal): Promise<KeyPrincipal[]> {
+  authorizeKms(caller, "kms:CreateKey");
+  const ctx = await kmsContext();
+  const users = await prisma.user.findMany({
+    where: { disabled: false, role: { not: null } },
+    orderBy: { username: "asc" },
+    select: { id: true, username: true, role: true },
+    take: 1000,
+  });
+  return users.map((u) => ({ id: u.id, username: u.username, role: u.role ?? "", arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
+}
+
+/** Whether an alias name is free; when taken, CreateAlias's AlreadyExistsException message. */
+export async function aliasAvailability(caller: Principal, aliasName: string): Promise<{ available: boolean; message?: string }> {
+  authorizeKms(caller, "kms:ListAliases");
+  const ctx = await kmsContext();
+  const existing = await prisma.alias.findUnique({ where: { name: aliasName }, select: { name: true } });
+  if (!existing) return { available: true };
+  return { available: false, message: `An alias with the name ${ctx.aliasArn(aliasName)} already exists` };
+}
+
+/** Counts for the dashboard, and keys that need attention soon. */
+export async function keyDashboard(caller: Principal): Promise<KeyDashboard> {
+  authorizeKms(caller, "kms:ListKeys");
+  const soon = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+  const [byState, bySpec, rotationDue, pendingDeletion] = await Promise.all([
+    prisma.kmsKey.groupBy({ by: ["keyState"], where: { deletedAt: null }, _count: { _all: true } }),
+    prisma.kmsKey.groupBy({ by: ["keySpec"], where: { deletedAt: null }, _count: { _all: true } }),
+    prisma.kmsKey.findMany({
+      where: { deletedAt: null, rotationEnabled: true, keyState: "Enabled", nextRotationDate: { lte: soon } },
+      orderBy: [{ nextRotationDate: "asc" }],
+      take: 10,
+      select: { id: true, nextRotationDate: true, aliases: { select: { name: true }, take: 3 } },
+    }),
+    prisma.kmsKey.findMany({
+      where: { deletedAt: null, keyState: "PendingDeletion" },
+      orderBy: [{ deletionDate: "asc" }],
+      take: 10,
+      select: { id: true, deletionDate: true, aliases: { select: { name: true }, take: 3 } },
+    }),
+  ]);
+  const count = (rows: Array<{ _count: { _all: number } } & Record<string, unknown>>, field: string) =>
+    Object.fromEntries(rows.map((r) => [String(r[field]), r._count._all]));
+  const states = count(byState, "keyState");
+  return {
+    total: Object.values(states).reduce((a, b) => a + b, 0),
+    byState: states,
+    bySpec: count(bySpec, "keySpec"),
+    rotationDue: rotationDue.map((k) => ({ id: k.id, aliases: k.aliases.map((a) => a.name), nextRotationDate: k.nextRotationDate!.toISOString() })),
+    pendingDeletion: pendingDeletion.map((k) => ({ id: k.id, aliases: k.aliases.map((a) => a.name), deletionDate: k.deletionDate!.toISOString() })),
+  };
+}

@@ -1,0 +1,72 @@
+// Shapes the console's key views exchange with the server (JSON-safe: dates as ISO strings).
+
+export const KEY_LIST_SORTS = ["createdAt", "keyState", "keySpec", "keyUsage", "description", "id"] as const;
+export type KeyListSort = (typeof KEY_LIST_SORTS)[number];
+
+export interface KeyListParams {
+  q?: string;
+  status?: string;
+  spec?: string;
+  usage?: string;
+  /** "key=value" or "key". */
+  tag?: string;
+  sort?: KeyListSort;
+  dir?: "asc" | "desc";
+  page?: number;
+  pageSize?: number;
+}
+
+export interface KeyRow {
+  id: string;
+  arn: string;
+  aliases: string[];
+  description: string;
+  keyState: string;
+  keySpec: string;
+  keyUsage: string;
+  createdAt: string;
+  deletionDate: string | null;
+  rotationEnabled: boolean;
+  nextRotationDate: string | null;
+}
+
+export interface KeyListPage {
+  keys: KeyRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface KeyDetail extends KeyRow {
+  origin: string;
+  accountId: string;
+  region: string;
+  aliasArns: Record<string, string>;
+  tags: Array<{ TagKey: string; TagValue: string }>;
+  encryptionAlgorithms: string[];
+  signingAlgorithms: string[];
+  macAlgorithms: string[];
+  keyAgreementAlgorithms: string[];
+  pendingWindowInDays: number | null;
+  rotationPeriodInDays: number | null;
+  onDemandRotations: number;
+  onDemandRotationLimit: number;
+  currentVersion: number;
+  policy: string;
+  rotations: Array<{ KeyMaterialId: string; KeyMaterialState: string; RotationDate?: string; RotationType?: string }>;
+}
+
+export interface KeyPrincipal {
+  id: string;
+  username: string;
+  role: string;
+  arn: string;
+}
+
+export interface KeyDashboard {
+  total: number;
+  byState: Record<string, number>;
+  bySpec: Record<string, number>;
+  rotationDue: Array<{ id: string; aliases: string[]; nextRotationDate: string }>;
+  pendingDeletion: Array<{ id: string; aliases: string[]; deletionDate: string }>;
+}
