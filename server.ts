@@ -2,32 +2,13 @@
 // on one port, plus /healthz and /readyz. See lib/runtime/boot.ts for what
 // happens before the first request is served.
 import next from "next";
-import { ConfigError, parseConfig } from "./lib/config";
+import { configureAndBoot } from "./lib/runtime/start";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const t0 = performance.now();
 
-let cfg;
-try {
-  cfg = parseConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
-
+const { cfg, booted } = await configureAndBoot("Keyhold");
 const { logger } = await import("./lib/log");
-const { boot } = await import("./lib/runtime/boot");
-let booted;
-try {
-  booted = await boot(cfg);
-} catch (e) {
-  logger.fatal({ err: e }, "start-up failed");
-  console.error(`Keyhold cannot start: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
-  process.exit(1);
-}
 const { createKeyholdServer, listen } = await import("./lib/runtime/http");
 const { startBackgroundJobs } = await import("./lib/runtime/jobs");
 const { VERSION } = await import("./lib/version");

@@ -8,21 +8,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import type { AccessKeySummary } from "@/lib/access/access-keys";
-import type { ActionResult } from "@/lib/console/result";
+import { getJson, unwrap } from "@/lib/console/client";
 import { createAccessKeyAction, deleteAccessKeyAction, setAccessKeyStatusAction } from "./actions";
 
-async function fetchKeys(): Promise<AccessKeySummary[]> {
-  const res = await fetch("/api/access-keys", { cache: "no-store" });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body.message ?? `Request failed (${res.status})`);
-  return body;
-}
-
-async function unwrap<T>(p: Promise<ActionResult<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.data;
-}
+const fetchKeys = () => getJson<AccessKeySummary[]>("/api/access-keys");
 
 type NewKey = { AccessKeyId: string; SecretAccessKey: string; UserName: string };
 

@@ -7,26 +7,14 @@ import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import type { UserSummary } from "@/lib/access/users";
-import type { ActionResult } from "@/lib/console/result";
+import { getJson, unwrap } from "@/lib/console/client";
 import type { Role } from "@/lib/db/client";
 import { resetUserPasswordAction, setUserDisabledAction, setUserRoleAction, unlockUserAction } from "./actions";
 import { CreateUserDialog } from "./create-user-dialog";
 import { OneTimePasswordDialog } from "./one-time-password-dialog";
 import { ROLE_OPTIONS } from "./roles";
 
-async function fetchUsers(): Promise<UserSummary[]> {
-  const res = await fetch("/api/users", { cache: "no-store" });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body.message ?? `Request failed (${res.status})`);
-  return body;
-}
-
-/** Unwraps an action result so TanStack Query sees failures as errors. */
-async function unwrap<T>(p: Promise<ActionResult<T>>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.data;
-}
+const fetchUsers = () => getJson<UserSummary[]>("/api/users");
 
 export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const queryClient = useQueryClient();

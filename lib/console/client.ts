@@ -1,0 +1,27 @@
+// Browser-side helpers for console data: route-handler reads and server-action
+// results, turned into errors TanStack Query understands (named after the AWS exception).
+import type { ActionResult } from "./result";
+
+export class ActionError extends Error {
+  constructor(
+    public readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store" });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ActionError(body.__type ?? "Error", body.message ?? `Request failed (${res.status})`);
+  return body as T;
+}
+
+/** Unwraps an action result so TanStack Query sees failures as errors. */
+export async function unwrap<T>(p: Promise<ActionResult<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new ActionError(r.error.name, r.error.message);
+  return r.data;
+}
