@@ -1,57 +1,222 @@
-// Who may call which KMS operation, by console role. The policy issue turns
-// these roles into identity policies evaluated with key policies; operations
-// already name their `kms:` action, so only this module changes then.
+// Authorization of every KMS operation by the policy engine (lib/policy):
+// key policy + the caller's identity policies (its role) + grants, as AWS.
+// Operations first call assertCallerActive (before validation), then resolve
+// the key and call authorizeKeyAction with the request's condition values —
+// a missing key is NotFoundException before authorization, as in AWS.
 import type { Principal } from "@/lib/auth/principal";
-import type { Role } from "@/lib/db/client";
-import { authorize } from "@/lib/access/authorize";
+import { prisma, type KmsKey } from "@/lib/db/client";
+import { AccessDeniedException, InvalidGrantTokenException, MalformedPolicyDocumentException } from "@/lib/errors";
+import { now } from "./clock";
+import type { KmsContext } from "./context";
+import {
+  denialMessage,
+  evaluateAccountAccess,
+  evaluateKeyAccess,
+  identityPoliciesFor,
+  parsePolicy,
+  type ConditionValues,
+  type Decision,
+  type GrantLike,
+  type PolicyDocument,
+  type RequestContext,
+} from "@/lib/policy";
 
-/** Metadata reads: everyone with a role. */
-const READ = ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] as const satisfies readonly Role[];
-/** Key lifecycle and configuration: never cryptographic use (separation of duties). */
-const MANAGE = ["ADMINISTRATOR", "KEY_ADMINISTRATOR"] as const satisfies readonly Role[];
-/** Cryptographic use. */
-const USE = ["ADMINISTRATOR", "KEY_USER"] as const satisfies readonly Role[];
+/** Condition values a request carries (beyond those derived from caller and key). */
+export interface RequestConditions {
+  encryptionContext?: Record<string, string>;
+  /** The alias the caller named the key by (kms:RequestAlias). */
+  requestAlias?: string;
+  grantTokens?: readonly string[];
+  /** Other condition keys (e.g. "kms:EncryptionAlgorithm"), any case. */
+  values?: Record<string, string | number | boolean | readonly string[] | undefined>;
+}
 
-const ACTIONS: Record<string, readonly Role[]> = {
-  "kms:DescribeKey": READ,
-  "kms:ListKeys": READ,
-  "kms:ListAliases": READ,
-  "kms:ListResourceTags": READ,
-  "kms:GetKeyRotationStatus": READ,
-  "kms:ListKeyRotations": READ,
-  "kms:GetPublicKey": [...READ],
-  "kms:CreateKey": MANAGE,
-  "kms:EnableKey": MANAGE,
-  "kms:DisableKey": MANAGE,
-  "kms:UpdateKeyDescription": MANAGE,
-  "kms:CreateAlias": MANAGE,
-  "kms:UpdateAlias": MANAGE,
-  "kms:DeleteAlias": MANAGE,
-  "kms:TagResource": MANAGE,
-  "kms:UntagResource": MANAGE,
-  "kms:ScheduleKeyDeletion": MANAGE,
-  "kms:CancelKeyDeletion": MANAGE,
-  "kms:EnableKeyRotation": MANAGE,
-  "kms:DisableKeyRotation": MANAGE,
-  "kms:RotateKeyOnDemand": MANAGE,
-  "kms:Encrypt": USE,
-  "kms:Decrypt": USE,
-  "kms:ReEncryptFrom": USE,
-  "kms:ReEncryptTo": USE,
-  "kms:GenerateDataKey": USE,
-  "kms:GenerateDataKeyWithoutPlaintext": USE,
-  "kms:GenerateDataKeyPair": USE,
-  "kms:GenerateDataKeyPairWithoutPlaintext": USE,
-  "kms:GenerateRandom": USE,
-  "kms:Sign": USE,
-  "kms:Verify": USE,
-  "kms:GenerateMac": USE,
-  "kms:VerifyMac": USE,
-  "kms:DeriveSharedSecret": USE,
-};
+/** Users who must change their password may do nothing else (checked before anything else). */
+export function assertCallerActive(caller: Principal, action: string): void {
+  if (caller.mustChangePassword) {
+    throw new AccessDeniedException(`You must change your password before you can perform ${action}.`);
+  }
+}
 
+const GRANT_TOKEN = /^[A-Za-z0-9_\-+/=.]{1,8192}$/;
+
+/** GrantTokens are accepted (grants work at once anyway); garbage is InvalidGrantTokenException. */
+export function checkGrantTokens(tokens: readonly string[] | undefined): void {
+  for (const t of tokens ?? []) {
+    if (!GRANT_TOKEN.test(t)) throw new InvalidGrantTokenException("The grant token is not valid.");
+  }
+}
+
+function put(out: Record<string, string[] | undefined>, key: string, v: string | number | boolean | readonly string[] | undefined) {
+  if (v === undefined) return;
+  out[key.toLowerCase()] = Array.isArray(v) ? [...(v as readonly string[])] : [String(v)];
+}
+
+/** Condition values derived from the caller (aws:*, kms:CallerAccount). */
+export function callerValues(caller: Principal, out: Record<string, string[] | undefined> = {}): Record<string, string[] | undefined> {
+  put(out, "aws:PrincipalArn", caller.arn);
+  put(out, "aws:PrincipalAccount", caller.accountId);
+  put(out, "kms:CallerAccount", caller.accountId);
+  if (caller.kind === "user") put(out, "aws:username", caller.username);
+  put(out, "aws:userid", caller.userId ?? caller.accountId);
+  put(out, "aws:SourceIp", caller.sourceIp);
+  put(out, "aws:CurrentTime", now().toISOString());
+  put(out, "aws:EpochTime", Math.floor(now().getTime() / 1000));
+  put(out, "aws:MultiFactorAuthPresent", false);
+  put(out, "aws:PrincipalType", caller.kind === "operator" ? "Account" : "User");
+  return out;
+}
+
+function requestValues(out: Record<string, string[] | undefined>, request: RequestConditions): void {
+  const ec = request.encryptionContext;
+  if (ec && Object.keys(ec).length > 0) {
+    for (const [k, v] of Object.entries(ec)) put(out, `kms:EncryptionContext:${k}`, v);
+    put(out, "kms:EncryptionContextKeys", Object.keys(ec));
+  }
+  put(out, "kms:RequestAlias", request.requestAlias);
+  for (const [k, v] of Object.entries(request.values ?? {})) put(out, k, v);
+}
+
+const policyCache = new Map<string, PolicyDocument>();
+
+/** A key's stored policy, parsed (cached by text). A stored policy that no longer parses allows nothing. */
+export function keyPolicyDocument(text: string): PolicyDocument {
+  let doc = policyCache.get(text);
+  if (!doc) {
+    try {
+      doc = parsePolicy(text, { kind: "resource" });
+    } catch {
+      doc = { version: "2012-10-17", statements: [] };
+    }
+    if (policyCache.size > 1000) policyCache.clear();
+    policyCache.set(text, doc);
+  }
+  return doc;
+}
+
+async function keyValues(key: KmsKey, out: Record<string, string[] | undefined>, policyText: string): Promise<void> {
+  put(out, "kms:KeySpec", key.keySpec);
+  put(out, "kms:CustomerMasterKeySpec", key.keySpec);
+  put(out, "kms:KeyUsage", key.keyUsage);
+  put(out, "kms:KeyOrigin", key.origin);
+  put(out, "kms:KeyManager", "CUSTOMER");
+  put(out, "kms:MultiRegion", false);
+  put(out, "kms:GrantIsForAWSResource", false);
+  // Aliases and tags cost a query: only when some policy could look at them.
+  if (/ResourceAliases/i.test(policyText)) {
+    const aliases = await prisma.alias.findMany({ where: { keyId: key.id }, select: { name: true } });
+    put(out, "kms:ResourceAliases", aliases.map((a) => a.name));
+  }
+  if (/ResourceTag/i.test(policyText)) {
+    const tags = await prisma.keyTag.findMany({ where: { keyId: key.id } });
+    for (const t of tags) put(out, `aws:ResourceTag/${t.tagKey}`, t.tagValue);
+    put(out, "aws:TagKeys", undefined);
+  }
+}
+
+/** Everything the engine needs for one request on a key (also used by the simulator). */
+export async function keyRequestContext(
+  caller: Principal,
+  action: string,
+  ctx: KmsContext,
+  key: KmsKey,
+  request: RequestConditions = {},
+): Promise<RequestContext> {
+  const values: Record<string, string[] | undefined> = {};
+  callerValues(caller, values);
+  await keyValues(key, values, key.policy + (caller.role ?? ""));
+  requestValues(values, request);
+  return {
+    principalArn: caller.arn,
+    account: caller.accountId,
+    action,
+    resource: ctx.keyArn(key.id),
+    values: values as ConditionValues,
+    ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}),
+  };
+}
+
+export async function grantsFor(keyId: string, grantee: string): Promise<GrantLike[]> {
+  const rows = await prisma.kmsGrant.findMany({ where: { keyId, granteePrincipal: grantee } });
+  return rows.map((g) => ({
+    grantId: g.id,
+    name: g.name,
+    granteePrincipal: g.granteePrincipal,
+    operations: g.operations,
+    constraints: (g.constraints ?? null) as GrantLike["constraints"],
+  }));
+}
+
+/** Evaluates (without throwing) an action on a key for a caller. */
+export async function decideKeyAction(
+  caller: Principal,
+  action: string,
+  ctx: KmsContext,
+  key: KmsKey,
+  request: RequestConditions = {},
+): Promise<{ decision: Decision; request: RequestContext }> {
+  const rc = await keyRequestContext(caller, action, ctx, key, request);
+  const keyPolicy = keyPolicyDocument(key.policy);
+  const identity = identityPoliciesFor(caller);
+  let decision = evaluateKeyAccess({ keyPolicy, identity, ctx: rc });
+  if (!decision.allowed && !decision.explicitDeny) {
+    // Grants only matter when nothing denied explicitly and policies did not allow.
+    decision = evaluateKeyAccess({ keyPolicy, identity, grants: await grantsFor(key.id, caller.arn), ctx: rc });
+  }
+  return { decision, request: rc };
+}
+
+/** Authorizes an action on a resolved key; AccessDeniedException with AWS's message otherwise. */
+export async function authorizeKeyAction(
+  caller: Principal,
+  action: string,
+  ctx: KmsContext,
+  key: KmsKey,
+  request: RequestConditions = {},
+): Promise<Decision> {
+  assertCallerActive(caller, action);
+  checkGrantTokens(request.grantTokens);
+  const { decision, request: rc } = await decideKeyAction(caller, action, ctx, key, request);
+  if (!decision.allowed) throw new AccessDeniedException(denialMessage(decision, rc));
+  return decision;
+}
+
+export function accountRequestContext(caller: Principal, action: string, request: RequestConditions = {}): RequestContext {
+  const values: Record<string, string[] | undefined> = {};
+  callerValues(caller, values);
+  requestValues(values, request);
+  return { principalArn: caller.arn, account: caller.accountId, action, resource: "*", values: values as ConditionValues };
+}
+
+export function decideAccountAction(caller: Principal, action: string, request: RequestConditions = {}) {
+  const rc = accountRequestContext(caller, action, request);
+  return { decision: evaluateAccountAccess(identityPoliciesFor(caller), rc), request: rc };
+}
+
+/** Authorizes an action that names no key (CreateKey, ListKeys, ListAliases, GenerateRandom, …): identity policies alone. */
+export function authorizeAccountAction(caller: Principal, action: string, request: RequestConditions = {}): Decision {
+  assertCallerActive(caller, action);
+  const { decision, request: rc } = decideAccountAction(caller, action, request);
+  if (!decision.allowed) throw new AccessDeniedException(denialMessage(decision, rc));
+  return decision;
+}
+
+/**
+ * Identity-policy check only (no key policy): kept for console queries that
+ * read across keys (lib/console/keys). Key operations use authorizeKeyAction.
+ */
 export function authorizeKms(caller: Principal, action: string): void {
-  const allowed = ACTIONS[action];
-  if (!allowed) throw new Error(`no authorization rule for ${action}`); // a programming error
-  authorize(caller, action, allowed);
+  authorizeAccountAction(caller, action);
+}
+
+export const LOCKOUT_MESSAGE = "The new key policy will not allow you to update the key policy in the future.";
+
+/**
+ * AWS's policy lockout safety check: the new key policy must still let the
+ * caller call PutKeyPolicy (else MalformedPolicyDocumentException), unless bypassed.
+ */
+export function checkPolicyLockout(caller: Principal, keyArnValue: string, policy: PolicyDocument): void {
+  const rc: RequestContext = { ...accountRequestContext(caller, "kms:PutKeyPolicy"), resource: keyArnValue };
+  const decision = evaluateKeyAccess({ keyPolicy: policy, identity: identityPoliciesFor(caller), ctx: rc });
+  if (!decision.allowed) throw new MalformedPolicyDocumentException(LOCKOUT_MESSAGE);
 }

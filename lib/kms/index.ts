@@ -3,6 +3,7 @@ import type { KmsOperation } from "./operation";
 import { coreOperations } from "./operations/registry-core";
 import { cryptoOperations } from "./operations/registry-crypto";
 import { lifecycleOperations } from "./operations/registry-lifecycle";
+import { policyOperations } from "./operations/registry-policy";
 
 export type { KmsOperation } from "./operation";
 
@@ -10,4 +11,5 @@ export const kmsOperations: Readonly<Record<string, KmsOperation>> = {
   ...coreOperations,
   ...lifecycleOperations,
   ...cryptoOperations,
+  ...policyOperations,
 };

@@ -66,7 +66,7 @@ describe("crash safety", () => {
     expect(lost).toEqual([]);
 
     // Restart on the same data: it comes up, starts a new chain, and the trail verifies.
-    server = await startApiServer({ dataDir: server.dataDir });
+    server = await startApiServer({ dataDir: server.dataDir, databaseUrl: server.env.DATABASE_URL });
     const verify = server.cli(["audit", "verify", "--json"]);
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });

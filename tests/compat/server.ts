@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 
 export const REGION = "us-east-1";
 export const ADMIN_KEY = { accessKeyId: "AKIAKEYHOLDTESTADMIN", secretAccessKey: "kh/test+secret000000000000000000000000AA" };
@@ -32,7 +33,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startApiServer(options: { dataDir?: string; port?: number } = {}): Promise<TestServer> {
+export async function startApiServer(options: { dataDir?: string; port?: number; databaseUrl?: string } = {}): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "keyhold-api-"));
   const env: NodeJS.ProcessEnv = {
@@ -46,10 +47,30 @@ export async function startApiServer(options: { dataDir?: string; port?: number 
     KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
     LOG_LEVEL: process.env.KEYHOLD_TEST_SERVER_LOG ?? "warn",
   };
-  // The test run's own embedded database takes one session: the server gets its own.
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  // Each server gets a database of its own, as a fresh installation would:
+  // the test run's embedded database takes one session, and a shared
+  // PostgreSQL database has other tests' users coming and going.
+  let dropDatabase = async () => {};
   if (process.env.DB_POOL_MAX === "1") {
     delete env.DATABASE_URL;
     delete env.DB_POOL_MAX;
+  } else if (process.env.DATABASE_URL && !options.dataDir) {
+    const url = new URL(process.env.DATABASE_URL);
+    const name = `${url.pathname.slice(1)}_api_${port}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    };
   }
   const child: ChildProcess = spawn(process.execPath, ["scripts/start-api.mjs"], {
     cwd: process.cwd(),
@@ -95,6 +116,7 @@ export async function startApiServer(options: { dataDir?: string; port?: number 
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabase().catch(() => {});
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   NotFoundException,
   ValidationException,
 } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeAccountAction, authorizeKeyAction } from "../authorize";
 import { now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
 import { resolveKey } from "../resolve";
@@ -52,12 +52,13 @@ const aliasesQuota = () => new LimitExceededException(`Cannot exceed quota for A
 const createSchema = z.object({ AliasName: aliasNameField, TargetKeyId: keyIdField });
 
 export async function createAlias(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:CreateAlias");
+  assertCallerActive(caller, "kms:CreateAlias");
   const req = validateRequest(createSchema, input);
   checkAliasName(req.AliasName);
   const ctx = await kmsContext();
   // AWS: TargetKeyId is a key ID or key ARN, never another alias.
   const { key } = await resolveKey(ctx, req.TargetKeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:CreateAlias", ctx, key);
   assertNotInState(ctx, key, ["PendingDeletion"]);
   const at = now();
   try {
@@ -85,12 +86,15 @@ function keyType(key: KmsKey): string {
 const updateSchema = z.object({ AliasName: aliasNameField, TargetKeyId: keyIdField });
 
 export async function updateAlias(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:UpdateAlias");
+  assertCallerActive(caller, "kms:UpdateAlias");
   const req = validateRequest(updateSchema, input);
   const ctx = await kmsContext();
   const alias = await prisma.alias.findUnique({ where: { name: req.AliasName }, include: { key: true } });
   if (!alias || alias.key.deletedAt) throw aliasNotFound(ctx, req.AliasName);
   const { key: target } = await resolveKey(ctx, req.TargetKeyId, { allowAlias: false });
+  // AWS: kms:UpdateAlias on the alias's current key and on the new target key.
+  await authorizeKeyAction(caller, "kms:UpdateAlias", ctx, alias.key);
+  await authorizeKeyAction(caller, "kms:UpdateAlias", ctx, target);
   assertNotInState(ctx, target, ["PendingDeletion"]);
   const current = alias.key;
   if (keyType(current) !== keyType(target) || current.keyUsage !== target.keyUsage) {
@@ -112,11 +116,14 @@ export async function updateAlias(caller: Principal, input: unknown): Promise<Re
 const deleteSchema = z.object({ AliasName: aliasNameField });
 
 export async function deleteAlias(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:DeleteAlias");
+  assertCallerActive(caller, "kms:DeleteAlias");
   const req = validateRequest(deleteSchema, input);
   const ctx = await kmsContext();
+  const alias = await prisma.alias.findUnique({ where: { name: req.AliasName }, include: { key: true } });
+  if (!alias || alias.key.deletedAt) throw aliasNotFound(ctx, req.AliasName);
+  await authorizeKeyAction(caller, "kms:DeleteAlias", ctx, alias.key);
   // AWS allows deleting an alias whatever the state of its key.
-  const deleted = await prisma.alias.deleteMany({ where: { name: req.AliasName, key: { deletedAt: null } } });
+  const deleted = await prisma.alias.deleteMany({ where: { name: req.AliasName, keyId: alias.keyId, key: { deletedAt: null } } });
   if (deleted.count !== 1) throw aliasNotFound(ctx, req.AliasName);
   return {};
 }
@@ -140,7 +147,7 @@ export async function listAliases(
   caller: Principal,
   input: unknown,
 ): Promise<{ Aliases: AliasListEntry[]; Truncated: boolean; NextMarker?: string }> {
-  authorizeKms(caller, "kms:ListAliases");
+  authorizeAccountAction(caller, "kms:ListAliases");
   const req = validateRequest(listSchema, input);
   const after = req.Marker !== undefined ? decodeListMarker("aliases", req.Marker, "string") : undefined;
   const limit = req.Limit ?? 50;

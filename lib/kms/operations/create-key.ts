@@ -3,12 +3,9 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { KEY_SPECS, KEY_USAGES, isUsageAllowed, type KeySpec } from "@/lib/crypto";
 import { prisma } from "@/lib/db/client";
-import {
-  MalformedPolicyDocumentException,
-  UnsupportedOperationException,
-  ValidationException,
-} from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
+import { authorizeAccountAction, checkPolicyLockout } from "../authorize";
+import { parsePolicy } from "@/lib/policy";
 import { kmsContext } from "../context";
 import { defaultKeyPolicy } from "../default-policy";
 import { newWrappedMaterial } from "../material";
@@ -33,7 +30,7 @@ const schema = z.object({
 });
 
 export async function createKey(caller: Principal, input: unknown): Promise<{ KeyMetadata: KeyMetadata }> {
-  authorizeKms(caller, "kms:CreateKey");
+  authorizeAccountAction(caller, "kms:CreateKey");
   const req = validateRequest(schema, input);
   if (req.MultiRegion) {
     throw new UnsupportedOperationException("Multi-Region keys are not supported: Keyhold runs in a single region.");
@@ -57,16 +54,11 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   }
   const tags = req.Tags ?? [];
   checkTags(tags);
-  if (req.Policy !== undefined) {
-    try {
-      JSON.parse(req.Policy);
-    } catch {
-      throw new MalformedPolicyDocumentException("The policy is not valid JSON.");
-    }
-  }
+  const policy = req.Policy !== undefined ? parsePolicy(req.Policy, { kind: "resource" }) : undefined;
 
   const ctx = await kmsContext();
   const id = randomUUID();
+  if (policy && !req.BypassPolicyLockoutSafetyCheck) checkPolicyLockout(caller, ctx.keyArn(id), policy);
   // Material is generated and wrapped before the transaction: no crypto work
   // inside it, and a failure leaves nothing behind.
   const material = origin === "AWS_KMS" ? await newWrappedMaterial(id, 1, keySpec) : undefined;

@@ -11,7 +11,7 @@ import {
   UnsupportedOperationException,
 } from "@/lib/errors";
 import { noteKey } from "@/lib/audit/context";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
 import { keyMaterialId } from "../metadata";
@@ -91,13 +91,18 @@ export async function decrypt(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyId: string; Plaintext: Buffer; EncryptionAlgorithm: string; KeyMaterialId?: string }> {
-  authorizeKms(caller, "kms:Decrypt");
+  assertCallerActive(caller, "kms:Decrypt");
   const req = validateRequest(schema, input);
   if (req.Recipient !== undefined) {
     throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
   }
   const ctx = await kmsContext();
   const key = await keyForCiphertext(ctx, req.CiphertextBlob, req.KeyId);
+  await authorizeKeyAction(caller, "kms:Decrypt", ctx, key, {
+    encryptionContext: req.EncryptionContext,
+    grantTokens: req.GrantTokens,
+    values: { "kms:EncryptionAlgorithm": req.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT" },
+  });
   const { plaintext, algorithm, materialVersion } = await decryptCiphertext(ctx, key, req, "Decrypt", req.DryRun);
   return {
     KeyId: ctx.keyArn(key.id),

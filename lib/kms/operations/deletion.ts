@@ -7,7 +7,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma, type KmsKey, type Prisma } from "@/lib/db/client";
 import { KMSInvalidStateException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
 import { forgetMaterial } from "../material";
@@ -51,11 +51,14 @@ export async function scheduleKeyDeletion(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyId: string; DeletionDate: Date; KeyState: "PendingDeletion"; PendingWindowInDays: number }> {
-  authorizeKms(caller, "kms:ScheduleKeyDeletion");
+  assertCallerActive(caller, "kms:ScheduleKeyDeletion");
   const req = validateRequest(scheduleSchema, input);
   const ctx = await kmsContext();
   // AWS: key ID or key ARN only.
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:ScheduleKeyDeletion", ctx, key, {
+    values: { "kms:ScheduleKeyDeletionPendingWindowInDays": req.PendingWindowInDays ?? DEFAULT_PENDING_WINDOW_IN_DAYS },
+  });
   assertNotInState(ctx, key, ["PendingDeletion"]);
   const days = req.PendingWindowInDays ?? DEFAULT_PENDING_WINDOW_IN_DAYS;
   const deletionDate = new Date(now().getTime() + days * DAY_MS);
@@ -72,10 +75,11 @@ export async function scheduleKeyDeletion(
 const cancelSchema = z.object({ KeyId: keyIdField });
 
 export async function cancelKeyDeletion(caller: Principal, input: unknown): Promise<{ KeyId: string }> {
-  authorizeKms(caller, "kms:CancelKeyDeletion");
+  assertCallerActive(caller, "kms:CancelKeyDeletion");
   const req = validateRequest(cancelSchema, input);
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:CancelKeyDeletion", ctx, key);
   const arn = ctx.keyArn(key.id);
   if (key.keyState !== "PendingDeletion") throw new KMSInvalidStateException(`${arn} is not pending deletion.`);
   // AWS: the key comes back Disabled. A key that never had material imported

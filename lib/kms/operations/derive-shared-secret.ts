@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { algorithmsFor, CryptoError, EcKey, EcPublicKey, KEY_AGREEMENT_ALGORITHMS, type EcSpec, type KeySpec } from "@/lib/crypto";
 import { dryRunSucceeded, InvalidKeyUsageException, UnsupportedOperationException, ValidationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { withMaterial } from "../material";
 import { resolveKey } from "../resolve";
@@ -27,13 +27,14 @@ export async function deriveSharedSecret(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyId: string; SharedSecret: Buffer; KeyAgreementAlgorithm: string; KeyOrigin: string }> {
-  authorizeKms(caller, "kms:DeriveSharedSecret");
+  assertCallerActive(caller, "kms:DeriveSharedSecret");
   const req = validateRequest(schema, input);
   if (req.Recipient !== undefined) {
     throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
   }
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:DeriveSharedSecret", ctx, key, { requestAlias, grantTokens: req.GrantTokens, values: { "kms:KeyAgreementAlgorithm": req.KeyAgreementAlgorithm } });
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "KEY_AGREEMENT", "DeriveSharedSecret");
   const spec = key.keySpec as KeySpec;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { keyMetadata, type KeyMetadata } from "../metadata";
 import { resolveKey } from "../resolve";
@@ -9,9 +9,10 @@ import { grantTokensField, keyIdField, validateRequest } from "../validate";
 const schema = z.object({ KeyId: keyIdField, GrantTokens: grantTokensField });
 
 export async function describeKey(caller: Principal, input: unknown): Promise<{ KeyMetadata: KeyMetadata }> {
-  authorizeKms(caller, "kms:DescribeKey");
+  assertCallerActive(caller, "kms:DescribeKey");
   const req = validateRequest(schema, input);
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:DescribeKey", ctx, key, { grantTokens: req.GrantTokens });
   return { KeyMetadata: keyMetadata(ctx, key) };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { ENCRYPTION_ALGORITHMS, RsaKey, isCiphertextError, rsaMaxPlaintextBytes, type KeySpec, type RsaSpec } from "@/lib/crypto";
 import { dryRunSucceeded, InvalidKeyUsageException, ValidationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { withMaterial } from "../material";
 import { resolveKey } from "../resolve";
@@ -23,10 +23,16 @@ export async function encrypt(
   caller: Principal,
   input: unknown,
 ): Promise<{ CiphertextBlob: Buffer; KeyId: string; EncryptionAlgorithm: string }> {
-  authorizeKms(caller, "kms:Encrypt");
+  assertCallerActive(caller, "kms:Encrypt");
   const req = validateRequest(schema, input);
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:Encrypt", ctx, key, {
+    encryptionContext: req.EncryptionContext,
+    requestAlias,
+    grantTokens: req.GrantTokens,
+    values: { "kms:EncryptionAlgorithm": req.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT" },
+  });
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "ENCRYPT_DECRYPT", "Encrypt");
   const algorithm = req.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT";

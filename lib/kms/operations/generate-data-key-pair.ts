@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { generateDataKeyPair as newDataKeyPair, isDataKeyPairSpec } from "@/lib/crypto";
 import { dryRunSucceeded, InvalidKeyUsageException, UnsupportedOperationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { keyMaterialId } from "../metadata";
 import { resolveKey } from "../resolve";
@@ -47,7 +47,7 @@ async function generate(
   input: unknown,
   action: "kms:GenerateDataKeyPair" | "kms:GenerateDataKeyPairWithoutPlaintext",
 ): Promise<DataKeyPairResponse> {
-  authorizeKms(caller, action);
+  assertCallerActive(caller, action);
   const req: z.output<typeof schema> =
     action === "kms:GenerateDataKeyPair" ? validateRequest(schema, input) : validateRequest(withoutPlaintextSchema, input);
   if (req.Recipient !== undefined) {
@@ -58,7 +58,13 @@ async function generate(
     throw new UnsupportedOperationException(`KeyPairSpec ${spec} is not supported: SM2 is available only in AWS China Regions.`);
   }
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, action, ctx, key, {
+    encryptionContext: req.EncryptionContext,
+    requestAlias,
+    grantTokens: req.GrantTokens,
+    values: { "kms:DataKeyPairSpec": spec, "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
+  });
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "ENCRYPT_DECRYPT", action.slice(4));
   if (key.keySpec !== "SYMMETRIC_DEFAULT") {

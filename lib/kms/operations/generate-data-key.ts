@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { dryRunSucceeded, InvalidKeyUsageException, UnsupportedOperationException, ValidationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { keyMaterialId } from "../metadata";
 import { resolveKey } from "../resolve";
@@ -28,7 +28,7 @@ interface DataKey {
 }
 
 async function generate(caller: Principal, input: unknown, action: string): Promise<DataKey> {
-  authorizeKms(caller, action);
+  assertCallerActive(caller, action);
   const req = validateRequest(schema, input);
   if (req.Recipient !== undefined) {
     throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
@@ -37,7 +37,13 @@ async function generate(caller: Principal, input: unknown, action: string): Prom
     throw new ValidationException("Please specify either number of bytes or key spec, but not both.");
   }
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, action, ctx, key, {
+    encryptionContext: req.EncryptionContext,
+    requestAlias,
+    grantTokens: req.GrantTokens,
+    values: { "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" },
+  });
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "ENCRYPT_DECRYPT", action.slice(4));
   if (key.keySpec !== "SYMMETRIC_DEFAULT") {

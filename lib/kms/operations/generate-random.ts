@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { authorizeAccountAction } from "../authorize";
 import { intField, str, validateRequest } from "../validate";
 
 const schema = z.object({
@@ -12,7 +12,7 @@ const schema = z.object({
 });
 
 export async function generateRandom(caller: Principal, input: unknown): Promise<{ Plaintext: Buffer }> {
-  authorizeKms(caller, "kms:GenerateRandom");
+  authorizeAccountAction(caller, "kms:GenerateRandom");
   const req = validateRequest(schema, input);
   if (req.CustomKeyStoreId !== undefined) {
     throw new UnsupportedOperationException(

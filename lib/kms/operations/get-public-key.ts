@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { describeAlgorithms, openKey, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { UnsupportedOperationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { withMaterial } from "../material";
 import { resolveKey } from "../resolve";
@@ -23,10 +23,11 @@ export interface GetPublicKeyResponse {
 }
 
 export async function getPublicKey(caller: Principal, input: unknown): Promise<GetPublicKeyResponse> {
-  authorizeKms(caller, "kms:GetPublicKey");
+  assertCallerActive(caller, "kms:GetPublicKey");
   const req = validateRequest(schema, input);
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:GetPublicKey", ctx, key, { requestAlias, grantTokens: req.GrantTokens });
   // AWS: GetPublicKey needs an Enabled key (DisabledException / KMSInvalidStateException otherwise).
   assertEnabled(ctx, key);
   const spec = key.keySpec as KeySpec;

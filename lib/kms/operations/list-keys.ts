@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { InvalidMarkerException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { authorizeAccountAction } from "../authorize";
 import { kmsContext } from "../context";
 import { decodeMarker, encodeMarker } from "../marker";
 import { intField, str, validateRequest } from "../validate";
@@ -13,7 +13,7 @@ export async function listKeys(
   caller: Principal,
   input: unknown,
 ): Promise<{ Keys: Array<{ KeyId: string; KeyArn: string }>; Truncated: boolean; NextMarker?: string }> {
-  authorizeKms(caller, "kms:ListKeys");
+  authorizeAccountAction(caller, "kms:ListKeys");
   const req = validateRequest(schema, input);
   const limit = req.Limit ?? 100;
   const after = req.Marker ? decodeMarker(req.Marker) : undefined;

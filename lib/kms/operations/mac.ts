@@ -3,7 +3,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { algorithmsFor, HmacKey, MAC_ALGORITHMS, type HmacSpec, type KeySpec, type MacAlgorithm } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { dryRunSucceeded, InvalidKeyUsageException, KMSInvalidMacException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
 import { resolveKey } from "../resolve";
@@ -35,10 +35,11 @@ export async function generateMac(
   caller: Principal,
   input: unknown,
 ): Promise<{ Mac: Buffer; MacAlgorithm: string; KeyId: string }> {
-  authorizeKms(caller, "kms:GenerateMac");
+  assertCallerActive(caller, "kms:GenerateMac");
   const req = validateRequest(generateSchema, input);
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:GenerateMac", ctx, key, { requestAlias, grantTokens: req.GrantTokens, values: { "kms:MacAlgorithm": req.MacAlgorithm } });
   checkMacRequest(ctx, key, "GenerateMac", req.MacAlgorithm);
   if (req.DryRun) dryRunSucceeded();
   const mac = await withMaterial(key, key.currentVersion, (material) =>
@@ -51,10 +52,11 @@ export async function verifyMac(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyId: string; MacValid: true; MacAlgorithm: string }> {
-  authorizeKms(caller, "kms:VerifyMac");
+  assertCallerActive(caller, "kms:VerifyMac");
   const req = validateRequest(verifySchema, input);
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:VerifyMac", ctx, key, { requestAlias, grantTokens: req.GrantTokens, values: { "kms:MacAlgorithm": req.MacAlgorithm } });
   checkMacRequest(ctx, key, "VerifyMac", req.MacAlgorithm);
   if (req.DryRun) dryRunSucceeded();
   const valid = await withMaterial(key, key.currentVersion, (material) =>

@@ -3,7 +3,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { isCiphertextError, RsaKey, rsaMaxPlaintextBytes, type EncryptionAlgorithm, type KeySpec, type RsaSpec } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { dryRunSucceeded, InvalidKeyUsageException, ValidationException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
 import { keyMaterialId } from "../metadata";
@@ -82,9 +82,35 @@ async function encryptUnderDestination(
   });
 }
 
+/** ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination. */
+async function authorizeReEncrypt(
+  caller: Principal,
+  ctx: KmsContext,
+  source: KmsKey,
+  destination: KmsKey,
+  req: {
+    SourceEncryptionContext?: Record<string, string>;
+    DestinationEncryptionContext?: Record<string, string>;
+    SourceEncryptionAlgorithm?: string;
+    DestinationEncryptionAlgorithm?: string;
+    GrantTokens?: string[];
+  },
+): Promise<void> {
+  const sameKey = source.id === destination.id;
+  await authorizeKeyAction(caller, "kms:ReEncryptFrom", ctx, source, {
+    encryptionContext: req.SourceEncryptionContext,
+    grantTokens: req.GrantTokens,
+    values: { "kms:ReEncryptOnSameKey": sameKey, "kms:EncryptionAlgorithm": req.SourceEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT" },
+  });
+  await authorizeKeyAction(caller, "kms:ReEncryptTo", ctx, destination, {
+    encryptionContext: req.DestinationEncryptionContext,
+    grantTokens: req.GrantTokens,
+    values: { "kms:ReEncryptOnSameKey": sameKey, "kms:EncryptionAlgorithm": req.DestinationEncryptionAlgorithm ?? "SYMMETRIC_DEFAULT" },
+  });
+}
+
 export async function reEncrypt(caller: Principal, input: unknown): Promise<ReEncryptResponse> {
-  authorizeKms(caller, "kms:ReEncryptFrom");
-  authorizeKms(caller, "kms:ReEncryptTo");
+  assertCallerActive(caller, "kms:ReEncryptFrom");
   const req = validateRequest(schema, input);
   const ignoreCiphertext = req.DryRun === true && (req.DryRunModifiers ?? []).includes("IGNORE_CIPHERTEXT");
   const ctx = await kmsContext();
@@ -97,6 +123,7 @@ export async function reEncrypt(caller: Principal, input: unknown): Promise<ReEn
     }
     const { key: source } = await resolveKey(ctx, req.SourceKeyId);
     const { key: destination } = await resolveKey(ctx, req.DestinationKeyId);
+    await authorizeReEncrypt(caller, ctx, source, destination, req);
     assertEnabled(ctx, source);
     assertUsage(ctx, source, "ENCRYPT_DECRYPT", "ReEncrypt");
     checkDestination(ctx, destination, destinationAlgorithm, req.DestinationEncryptionContext);
@@ -109,6 +136,7 @@ export async function reEncrypt(caller: Principal, input: unknown): Promise<ReEn
 
   const source = await keyForCiphertext(ctx, blobBytes, req.SourceKeyId);
   const { key: destination } = await resolveKey(ctx, req.DestinationKeyId);
+  await authorizeReEncrypt(caller, ctx, source, destination, req);
   assertEnabled(ctx, source);
   assertUsage(ctx, source, "ENCRYPT_DECRYPT", "ReEncrypt");
   checkDestination(ctx, destination, destinationAlgorithm, req.DestinationEncryptionContext);

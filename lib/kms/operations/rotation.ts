@@ -12,7 +12,7 @@ import { prisma, type KmsKey, type Prisma } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/status";
 import { KmsError, LimitExceededException, UnsupportedOperationException } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
 import { newWrappedMaterial } from "../material";
@@ -82,11 +82,14 @@ async function addMaterialVersion(
 const enableSchema = z.object({ KeyId: keyIdField, RotationPeriodInDays: intField(90, 2560).optional() });
 
 export async function enableKeyRotation(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:EnableKeyRotation");
+  assertCallerActive(caller, "kms:EnableKeyRotation");
   const req = validateRequest(enableSchema, input);
   const ctx = await kmsContext();
   // AWS: key ID or key ARN only.
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:EnableKeyRotation", ctx, key, {
+    values: { "kms:RotationPeriodInDays": req.RotationPeriodInDays ?? key.rotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_IN_DAYS },
+  });
   assertRotatable(ctx, key, "automatic key rotation");
   assertEnabled(ctx, key); // Disabled → DisabledException; PendingDeletion → KMSInvalidStateException
   const at = now();
@@ -111,10 +114,11 @@ export async function enableKeyRotation(caller: Principal, input: unknown): Prom
 const keyOnlySchema = z.object({ KeyId: keyIdField });
 
 export async function disableKeyRotation(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:DisableKeyRotation");
+  assertCallerActive(caller, "kms:DisableKeyRotation");
   const req = validateRequest(keyOnlySchema, input);
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:DisableKeyRotation", ctx, key);
   assertRotatable(ctx, key, "automatic key rotation");
   assertEnabled(ctx, key);
   const changed = await prisma.kmsKey.updateMany({
@@ -129,10 +133,11 @@ export async function getKeyRotationStatus(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyRotationEnabled: boolean; KeyId: string; RotationPeriodInDays?: number; NextRotationDate?: Date }> {
-  authorizeKms(caller, "kms:GetKeyRotationStatus");
+  assertCallerActive(caller, "kms:GetKeyRotationStatus");
   const req = validateRequest(keyOnlySchema, input);
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:GetKeyRotationStatus", ctx, key);
   if (key.keySpec !== "SYMMETRIC_DEFAULT") assertRotatable(ctx, key, "automatic key rotation");
   // AWS: while pending deletion the status reads false (and returns to true on
   // cancellation); imported material never rotates automatically.
@@ -147,10 +152,11 @@ export async function getKeyRotationStatus(
 }
 
 export async function rotateKeyOnDemand(caller: Principal, input: unknown): Promise<{ KeyId: string }> {
-  authorizeKms(caller, "kms:RotateKeyOnDemand");
+  assertCallerActive(caller, "kms:RotateKeyOnDemand");
   const req = validateRequest(keyOnlySchema, input);
   const ctx = await kmsContext();
   let { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:RotateKeyOnDemand", ctx, key);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     assertRotatable(ctx, key, "on-demand key rotation");
     assertEnabled(ctx, key);
@@ -200,12 +206,13 @@ export async function listKeyRotations(
   caller: Principal,
   input: unknown,
 ): Promise<{ Rotations: RotationsListEntry[]; Truncated: boolean; NextMarker?: string }> {
-  authorizeKms(caller, "kms:ListKeyRotations");
+  assertCallerActive(caller, "kms:ListKeyRotations");
   const req = validateRequest(listSchema, input);
   const after = req.Marker !== undefined ? decodeListMarker("rotations", req.Marker, "number") : undefined;
   const limit = req.Limit ?? 100;
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:ListKeyRotations", ctx, key);
   if (key.keySpec !== "SYMMETRIC_DEFAULT") assertRotatable(ctx, key, "key rotation");
   // ROTATIONS_ONLY (the default) leaves out the first material.
   const from = Math.max(req.IncludeKeyMaterial === "ALL_KEY_MATERIAL" ? 0 : 1, after ?? 0);

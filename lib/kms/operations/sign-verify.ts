@@ -19,7 +19,7 @@ import {
   KMSInvalidSignatureException,
   ValidationException,
 } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
 import { resolveKey } from "../resolve";
@@ -109,10 +109,11 @@ export async function sign(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyId: string; Signature: Buffer; SigningAlgorithm: string }> {
-  authorizeKms(caller, "kms:Sign");
+  assertCallerActive(caller, "kms:Sign");
   const req = validateRequest(signSchema, input);
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:Sign", ctx, key, { requestAlias, grantTokens: req.GrantTokens, values: { "kms:SigningAlgorithm": req.SigningAlgorithm, "kms:MessageType": req.MessageType ?? "RAW" } });
   const messageType = req.MessageType ?? "RAW";
   const algorithm = checkSigningRequest(ctx, key, "Sign", req.SigningAlgorithm, messageType, req.Message);
   if (req.DryRun) dryRunSucceeded();
@@ -124,10 +125,11 @@ export async function verify(
   caller: Principal,
   input: unknown,
 ): Promise<{ KeyId: string; SignatureValid: true; SigningAlgorithm: string }> {
-  authorizeKms(caller, "kms:Verify");
+  assertCallerActive(caller, "kms:Verify");
   const req = validateRequest(verifySchema, input);
   const ctx = await kmsContext();
-  const { key } = await resolveKey(ctx, req.KeyId);
+  const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
+  await authorizeKeyAction(caller, "kms:Verify", ctx, key, { requestAlias, grantTokens: req.GrantTokens, values: { "kms:SigningAlgorithm": req.SigningAlgorithm, "kms:MessageType": req.MessageType ?? "RAW" } });
   const messageType = req.MessageType ?? "RAW";
   const algorithm = checkSigningRequest(ctx, key, "Verify", req.SigningAlgorithm, messageType, req.Message);
   if (req.DryRun) dryRunSucceeded();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { InvalidMarkerException, LimitExceededException, TagException } from "@/lib/errors";
-import { authorizeKms } from "../authorize";
+import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { resolveKey } from "../resolve";
 import { assertNotInState } from "../state";
@@ -46,13 +46,14 @@ const tagSchema = z.object({
 });
 
 export async function tagResource(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:TagResource");
+  assertCallerActive(caller, "kms:TagResource");
   const req = validateRequest(tagSchema, input);
   const tags: Tag[] = req.Tags;
   checkTags(tags);
   const ctx = await kmsContext();
   // AWS: key ID or key ARN only; tags belong to the key, not to an alias.
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:TagResource", ctx, key);
   assertNotInState(ctx, key, ["PendingDeletion"]);
   await prisma.$transaction(async (tx) => {
     // The key row lock serialises tag changes of one key: the quota holds
@@ -83,13 +84,14 @@ const untagSchema = z.object({
 });
 
 export async function untagResource(caller: Principal, input: unknown): Promise<Record<string, never>> {
-  authorizeKms(caller, "kms:UntagResource");
+  assertCallerActive(caller, "kms:UntagResource");
   const req = validateRequest(untagSchema, input);
   for (const k of req.TagKeys) {
     if (k.toLowerCase().startsWith("aws:")) throw new TagException(`Tag keys beginning with "aws:" are reserved: ${k}`);
   }
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:UntagResource", ctx, key);
   assertNotInState(ctx, key, ["PendingDeletion"]);
   await prisma.$transaction(async (tx) => {
     assertLockedKey(ctx, key, await lockKeyRow(tx, key.id), ["PendingDeletion"]);
@@ -110,12 +112,13 @@ export async function listResourceTags(
   caller: Principal,
   input: unknown,
 ): Promise<{ Tags: Tag[]; Truncated: boolean; NextMarker?: string }> {
-  authorizeKms(caller, "kms:ListResourceTags");
+  assertCallerActive(caller, "kms:ListResourceTags");
   const req = validateRequest(listSchema, input);
   const after = req.Marker !== undefined ? decodeListMarker("tags", req.Marker, "string") : undefined;
   const limit = req.Limit ?? 50;
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:ListResourceTags", ctx, key);
   const rows = await prisma.keyTag.findMany({
     where: { keyId: key.id, ...(after !== undefined ? { tagKey: { gt: after } } : {}) },
     orderBy: { tagKey: "asc" },

@@ -1,0 +1,68 @@
+// GetKeyPolicy, PutKeyPolicy, ListKeyPolicies. A key has one policy, "default".
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
+import { LimitExceededException, NotFoundException } from "@/lib/errors";
+import { parsePolicy } from "@/lib/policy";
+import { assertCallerActive, authorizeKeyAction, checkPolicyLockout } from "../authorize";
+import { kmsContext, type KmsContext } from "../context";
+import { resolveKey } from "../resolve";
+import { boolField, intField, keyIdField, str, validateRequest } from "../validate";
+
+/** AWS quota: a key policy document is at most 32 KB. */
+export const MAX_KEY_POLICY_BYTES = 32768;
+
+const policyNameField = str(1, 128).regex(/^[\w]+$/, "Member must satisfy regular expression pattern: [\\w]+");
+
+function checkPolicyName(ctx: KmsContext, keyId: string, name: string | undefined): void {
+  if (name !== undefined && name !== "default") {
+    throw new NotFoundException(`No such policy exists: ${name} on key ${ctx.keyArn(keyId)}. The only valid policy name is "default".`);
+  }
+}
+
+const getSchema = z.object({ KeyId: keyIdField, PolicyName: policyNameField.optional() });
+
+export async function getKeyPolicy(caller: Principal, input: unknown): Promise<{ Policy: string; PolicyName: string }> {
+  assertCallerActive(caller, "kms:GetKeyPolicy");
+  const req = validateRequest(getSchema, input);
+  const ctx = await kmsContext();
+  const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:GetKeyPolicy", ctx, key);
+  checkPolicyName(ctx, key.id, req.PolicyName);
+  return { Policy: key.policy, PolicyName: "default" };
+}
+
+const putSchema = z.object({
+  KeyId: keyIdField,
+  PolicyName: policyNameField.optional(),
+  Policy: str(1, 131072),
+  BypassPolicyLockoutSafetyCheck: boolField,
+});
+
+export async function putKeyPolicy(caller: Principal, input: unknown): Promise<Record<string, never>> {
+  assertCallerActive(caller, "kms:PutKeyPolicy");
+  const req = validateRequest(putSchema, input);
+  const ctx = await kmsContext();
+  const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:PutKeyPolicy", ctx, key);
+  checkPolicyName(ctx, key.id, req.PolicyName);
+  if (Buffer.byteLength(req.Policy, "utf8") > MAX_KEY_POLICY_BYTES) {
+    throw new LimitExceededException(`The key policy exceeds the maximum size of ${MAX_KEY_POLICY_BYTES} bytes.`);
+  }
+  const policy = parsePolicy(req.Policy, { kind: "resource" });
+  if (!req.BypassPolicyLockoutSafetyCheck) checkPolicyLockout(caller, ctx.keyArn(key.id), policy);
+  const changed = await prisma.kmsKey.updateMany({ where: { id: key.id, deletedAt: null }, data: { policy: req.Policy } });
+  if (changed.count !== 1) throw new NotFoundException(`Key '${ctx.keyArn(key.id)}' does not exist`);
+  return {};
+}
+
+const listSchema = z.object({ KeyId: keyIdField, Limit: intField(1, 1000).optional(), Marker: str(1, 320).optional() });
+
+export async function listKeyPolicies(caller: Principal, input: unknown): Promise<{ PolicyNames: string[]; Truncated: false }> {
+  assertCallerActive(caller, "kms:ListKeyPolicies");
+  const req = validateRequest(listSchema, input);
+  const ctx = await kmsContext();
+  const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
+  await authorizeKeyAction(caller, "kms:ListKeyPolicies", ctx, key);
+  return { PolicyNames: ["default"], Truncated: false };
+}

@@ -1,0 +1,204 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
+import { operator } from "../helpers";
+import { call, outcome, policy, rejection, rootKey, rootStatement, userWith } from "./fixtures";
+
+let root: Principal;
+let nobody: Principal;
+let keyUser: Principal;
+let keyAdmin: Principal;
+const PLAINTEXT = new TextEncoder().encode("secret");
+
+beforeAll(async () => {
+  root = await operator();
+  nobody = await userWith(null);
+  keyUser = await userWith("KEY_USER");
+  keyAdmin = await userWith("KEY_ADMINISTRATOR");
+});
+
+describe("GetKeyPolicy / ListKeyPolicies", () => {
+  it("returns the default policy (account root statement) under the name default", async () => {
+    const key = await rootKey();
+    const got = (await call("GetKeyPolicy", keyUser, { KeyId: key.id })) as { Policy: string; PolicyName: string };
+    expect(got.PolicyName).toBe("default");
+    expect(JSON.parse(got.Policy).Statement[0].Principal.AWS).toBe(`arn:aws:iam::${root.accountId}:root`);
+    expect(await call("ListKeyPolicies", keyUser, { KeyId: key.id })).toEqual({ PolicyNames: ["default"], Truncated: false });
+    expect((await rejection(call("GetKeyPolicy", keyUser, { KeyId: key.id, PolicyName: "other" }))).name).toBe("NotFoundException");
+  });
+
+  it("a missing key is NotFoundException before authorization (as AWS)", async () => {
+    const e = await rejection(call("GetKeyPolicy", nobody, { KeyId: "00000000-0000-4000-8000-000000000000" }));
+    expect(e.name).toBe("NotFoundException");
+  });
+});
+
+describe("key policies are enforced", () => {
+  it("a key policy granting a specific user Encrypt lets a user with no role encrypt, and nothing else", async () => {
+    const key = await rootKey();
+    const denied = await rejection(call("Encrypt", nobody, { KeyId: key.id, Plaintext: PLAINTEXT }));
+    expect(denied.name).toBe("AccessDeniedException");
+    expect(denied.message).toBe(
+      `User: ${nobody.arn} is not authorized to perform: kms:Encrypt on resource: ${key.arn} because no identity-based policy allows the kms:Encrypt action`,
+    );
+    await call("PutKeyPolicy", root, {
+      KeyId: key.id,
+      Policy: policy(rootStatement(root.accountId), { Sid: "Enc", Effect: "Allow", Principal: { AWS: nobody.arn }, Action: "kms:Encrypt", Resource: "*" }),
+    });
+    const out = (await call("Encrypt", nobody, { KeyId: key.id, Plaintext: PLAINTEXT })) as { CiphertextBlob: Uint8Array };
+    expect(out.CiphertextBlob.length).toBeGreaterThan(0);
+    const dec = await rejection(call("Decrypt", nobody, { CiphertextBlob: out.CiphertextBlob }));
+    expect(dec.name).toBe("AccessDeniedException");
+  });
+
+  it("a key policy without the root statement locks out users whose role would allow (no resource-based policy allows)", async () => {
+    const key = await rootKey();
+    await call("PutKeyPolicy", root, {
+      KeyId: key.id,
+      Policy: policy({ Effect: "Allow", Principal: { AWS: keyAdmin.arn }, Action: "kms:*", Resource: "*" }),
+      BypassPolicyLockoutSafetyCheck: true,
+    });
+    const e = await rejection(call("Encrypt", keyUser, { KeyId: key.id, Plaintext: PLAINTEXT }));
+    expect(e.message).toBe(
+      `User: ${keyUser.arn} is not authorized to perform: kms:Encrypt on resource: ${key.arn} because no resource-based policy allows the kms:Encrypt action`,
+    );
+  });
+
+  it("a Deny statement for a KEY_USER blocks what the role allows", async () => {
+    const key = await rootKey();
+    await call("Encrypt", keyUser, { KeyId: key.id, Plaintext: PLAINTEXT });
+    await call("PutKeyPolicy", root, {
+      KeyId: key.id,
+      Policy: policy(rootStatement(root.accountId), { Sid: "NoUser", Effect: "Deny", Principal: { AWS: keyUser.arn }, Action: "kms:Encrypt", Resource: "*" }),
+    });
+    const e = await rejection(call("Encrypt", keyUser, { KeyId: key.id, Plaintext: PLAINTEXT }));
+    expect(e.name).toBe("AccessDeniedException");
+    expect(e.message).toContain("with an explicit deny in a resource-based policy");
+    // Other actions are unaffected.
+    expect((await outcome(call("DescribeKey", keyUser, { KeyId: key.id }))).ok).toBe(true);
+  });
+
+  it("encryption-context conditions", async () => {
+    const key = await rootKey();
+    await call("PutKeyPolicy", root, {
+      KeyId: key.id,
+      Policy: policy(rootStatement(root.accountId), {
+        Sid: "DeptOnly",
+        Effect: "Allow",
+        Principal: { AWS: nobody.arn },
+        Action: ["kms:Encrypt", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:EncryptionContext:dept": "finance" }, "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": ["dept", "purpose"] } },
+      }),
+    });
+    const enc = (ec?: Record<string, string>) => outcome(call("Encrypt", nobody, { KeyId: key.id, Plaintext: PLAINTEXT, ...(ec ? { EncryptionContext: ec } : {}) }));
+    expect((await enc({ dept: "finance" })).ok).toBe(true);
+    expect((await enc({ dept: "finance", purpose: "x" })).ok).toBe(true);
+    expect((await enc({ dept: "eng" })).name).toBe("AccessDeniedException");
+    expect((await enc({ dept: "finance", other: "x" })).name).toBe("AccessDeniedException");
+    expect((await enc()).name).toBe("AccessDeniedException");
+    const ok = (await enc({ dept: "finance" })).value as { CiphertextBlob: Uint8Array };
+    expect((await outcome(call("Decrypt", nobody, { CiphertextBlob: ok.CiphertextBlob, EncryptionContext: { dept: "finance" } }))).ok).toBe(true);
+  });
+
+  it("source IP conditions use the caller's address", async () => {
+    const key = await rootKey();
+    await call("PutKeyPolicy", root, {
+      KeyId: key.id,
+      Policy: policy(rootStatement(root.accountId), {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "kms:Encrypt",
+        Resource: "*",
+        Condition: { NotIpAddress: { "aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"] } },
+      }),
+    });
+    const from = (ip: string) => outcome(call("Encrypt", { ...keyUser, sourceIp: ip }, { KeyId: key.id, Plaintext: PLAINTEXT }));
+    expect((await from("10.2.3.4")).ok).toBe(true);
+    expect((await from("2001:db8::1")).ok).toBe(true);
+    expect((await from("192.0.2.1")).name).toBe("AccessDeniedException");
+  });
+
+  it("tag-based access control with aws:ResourceTag and kms:ResourceAliases", async () => {
+    const key = await rootKey({ Tags: [{ TagKey: "team", TagValue: "blue" }] });
+    const grantByTag = policy(rootStatement(root.accountId), {
+      Effect: "Allow",
+      Principal: { AWS: nobody.arn },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/team": "blue" }, "ForAnyValue:StringLike": { "kms:ResourceAliases": "alias/blue-*" } },
+    });
+    await call("PutKeyPolicy", root, { KeyId: key.id, Policy: grantByTag });
+    expect((await outcome(call("DescribeKey", nobody, { KeyId: key.id }))).name).toBe("AccessDeniedException");
+    await call("CreateAlias", root, { AliasName: `alias/blue-${key.id}`, TargetKeyId: key.id });
+    expect((await outcome(call("DescribeKey", nobody, { KeyId: key.id }))).ok).toBe(true);
+  });
+
+  it("DryRun checks authorization first, then answers DryRunOperationException", async () => {
+    const key = await rootKey();
+    expect((await rejection(call("Encrypt", nobody, { KeyId: key.id, Plaintext: PLAINTEXT, DryRun: true }))).name).toBe("AccessDeniedException");
+    expect((await rejection(call("Encrypt", keyUser, { KeyId: key.id, Plaintext: PLAINTEXT, DryRun: true }))).name).toBe("DryRunOperationException");
+  });
+});
+
+describe("PutKeyPolicy validation", () => {
+  it("MalformedPolicyDocumentException names the problem", async () => {
+    const key = await rootKey();
+    const e = await rejection(call("PutKeyPolicy", root, { KeyId: key.id, Policy: policy({ Effect: "Allow", Action: "kms:*", Resource: "*" }) }));
+    expect(e).toEqual({ name: "MalformedPolicyDocumentException", message: "Statement 1 has no Principal: a key policy statement must name a Principal." });
+    const json = await rejection(call("PutKeyPolicy", root, { KeyId: key.id, Policy: "{nope" }));
+    expect(json.name).toBe("MalformedPolicyDocumentException");
+    expect(json.message).toMatch(/^The policy is not valid JSON/);
+    const created = await rejection(call("CreateKey", root, { Policy: policy({ Effect: "Allow", Principal: { AWS: root.arn }, Action: "Encrypt", Resource: "*" }) }));
+    expect(created.message).toContain('invalid action: "Encrypt"');
+  });
+
+  it("the lockout safety check refuses a policy that would stop the caller from updating it, unless bypassed", async () => {
+    const key = await rootKey();
+    const lockout = policy({ Effect: "Allow", Principal: { AWS: keyUser.arn }, Action: "kms:Encrypt", Resource: "*" });
+    const e = await rejection(call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: lockout }));
+    expect(e).toEqual({ name: "MalformedPolicyDocumentException", message: "The new key policy will not allow you to update the key policy in the future." });
+    const c = await rejection(call("CreateKey", keyAdmin, { Policy: lockout }));
+    expect(c.name).toBe("MalformedPolicyDocumentException");
+    // A policy that keeps the caller in control passes.
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: policy({ Effect: "Allow", Principal: { AWS: keyAdmin.arn }, Action: "kms:*", Resource: "*" }) });
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: lockout, BypassPolicyLockoutSafetyCheck: true });
+    expect((await rejection(call("GetKeyPolicy", keyAdmin, { KeyId: key.id }))).name).toBe("AccessDeniedException");
+    const created = (await call("CreateKey", keyAdmin, { Policy: lockout, BypassPolicyLockoutSafetyCheck: true })) as { KeyMetadata: { KeyId: string } };
+    // Locked out for everyone, the account root included (as AWS).
+    expect((await rejection(call("GetKeyPolicy", root, { KeyId: created.KeyMetadata.KeyId }))).name).toBe("AccessDeniedException");
+    expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: created.KeyMetadata.KeyId } })).policy).toBe(lockout);
+  });
+});
+
+describe("policy simulator", () => {
+  it("explains allow and deny per principal and action, for administrators and auditors only", async () => {
+    const { simulatePolicy } = await import("@/lib/policy/simulate");
+    const auditor = await userWith("AUDITOR");
+    const key = await rootKey();
+    await call("PutKeyPolicy", root, {
+      KeyId: key.id,
+      Policy: policy(rootStatement(root.accountId), {
+        Sid: "DeptOnly",
+        Effect: "Allow",
+        Principal: { AWS: nobody.arn },
+        Action: "kms:Encrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "kms:EncryptionContext:dept": "finance" } },
+      }),
+    });
+    const results = await simulatePolicy(auditor, {
+      principals: [nobody.username, keyUser.arn],
+      actions: ["Encrypt", "kms:ScheduleKeyDeletion", "CreateKey"],
+      keyId: key.id,
+      encryptionContext: { dept: "finance" },
+    });
+    const find = (p: string, a: string) => results.find((r) => r.principal === p && r.action === a)!;
+    expect(find(nobody.arn, "kms:Encrypt")).toMatchObject({ allowed: true, reason: "key-policy-allow", statement: { source: "key-policy", sid: "DeptOnly" } });
+    expect(find(keyUser.arn, "kms:Encrypt")).toMatchObject({ allowed: true, reason: "identity-policy-allow", statement: { policyName: "KeyholdKeyUser" } });
+    expect(find(keyUser.arn, "kms:ScheduleKeyDeletion")).toMatchObject({ allowed: false, reason: "no-identity-policy-allow" });
+    expect(find(keyUser.arn, "kms:CreateKey")).toMatchObject({ allowed: false, resource: "*" });
+    expect(find(keyUser.arn, "kms:ScheduleKeyDeletion").message).toContain("because no identity-based policy allows");
+    expect((await rejection(simulatePolicy(keyUser, { principals: [keyUser.username], actions: ["Encrypt"] }))).name).toBe("AccessDeniedException");
+  });
+});
