@@ -1,0 +1,15 @@
+"use client";
+
+import { AuditUsageChart, USAGE_RANGES } from "./usage-chart";
+
+/** For the dashboard: calls per minute over the last hour, refreshed every minute. */
+export function CallsPerMinute() {
+  return (
+    <section
+      aria-label="Calls per minute"
+      className="rounded-lg border border-slate-200 bg-white p-4 sm:p-6 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <AuditUsageChart title="Calls per minute (last hour)" range={USAGE_RANGES["1h"]!} />
+    </section>
+  );
+}
