@@ -4,6 +4,7 @@ import { countdown, formatDate, SPEC_LABELS, STATE_LABELS } from "@/components/k
 import { requirePrincipal } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/access/authorize";
 import { keyDashboard } from "@/lib/console/keys/queries";
+import { CallsPerMinute } from "@/components/audit/calls-per-minute";
 import { canManageKeys, canReadKeys } from "@/lib/console/keys/roles";
 import type { KeyDashboard } from "@/lib/console/keys/types";
 
@@ -112,6 +113,8 @@ export default async function DashboardPage() {
           </div>
         </>
       )}
+
+      {(principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR") && <CallsPerMinute />}
 
       <section className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
         <h2 className="mb-2 font-medium">Your access</h2>
