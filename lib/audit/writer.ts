@@ -23,6 +23,50 @@ interface Pending {
 
 const KEY_ID = /:key\/([0-9a-f-]{36})$/;
 
+type EventRow = {
+  chainId: string;
+  chainSeq: number;
+  eventId: string;
+  eventTime: Date;
+  eventSource: string;
+  eventName: string;
+  keyId: string | null;
+  principalArn: string | null;
+  sourceIp: string;
+  errorCode: string | null;
+  readOnly: boolean;
+  record: string;
+  prevHash: string;
+  hash: string;
+};
+
+/**
+ * One INSERT … SELECT FROM unnest(…) for the whole batch: a fixed statement
+ * with one array parameter per column, so a batch costs one round trip and
+ * no per-row query building (the hot path of every audited call).
+ */
+async function insertEvents(rows: EventRow[]): Promise<void> {
+  const col = <K extends keyof EventRow>(k: K) => rows.map((r) => r[k]);
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::timestamp(3)[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::text[], $13::text[], $14::text[])`,
+    col("chainId"),
+    col("chainSeq"),
+    col("eventId"),
+    rows.map((r) => r.eventTime.toISOString()),
+    col("eventSource"),
+    col("eventName"),
+    col("keyId"),
+    col("principalArn"),
+    col("sourceIp"),
+    col("errorCode"),
+    col("readOnly"),
+    col("record"),
+    col("prevHash"),
+    col("hash"),
+  );
+}
+
 class ChainWriter {
   #chainId: string | undefined;
   #seq = 0;
@@ -68,7 +112,7 @@ class ChainWriter {
       const chainId = await this.#ensureChain();
       let seq = this.#seq;
       let prev = this.#lastHash;
-      const rows = batch.map((p) => {
+      const rows: EventRow[] = batch.map((p) => {
         seq += 1;
         const hash = eventHash(prev, p.text);
         const r = p.record;
@@ -91,7 +135,7 @@ class ChainWriter {
         prev = hash;
         return row;
       });
-      await prisma.auditEvent.createMany({ data: rows }); // one statement: all or nothing
+      await insertEvents(rows); // one statement: all or nothing
       this.#seq = seq;
       this.#lastHash = prev;
       for (const p of batch) p.resolve();
