@@ -28,3 +28,8 @@ export function noteKeyMaterial(keyMaterialId: string): void {
   const facts = storage.getStore();
   if (facts) facts.keyMaterialId = keyMaterialId;
 }
+
+/** The facts of the call in progress (for the key service's own bookkeeping). */
+export function currentCallFacts(): CallFacts | undefined {
+  return storage.getStore();
+}

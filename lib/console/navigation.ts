@@ -12,6 +12,8 @@ const ITEMS: Array<NavItem & { roles?: Role[] }> = [
   { href: "/keys", label: "Keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/playground", label: "Playground", roles: ["ADMINISTRATOR", "KEY_USER"] },
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
+  { href: "/roles", label: "Roles", roles: ["ADMINISTRATOR", "AUDITOR"] },
+  { href: "/policy-simulator", label: "Policy simulator", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/settings", label: "Settings" },
   { href: "/account", label: "Account" },
 ];

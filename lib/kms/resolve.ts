@@ -1,6 +1,7 @@
 // Finds the key a request names, with AWS's errors for each way of naming it.
 import { prisma, type KmsKey } from "@/lib/db/client";
 import { noteKey } from "@/lib/audit/context";
+import { loadKeyRow } from "./key-cache";
 import { NotFoundException } from "@/lib/errors";
 import { parseKeyIdentifier } from "./arn";
 import type { KmsContext } from "./context";
@@ -46,7 +47,7 @@ export async function resolveKey(ctx: KmsContext, keyIdentifier: string, options
     default:
       throw new NotFoundException(`Invalid keyId '${keyIdentifier}'`);
   }
-  const key = /^[0-9a-f-]{36}$/.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
+  const key = /^[0-9a-f-]{36}$/.test(keyId) ? await loadKeyRow(keyId) : null;
   if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
   noteKey(ctx.keyArn(key.id));
   return { key, requestAlias };

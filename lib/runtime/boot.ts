@@ -37,6 +37,11 @@ export async function boot(cfg: Config): Promise<Booted> {
     logger.info({ accessKeyId: cfg.bootstrapAccessKey.accessKeyId }, "bootstrap access key ensured (meant for CI and local development)");
   }
   const adminSocket = await startAdminSocket(cfg.dataDir);
+  // Servers cache key rows; every instance hears of every key change.
+  const { enableKeyCache } = await import("@/lib/kms/key-cache");
+  const { listenForKeyChanges } = await import("@/lib/kms/key-notifications");
+  enableKeyCache();
+  const keyListener = database.kind === "postgresql" ? await listenForKeyChanges(process.env.DATABASE_URL!) : undefined;
   const d = store.describe();
   return {
     database,
@@ -45,6 +50,7 @@ export async function boot(cfg: Config): Promise<Booted> {
     keyStore: `${d.kind}${d.fingerprint ? ` (${String(d.fingerprint)})` : ""}`,
     async close() {
       await adminSocket?.close();
+      await keyListener?.close();
       const { closeAudit } = await import("@/lib/audit");
       await closeAudit().catch((e) => logger.error({ err: e }, "final audit digest failed"));
       await prisma.$disconnect().catch(() => {});

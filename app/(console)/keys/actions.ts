@@ -1,8 +1,9 @@
 "use server";
 
 import { runAction } from "@/lib/console/run";
-import { aliasAvailability } from "@/lib/console/keys/queries";
+import { aliasAvailability, listKeyPolicyPrincipals } from "@/lib/console/keys/queries";
 import { invokeKms } from "@/lib/kms/invoke";
+import { parsePolicy } from "@/lib/policy";
 
 // Thin doors to the key service: it validates and authorizes every call.
 const kms = (operation: string, input: object) =>
@@ -87,4 +88,33 @@ export async function createKeyAction(input: {
     const r = (await invokeKms("CreateKey", caller, input, { source: "console" })) as { KeyMetadata: { KeyId: string } };
     return { keyId: r.KeyMetadata.KeyId };
   });
+}
+
+/** The key's policy, through GetKeyPolicy (audited, authorized by the key policy). */
+export async function getKeyPolicyAction(keyId: string) {
+  return runAction(async (caller) => {
+    const r = (await invokeKms("GetKeyPolicy", caller, { KeyId: keyId }, { source: "console" })) as { Policy: string };
+    return { policy: r.Policy };
+  });
+}
+
+/** PutKeyPolicy; the lockout safety check is bypassed only when the caller says so after being refused. */
+export async function putKeyPolicyAction(keyId: string, policy: string, bypassLockoutCheck = false) {
+  return kms("PutKeyPolicy", {
+    KeyId: keyId,
+    Policy: policy,
+    ...(bypassLockoutCheck ? { BypassPolicyLockoutSafetyCheck: true } : {}),
+  });
+}
+
+/** Checks a policy against the grammar PutKeyPolicy applies (MalformedPolicyDocumentException with the exact problem). */
+export async function validateKeyPolicyAction(policy: string) {
+  return runAction(async () => {
+    parsePolicy(policy, { kind: "resource" });
+    return true as const;
+  });
+}
+
+export async function listKeyPolicyPrincipalsAction(keyId: string) {
+  return runAction((caller) => listKeyPolicyPrincipals(caller, keyId));
 }

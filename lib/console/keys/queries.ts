@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { describeAlgorithms, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { prisma, type Prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
-import { authorizeKeyAction, authorizeKms } from "@/lib/kms/authorize";
+import { authorizeKeyAction, authorizeKms, decideKeyAction } from "@/lib/kms/authorize";
 import { kmsContext } from "@/lib/kms/context";
 import { invokeKms } from "@/lib/kms/invoke";
 import {
@@ -138,7 +138,8 @@ export async function listConsoleKeys(caller: Principal, params: KeyListParams):
 
 /** Everything the key page shows, in one read. */
 export async function getConsoleKey(caller: Principal, keyId: string): Promise<KeyDetail> {
-  authorizeKms(caller, "kms:DescribeKey");
+  // Per-key reads are decided as the KMS operation would be: key policy + identity policies + grants
+  // (a principal named in the key policy needs no role), not by the caller's role alone.
   const ctx = await kmsContext();
   const key = UUID.test(keyId)
     ? await prisma.kmsKey.findUnique({
@@ -173,7 +174,8 @@ export async function getConsoleKey(caller: Principal, keyId: string): Promise<K
     onDemandRotations: key.onDemandRotations,
     onDemandRotationLimit: MAX_ON_DEMAND_ROTATIONS,
     currentVersion: key.currentVersion,
-    policy: key.policy,
+    // As GetKeyPolicy: the policy text only for callers the key policy lets read it ("" otherwise).
+    policy: (await decideKeyAction(caller, "kms:GetKeyPolicy", ctx, key)).decision.allowed ? key.policy : "",
     rotations,
   };
 }
@@ -230,4 +232,23 @@ export async function keyDashboard(caller: Principal): Promise<KeyDashboard> {
     rotationDue: rotationDue.map((k) => ({ id: k.id, aliases: k.aliases.map((a) => a.name), nextRotationDate: k.nextRotationDate!.toISOString() })),
     pendingDeletion: pendingDeletion.map((k) => ({ id: k.id, aliases: k.aliases.map((a) => a.name), deletionDate: k.deletionDate!.toISOString() })),
   };
+}
+
+/**
+ * Users who may be named in a key's policy (the policy tab's people pickers):
+ * every enabled user, roles or not — a key policy can give a user with no role
+ * access to one key. For callers who may read that key's policy.
+ */
+export async function listKeyPolicyPrincipals(caller: Principal, keyId: string): Promise<KeyPrincipal[]> {
+  const ctx = await kmsContext();
+  const key = UUID.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
+  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  await authorizeKeyAction(caller, "kms:GetKeyPolicy", ctx, key);
+  const users = await prisma.user.findMany({
+    where: { disabled: false },
+    orderBy: { username: "asc" },
+    select: { id: true, username: true, role: true },
+    take: 1000,
+  });
+  return users.map((u) => ({ id: u.id, username: u.username, role: u.role ?? "", arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
 }

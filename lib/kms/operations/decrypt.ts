@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { ENCRYPTION_ALGORITHMS, RsaKey, type RsaSpec } from "@/lib/crypto";
-import { prisma, type KmsKey } from "@/lib/db/client";
+import type { KmsKey } from "@/lib/db/client";
 import {
   dryRunSucceeded,
   IncorrectKeyException,
@@ -12,6 +12,7 @@ import {
 } from "@/lib/errors";
 import { noteKey } from "@/lib/audit/context";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
+import { loadKeyRow } from "../key-cache";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
 import { keyMaterialId } from "../metadata";
@@ -47,7 +48,7 @@ export async function keyForCiphertext(ctx: KmsContext, blobBytes: Buffer, keyId
     }
     return named;
   }
-  const key = await prisma.kmsKey.findUnique({ where: { id: keyId } });
+  const key = await loadKeyRow(keyId);
   if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
   noteKey(ctx.keyArn(key.id));
   return key;

@@ -3,6 +3,7 @@
 // are deleted, so every ciphertext under the key becomes unrecoverable).
 import { z } from "zod";
 import { auditServiceEvent } from "@/lib/audit";
+import { keyChanged } from "../key-notifications";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma, type KmsKey, type Prisma } from "@/lib/db/client";
 import { KMSInvalidStateException, NotFoundException } from "@/lib/errors";
@@ -146,6 +147,7 @@ async function destroyKey(keyId: string, at: Date): Promise<boolean> {
   });
   if (done) {
     forgetMaterial(keyId);
+    await keyChanged([keyId]);
     await auditServiceEvent("DeleteKey", keyId).catch((e) => logger.error({ err: e, keyId }, "could not audit key deletion"));
     logger.info({ event: "key-deleted", keyId }, "key deleted after its waiting period");
   }

@@ -6,6 +6,7 @@
 // stay and keep decrypting (the symmetric blob names its version).
 import { z } from "zod";
 import { auditServiceEvent } from "@/lib/audit";
+import { keyChanged } from "../key-notifications";
 import type { Principal } from "@/lib/auth/principal";
 import type { KeySpec } from "@/lib/crypto";
 import { prisma, type KmsKey, type Prisma } from "@/lib/db/client";
@@ -300,6 +301,7 @@ async function rotateIfDue(first: KmsKey): Promise<boolean> {
     );
     if (done) {
       const keyId = key.id;
+      await keyChanged([keyId]);
       await auditServiceEvent("RotateKey", keyId, { rotationType: "AUTOMATIC" }).catch((e) =>
         logger.error({ err: e, keyId }, "could not audit automatic rotation"),
       );

@@ -7,6 +7,7 @@ import { ActionError, getJson, keyName, unwrap } from "@/components/keys/client"
 import { InlineEdit } from "@/components/keys/inline-edit";
 import { formatDate, isAsymmetric, SPEC_LABELS, USAGE_LABELS } from "@/components/keys/labels";
 import { KeyStatus } from "@/components/keys/status-badge";
+import { KeyPolicyEditor } from "@/components/policy/key-policy-editor";
 import { aliasError, descriptionError, fullAlias, tagKeyError, tagValueError } from "@/components/keys/validation";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -207,17 +208,7 @@ export function KeyDetailView({ keyId, canManage, initialError }: { keyId: strin
           {tab === "tags" && <Tags k={k} canManage={canManage} run={run} />}
           {tab === "rotation" && symmetric && <Rotation k={k} canManage={canManage} run={run} onRotate={() => setPending("rotate")} />}
           {tab === "public" && <PublicKey k={k} />}
-          {tab === "policy" && (
-            <pre className="max-h-[32rem] overflow-auto rounded bg-slate-50 p-4 font-mono text-xs dark:bg-slate-950" data-testid="key-policy">
-              {(() => {
-                try {
-                  return JSON.stringify(JSON.parse(k.policy), null, 2);
-                } catch {
-                  return k.policy;
-                }
-              })()}
-            </pre>
-          )}
+          {tab === "policy" && <KeyPolicyEditor k={k} canEdit={canManage} />}
         </div>
       </Tabs>
 

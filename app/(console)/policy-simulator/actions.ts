@@ -1,0 +1,13 @@
+"use server";
+
+import { runAction } from "@/lib/console/run";
+import { simulatePolicy, type SimulationRequest } from "@/lib/policy/simulate";
+import { listSimulationPrincipals } from "./queries";
+
+export async function simulatePolicyAction(request: SimulationRequest) {
+  return runAction((caller) => simulatePolicy(caller, request));
+}
+
+export async function listSimulationPrincipalsAction() {
+  return runAction((caller) => listSimulationPrincipals(caller));
+}

@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import { RoleCard } from "@/components/policy/role-card";
+import { Forbidden } from "@/components/shell/forbidden";
+import { ROLE_LABELS, ROLES } from "@/lib/access/authorize";
+import { requirePrincipal } from "@/lib/auth/current";
+import type { Role } from "@/lib/db/client";
+import { ROLE_POLICIES, ROLE_POLICY_NAMES } from "@/lib/policy/roles";
+import { usersByRole } from "./queries";
+
+export const metadata: Metadata = { title: "Roles" };
+
+const SUMMARIES: Record<Role, string> = {
+  ADMINISTRATOR: "Everything: manages and uses keys, users, settings and the audit log.",
+  KEY_ADMINISTRATOR: "Manages keys (create, enable/disable, rotate, tag, alias, policy, deletion) — no cryptographic use and no grants.",
+  KEY_USER: "Uses keys (encrypt, decrypt, data keys, sign, MAC) and reads their metadata; can delegate use with grants. Cannot manage keys.",
+  AUDITOR: "Reads key metadata and the audit log. No cryptographic use, no changes.",
+};
+
+export default async function RolesPage() {
+  const principal = await requirePrincipal();
+  // The page only decides what to render; usersByRole authorizes the read.
+  if (principal.role !== "ADMINISTRATOR" && principal.role !== "AUDITOR") return <Forbidden what="the Roles page" />;
+  const members = await usersByRole(principal);
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Roles</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
+          Each console role is an identity policy. A key&apos;s policy decides with it: the account-root statement of a key policy delegates to these
+          policies, and a key policy can also name a user directly. No built-in role except Administrator both manages and uses keys.
+        </p>
+      </div>
+      <div className="flex flex-col gap-4">
+        {ROLES.map((role) => (
+          <RoleCard
+            key={role}
+            label={ROLE_LABELS[role]}
+            policyName={ROLE_POLICY_NAMES[role]}
+            summary={SUMMARIES[role]}
+            policy={JSON.stringify(ROLE_POLICIES[role], null, 2)}
+            members={members.byRole[role]}
+          />
+        ))}
+      </div>
+      <section aria-labelledby="no-role-title" className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="no-role-title" className="text-lg font-medium">
+          Users with no role
+        </h2>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          No identity policy: they can do only what a key policy or a grant gives them by name.
+        </p>
+        {members.noRole.length === 0 ? (
+          <p className="mt-2 text-sm">None.</p>
+        ) : (
+          <ul aria-label="Users with no role" className="mt-2 flex flex-wrap gap-2">
+            {members.noRole.map((m) => (
+              <li key={m.username} className="rounded bg-slate-100 px-2 py-0.5 text-sm dark:bg-slate-800">
+                {m.username}
+                {m.disabled ? " (disabled)" : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Custom roles are not available yet: users have one of the built-in roles or none. To give one user access to one key, name them in
+        that key&apos;s policy.
+      </p>
+    </div>
+  );
+}
