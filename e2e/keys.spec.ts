@@ -80,7 +80,7 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
   await signInAsAdmin(page);
   await shot(page, "dashboard");
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Keys" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Keys", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Keys", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Create key" })).toBeVisible();
 

@@ -11,6 +11,8 @@ const ITEMS: Array<NavItem & { roles?: Role[] }> = [
   { href: "/", label: "Dashboard" },
   { href: "/keys", label: "Keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/playground", label: "Playground", roles: ["ADMINISTRATOR", "KEY_USER"] },
+  { href: "/audit", label: "Audit trail", roles: ["ADMINISTRATOR", "AUDITOR"] },
+  { href: "/access", label: "Access keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
   { href: "/roles", label: "Roles", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/policy-simulator", label: "Policy simulator", roles: ["ADMINISTRATOR", "AUDITOR"] },

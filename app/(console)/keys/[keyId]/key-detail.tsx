@@ -18,6 +18,7 @@ import { Menu } from "@/components/ui/menu";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import { Tabs } from "@/components/ui/tabs";
+import { KeyActivity } from "@/components/audit/key-activity";
 import type { KeyDetail } from "@/lib/console/keys/types";
 import {
   cancelDeletionAction,
@@ -39,7 +40,17 @@ import { useKeyMutation } from "../use-key-mutation";
 
 type Pending = "enable" | "disable" | "schedule" | "rotate" | null;
 
-export function KeyDetailView({ keyId, canManage, initialError }: { keyId: string; canManage: boolean; initialError?: string }) {
+export function KeyDetailView({
+  keyId,
+  canManage,
+  canAudit,
+  initialError,
+}: {
+  keyId: string;
+  canManage: boolean;
+  canAudit: boolean;
+  initialError?: string;
+}) {
   const [tab, setTab] = useState("general");
   const [pending, setPending] = useState<Pending>(null);
   const [days, setDays] = useState(30);
@@ -99,6 +110,7 @@ export function KeyDetailView({ keyId, canManage, initialError }: { keyId: strin
     ...(symmetric ? [{ id: "rotation", label: "Key rotation" }] : []),
     ...(isAsymmetric(k.keySpec) ? [{ id: "public", label: "Public key" }] : []),
     { id: "policy", label: "Key policy" },
+    ...(canAudit ? [{ id: "activity", label: "Activity" }] : []),
   ];
 
   return (
@@ -209,6 +221,7 @@ export function KeyDetailView({ keyId, canManage, initialError }: { keyId: strin
           {tab === "rotation" && symmetric && <Rotation k={k} canManage={canManage} run={run} onRotate={() => setPending("rotate")} />}
           {tab === "public" && <PublicKey k={k} />}
           {tab === "policy" && <KeyPolicyEditor k={k} canEdit={canManage} />}
+          {tab === "activity" && canAudit && <KeyActivity keyId={k.id} />}
         </div>
       </Tabs>
 

@@ -16,5 +16,13 @@ export default async function KeyPage({
   const [{ keyId }, { aliasError }] = await Promise.all([params, searchParams]);
   const principal = await requirePrincipal();
   if (!canReadKeys(principal.role)) return <Forbidden what="this key" />;
-  return <KeyDetailView keyId={keyId} canManage={canManageKeys(principal.role)} initialError={aliasError?.slice(0, 1000)} />;
+  const canAudit = principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR";
+  return (
+    <KeyDetailView
+      keyId={keyId}
+      canManage={canManageKeys(principal.role)}
+      canAudit={canAudit}
+      initialError={aliasError?.slice(0, 1000)}
+    />
+  );
 }
