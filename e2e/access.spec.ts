@@ -37,7 +37,7 @@ test("admin creates an auditor, who must choose a password and cannot reach User
   await page.getByRole("button", { name: "Done" }).click();
   const row = page.getByTestId(`user-row-${username}`);
   await expect(row).toContainText("Must change password");
-  await expect(row.getByLabel(`Role of ${username}`)).toHaveValue("AUDITOR");
+  await expect(row.getByLabel(`Role of ${username}`, { exact: true })).toHaveValue("AUDITOR");
 
   // Sign out, sign in as the auditor: the first sign-in asks for a new password.
   await signOut(page);

@@ -24,7 +24,7 @@ export async function credentialFor(accessKeyId: string): Promise<Credential> {
   const cached = cache.get(accessKeyId);
   if (cached) return cached;
   const key = /^[A-Z0-9]{16,128}$/.test(accessKeyId)
-    ? await prisma.accessKey.findUnique({ where: { id: accessKeyId }, include: { user: true } })
+    ? await prisma.accessKey.findUnique({ where: { id: accessKeyId }, include: { user: { include: { customRole: true } } } })
     : null;
   if (!key || key.status !== "Active" || key.user.disabled) throw new UnrecognizedClientException(INVALID);
   const credential: Credential = {

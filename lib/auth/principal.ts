@@ -9,6 +9,13 @@ export interface Principal {
   userId?: string;
   username: string;
   role: Role | null;
+  /**
+   * The identity-policy JSON of the user's custom role, if any: added to the
+   * built-in role's policy for kms: actions (console page gates use `role` only).
+   */
+  customPolicy?: string;
+  /** The custom role's name (names its policy in decisions). */
+  customRoleName?: string;
   accountId: string;
   arn: string;
   mustChangePassword: boolean;
@@ -22,7 +29,14 @@ export function userArn(accountId: string, username: string): string {
 
 export function userPrincipal(
   accountId: string,
-  user: { id: string; username: string; role: Role | null; mustChangePassword: boolean },
+  user: {
+    id: string;
+    username: string;
+    role: Role | null;
+    mustChangePassword: boolean;
+    /** Loaded with `include: { customRole: true }` where the caller has the row. */
+    customRole?: { name: string; policy: string } | null;
+  },
   request: { sourceIp?: string; userAgent?: string } = {},
 ): Principal {
   return {
@@ -30,6 +44,7 @@ export function userPrincipal(
     userId: user.id,
     username: user.username,
     role: user.role,
+    ...(user.customRole ? { customPolicy: user.customRole.policy, customRoleName: user.customRole.name } : {}),
     accountId,
     arn: userArn(accountId, user.username),
     mustChangePassword: user.mustChangePassword,

@@ -28,7 +28,7 @@ export async function principalFromClaims(
   const now = options.now ?? new Date();
   const maxSeconds = options.maxSeconds ?? config().sessionMaxSeconds;
   if (now.getTime() / 1000 - claims.authTime > maxSeconds) return { ok: false, reason: "session expired" };
-  const user = await prisma.user.findUnique({ where: { id: claims.uid } });
+  const user = await prisma.user.findUnique({ where: { id: claims.uid }, include: { customRole: true } });
   if (!user) return { ok: false, reason: "user no longer exists" };
   if (user.disabled) return { ok: false, reason: "user is disabled" };
   if (user.sessionEpoch !== claims.epoch) return { ok: false, reason: "password changed or session revoked" };

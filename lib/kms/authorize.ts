@@ -12,11 +12,12 @@ import {
   denialMessage,
   evaluateAccountAccess,
   evaluateKeyAccess,
-  identityPoliciesFor,
+  identityPoliciesFor as builtInIdentityPolicies,
   parsePolicy,
   type ConditionValues,
   type Decision,
   type GrantLike,
+  type IdentityPolicies,
   type PolicyDocument,
   type RequestContext,
 } from "@/lib/policy";
@@ -94,6 +95,34 @@ export function keyPolicyDocument(text: string): PolicyDocument {
   return doc;
 }
 
+const customPolicyCache = new Map<string, PolicyDocument>();
+
+/** A custom role's stored policy, parsed (cached by text). One that no longer parses allows nothing. */
+function customPolicyDocument(text: string): PolicyDocument {
+  let doc = customPolicyCache.get(text);
+  if (!doc) {
+    try {
+      doc = parsePolicy(text, { kind: "identity" });
+    } catch {
+      doc = { version: "2012-10-17", statements: [] };
+    }
+    if (customPolicyCache.size > 1000) customPolicyCache.clear();
+    customPolicyCache.set(text, doc);
+  }
+  return doc;
+}
+
+/**
+ * The caller's identity policies: the built-in role's policy (if any) plus
+ * the custom role's policy (if any). Custom roles grant kms: actions only —
+ * console page gates (lib/access/authorize) look at the built-in role.
+ */
+export function identityPoliciesFor(caller: Principal): IdentityPolicies {
+  const builtIn = builtInIdentityPolicies(caller);
+  if (builtIn === "unrestricted" || !caller.customPolicy) return builtIn;
+  return [...builtIn, { name: caller.customRoleName ?? "CustomRole", document: customPolicyDocument(caller.customPolicy) }];
+}
+
 async function keyValues(key: KmsKey, out: Record<string, string[] | undefined>, policyText: string): Promise<void> {
   put(out, "kms:KeySpec", key.keySpec);
   put(out, "kms:CustomerMasterKeySpec", key.keySpec);
@@ -124,7 +153,7 @@ export async function keyRequestContext(
 ): Promise<RequestContext> {
   const values: Record<string, string[] | undefined> = {};
   callerValues(caller, values);
-  await keyValues(key, values, key.policy + (caller.role ?? ""));
+  await keyValues(key, values, key.policy + (caller.role ?? "") + (caller.customPolicy ?? ""));
   requestValues(values, request);
   return {
     principalArn: caller.arn,

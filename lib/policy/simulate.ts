@@ -40,7 +40,7 @@ async function principalFor(name: string, account: string, sourceIp?: string): P
   const m = /^arn:aws:iam::(\d{12}):user\/(.+)$/.exec(name);
   if (m && m[1] !== account) throw new ValidationException(`${name} is not in this account (${account}).`);
   const username = m ? m[2]! : name;
-  const user = await prisma.user.findUnique({ where: { username } });
+  const user = await prisma.user.findUnique({ where: { username }, include: { customRole: true } });
   if (!user) throw new NotFoundException(`No user named ${username}.`);
   return userPrincipal(account, { ...user, mustChangePassword: false }, sourceIp ? { sourceIp } : {});
 }

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { RoleCard } from "@/components/policy/role-card";
 import { Forbidden } from "@/components/shell/forbidden";
 import { ROLE_LABELS, ROLES } from "@/lib/access/authorize";
+import { listCustomRoles } from "@/lib/access/custom-roles";
 import { requirePrincipal } from "@/lib/auth/current";
 import type { Role } from "@/lib/db/client";
 import { ROLE_POLICIES, ROLE_POLICY_NAMES } from "@/lib/policy/roles";
+import { CustomRoles } from "./custom-roles";
 import { usersByRole } from "./queries";
 
 export const metadata: Metadata = { title: "Roles" };
@@ -20,7 +22,7 @@ export default async function RolesPage() {
   const principal = await requirePrincipal();
   // The page only decides what to render; usersByRole authorizes the read.
   if (principal.role !== "ADMINISTRATOR" && principal.role !== "AUDITOR") return <Forbidden what="the Roles page" />;
-  const members = await usersByRole(principal);
+  const [members, customRoles] = await Promise.all([usersByRole(principal), listCustomRoles(principal)]);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -47,7 +49,7 @@ export default async function RolesPage() {
           Users with no role
         </h2>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          No identity policy: they can do only what a key policy or a grant gives them by name.
+          No built-in identity policy: they can do only what a custom role, a key policy or a grant gives them.
         </p>
         {members.noRole.length === 0 ? (
           <p className="mt-2 text-sm">None.</p>
@@ -62,10 +64,7 @@ export default async function RolesPage() {
           </ul>
         )}
       </section>
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        Custom roles are not available yet: users have one of the built-in roles or none. To give one user access to one key, name them in
-        that key&apos;s policy.
-      </p>
+      <CustomRoles roles={customRoles} canEdit={principal.role === "ADMINISTRATOR"} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use server";
 
 import type { Role } from "@/lib/db/client";
+import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
 import { createUser, resetUserPassword, setUserDisabled, setUserRole, unlockUser } from "@/lib/access/users";
 import { runAction } from "@/lib/console/run";
 
@@ -23,4 +24,12 @@ export async function resetUserPasswordAction(input: { userId: string }) {
 
 export async function unlockUserAction(input: { userId: string }) {
   return runAction((caller) => unlockUser(caller, input));
+}
+
+export async function listCustomRolesAction() {
+  return runAction((caller) => listCustomRoles(caller));
+}
+
+export async function setUserCustomRoleAction(input: { userId: string; customRoleId: string | null }) {
+  return runAction((caller) => setUserCustomRole(caller, input));
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
@@ -9,7 +9,14 @@ import { useToast } from "@/components/ui/toast";
 import type { UserSummary } from "@/lib/access/users";
 import { getJson, unwrap } from "@/lib/console/client";
 import type { Role } from "@/lib/db/client";
-import { resetUserPasswordAction, setUserDisabledAction, setUserRoleAction, unlockUserAction } from "./actions";
+import {
+  listCustomRolesAction,
+  resetUserPasswordAction,
+  setUserCustomRoleAction,
+  setUserDisabledAction,
+  setUserRoleAction,
+  unlockUserAction,
+} from "./actions";
 import { CreateUserDialog } from "./create-user-dialog";
 import { OneTimePasswordDialog } from "./one-time-password-dialog";
 import { ROLE_OPTIONS } from "./roles";
@@ -20,6 +27,13 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const users = useQuery({ queryKey: ["users"], queryFn: fetchUsers, refetchInterval: 15_000 });
+  const customRoles = useQuery({ queryKey: ["users", "custom-roles"], queryFn: () => unwrap(listCustomRolesAction()), refetchInterval: 15_000 });
+  // userId → custom role id, from the roles' member lists.
+  const customRoleOf = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const r of customRoles.data ?? []) for (const u of r.members) m.set(u.id, r.id);
+    return m;
+  }, [customRoles.data]);
   const [creating, setCreating] = useState(false);
   const [oneTime, setOneTime] = useState<{ username: string; password: string } | null>(null);
 
@@ -43,6 +57,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
             <tr>
               <th className="px-4 py-3">Username</th>
               <th className="px-4 py-3">Role</th>
+              <th className="px-4 py-3">Custom role</th>
               <th className="px-4 py-3">Status</th>
               <th className="px-4 py-3">Last sign-in</th>
               <th className="px-4 py-3 text-right">Actions</th>
@@ -52,14 +67,14 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
             {users.isPending &&
               [0, 1, 2].map((i) => (
                 <tr key={i}>
-                  <td colSpan={5} className="px-4 py-3">
+                  <td colSpan={6} className="px-4 py-3">
                     <div className="h-5 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
                   </td>
                 </tr>
               ))}
             {users.isError && (
               <tr>
-                <td colSpan={5} className="px-4 py-6 text-center text-red-600">
+                <td colSpan={6} className="px-4 py-6 text-center text-red-600">
                   {users.error.message}{" "}
                   <Button variant="secondary" size="sm" onClick={() => users.refetch()}>
                     Retry
@@ -86,6 +101,25 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     {ROLE_OPTIONS.map((o) => (
                       <option key={o.value} value={o.value}>
                         {o.label}
+                      </option>
+                    ))}
+                  </Select>
+                </td>
+                <td className="px-4 py-3">
+                  <Select
+                    aria-label={`Custom role of ${u.username}`}
+                    value={customRoleOf.get(u.id) ?? ""}
+                    disabled={!customRoles.data}
+                    className="w-44 py-1"
+                    onChange={(e) => {
+                      const customRoleId = e.target.value || null;
+                      run(() => unwrap(setUserCustomRoleAction({ userId: u.id, customRoleId })), `Custom role of ${u.username} changed`);
+                    }}
+                  >
+                    <option value="">No custom role</option>
+                    {customRoles.data?.map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.name}
                       </option>
                     ))}
                   </Select>

@@ -77,6 +77,12 @@ export async function decryptCiphertext(
       `The encryption algorithm ${algorithm} is not valid for ${key.keySpec}; use RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256.`,
     );
   }
+  // An RSA ciphertext is exactly the modulus size. OpenSSL would accept a
+  // shorter one that lost leading zero bytes; AWS does not, and neither do we.
+  const modulusBytes = Number(key.keySpec.slice(4)) / 8;
+  if (req.CiphertextBlob.length !== modulusBytes) {
+    throw new InvalidCiphertextException(`A ${key.keySpec} ciphertext is exactly ${modulusBytes} bytes long.`);
+  }
   if (dryRun) dryRunSucceeded();
   const plaintext = await withMaterial(key, key.currentVersion, (material) => {
     try {
