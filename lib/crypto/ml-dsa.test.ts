@@ -1,13 +1,12 @@
 // ML-DSA: structural FIPS 204 checks of @noble/post-quantum key generation (seed expansion and
 // tr = H(pk) recomputed with node:crypto's independent SHAKE256), sign/verify, EXTERNAL_MU, SPKI,
-// tamper tests. NOTE: no published KAT is checked here — the stored copies of the NIST ACVP keyGen
-// vectors available while writing this did not match FIPS 204's own seed expansion, so they were
-// not used (see the crypto module report).
+// tamper tests, and a published Wycheproof ML-DSA-44 verification vector (signature and SPKI).
 import { createHash, randomBytes } from "node:crypto";
 import { shake256 } from "@noble/hashes/sha3.js";
 import { describe, expect, it } from "vitest";
 import { CryptoError } from "./errors";
 import { MlDsaKey, MlDsaPublicKey, parseMlDsaSpki, type MlDsaSpec } from "./keys/ml-dsa";
+import wycheproof from "./__fixtures__/mldsa44-wycheproof.json" with { type: "json" };
 
 const SPECS: MlDsaSpec[] = ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87"];
 const KL = { ML_DSA_44: [4, 4], ML_DSA_65: [6, 5], ML_DSA_87: [8, 7] } as const;
@@ -65,5 +64,24 @@ describe("MlDsaKey", () => {
 
   it("rejects material that is not a 32-byte seed", () => {
     expect(() => new MlDsaKey("ML_DSA_44", randomBytes(31))).toThrow(CryptoError);
+  });
+});
+
+describe("ML-DSA against a published vector (Wycheproof mldsa_44_verify_test.json, tcId 1)", () => {
+  const spki = Buffer.from(wycheproof.publicKeyDerPrefix + wycheproof.publicKey, "hex");
+  const msg = Buffer.from(wycheproof.msg, "hex");
+  const sig = Buffer.from(wycheproof.sig, "hex");
+
+  it("parses the published SPKI and re-encodes it byte for byte", () => {
+    expect(new MlDsaPublicKey("ML_DSA_44", spki).publicKeyDer().equals(spki)).toBe(true);
+  });
+
+  it("verifies the published valid signature and rejects it modified", () => {
+    const key = new MlDsaPublicKey("ML_DSA_44", spki);
+    expect(key.verify(msg, sig, "ML_DSA_SHAKE_256", "RAW")).toBe(true);
+    const flipped = Buffer.from(sig);
+    flipped[100]! ^= 1;
+    expect(key.verify(msg, flipped, "ML_DSA_SHAKE_256", "RAW")).toBe(false);
+    expect(key.verify(Buffer.from("Hello world!"), sig, "ML_DSA_SHAKE_256", "RAW")).toBe(false);
   });
 });
