@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { QueryStatusRows } from "@/components/ui/query-status-rows";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
@@ -54,23 +55,7 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {keys.isPending && (
-              <tr>
-                <td colSpan={6} className="px-4 py-3">
-                  <div className="h-5 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
-                </td>
-              </tr>
-            )}
-            {keys.isError && (
-              <tr>
-                <td colSpan={6} className="px-4 py-6 text-center text-red-600">
-                  {keys.error.message}{" "}
-                  <Button variant="secondary" size="sm" onClick={() => keys.refetch()}>
-                    Retry
-                  </Button>
-                </td>
-              </tr>
-            )}
+            <QueryStatusRows query={keys} columns={6} />
             {keys.data?.length === 0 && (
               <tr>
                 <td colSpan={6} className="px-4 py-8 text-center text-slate-500">

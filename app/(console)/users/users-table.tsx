@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { QueryStatusRows } from "@/components/ui/query-status-rows";
 import { Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import type { UserSummary } from "@/lib/access/users";
@@ -64,24 +65,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {users.isPending &&
-              [0, 1, 2].map((i) => (
-                <tr key={i}>
-                  <td colSpan={6} className="px-4 py-3">
-                    <div className="h-5 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
-                  </td>
-                </tr>
-              ))}
-            {users.isError && (
-              <tr>
-                <td colSpan={6} className="px-4 py-6 text-center text-red-600">
-                  {users.error.message}{" "}
-                  <Button variant="secondary" size="sm" onClick={() => users.refetch()}>
-                    Retry
-                  </Button>
-                </td>
-              </tr>
-            )}
+            <QueryStatusRows query={users} columns={6} skeletonRows={3} />
             {users.data?.map((u) => (
               <tr key={u.id} data-testid={`user-row-${u.username}`}>
                 <td className="px-4 py-3 font-medium">
