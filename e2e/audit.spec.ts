@@ -1,18 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand } from "@aws-sdk/client-kms";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { signIn } from "./helpers";
-
-// The operator CLI reaches the running e2e server through its admin socket.
-function keyhold(args: string[], input?: string): string {
-  return execFileSync(process.execPath, ["bin/keyhold.mjs", ...args], {
-    input,
-    encoding: "utf8",
-    env: { ...process.env, KEYHOLD_DATA_DIR: process.env.E2E_DATA_DIR ?? ".e2e-data" },
-  });
-}
+import { apiClientFor, content, keyhold, signIn } from "./helpers";
 
 const rows = (page: Page) => page.getByRole("table", { name: "Audit events" }).getByTestId("audit-event-row");
 
@@ -23,20 +14,14 @@ test("an auditor filters the timeline, opens an event, exports a verifiable rang
 
   // Activity on a key through the AWS API, with the administrator's new access key:
   // CreateKey, DescribeKey, DisableKey, then an Encrypt that fails (DisabledException).
-  const created = JSON.parse(keyhold(["access-key", "create", "--user", E2E_ADMIN.username, "--json"])) as { AccessKeyId: string; SecretAccessKey: string };
-  const kms = new KMSClient({
-    endpoint: baseURL,
-    region: "us-east-1",
-    credentials: { accessKeyId: created.AccessKeyId, secretAccessKey: created.SecretAccessKey },
-    maxAttempts: 1,
-  });
+  const { kms, dispose } = apiClientFor(E2E_ADMIN.username, baseURL!);
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "audit e2e key" }));
   const keyId = KeyMetadata!.KeyId!;
   await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
   await kms.send(new DisableKeyCommand({ KeyId: keyId }));
   const failed = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1, 2, 3]) })).catch((e: Error) => e);
   expect((failed as Error).name).toBe("DisabledException");
-  kms.destroy();
+  dispose();
 
   // A failed sign-in (a ConsoleLogin error), then the auditor signs in.
   await signIn(page, auditor.username, "not the password");
@@ -48,9 +33,9 @@ test("an auditor filters the timeline, opens an event, exports a verifiable rang
   await expect(page.getByRole("heading", { name: "Audit", exact: true })).toBeVisible();
 
   // The chain status badge: the verifier found the trail intact.
-  await expect(page.getByTestId("chain-status")).toContainText(/Intact up to event #\d+/);
+  await expect(content(page).getByTestId("chain-status")).toContainText(/Intact up to event #\d+/);
   await page.getByRole("button", { name: "Verify now" }).click();
-  await expect(page.getByTestId("chain-status")).toContainText(/Intact up to event #\d+/);
+  await expect(content(page).getByTestId("chain-status")).toContainText(/Intact up to event #\d+/);
 
   // The timeline, newest first, holds the failed sign-in.
   await expect(rows(page).first()).toBeVisible();
@@ -62,7 +47,7 @@ test("an auditor filters the timeline, opens an event, exports a verifiable rang
   const names = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-event-name")));
   expect(names).toEqual(["Encrypt", "DisableKey", "DescribeKey", "CreateKey"]);
   // The key's usage chart appears with the filter.
-  await expect(page.getByTestId("usage-chart")).toContainText("4 calls");
+  await expect(content(page).getByTestId("usage-chart")).toContainText("4 calls");
 
   // … and by errors: the failed Encrypt alone.
   await page.getByLabel("Errors only").check();

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import {
   CreateAliasCommand,
@@ -9,28 +8,19 @@ import {
 } from "@aws-sdk/client-kms";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { signIn } from "./helpers";
+import { apiClientFor, content, signIn } from "./helpers";
 
 const SHOTS = "test-results/screenshots";
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
-// One API access key for the admin per run of this file (AWS allows two per user).
-let client: KMSClient | undefined;
+// One API access key for the admin per run of this file, deleted after it.
+let api: ReturnType<typeof apiClientFor> | undefined;
 function sdk(baseURL: string): KMSClient {
-  if (client) return client;
-  const out = execFileSync(process.execPath, ["bin/keyhold.mjs", "access-key", "create", "--user", E2E_ADMIN.username, "--json"], {
-    env: { ...process.env, KEYHOLD_DATA_DIR: process.env.E2E_DATA_DIR ?? ".e2e-data" },
-    encoding: "utf8",
-  });
-  const { AccessKeyId, SecretAccessKey } = JSON.parse(out) as { AccessKeyId: string; SecretAccessKey: string };
-  client = new KMSClient({
-    endpoint: baseURL,
-    region: "us-east-1",
-    credentials: { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey },
-  });
-  return client;
+  api ??= apiClientFor(E2E_ADMIN.username, baseURL);
+  return api.kms;
 }
+test.afterAll(() => api?.dispose());
 
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
 
@@ -71,7 +61,7 @@ async function createKeyInWizard(
   if (opts.screenshots) await shot(page, "wizard-5-review");
   await page.getByRole("button", { name: "Create key" }).click();
   await expect(page).toHaveURL(/\/keys\/[0-9a-f-]{36}$/, { timeout: 20_000 });
-  await expect(page.getByTestId("key-title")).toContainText(`alias/${opts.alias}`);
+  await expect(content(page).getByTestId("key-title")).toContainText(`alias/${opts.alias}`);
   return page.url().split("/").pop()!;
 }
 
@@ -93,11 +83,11 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
     configure: async () => {
       await expect(page.getByRole("radio", { name: "Symmetric", exact: true })).toBeChecked();
       await expect(page.getByRole("radio", { name: "Encrypt and decrypt", exact: true })).toBeChecked();
-      await expect(page.getByTestId("spec-algorithms")).toContainText("SYMMETRIC_DEFAULT");
+      await expect(content(page).getByTestId("spec-algorithms")).toContainText("SYMMETRIC_DEFAULT");
     },
     screenshots: true,
   });
-  await expect(page.getByTestId("key-state")).toContainText("Enabled");
+  await expect(content(page).getByTestId("key-state")).toContainText("Enabled");
   await page.getByRole("tab", { name: "Tags" }).click();
   await expect(page.getByRole("table", { name: "Tags" })).toContainText("team");
   await shot(page, "key-detail");
@@ -105,9 +95,9 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
   // The list shows it; search finds it by alias.
   await page.getByRole("link", { name: "Keys", exact: true }).first().click();
   await page.getByLabel("Search keys").fill(name);
-  const row = page.getByTestId(`key-row-${keyId}`);
+  const row = content(page).getByTestId(`key-row-${keyId}`);
   await expect(row).toBeVisible();
-  await expect(page.getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
   await expect(row).toContainText(alias);
   await expect(row).toContainText("first description");
 
@@ -151,7 +141,7 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
 
   // Schedule deletion from the key page (typed confirmation), then cancel it.
   await row.getByRole("link", { name: alias }).click();
-  await expect(page.getByTestId("key-title")).toContainText(alias);
+  await expect(content(page).getByTestId("key-title")).toContainText(alias);
   await page.getByRole("button", { name: "Key actions" }).click();
   await page.getByRole("menuitem", { name: "Schedule deletion" }).click();
   const dialog = page.getByRole("dialog", { name: "Schedule key deletion" });
@@ -161,14 +151,14 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
   await shot(page, "key-schedule-deletion");
   await dialog.getByRole("button", { name: "Schedule deletion" }).click();
   await expect(page.getByRole("status").filter({ hasText: "will be deleted in 7 days" })).toBeVisible();
-  await expect(page.getByTestId("key-state")).toContainText("Pending deletion");
-  await expect(page.getByTestId("key-state")).toContainText(/Deletes .* \(in 6 d 23 h\)|\(in 7 d 0 h\)/);
+  await expect(content(page).getByTestId("key-state")).toContainText("Pending deletion");
+  await expect(content(page).getByTestId("key-state")).toContainText(/Deletes .* \(in 6 d 23 h\)|\(in 7 d 0 h\)/);
 
   await page.getByRole("button", { name: "Key actions" }).click();
   await page.getByRole("menuitem", { name: "Cancel deletion" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Deletion of" })).toBeVisible();
-  await expect(page.getByTestId("key-state")).toContainText("Disabled");
-  await expect(page.getByTestId("key-state")).not.toContainText("Pending deletion");
+  await expect(content(page).getByTestId("key-state")).toContainText("Disabled");
+  await expect(content(page).getByTestId("key-state")).not.toContainText("Pending deletion");
 });
 
 test("admin creates an RSA signing key and an HMAC key, and downloads the public key", async ({ page }) => {
@@ -182,12 +172,12 @@ test("admin creates an RSA signing key and an HMAC key, and downloads the public
       await page.getByRole("radio", { name: "Asymmetric", exact: true }).check();
       await page.getByRole("radio", { name: "Sign and verify", exact: true }).check();
       await page.getByRole("region", { name: "Step 1: Key type" }).getByLabel("Key spec").selectOption("RSA_2048");
-      await expect(page.getByTestId("spec-algorithms")).toContainText("RSASSA_PSS_SHA_256");
+      await expect(content(page).getByTestId("spec-algorithms")).toContainText("RSASSA_PSS_SHA_256");
     },
   });
   await expect(page.getByText("Sign and verify").first()).toBeVisible();
   await page.getByRole("tab", { name: "Public key" }).click();
-  await expect(page.getByTestId("public-key-pem")).toContainText("-----BEGIN PUBLIC KEY-----");
+  await expect(content(page).getByTestId("public-key-pem")).toContainText("-----BEGIN PUBLIC KEY-----");
   await shot(page, "key-public-key");
   const downloading = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download PEM" }).click();
@@ -236,16 +226,16 @@ test("the list searches, filters, sorts and pages through 1,000 keys", async ({ 
   await signInAsAdmin(page);
   await page.goto("/keys");
   await page.getByLabel("Tag filter").fill(`bulk=${run}`);
-  await expect(page.getByTestId("keys-total")).toHaveText("1–25 of 1,000 keys");
-  await expect(page.getByTestId("keys-page")).toHaveText("Page 1 of 40");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–25 of 1,000 keys");
+  await expect(content(page).getByTestId("keys-page")).toHaveText("Page 1 of 40");
   await shot(page, "keys-list");
 
   // Paginate.
   await page.getByRole("button", { name: "Next" }).click();
-  await expect(page.getByTestId("keys-total")).toHaveText("26–50 of 1,000 keys");
-  await expect(page.getByTestId("keys-page")).toHaveText("Page 2 of 40");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("26–50 of 1,000 keys");
+  await expect(content(page).getByTestId("keys-page")).toHaveText("Page 2 of 40");
   await page.getByLabel("Rows per page").selectOption("100");
-  await expect(page.getByTestId("keys-page")).toHaveText("Page 1 of 10");
+  await expect(content(page).getByTestId("keys-page")).toHaveText("Page 1 of 10");
   await expect(page.locator("tbody tr")).toHaveCount(100);
 
   // Sort by description, both ways.
@@ -258,21 +248,21 @@ test("the list searches, filters, sorts and pages through 1,000 keys", async ({ 
 
   // Filter by status.
   await page.getByLabel("Status", { exact: true }).selectOption("Disabled");
-  await expect(page.getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
   await expect(page.locator("tbody tr")).toHaveCount(10);
   await page.getByLabel("Status", { exact: true }).selectOption("");
 
   // Search by description and by key ID.
   await page.getByLabel("Search keys").fill(`${run} #0123`);
-  await expect(page.getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
-  await expect(page.getByTestId(`key-row-${ids[123]}`)).toBeVisible();
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
+  await expect(content(page).getByTestId(`key-row-${ids[123]}`)).toBeVisible();
   await page.getByLabel("Search keys").fill(ids[456]!);
-  await expect(page.getByTestId(`key-row-${ids[456]}`)).toBeVisible();
-  await expect(page.getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
+  await expect(content(page).getByTestId(`key-row-${ids[456]}`)).toBeVisible();
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
 
   // Bulk disable names the keys in its confirmation.
   await page.getByLabel("Search keys").fill(`${run} #050`);
-  await expect(page.getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
   await page.getByLabel("Select all keys on this page").check();
   await page.getByRole("button", { name: "Disable selected" }).click();
   const dialog = page.getByRole("dialog", { name: "Disable 10 keys" });
@@ -281,7 +271,7 @@ test("the list searches, filters, sorts and pages through 1,000 keys", async ({ 
   await expect(page.getByRole("status").filter({ hasText: "10 keys disabled" })).toBeVisible();
   await page.getByLabel("Search keys").fill("");
   await page.getByLabel("Status", { exact: true }).selectOption("Disabled");
-  await expect(page.getByTestId("keys-total")).toHaveText("1–20 of 20 keys");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–20 of 20 keys");
 });
 
 test("the wizard validates aliases as you type and reports a duplicate alias on its step", async ({ page, baseURL }) => {

@@ -1,21 +1,12 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { signIn } from "./helpers";
+import { keyhold, signIn } from "./helpers";
 
 const SHOTS = "test-results/screenshots";
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-
-function keyhold(args: string[], input?: string): string {
-  return execFileSync(process.execPath, ["bin/keyhold.mjs", ...args], {
-    env: { ...process.env, KEYHOLD_DATA_DIR: process.env.E2E_DATA_DIR ?? ".e2e-data" },
-    encoding: "utf8",
-    ...(input !== undefined ? { input } : {}),
-  });
-}
 
 /** A user with no role (the password on stdin: no forced change) and an API client with their access key. */
 function createNoRoleUser(baseURL: string, username: string): KMSClient {
