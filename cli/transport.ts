@@ -35,7 +35,7 @@ async function direct(command: string, input: Record<string, unknown>, dataDir: 
   const { connectDatabase } = await import("@/lib/runtime/database");
   prepareDataDir(dataDir);
   const db = await connectDatabase({ databaseUrl, dataDir, migrate: true });
-  const { prisma } = await import("@/lib/db/client");
+  const { disconnectDatabase } = await import("@/lib/db/client");
   const { isKmsError } = await import("@/lib/errors");
   const { runOperatorCommand } = await import("@/lib/operator/commands");
   try {
@@ -44,7 +44,7 @@ async function direct(command: string, input: Record<string, unknown>, dataDir: 
     if (isKmsError(e)) return { ok: false, error: { name: e.name, message: e.message } };
     throw e;
   } finally {
-    await prisma.$disconnect();
+    await disconnectDatabase();
     await db.stop();
   }
 }

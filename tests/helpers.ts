@@ -3,11 +3,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { operatorPrincipal, userPrincipal, type Principal } from "@/lib/auth/principal";
-import { prisma, type Role, type User } from "@/lib/db/client";
+import { disconnectDatabase, prisma, type Role, type User } from "@/lib/db/client";
 import { accountId } from "@/lib/settings/account";
 
 afterAll(async () => {
-  await prisma.$disconnect();
+  await disconnectDatabase();
 });
 
 export const uniqueName = (prefix = "user") => `${prefix}-${randomUUID().slice(0, 8)}`;

@@ -4,7 +4,7 @@
 // and signs a digest every DIGEST_EVERY events or DIGEST_INTERVAL_MS.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { prisma } from "@/lib/db/client";
+import { pgPool, prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
@@ -27,7 +27,7 @@ type EventRow = {
   chainId: string;
   chainSeq: number;
   eventId: string;
-  eventTime: Date;
+  eventTime: string; // ISO 8601, UTC
   eventSource: string;
   eventName: string;
   keyId: string | null;
@@ -41,30 +41,20 @@ type EventRow = {
 };
 
 /**
- * One INSERT … SELECT FROM unnest(…) for the whole batch: a fixed statement
- * with one array parameter per column, so a batch costs one round trip and
- * no per-row query building (the hot path of every audited call).
+ * One INSERT for the whole batch, its rows as one JSON array parameter: a
+ * fixed statement, one round trip, and the rows serialised by the native
+ * JSON.stringify rather than escaped value by value as array literals. It
+ * goes to the pool directly: this is the hot path of every audited call.
+ * (Unnamed: the embedded database shares one session between connections,
+ * so a named prepared statement would outlive a replaced pool client.)
  */
+const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
+     SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash"
+     FROM json_to_recordset($1::json) AS r("chainId" uuid, "chainSeq" int, "eventId" uuid, "eventTime" timestamp(3), "eventSource" text, "eventName" text,
+       "keyId" uuid, "principalArn" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "record" text, "prevHash" text, "hash" text)`;
+
 async function insertEvents(rows: EventRow[]): Promise<void> {
-  const col = <K extends keyof EventRow>(k: K) => rows.map((r) => r[k]);
-  await prisma.$executeRawUnsafe(
-    `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::timestamp(3)[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::text[], $13::text[], $14::text[])`,
-    col("chainId"),
-    col("chainSeq"),
-    col("eventId"),
-    rows.map((r) => r.eventTime.toISOString()),
-    col("eventSource"),
-    col("eventName"),
-    col("keyId"),
-    col("principalArn"),
-    col("sourceIp"),
-    col("errorCode"),
-    col("readOnly"),
-    col("record"),
-    col("prevHash"),
-    col("hash"),
-  );
+  await pgPool().query(INSERT_EVENTS, [JSON.stringify(rows)]);
 }
 
 class ChainWriter {
@@ -120,7 +110,7 @@ class ChainWriter {
           chainId,
           chainSeq: seq,
           eventId: r.eventID,
-          eventTime: new Date(r.eventTime),
+          eventTime: r.eventTime,
           eventSource: r.eventSource,
           eventName: r.eventName,
           keyId: p.keyId,

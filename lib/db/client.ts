@@ -1,18 +1,37 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 // One pool per process, shared by the server and Next's bundle through
 // globalThis. DB_POOL_MAX=1 on the embedded PGlite (one session shared by
 // every socket connection: concurrent connections corrupt transactions).
-const globalForPrisma = globalThis as unknown as { keyholdPrisma?: PrismaClient };
+const g = globalThis as unknown as { keyholdPrisma?: PrismaClient; keyholdPool?: pg.Pool };
+
+/**
+ * The connection pool under Prisma. Hot paths with one fixed statement (the
+ * audit writer's batch INSERT) use it directly: Prisma compiles every raw
+ * query through its query compiler, which costs more than the insert itself.
+ */
+export function pgPool(): pg.Pool {
+  return (g.keyholdPool ??= new pg.Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: Number(process.env.DB_POOL_MAX ?? 10),
+  }));
+}
 
 function client(): PrismaClient {
-  return (globalForPrisma.keyholdPrisma ??= new PrismaClient({
-    adapter: new PrismaPg({
-      connectionString: process.env.DATABASE_URL,
-      max: Number(process.env.DB_POOL_MAX ?? 10),
-    }),
+  return (g.keyholdPrisma ??= new PrismaClient({
+    adapter: new PrismaPg(pgPool()),
   }));
+}
+
+/** Closes Prisma and the pool; the next use opens new ones. */
+export async function disconnectDatabase(): Promise<void> {
+  const { keyholdPrisma, keyholdPool } = g;
+  g.keyholdPrisma = undefined;
+  g.keyholdPool = undefined;
+  await keyholdPrisma?.$disconnect();
+  await keyholdPool?.end();
 }
 
 /**

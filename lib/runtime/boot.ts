@@ -20,7 +20,7 @@ export async function boot(cfg: Config): Promise<Booted> {
   process.env.NEXTAUTH_SECRET ??= readOrCreateSecret(cfg.dataDir, "nextauth-secret");
   const database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: true });
 
-  const { prisma } = await import("@/lib/db/client");
+  const { disconnectDatabase } = await import("@/lib/db/client");
   const { accountId } = await import("@/lib/settings/account");
   const { ensureFirstAdministrator } = await import("@/lib/access/bootstrap");
   const { ensureBootstrapAccessKey } = await import("@/lib/access/access-keys");
@@ -53,7 +53,7 @@ export async function boot(cfg: Config): Promise<Booted> {
       await keyListener?.close();
       const { closeAudit } = await import("@/lib/audit");
       await closeAudit().catch((e) => logger.error({ err: e }, "final audit digest failed"));
-      await prisma.$disconnect().catch(() => {});
+      await disconnectDatabase().catch(() => {});
       await database.stop().catch(() => {});
     },
   };
