@@ -9,10 +9,15 @@
 //  3. the same operations through @aws-sdk/client-kms (what an app sees;
 //     on 2 cores the SDK itself costs ~290 µs CPU per call)
 //
+//  4. what durable audit costs: Encrypt through the key service in one
+//     process with and without the audit trail (bench/audit-cost.ts)
+//
 // Uses DATABASE_URL when set (PostgreSQL), else the embedded database.
+// BENCH_PROFILE=1 also records a CPU profile of the server during the
+// replayed Encrypt run and prints where its time went (bench/profile-summary.mjs).
 // Prints a table and JSON. Never part of `npm test`.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +26,10 @@ import pg from "pg";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { summarizeProfile } from "./profile-summary.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const PROFILE = process.env.BENCH_PROFILE === "1";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REGION = "us-east-1";
 const CREDS = { accessKeyId: "AKIABENCHMARKKEYHOLD", secretAccessKey: "bench/secret+0000000000000000000000000000".slice(0, 40) };
@@ -117,23 +124,27 @@ try {
   await waitFor(`http://127.0.0.1:${barePort}/`, bare, () => "");
 
   // 2. Keyhold API server, on a fresh database.
-  let databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    const url = new URL(databaseUrl);
-    const name = `${url.pathname.slice(1) || "keyhold"}_bench`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
+  // Fresh databases next to DATABASE_URL's (which need not exist), one per process under test.
+  async function freshDatabase(suffix) {
+    const url = new URL(process.env.DATABASE_URL);
+    const name = `${url.pathname.slice(1) || "keyhold"}_${suffix}`;
+    const maintenance = new URL(process.env.DATABASE_URL);
+    maintenance.pathname = "/postgres";
+    const admin = new pg.Client({ connectionString: maintenance.toString() });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
     url.pathname = `/${name}`;
-    databaseUrl = url.toString();
+    return url.toString();
   }
+  const databaseUrl = process.env.DATABASE_URL ? await freshDatabase("bench") : undefined;
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-"));
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let log = "";
-  const server = spawn(process.execPath, ["scripts/start-api.mjs"], {
+  const profileDir = join(dataDir, "cpu-profile");
+  const server = spawn(process.execPath, [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "scripts/start-api.mjs"], {
     env: {
       ...process.env,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -165,21 +176,46 @@ try {
   results.push(summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" })));
   const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });
   results.push(summarize("Keyhold Encrypt (replayed signed request)", await run({ url: endpoint, ...encrypt })));
-  const decrypt = await signed(endpoint, "Decrypt", { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") });
-  results.push(summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt })));
-  const gdk = await signed(endpoint, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });
-  results.push(summarize("Keyhold GenerateDataKey (replayed signed request)", await run({ url: endpoint, ...gdk })));
-
-  results.push({ name: "Keyhold Encrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))) });
-  results.push({ name: "Keyhold Decrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new DecryptCommand({ CiphertextBlob }))) });
-  results.push({ name: "Keyhold GenerateDataKey via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" }))) });
+  let profile;
+  if (PROFILE) {
+    // The profile covers the Encrypt run alone: stop the server now (SIGTERM writes the profile).
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+    const file = readdirSync(profileDir).map((f) => join(profileDir, f)).sort((x, y) => statSync(y).size - statSync(x).size)[0];
+    profile = summarizeProfile(file, { lastSeconds: DURATION, rows: 30 });
+  } else {
+    const decrypt = await signed(endpoint, "Decrypt", { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") });
+    results.push(summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt })));
+    const gdk = await signed(endpoint, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });
+    results.push(summarize("Keyhold GenerateDataKey (replayed signed request)", await run({ url: endpoint, ...gdk })));
+    results.push({ name: "Keyhold Encrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))) });
+    results.push({ name: "Keyhold Decrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new DecryptCommand({ CiphertextBlob }))) });
+    results.push({ name: "Keyhold GenerateDataKey via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" }))) });
+  }
   kms.destroy();
+
+  // 4. Audit cost, in its own process, data folder (root key) and database.
+  const auditDir = mkdtempSync(join(tmpdir(), "keyhold-bench-audit-"));
+  cleanup.push(() => rmSync(auditDir, { recursive: true, force: true }));
+  const auditRun = spawnSync(process.execPath, ["--import", "tsx", "bench/audit-cost.ts"], {
+    env: { ...process.env, ...(databaseUrl ? { DATABASE_URL: await freshDatabase("bench_audit") } : {}), KEYHOLD_DATA_DIR: auditDir, KEYHOLD_ADMIN_PASSWORD: "bench admin password", LOG_LEVEL: "warn" },
+    encoding: "utf8",
+  });
+  const auditCost = JSON.parse(auditRun.stdout.split("\n").find((l) => l.startsWith('{"withAudit"')) ?? "null");
+  if (!auditCost) throw new Error(`audit cost run failed:\n${auditRun.stderr}`);
 
   const ceiling = results[0].opsPerSec;
   for (const r of results) r.ofCeiling = Math.round((r.opsPerSec / ceiling) * 1000) / 10;
   console.log("\n| run | ops/s | p50 ms | p99 ms | % of ceiling | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.ofCeiling} | ${r.non2xx} | ${r.errors} |`);
-  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, results }, null, 2));
+  console.log("\n| key service alone, concurrency " + CONCURRENCY + " | ops/s | CPU µs per call |\n|---|---:|---:|");
+  for (const r of [auditCost.withAudit, auditCost.withoutAudit]) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.cpuMicrosPerCall} |`);
+  if (profile) {
+    console.log("\nWhere the server's time went during the replayed Encrypt run (each sample charged to the nearest lib/ frame):");
+    for (const r of profile) console.log(`${String(r.percent).padStart(6)}%  ${r.owner}`);
+  }
+  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
 } finally {
   for (const c of cleanup.reverse()) {
     try {
