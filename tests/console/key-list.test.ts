@@ -9,6 +9,7 @@ import { prisma } from "@/lib/db/client";
 import { keyPageAccess, keysPageAccess } from "@/lib/console/keys/access";
 import { keyListSearch, parseKeyListParams } from "@/lib/console/keys/list-params";
 import { listConsoleKeys } from "@/lib/console/keys/queries";
+import { navigationFor } from "@/lib/console/navigation";
 import type { KeyListParams, KeyListSort } from "@/lib/console/keys/types";
 import { makeUser, operator } from "../helpers";
 import { call, outcome, policy, unique } from "../policy/fixtures";
@@ -183,6 +184,7 @@ describe("key page access", () => {
     const before = await sessionPrincipal(user.id);
     expect(await keyPageAccess(before, k.a)).toBe("denied");
     expect(await keysPageAccess(before)).toBe("denied");
+    expect(navigationFor(before).map((i) => i.label)).not.toContain("Keys");
 
     const role = await createCustomRole(admin, {
       name: unique("describer"),
@@ -194,6 +196,7 @@ describe("key page access", () => {
     const audited = await describeKeyEvents(k.a, reader.arn);
     expect(await keyPageAccess(reader, k.a)).toBe("allowed");
     expect(await keysPageAccess(reader)).toBe("allowed");
+    expect(navigationFor(reader).map((i) => i.label)).toContain("Keys");
     expect(await describeKeyEvents(k.a, reader.arn)).toBe(audited + 1);
   });
 
