@@ -222,55 +222,102 @@ test("the list searches, filters, sorts and pages through 1,000 keys", async ({ 
     }),
   );
   await Promise.all(ids.slice(0, 10).map((KeyId) => kms.send(new DisableKeyCommand({ KeyId }))));
+  // Three aliases, in another order than the keys': the alias sort puts them first, by name.
+  const aliased = [ids[500]!, ids[999]!, ids[0]!];
+  await Promise.all(aliased.map((TargetKeyId, i) => kms.send(new CreateAliasCommand({ AliasName: `alias/${run}-${"abc"[i]}`, TargetKeyId }))));
 
   await signInAsAdmin(page);
   await page.goto("/keys");
-  await page.getByLabel("Tag filter").fill(`bulk=${run}`);
+  // Locators stay inside <main>: see content() in helpers.ts.
+  await content(page).getByLabel("Tag filter").fill(`bulk=${run}`);
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–25 of 1,000 keys");
   await expect(content(page).getByTestId("keys-page")).toHaveText("Page 1 of 40");
   await shot(page, "keys-list");
 
   // Paginate.
-  await page.getByRole("button", { name: "Next" }).click();
+  await content(page).getByRole("button", { name: "Next" }).click();
   await expect(content(page).getByTestId("keys-total")).toHaveText("26–50 of 1,000 keys");
   await expect(content(page).getByTestId("keys-page")).toHaveText("Page 2 of 40");
-  await page.getByLabel("Rows per page").selectOption("100");
+  await content(page).getByLabel("Rows per page").selectOption("100");
   await expect(content(page).getByTestId("keys-page")).toHaveText("Page 1 of 10");
-  await expect(page.locator("tbody tr")).toHaveCount(100);
+  await expect(content(page).locator("tbody tr")).toHaveCount(100);
 
   // Sort by description, both ways.
-  await page.getByRole("button", { name: "Description", exact: true }).click();
-  await expect(page.getByRole("columnheader", { name: "Description", exact: true })).toHaveAttribute("aria-sort", "ascending");
-  await expect(page.locator("tbody tr").first()).toContainText(`${run} #0000`);
-  await page.getByRole("button", { name: "Description", exact: true }).click();
-  await expect(page.getByRole("columnheader", { name: "Description", exact: true })).toHaveAttribute("aria-sort", "descending");
-  await expect(page.locator("tbody tr").first()).toContainText(`${run} #0999`);
+  await content(page).getByRole("button", { name: "Description", exact: true }).click();
+  await expect(content(page).getByRole("columnheader", { name: "Description", exact: true })).toHaveAttribute("aria-sort", "ascending");
+  await expect(content(page).locator("tbody tr").first()).toContainText(`${run} #0000`);
+  await content(page).getByRole("button", { name: "Description", exact: true }).click();
+  await expect(content(page).getByRole("columnheader", { name: "Description", exact: true })).toHaveAttribute("aria-sort", "descending");
+  await expect(content(page).locator("tbody tr").first()).toContainText(`${run} #0999`);
+
+  // Sort by alias: keys with one first, by name; then the rest.
+  await content(page).getByRole("button", { name: "Alias", exact: true }).click();
+  await expect(content(page).getByRole("columnheader", { name: "Alias", exact: true })).toHaveAttribute("aria-sort", "ascending");
+  const rows = content(page).locator("tbody tr");
+  for (const [i, keyId] of aliased.entries()) {
+    await expect(rows.nth(i)).toHaveAttribute("data-testid", `key-row-${keyId}`);
+    await expect(rows.nth(i)).toContainText(`alias/${run}-${"abc"[i]}`);
+  }
+  await expect(rows.nth(3)).toContainText("(no alias)");
+  await content(page).getByRole("button", { name: "Alias", exact: true }).click();
+  await expect(content(page).getByRole("columnheader", { name: "Alias", exact: true })).toHaveAttribute("aria-sort", "descending");
+  await expect(rows.first()).toContainText("(no alias)");
+  await content(page).getByRole("button", { name: "Alias", exact: true }).click();
+  await expect(rows.first()).toHaveAttribute("data-testid", `key-row-${aliased[0]}`);
+
+  // The view lives in the URL: a reload shows the same page of the same sorted, filtered list.
+  await content(page).getByRole("button", { name: "Next" }).click();
+  await expect(content(page).getByTestId("keys-total")).toHaveText("101–200 of 1,000 keys");
+  const secondPageFirst = await rows.first().getAttribute("data-testid");
+  expect(new URL(page.url()).searchParams.get("sort")).toBe("alias");
+  expect(new URL(page.url()).searchParams.get("tag")).toBe(`bulk=${run}`);
+  await page.reload();
+  await expect(content(page).getByLabel("Tag filter")).toHaveValue(`bulk=${run}`);
+  await expect(content(page).getByLabel("Rows per page")).toHaveValue("100");
+  await expect(content(page).getByRole("columnheader", { name: "Alias", exact: true })).toHaveAttribute("aria-sort", "ascending");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("101–200 of 1,000 keys");
+  await expect(content(page).getByTestId("keys-page")).toHaveText("Page 2 of 10");
+  await expect(rows.first()).toHaveAttribute("data-testid", secondPageFirst!);
+  // Back and forward step through views.
+  await content(page).getByRole("button", { name: "Previous" }).click();
+  await expect(content(page).getByTestId("keys-page")).toHaveText("Page 1 of 10");
+  await content(page).getByLabel("Key usage").selectOption("SIGN_VERIFY");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("0 keys");
+  await page.goBack();
+  await expect(content(page).getByLabel("Key usage")).toHaveValue("");
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–100 of 1,000 keys");
+  await expect(rows.first()).toHaveAttribute("data-testid", `key-row-${aliased[0]}`);
+  await page.goBack();
+  await expect(content(page).getByTestId("keys-total")).toHaveText("101–200 of 1,000 keys");
+  await expect(rows.first()).toHaveAttribute("data-testid", secondPageFirst!);
+  await page.goForward();
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–100 of 1,000 keys");
 
   // Filter by status.
-  await page.getByLabel("Status", { exact: true }).selectOption("Disabled");
+  await content(page).getByLabel("Status", { exact: true }).selectOption("Disabled");
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
-  await expect(page.locator("tbody tr")).toHaveCount(10);
-  await page.getByLabel("Status", { exact: true }).selectOption("");
+  await expect(content(page).locator("tbody tr")).toHaveCount(10);
+  await content(page).getByLabel("Status", { exact: true }).selectOption("");
 
   // Search by description and by key ID.
-  await page.getByLabel("Search keys").fill(`${run} #0123`);
+  await content(page).getByLabel("Search keys").fill(`${run} #0123`);
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
   await expect(content(page).getByTestId(`key-row-${ids[123]}`)).toBeVisible();
-  await page.getByLabel("Search keys").fill(ids[456]!);
+  await content(page).getByLabel("Search keys").fill(ids[456]!);
   await expect(content(page).getByTestId(`key-row-${ids[456]}`)).toBeVisible();
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
 
   // Bulk disable names the keys in its confirmation.
-  await page.getByLabel("Search keys").fill(`${run} #050`);
+  await content(page).getByLabel("Search keys").fill(`${run} #050`);
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–10 of 10 keys");
-  await page.getByLabel("Select all keys on this page").check();
-  await page.getByRole("button", { name: "Disable selected" }).click();
+  await content(page).getByLabel("Select all keys on this page").check();
+  await content(page).getByRole("button", { name: "Disable selected" }).click();
   const dialog = page.getByRole("dialog", { name: "Disable 10 keys" });
   await expect(dialog.getByTestId("confirm-key-list").locator("li")).toHaveCount(10);
   await dialog.getByRole("button", { name: "Disable" }).click();
   await expect(page.getByRole("status").filter({ hasText: "10 keys disabled" })).toBeVisible();
-  await page.getByLabel("Search keys").fill("");
-  await page.getByLabel("Status", { exact: true }).selectOption("Disabled");
+  await content(page).getByLabel("Search keys").fill("");
+  await content(page).getByLabel("Status", { exact: true }).selectOption("Disabled");
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–20 of 20 keys");
 });
 

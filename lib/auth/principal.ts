@@ -11,7 +11,8 @@ export interface Principal {
   role: Role | null;
   /**
    * The identity-policy JSON of the user's custom role, if any: added to the
-   * built-in role's policy for kms: actions (console page gates use `role` only).
+   * built-in role's policy for kms: actions (the key pages follow it; other
+   * console page gates use `role` only).
    */
   customPolicy?: string;
   /** The custom role's name (names its policy in decisions). */

@@ -1,15 +1,21 @@
 // The sidebar: only pages that exist, and only those the caller may open.
 import type { Principal } from "@/lib/auth/principal";
 import type { Role } from "@/lib/db/client";
+import { decideAccountAction } from "@/lib/kms/authorize";
 
 export interface NavItem {
   href: string;
   label: string;
 }
 
-const ITEMS: Array<NavItem & { roles?: Role[] }> = [
+/**
+ * `roles`: pages gated on the built-in role. `action`: pages that open when the
+ * caller's identity policies (built-in and custom roles) allow that KMS action,
+ * as the page itself decides (lib/console/keys/access.ts).
+ */
+const ITEMS: Array<NavItem & { roles?: Role[]; action?: string }> = [
   { href: "/", label: "Dashboard" },
-  { href: "/keys", label: "Keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
+  { href: "/keys", label: "Keys", action: "kms:ListKeys" },
   { href: "/playground", label: "Playground", roles: ["ADMINISTRATOR", "KEY_USER"] },
   { href: "/audit", label: "Audit trail", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/access", label: "Access keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
@@ -21,7 +27,11 @@ const ITEMS: Array<NavItem & { roles?: Role[] }> = [
 ];
 
 export function navigationFor(principal: Principal): NavItem[] {
-  return ITEMS.filter((i) => !i.roles || (principal.role && i.roles.includes(principal.role))).map(({ href, label }) => ({
+  const offered = (i: (typeof ITEMS)[number]) => {
+    if (i.action) return decideAccountAction(principal, i.action).decision.allowed;
+    return !i.roles || (!!principal.role && i.roles.includes(principal.role));
+  };
+  return ITEMS.filter(offered).map(({ href, label }) => ({
     href,
     label,
   }));

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { ActionError, getJson, keyName, unwrap } from "@/components/keys/client";
 import { InlineEdit } from "@/components/keys/inline-edit";
 import { formatDate, SPEC_LABELS, STATE_LABELS, USAGE_LABELS } from "@/components/keys/labels";
@@ -19,6 +19,7 @@ import { useToast } from "@/components/ui/toast";
 import { KEY_SPECS, KEY_USAGES } from "@/lib/crypto/specs";
 import type { KeyListPage, KeyListSort, KeyRow } from "@/lib/console/keys/types";
 import { disableKeyAction, enableKeyAction, renameAliasAction, updateDescriptionAction } from "./actions";
+import { useKeyListView } from "./use-key-list-view";
 import { useKeyMutation } from "./use-key-mutation";
 
 const PAGE_SIZES = [10, 25, 50, 100];
@@ -36,43 +37,41 @@ type Toggle = { keys: KeyRow[]; enable: boolean } | null;
 
 export function KeysTable({ canManage }: { canManage: boolean }) {
   const toast = useToast();
-  const [search, setSearch] = useState("");
-  const [tag, setTag] = useState("");
-  const [status, setStatus] = useState("");
-  const [spec, setSpec] = useState("");
-  const [usage, setUsage] = useState("");
-  const [sort, setSort] = useState<KeyListSort>("createdAt");
-  const [dir, setDir] = useState<"asc" | "desc">("desc");
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  // The view is the URL's (see use-key-list-view.ts); only the text being typed is local.
+  const { view, apiSearch, update } = useKeyListView();
+  const { status = "", spec = "", usage = "", sort, dir, page, pageSize } = view;
+  const [search, setSearch] = useState(view.q ?? "");
+  const [tag, setTag] = useState(view.tag ?? "");
   const [selected, setSelected] = useState<Record<string, KeyRow>>({});
   const [toggle, setToggle] = useState<Toggle>(null);
   const [bulkBusy, setBulkBusy] = useState(false);
   const q = useDebounced(search.trim(), 250);
   const tagFilter = useDebounced(tag.trim(), 250);
 
-  const params = useMemo(() => {
-    const p = new URLSearchParams({ sort, dir, page: String(page), pageSize: String(pageSize) });
-    if (q) p.set("q", q);
-    if (tagFilter) p.set("tag", tagFilter);
-    if (status) p.set("status", status);
-    if (spec) p.set("spec", spec);
-    if (usage) p.set("usage", usage);
-    return p.toString();
-  }, [q, tagFilter, status, spec, usage, sort, dir, page, pageSize]);
+  // Typing settles into the URL without a history entry per keystroke.
+  useEffect(() => update({ q: q || undefined }, "replace"), [q, update]);
+  useEffect(() => update({ tag: tagFilter || undefined }, "replace"), [tagFilter, update]);
 
-  // Filters change the result set: back to the first page, selection cleared.
-  const filterKey = JSON.stringify([q, tagFilter, status, spec, usage, pageSize]);
+  // Back/forward (or a link) changed the search text: show it in the boxes. When the URL
+  // merely caught up with the settled text, the boxes keep what is typed since.
+  const [urlText, setUrlText] = useState({ q: view.q, tag: view.tag });
+  if (view.q !== urlText.q || view.tag !== urlText.tag) {
+    setUrlText({ q: view.q, tag: view.tag });
+    if ((view.q ?? "") !== q) setSearch(view.q ?? "");
+    if ((view.tag ?? "") !== tagFilter) setTag(view.tag ?? "");
+  }
+
+  // Another result set: the selection is cleared.
+  const filterKey = JSON.stringify([view.q, view.tag, status, spec, usage, pageSize]);
   const [lastFilterKey, setLastFilterKey] = useState(filterKey);
   if (filterKey !== lastFilterKey) {
     setLastFilterKey(filterKey);
-    setPage(1);
     setSelected({});
   }
 
   const keys = useQuery({
-    queryKey: ["keys", params],
-    queryFn: () => getJson<KeyListPage>(`/api/keys?${params}`),
+    queryKey: ["keys", apiSearch],
+    queryFn: () => getJson<KeyListPage>(`/api/keys?${apiSearch}`),
     placeholderData: keepPreviousData,
     refetchInterval: 5_000,
   });
@@ -98,17 +97,17 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
   const data = keys.data;
   const totalPages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   const selectedKeys = Object.values(selected);
-  const filtered = !!(q || tagFilter || status || spec || usage);
+  const filtered = !!(view.q || view.tag || status || spec || usage);
   const allOnPageSelected = !!data?.keys.length && data.keys.every((k) => selected[k.id]);
 
-  const sortBy = (column: KeyListSort) => {
-    if (sort === column) setDir((d) => (d === "asc" ? "desc" : "asc"));
-    else {
-      setSort(column);
-      setDir(column === "createdAt" ? "desc" : "asc");
-    }
-    setPage(1);
-  };
+  // A link to a page past the end (keys deleted since it was shared) shows the last page.
+  const pastEnd = !!data && data.total > 0 && page > totalPages;
+  useEffect(() => {
+    if (pastEnd) update({ page: totalPages }, "replace");
+  }, [pastEnd, totalPages, update]);
+
+  const sortBy = (column: KeyListSort) =>
+    update(sort === column ? { dir: dir === "asc" ? "desc" : "asc" } : { sort: column, dir: column === "createdAt" ? "desc" : "asc" }, "push");
 
   async function runBulk(enable: boolean, list: KeyRow[]) {
     setBulkBusy(true);
@@ -159,7 +158,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
           onChange={(e) => setSearch(e.target.value)}
           className="lg:col-span-2"
         />
-        <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+        <Select aria-label="Status" value={status} onChange={(e) => update({ status: e.target.value || undefined }, "push")}>
           <option value="">All statuses</option>
           {Object.entries(STATE_LABELS).map(([v, l]) => (
             <option key={v} value={v}>
@@ -167,7 +166,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             </option>
           ))}
         </Select>
-        <Select aria-label="Key spec" value={spec} onChange={(e) => setSpec(e.target.value)}>
+        <Select aria-label="Key spec" value={spec} onChange={(e) => update({ spec: e.target.value || undefined }, "push")}>
           <option value="">All key specs</option>
           {KEY_SPECS.map((s) => (
             <option key={s} value={s}>
@@ -175,7 +174,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             </option>
           ))}
         </Select>
-        <Select aria-label="Key usage" value={usage} onChange={(e) => setUsage(e.target.value)}>
+        <Select aria-label="Key usage" value={usage} onChange={(e) => update({ usage: e.target.value || undefined }, "push")}>
           <option value="">All usages</option>
           {KEY_USAGES.map((u) => (
             <option key={u} value={u}>
@@ -219,18 +218,14 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                   />
                 </th>
               )}
-              <th scope="col" className="px-3 py-3 uppercase">
-                Alias
-              </th>
+              {sortHeader("alias", "Alias")}
               {sortHeader("id", "Key ID")}
               {sortHeader("description", "Description")}
               {sortHeader("keyState", "Status")}
               {sortHeader("keySpec", "Key spec")}
               {sortHeader("keyUsage", "Usage")}
               {sortHeader("createdAt", "Created")}
-              <th scope="col" className="px-3 py-3 uppercase">
-                Rotation
-              </th>
+              {sortHeader("rotation", "Rotation")}
               {canManage && (
                 <th scope="col" className="px-3 py-3 uppercase">
                   Enabled
@@ -372,7 +367,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
         <div className="flex items-center gap-2">
           <label className="flex items-center gap-2">
             Rows per page
-            <Select value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))} className="w-20 py-1">
+            <Select value={pageSize} onChange={(e) => update({ pageSize: Number(e.target.value) }, "push")} className="w-20 py-1">
               {PAGE_SIZES.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -380,13 +375,13 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
               ))}
             </Select>
           </label>
-          <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+          <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => update({ page: page - 1 }, "push")}>
             Previous
           </Button>
           <span data-testid="keys-page" aria-live="polite">
             Page {page} of {totalPages}
           </span>
-          <Button variant="secondary" size="sm" disabled={page >= totalPages} onClick={() => setPage((p) => p + 1)}>
+          <Button variant="secondary" size="sm" disabled={page >= totalPages} onClick={() => update({ page: page + 1 }, "push")}>
             Next
           </Button>
         </div>

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import { runRoute } from "@/lib/console/run";
-import { listConsoleKeys, parseKeyListParams } from "@/lib/console/keys/queries";
+import { parseKeyListParams } from "@/lib/console/keys/list-params";
+import { listConsoleKeys } from "@/lib/console/keys/queries";
 
 export const dynamic = "force-dynamic";
 

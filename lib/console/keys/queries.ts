@@ -9,74 +9,14 @@ import { NotFoundException } from "@/lib/errors";
 import { authorizeKeyAction, authorizeKms, decideKeyAction } from "@/lib/kms/authorize";
 import { kmsContext } from "@/lib/kms/context";
 import { invokeKms } from "@/lib/kms/invoke";
-import {
-  KEY_LIST_SORTS,
-  type KeyDashboard,
-  type KeyDetail,
-  type KeyListPage,
-  type KeyListParams,
-  type KeyListSort,
-  type KeyPrincipal,
-  type KeyRow,
-} from "./types";
+import { normalizeKeyListParams } from "./list-params";
+import { keyListCount, keyListPageIds } from "./list-query";
+import type { KeyDashboard, KeyDetail, KeyListPage, KeyListParams, KeyPrincipal, KeyRow } from "./types";
 
-export const MAX_PAGE_SIZE = 100;
 const MAX_ON_DEMAND_ROTATIONS = 25;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-
-/** Parses URL search params into bounded list parameters. */
-export function parseKeyListParams(sp: URLSearchParams): KeyListParams {
-  const int = (v: string | null, def: number, min: number, max: number) => {
-    const n = Number.parseInt(v ?? "", 10);
-    return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : def;
-  };
-  const sort = sp.get("sort");
-  const text = (k: string, max = 256) => (sp.get(k) ?? "").trim().slice(0, max) || undefined;
-  return {
-    q: text("q"),
-    status: text("status", 32),
-    spec: text("spec", 32),
-    usage: text("usage", 32),
-    tag: text("tag", 400),
-    sort: KEY_LIST_SORTS.includes(sort as KeyListSort) ? (sort as KeyListSort) : "createdAt",
-    dir: sp.get("dir") === "asc" ? "asc" : "desc",
-    page: int(sp.get("page"), 1, 1, 100_000),
-    pageSize: int(sp.get("pageSize"), 25, 1, MAX_PAGE_SIZE),
-  };
-}
-
-function listWhere(p: KeyListParams): Prisma.KmsKeyWhereInput {
-  const and: Prisma.KmsKeyWhereInput[] = [{ deletedAt: null }];
-  if (p.status) and.push({ keyState: p.status });
-  if (p.spec) and.push({ keySpec: p.spec });
-  if (p.usage) and.push({ keyUsage: p.usage });
-  if (p.tag) {
-    const eq = p.tag.indexOf("=");
-    const tagKey = (eq < 0 ? p.tag : p.tag.slice(0, eq)).trim();
-    const tagValue = eq < 0 ? undefined : p.tag.slice(eq + 1).trim();
-    and.push({ tags: { some: { tagKey, ...(tagValue !== undefined ? { tagValue } : {}) } } });
-  }
-  if (p.q) {
-    const q = p.q;
-    const or: Prisma.KmsKeyWhereInput[] = [
-      { description: { contains: q, mode: "insensitive" } },
-      { aliases: { some: { name: { contains: q, mode: "insensitive" } } } },
-      { tags: { some: { OR: [{ tagKey: { contains: q, mode: "insensitive" } }, { tagValue: { contains: q, mode: "insensitive" } }] } } },
-    ];
-    const maybeId = q.toLowerCase().replace(/^arn:aws:kms:[^:]*:\d{12}:key\//, "");
-    if (UUID.test(maybeId)) or.push({ id: maybeId });
-    else if (/^[0-9a-f-]{4,35}$/.test(maybeId)) {
-      // A key ID prefix: a range on the primary key stays index-friendly.
-      const lo = maybeId.padEnd(36, "0");
-      const hi = maybeId.padEnd(36, "f");
-      if (UUID.test(lo) && UUID.test(hi)) or.push({ id: { gte: lo, lte: hi } });
-    }
-    and.push({ OR: or });
-  }
-  return { AND: and };
-}
 
 function toRow(arn: (id: string) => string, k: {
   id: string;
@@ -118,22 +58,20 @@ const rowSelect = {
   aliases: { select: { name: true }, orderBy: { name: "asc" }, take: 10 },
 } satisfies Prisma.KmsKeySelect;
 
-/** One page of keys, searched, filtered and sorted; the total is counted separately. */
+/** One page of keys, searched, filtered and sorted (in SQL: list-query.ts), and how many keys match. */
 export async function listConsoleKeys(caller: Principal, params: KeyListParams): Promise<KeyListPage> {
   authorizeKms(caller, "kms:ListKeys");
+  const view = normalizeKeyListParams(params);
   const ctx = await kmsContext();
-  const where = listWhere(params);
-  const pageSize = Math.min(params.pageSize ?? 25, MAX_PAGE_SIZE);
-  const page = Math.max(1, params.page ?? 1);
-  const dir = params.dir ?? "desc";
-  const sort = params.sort ?? "createdAt";
-  const orderBy: Prisma.KmsKeyOrderByWithRelationInput[] =
-    sort === "createdAt" ? [{ createdAt: dir }, { id: dir }] : sort === "id" ? [{ id: dir }] : [{ [sort]: dir }, { createdAt: "desc" }, { id: "desc" }];
-  const [rows, total] = await Promise.all([
-    prisma.kmsKey.findMany({ where, orderBy, skip: (page - 1) * pageSize, take: pageSize, select: rowSelect }),
-    prisma.kmsKey.count({ where }),
-  ]);
-  return { keys: rows.map((k) => toRow(ctx.keyArn, k)), total, page, pageSize };
+  const [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
+  const rows = ids.length ? await prisma.kmsKey.findMany({ where: { id: { in: ids } }, select: rowSelect }) : [];
+  const byId = new Map(rows.map((k) => [k.id, k]));
+  // In the page's order; a key deleted between the two reads just drops out.
+  const keys = ids.flatMap((id) => {
+    const k = byId.get(id);
+    return k ? [toRow(ctx.keyArn, k)] : [];
+  });
+  return { keys, total, page: view.page, pageSize: view.pageSize };
 }
 
 /** Everything the key page shows, in one read. */

@@ -1,8 +1,14 @@
 // Shapes the console's key views exchange with the server (JSON-safe: dates as ISO strings).
 
-export const KEY_LIST_SORTS = ["createdAt", "keyState", "keySpec", "keyUsage", "description", "id"] as const;
+/**
+ * Columns the keys list sorts by, server-side. "alias" is the key's first alias
+ * (by name, as the list shows it); "rotation" is the next automatic rotation.
+ */
+export const KEY_LIST_SORTS = ["createdAt", "alias", "id", "description", "keyState", "keySpec", "keyUsage", "rotation"] as const;
 export type KeyListSort = (typeof KEY_LIST_SORTS)[number];
+export type SortDirection = "asc" | "desc";
 
+/** What a caller may ask the list for; lib/console/keys/list-params.ts validates it. */
 export interface KeyListParams {
   q?: string;
   status?: string;
@@ -11,10 +17,13 @@ export interface KeyListParams {
   /** "key=value" or "key". */
   tag?: string;
   sort?: KeyListSort;
-  dir?: "asc" | "desc";
+  dir?: SortDirection;
   page?: number;
   pageSize?: number;
 }
+
+/** Validated list parameters: every field in bounds, defaults filled in. */
+export type KeyListView = KeyListParams & Required<Pick<KeyListParams, "sort" | "dir" | "page" | "pageSize">>;
 
 export interface KeyRow {
   id: string;

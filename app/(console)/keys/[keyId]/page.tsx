@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
-import { canManageKeys, canReadKeys } from "@/lib/console/keys/roles";
+import { keyPageAccess } from "@/lib/console/keys/access";
+import { canManageKeys } from "@/lib/console/keys/roles";
 import { KeyDetailView } from "./key-detail";
 
 export const metadata: Metadata = { title: "Key" };
@@ -15,7 +16,8 @@ export default async function KeyPage({
 }) {
   const [{ keyId }, { aliasError }] = await Promise.all([params, searchParams]);
   const principal = await requirePrincipal();
-  if (!canReadKeys(principal.role)) return <Forbidden what="this key" />;
+  // Decided by DescribeKey (key policy, built-in and custom roles, grants), not by the role's name.
+  if ((await keyPageAccess(principal, keyId)) === "denied") return <Forbidden what="this key" />;
   const canAudit = principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR";
   return (
     <KeyDetailView
