@@ -38,12 +38,18 @@ async function direct(command: string, input: Record<string, unknown>, dataDir: 
   const { disconnectDatabase } = await import("@/lib/db/client");
   const { isKmsError } = await import("@/lib/errors");
   const { runOperatorCommand } = await import("@/lib/operator/commands");
+  const { closeAudit } = await import("@/lib/audit");
+  const { logger } = await import("@/lib/log");
   try {
     return { ok: true, result: await runOperatorCommand(command, input) };
   } catch (e) {
     if (isKmsError(e)) return { ok: false, error: { name: e.name, message: e.message } };
     throw e;
   } finally {
+    // The command was recorded on this process's own chain (audit.verify
+    // too); sign its digest before exiting, as the server does on shutdown,
+    // so the event is covered by a signature and not only by its hash.
+    await closeAudit().catch((e) => logger.error({ err: e }, "final audit digest failed"));
     await disconnectDatabase();
     await db.stop();
   }

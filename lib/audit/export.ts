@@ -9,6 +9,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { validate } from "@/lib/access/validate";
 import { prisma, Prisma } from "@/lib/db/client";
 import { authorizeAuditRead } from "./access";
+import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
 import type { AuditRecord } from "./record";
 import { auditPublicKeys } from "./signing-key";
 
@@ -17,10 +18,6 @@ export const EXPORT_FORMATS = ["jsonl", "csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const date = z.coerce.date({ error: "must be a date and time (ISO 8601)" });
-
-const rangeSchema = z
-  .object({ from: date, to: date })
-  .refine((r) => r.from.getTime() <= r.to.getTime(), { message: "from must not be after to" });
 
 const exportSchema = z
   .object({
@@ -33,21 +30,34 @@ const exportSchema = z
 
 export type ExportInput = z.input<typeof exportSchema>;
 
-/**
- * Authorizes and validates at once (so a route can answer 403/400 before it
- * starts streaming), then returns the chunks, read from the database lazily.
- */
-export function exportAuditRange(caller: Principal, input: ExportInput): AsyncIterable<string> {
-  authorizeAuditRead(caller, "keyhold:ExportAuditTrail");
-  const { from, to, format } = validate(exportSchema, input);
-  return format === "csv" ? csvChunks(from, to) : jsonlChunks(from, to);
+export interface AuditExport {
+  format: ExportFormat;
+  fileName: string;
+  /** How many events the range holds (for download progress). */
+  count: number;
+  /** The file, read from the database lazily as it is consumed. */
+  chunks: AsyncIterable<string>;
 }
 
-/** How many events the range holds (for download progress). */
-export async function countAuditRange(caller: Principal, input: { from: unknown; to: unknown }): Promise<number> {
+/**
+ * Authorizes, validates and counts before anything is streamed (so a route
+ * can still answer 403/400 as JSON), all as one audited call,
+ * ExportAuditEvents, whose requestParameters are the range and format.
+ */
+export function exportAuditEvents(caller: Principal, input: ExportInput): Promise<AuditExport> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.export, caller, input, () => prepareExport(caller, input));
+}
+
+async function prepareExport(caller: Principal, input: ExportInput): Promise<AuditExport> {
   authorizeAuditRead(caller, "keyhold:ExportAuditTrail");
-  const { from, to } = validate(rangeSchema, input);
-  return prisma.auditEvent.count({ where: { eventTime: { gte: from, lte: to } } });
+  const { from, to, format } = validate(exportSchema, input);
+  const count = await prisma.auditEvent.count({ where: { eventTime: { gte: from, lte: to } } });
+  return {
+    format,
+    fileName: exportFileName({ from, to, format }),
+    count,
+    chunks: format === "csv" ? csvChunks(from, to) : jsonlChunks(from, to),
+  };
 }
 
 export function exportFileName(input: { from: Date | string; to: Date | string; format: ExportFormat }): string {

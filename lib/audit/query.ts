@@ -1,12 +1,14 @@
 // Reading the audit trail: the console's timeline (filtered, newest first,
 // keyset-paginated), one event, usage counts for charts, and the names of the
 // events on record. Administrators and auditors only (authorizeAuditRead).
+// Each exported read is itself one audited call (auditedTrailRead).
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { validate } from "@/lib/access/validate";
 import { prisma, Prisma } from "@/lib/db/client";
 import { InvalidMarkerException, NotFoundException } from "@/lib/errors";
 import { authorizeAuditRead } from "./access";
+import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
 import type { AuditRecord } from "./record";
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -163,12 +165,14 @@ const view = (r: EventRow): AuditEventView => ({
   record: JSON.parse(r.record) as AuditRecord,
 });
 
-/** The timeline: events matching `filters`, newest first, `limit` at a time. */
-export async function queryAuditEvents(
-  caller: Principal,
-  filters: AuditFilters = {},
-  page: { cursor?: string; limit?: number } = {},
-): Promise<AuditEventPage> {
+type PageInput = { cursor?: string; limit?: number };
+
+/** The timeline: events matching `filters`, newest first, `limit` at a time. Recorded as LookupEvents. */
+export function queryAuditEvents(caller: Principal, filters: AuditFilters = {}, page: PageInput = {}): Promise<AuditEventPage> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.lookup, caller, { ...filters, ...page }, () => lookupEvents(caller, filters, page));
+}
+
+async function lookupEvents(caller: Principal, filters: AuditFilters, page: PageInput): Promise<AuditEventPage> {
   authorizeAuditRead(caller);
   const f = validate(filtersSchema, filters);
   const { cursor, limit = DEFAULT_PAGE_SIZE } = validate(pageSchema, page);
@@ -188,8 +192,12 @@ export async function queryAuditEvents(
   return { events: events.map(view), ...(more && last ? { nextCursor: encodeCursor(last.eventTime, last.id) } : {}) };
 }
 
-/** One event, by its row ID or its eventID (UUID). */
-export async function auditEventById(caller: Principal, eventId: string): Promise<AuditEventView> {
+/** One event, by its row ID or its eventID (UUID). Recorded as GetAuditEvent. */
+export function auditEventById(caller: Principal, eventId: string): Promise<AuditEventView> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.getEvent, caller, { eventId }, () => findEvent(caller, eventId));
+}
+
+async function findEvent(caller: Principal, eventId: string): Promise<AuditEventView> {
   authorizeAuditRead(caller);
   const id = String(eventId ?? "").trim();
   let where: Prisma.AuditEventWhereInput;
@@ -229,8 +237,12 @@ function truncate(d: Date, bucket: UsageBucket): Date {
   return t;
 }
 
-/** Calls per bucket (UTC) and event name, with how many failed, for charts. */
-export async function auditUsage(caller: Principal, input: AuditUsageInput): Promise<AuditUsage> {
+/** Calls per bucket (UTC) and event name, with how many failed, for charts. Recorded as GetAuditUsage. */
+export function auditUsage(caller: Principal, input: AuditUsageInput): Promise<AuditUsage> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.usage, caller, input, () => countUsage(caller, input));
+}
+
+async function countUsage(caller: Principal, input: AuditUsageInput): Promise<AuditUsage> {
   authorizeAuditRead(caller);
   const u = validate(usageSchema, input);
   const where = [Prisma.sql`"eventTime" >= ${u.from}`, Prisma.sql`"eventTime" <= ${u.to}`];
@@ -258,8 +270,13 @@ export async function auditUsage(caller: Principal, input: AuditUsageInput): Pro
   return { bucket: u.bucket, from: u.from.toISOString(), to: u.to.toISOString(), buckets: [...byTime.values()] };
 }
 
-/** The distinct event names on record, for filter suggestions (a loose index scan). */
-export async function auditEventNames(caller: Principal): Promise<string[]> {
+/** The distinct event names on record, for filter suggestions. Recorded as ListAuditEventNames. */
+export function auditEventNames(caller: Principal): Promise<string[]> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.eventNames, caller, undefined, () => distinctEventNames(caller));
+}
+
+/** A loose index scan: one index probe per distinct name. */
+async function distinctEventNames(caller: Principal): Promise<string[]> {
   authorizeAuditRead(caller);
   const rows = await prisma.$queryRaw<Array<{ n: string | null }>>`
     WITH RECURSIVE names AS (
@@ -273,7 +290,7 @@ export async function auditEventNames(caller: Principal): Promise<string[]> {
 }
 
 /** Reads the timeline filters and page from a query string (route handlers). */
-export function parseAuditSearchParams(sp: URLSearchParams): { filters: AuditFilters; page: { cursor?: string; limit?: number } } {
+export function parseAuditSearchParams(sp: URLSearchParams): { filters: AuditFilters; page: PageInput } {
   const text = (k: string) => sp.get(k) ?? undefined;
   const bool = (k: string): boolean | undefined => {
     const v = sp.get(k);

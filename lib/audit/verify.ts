@@ -5,6 +5,7 @@ import { createPublicKey, verify as verifySignature } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { authorizeAuditRead } from "./access";
+import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 
 export interface ChainReport {
@@ -105,6 +106,7 @@ async function verifyChain(chainId: string): Promise<ChainReport> {
   return { chainId, events, intactUpTo, digests: digests.length, problem };
 }
 
+/** The verifier itself, unaudited: for callers already inside an audited call (and tests). */
 export async function verifyAuditTrail(): Promise<VerifyReport> {
   const chains = await prisma.auditChain.findMany({ orderBy: { startedAt: "asc" } });
   // Events whose chain row is missing are themselves evidence of tampering.
@@ -121,8 +123,14 @@ export async function verifyAuditTrail(): Promise<VerifyReport> {
   };
 }
 
-/** The verifier as a service operation: administrators and auditors. */
-export async function verifyAuditTrailAs(caller: Principal): Promise<VerifyReport> {
-  authorizeAuditRead(caller, "keyhold:VerifyAuditTrail");
-  return verifyAuditTrail();
+/**
+ * The verifier as a service operation: administrators and auditors, recorded
+ * as VerifyAuditChain. The event is appended after the walk, so the report
+ * describes the trail as it was before this call.
+ */
+export function verifyAuditTrailAs(caller: Principal): Promise<VerifyReport> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.verify, caller, undefined, async () => {
+    authorizeAuditRead(caller, "keyhold:VerifyAuditTrail");
+    return verifyAuditTrail();
+  });
 }

@@ -1,12 +1,15 @@
 // ML-DSA: structural FIPS 204 checks of @noble/post-quantum key generation (seed expansion and
 // tr = H(pk) recomputed with node:crypto's independent SHAKE256), sign/verify, EXTERNAL_MU, SPKI,
-// tamper tests, and a published Wycheproof ML-DSA-44 verification vector (signature and SPKI).
+// tamper tests, and a published Wycheproof verification vector for each parameter set
+// (signature and SPKI).
 import { createHash, randomBytes } from "node:crypto";
 import { shake256 } from "@noble/hashes/sha3.js";
 import { describe, expect, it } from "vitest";
 import { CryptoError } from "./errors";
 import { MlDsaKey, MlDsaPublicKey, parseMlDsaSpki, type MlDsaSpec } from "./keys/ml-dsa";
-import wycheproof from "./__fixtures__/mldsa44-wycheproof.json" with { type: "json" };
+import mldsa44 from "./__fixtures__/mldsa44-wycheproof.json" with { type: "json" };
+import mldsa65 from "./__fixtures__/mldsa65-wycheproof.json" with { type: "json" };
+import mldsa87 from "./__fixtures__/mldsa87-wycheproof.json" with { type: "json" };
 
 const SPECS: MlDsaSpec[] = ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87"];
 const KL = { ML_DSA_44: [4, 4], ML_DSA_65: [6, 5], ML_DSA_87: [8, 7] } as const;
@@ -67,17 +70,24 @@ describe("MlDsaKey", () => {
   });
 });
 
-describe("ML-DSA against a published vector (Wycheproof mldsa_44_verify_test.json, tcId 1)", () => {
-  const spki = Buffer.from(wycheproof.publicKeyDerPrefix + wycheproof.publicKey, "hex");
-  const msg = Buffer.from(wycheproof.msg, "hex");
-  const sig = Buffer.from(wycheproof.sig, "hex");
+/** Wycheproof mldsa_{44,65,87}_verify_test.json, tcId 1 of each (copied verbatim; see each fixture's source). */
+const PUBLISHED: Array<[MlDsaSpec, string, typeof mldsa44]> = [
+  ["ML_DSA_44", "mldsa_44_verify_test.json", mldsa44],
+  ["ML_DSA_65", "mldsa_65_verify_test.json", mldsa65],
+  ["ML_DSA_87", "mldsa_87_verify_test.json", mldsa87],
+];
+
+describe.each(PUBLISHED)("%s against a published vector (Wycheproof %s, tcId 1)", (spec, _file, vector) => {
+  const spki = Buffer.from(vector.publicKeyDerPrefix + vector.publicKey, "hex");
+  const msg = Buffer.from(vector.msg, "hex");
+  const sig = Buffer.from(vector.sig, "hex");
 
   it("parses the published SPKI and re-encodes it byte for byte", () => {
-    expect(new MlDsaPublicKey("ML_DSA_44", spki).publicKeyDer().equals(spki)).toBe(true);
+    expect(new MlDsaPublicKey(spec, spki).publicKeyDer().equals(spki)).toBe(true);
   });
 
   it("verifies the published valid signature and rejects it modified", () => {
-    const key = new MlDsaPublicKey("ML_DSA_44", spki);
+    const key = new MlDsaPublicKey(spec, spki);
     expect(key.verify(msg, sig, "ML_DSA_SHAKE_256", "RAW")).toBe(true);
     const flipped = Buffer.from(sig);
     flipped[100]! ^= 1;

@@ -123,7 +123,10 @@ export function identityPoliciesFor(caller: Principal): IdentityPolicies {
   return [...builtIn, { name: caller.customRoleName ?? "CustomRole", document: customPolicyDocument(caller.customPolicy) }];
 }
 
-async function keyValues(key: KmsKey, out: Record<string, string[] | undefined>, policyText: string): Promise<void> {
+/** What the engine reads of a key: the facts its condition keys name, and its policy. */
+export type KeyConditionSubject = Pick<KmsKey, "id" | "keySpec" | "keyUsage" | "origin" | "policy">;
+
+async function keyValues(key: KeyConditionSubject, out: Record<string, string[] | undefined>, policyText: string): Promise<void> {
   put(out, "kms:KeySpec", key.keySpec);
   put(out, "kms:CustomerMasterKeySpec", key.keySpec);
   put(out, "kms:KeyUsage", key.keyUsage);
@@ -148,7 +151,7 @@ export async function keyRequestContext(
   caller: Principal,
   action: string,
   ctx: KmsContext,
-  key: KmsKey,
+  key: KeyConditionSubject,
   request: RequestConditions = {},
 ): Promise<RequestContext> {
   const values: Record<string, string[] | undefined> = {};
@@ -243,9 +246,24 @@ export const LOCKOUT_MESSAGE = "The new key policy will not allow you to update 
 /**
  * AWS's policy lockout safety check: the new key policy must still let the
  * caller call PutKeyPolicy (else MalformedPolicyDocumentException), unless bypassed.
+ *
+ * The later PutKeyPolicy it predicts is a call on this key, so it is judged
+ * with the key's own condition values (kms:KeySpec, kms:KeyUsage,
+ * aws:ResourceTag/…, kms:ResourceAliases, …): an administrator statement
+ * conditioned on them is neither refused nor passed by mistake. The key is
+ * taken with the new policy, so tags and aliases are looked up when the new
+ * policy names them. `pendingTags` are the tags CreateKey is about to give
+ * the key (not in the database yet).
  */
-export function checkPolicyLockout(caller: Principal, keyArnValue: string, policy: PolicyDocument): void {
-  const rc: RequestContext = { ...accountRequestContext(caller, "kms:PutKeyPolicy"), resource: keyArnValue };
-  const decision = evaluateKeyAccess({ keyPolicy: policy, identity: identityPoliciesFor(caller), ctx: rc });
+export async function checkPolicyLockout(
+  caller: Principal,
+  ctx: KmsContext,
+  key: Omit<KeyConditionSubject, "policy">,
+  policy: { text: string; document: PolicyDocument },
+  pendingTags: ReadonlyArray<{ TagKey: string; TagValue: string }> = [],
+): Promise<void> {
+  const tagValues = Object.fromEntries(pendingTags.map((t) => [`aws:ResourceTag/${t.TagKey}`, t.TagValue]));
+  const rc = await keyRequestContext(caller, "kms:PutKeyPolicy", ctx, { ...key, policy: policy.text }, { values: tagValues });
+  const decision = evaluateKeyAccess({ keyPolicy: policy.document, identity: identityPoliciesFor(caller), ctx: rc });
   if (!decision.allowed) throw new MalformedPolicyDocumentException(LOCKOUT_MESSAGE);
 }

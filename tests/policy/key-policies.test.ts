@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { operator } from "../helpers";
-import { call, outcome, policy, rejection, rootKey, rootStatement, userWith } from "./fixtures";
+import { call, outcome, policy, rejection, rootKey, rootStatement, unique, userWith } from "./fixtures";
 
 let root: Principal;
 let nobody: Principal;
@@ -168,6 +168,73 @@ describe("PutKeyPolicy validation", () => {
     // Locked out for everyone, the account root included (as AWS).
     expect((await rejection(call("GetKeyPolicy", root, { KeyId: created.KeyMetadata.KeyId }))).name).toBe("AccessDeniedException");
     expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: created.KeyMetadata.KeyId } })).policy).toBe(lockout);
+  });
+});
+
+describe("the lockout safety check judges the policy on the key's own condition values", () => {
+  const MALFORMED = { name: "MalformedPolicyDocumentException", message: "The new key policy will not allow you to update the key policy in the future." };
+
+  /** A policy whose only administrator is `admin`, and only under `condition`. */
+  const adminOnlyIf = (admin: Principal, condition: object) =>
+    policy({ Sid: "Admin", Effect: "Allow", Principal: { AWS: admin.arn }, Action: ["kms:PutKeyPolicy", "kms:GetKeyPolicy"], Resource: "*", Condition: condition });
+
+  it("PutKeyPolicy: an admin statement conditioned on kms:KeySpec / kms:KeyUsage is accepted when the key matches, refused when not", async () => {
+    const key = await rootKey({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
+    const original = (await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).policy;
+    for (const condition of [{ StringEquals: { "kms:KeySpec": "RSA_2048" } }, { StringEquals: { "kms:KeyUsage": "ENCRYPT_DECRYPT" } }]) {
+      expect(await rejection(call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: adminOnlyIf(keyAdmin, condition) })), JSON.stringify(condition)).toEqual(MALFORMED);
+      expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).policy).toBe(original);
+    }
+    const matching = adminOnlyIf(keyAdmin, { StringEquals: { "kms:KeySpec": "ECC_NIST_P256", "kms:KeyUsage": "SIGN_VERIFY" } });
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: matching });
+    // …and the check was right: the administrator can still read and replace it.
+    expect(((await call("GetKeyPolicy", keyAdmin, { KeyId: key.id })) as { Policy: string }).Policy).toBe(matching);
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: matching });
+  });
+
+  it("PutKeyPolicy: a non-matching condition is stored anyway with BypassPolicyLockoutSafetyCheck", async () => {
+    const key = await rootKey();
+    const wrongSpec = adminOnlyIf(keyAdmin, { StringEquals: { "kms:KeySpec": "RSA_2048" } });
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: wrongSpec, BypassPolicyLockoutSafetyCheck: true });
+    expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).policy).toBe(wrongSpec);
+    // Exactly the lockout the check warns about.
+    expect((await rejection(call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: policy(rootStatement(root.accountId)) }))).name).toBe(
+      "AccessDeniedException",
+    );
+  });
+
+  it("PutKeyPolicy: aws:ResourceTag and kms:ResourceAliases conditions see the key's tags and aliases", async () => {
+    const key = await rootKey({ Tags: [{ TagKey: "team", TagValue: "blue" }] });
+    await call("CreateAlias", root, { AliasName: `alias/${unique("lockout")}`, TargetKeyId: key.id });
+    const aliasName = ((await call("ListAliases", root, { KeyId: key.id })) as { Aliases: Array<{ AliasName: string }> }).Aliases[0]!.AliasName;
+    expect(
+      await rejection(call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: adminOnlyIf(keyAdmin, { StringEquals: { "aws:ResourceTag/team": "red" } }) })),
+    ).toEqual(MALFORMED);
+    expect(
+      await rejection(
+        call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: adminOnlyIf(keyAdmin, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/other" } }) }),
+      ),
+    ).toEqual(MALFORMED);
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: adminOnlyIf(keyAdmin, { StringEquals: { "aws:ResourceTag/team": "blue" } }) });
+    await call("PutKeyPolicy", keyAdmin, { KeyId: key.id, Policy: adminOnlyIf(keyAdmin, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": aliasName } }) });
+  });
+
+  it("CreateKey: judged on the key being created (its spec, usage and request tags)", async () => {
+    const spec = { StringEquals: { "kms:KeySpec": "HMAC_256", "kms:KeyUsage": "GENERATE_VERIFY_MAC" } };
+    const hmac = { KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" };
+    expect(await rejection(call("CreateKey", keyAdmin, { Policy: adminOnlyIf(keyAdmin, spec) }))).toEqual(MALFORMED);
+    const created = (await call("CreateKey", keyAdmin, { ...hmac, Policy: adminOnlyIf(keyAdmin, spec) })) as { KeyMetadata: { KeyId: string } };
+    await call("PutKeyPolicy", keyAdmin, { KeyId: created.KeyMetadata.KeyId, Policy: adminOnlyIf(keyAdmin, spec) });
+
+    const byTag = adminOnlyIf(keyAdmin, { StringEquals: { "aws:ResourceTag/team": "blue" } });
+    expect(await rejection(call("CreateKey", keyAdmin, { Policy: byTag, Tags: [{ TagKey: "team", TagValue: "red" }] }))).toEqual(MALFORMED);
+    const tagged = (await call("CreateKey", keyAdmin, { Policy: byTag, Tags: [{ TagKey: "team", TagValue: "blue" }] })) as { KeyMetadata: { KeyId: string } };
+    await call("PutKeyPolicy", keyAdmin, { KeyId: tagged.KeyMetadata.KeyId, Policy: byTag });
+    // Bypassing creates the key as asked.
+    const bypassed = (await call("CreateKey", keyAdmin, { Policy: adminOnlyIf(keyAdmin, spec), BypassPolicyLockoutSafetyCheck: true })) as {
+      KeyMetadata: { KeyId: string };
+    };
+    expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: bypassed.KeyMetadata.KeyId } })).keySpec).toBe("SYMMETRIC_DEFAULT");
   });
 });
 

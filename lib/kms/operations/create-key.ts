@@ -58,7 +58,10 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
 
   const ctx = await kmsContext();
   const id = randomUUID();
-  if (policy && !req.BypassPolicyLockoutSafetyCheck) checkPolicyLockout(caller, ctx.keyArn(id), policy);
+  if (policy && !req.BypassPolicyLockoutSafetyCheck) {
+    // Judged on the key about to be created: its spec, usage, origin and tags.
+    await checkPolicyLockout(caller, ctx, { id, keySpec, keyUsage, origin }, { text: req.Policy!, document: policy }, tags);
+  }
   // Material is generated and wrapped before the transaction: no crypto work
   // inside it, and a failure leaves nothing behind.
   const material = origin === "AWS_KMS" ? await newWrappedMaterial(id, 1, keySpec) : undefined;

@@ -50,7 +50,7 @@ export async function putKeyPolicy(caller: Principal, input: unknown): Promise<R
     throw new LimitExceededException(`The key policy exceeds the maximum size of ${MAX_KEY_POLICY_BYTES} bytes.`);
   }
   const policy = parsePolicy(req.Policy, { kind: "resource" });
-  if (!req.BypassPolicyLockoutSafetyCheck) checkPolicyLockout(caller, ctx.keyArn(key.id), policy);
+  if (!req.BypassPolicyLockoutSafetyCheck) await checkPolicyLockout(caller, ctx, key, { text: req.Policy, document: policy });
   const changed = await prisma.kmsKey.updateMany({ where: { id: key.id, deletedAt: null }, data: { policy: req.Policy } });
   if (changed.count !== 1) throw new NotFoundException(`Key '${ctx.keyArn(key.id)}' does not exist`);
   return {};

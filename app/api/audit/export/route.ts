@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { countAuditRange, exportAuditRange, exportFileName, type ExportFormat } from "@/lib/audit/export";
+import { exportAuditEvents, type AuditExport, type ExportInput } from "@/lib/audit/export";
 import { runRoute } from "@/lib/console/run";
 import { logger } from "@/lib/log";
 
@@ -12,11 +12,10 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: NextRequest) {
   const sp = request.nextUrl.searchParams;
-  const input = { from: sp.get("from") ?? undefined, to: sp.get("to") ?? undefined, format: (sp.get("format") ?? "jsonl") as ExportFormat };
-  let prepared: { chunks: AsyncIterable<string>; count: number } | undefined;
+  const input = { from: sp.get("from") ?? undefined, to: sp.get("to") ?? undefined, format: sp.get("format") ?? "jsonl" } as ExportInput;
+  let prepared: AuditExport | undefined;
   const res = await runRoute(async (caller) => {
-    const chunks = exportAuditRange(caller, input as Parameters<typeof exportAuditRange>[1]);
-    prepared = { chunks, count: await countAuditRange(caller, input) };
+    prepared = await exportAuditEvents(caller, input);
     return {};
   });
   if (!prepared) return res; // the error answer
@@ -40,8 +39,8 @@ export async function GET(request: NextRequest) {
   });
   return new NextResponse(body, {
     headers: {
-      "content-type": input.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-      "content-disposition": `attachment; filename="${exportFileName({ from: input.from!, to: input.to!, format: input.format })}"`,
+      "content-type": prepared.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="${prepared.fileName}"`,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "x-keyhold-event-count": String(prepared.count),

@@ -1,6 +1,5 @@
 import { NextResponse } from "next/server";
-import { authorizeAuditRead } from "@/lib/audit/access";
-import { auditPublicKeys } from "@/lib/audit/signing-key";
+import { auditSigningPublicKeysPem } from "@/lib/audit/public-key";
 import { runRoute } from "@/lib/console/run";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +11,7 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   let pem: string | undefined;
   const res = await runRoute(async (caller) => {
-    authorizeAuditRead(caller);
-    pem = (await auditPublicKeys()).map((k) => k.pem).join("");
+    pem = await auditSigningPublicKeysPem(caller);
     return {};
   });
   if (pem === undefined) return res; // the error answer
