@@ -5,7 +5,7 @@ import { requirePrincipal } from "@/lib/auth/current";
 import { ROLE_LABELS } from "@/lib/access/authorize";
 import { keyDashboard } from "@/lib/console/keys/queries";
 import { CallsPerMinute } from "@/components/audit/calls-per-minute";
-import { canManageKeys } from "@/lib/console/keys/roles";
+import { mayCreateKeys } from "@/lib/console/keys/capabilities";
 import type { KeyDashboard } from "@/lib/console/keys/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -41,7 +41,7 @@ export default async function DashboardPage() {
           {stats.total === 0 && (
             <section className={`${card} text-sm`}>
               <p className="font-medium">No keys yet.</p>
-              {canManageKeys(principal.role) && (
+              {mayCreateKeys(principal) && (
                 <Link href="/keys/new" className="mt-2 inline-block text-indigo-700 underline dark:text-indigo-300">
                   Create your first key
                 </Link>

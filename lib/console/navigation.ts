@@ -9,14 +9,14 @@ export interface NavItem {
 }
 
 /**
- * `roles`: pages gated on the built-in role. `action`: pages that open when the
- * caller's identity policies (built-in and custom roles) allow that KMS action,
- * as the page itself decides (lib/console/keys/access.ts).
+ * `roles`: pages gated on the built-in role. `actions`: pages that open when the
+ * caller's identity policies (built-in and custom roles) allow those KMS
+ * actions, as the page itself decides (lib/console/keys/access.ts, capabilities.ts).
  */
-const ITEMS: Array<NavItem & { roles?: Role[]; action?: string }> = [
+const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[] }> = [
   { href: "/", label: "Dashboard" },
-  { href: "/keys", label: "Keys", action: "kms:ListKeys" },
-  { href: "/playground", label: "Playground", roles: ["ADMINISTRATOR", "KEY_USER"] },
+  { href: "/keys", label: "Keys", actions: ["kms:ListKeys"] },
+  { href: "/playground", label: "Playground", actions: ["kms:GenerateDataKey", "kms:Decrypt"] },
   { href: "/audit", label: "Audit trail", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/access", label: "Access keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
@@ -28,7 +28,7 @@ const ITEMS: Array<NavItem & { roles?: Role[]; action?: string }> = [
 
 export function navigationFor(principal: Principal): NavItem[] {
   const offered = (i: (typeof ITEMS)[number]) => {
-    if (i.action) return decideAccountAction(principal, i.action).decision.allowed;
+    if (i.actions) return !principal.mustChangePassword && i.actions.every((a) => decideAccountAction(principal, a).decision.allowed);
     return !i.roles || (!!principal.role && i.roles.includes(principal.role));
   };
   return ITEMS.filter(offered).map(({ href, label }) => ({

@@ -114,8 +114,10 @@ function customPolicyDocument(text: string): PolicyDocument {
 
 /**
  * The caller's identity policies: the built-in role's policy (if any) plus
- * the custom role's policy (if any). Custom roles grant kms: actions only —
- * console page gates (lib/access/authorize) look at the built-in role.
+ * the custom role's policy (if any). Custom roles grant kms: actions only:
+ * key pages and controls follow them (lib/console/keys/access.ts,
+ * capabilities.ts); user, role and audit pages (lib/access/authorize) follow
+ * the built-in role.
  */
 export function identityPoliciesFor(caller: Principal): IdentityPolicies {
   const builtIn = builtInIdentityPolicies(caller);

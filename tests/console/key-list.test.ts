@@ -7,6 +7,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { principalFromClaims } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { keyPageAccess, keysPageAccess } from "@/lib/console/keys/access";
+import { mayCreateKeys, mayManageKey, mayManageKeys, mayUseKeys } from "@/lib/console/keys/capabilities";
 import { keyListSearch, parseKeyListParams } from "@/lib/console/keys/list-params";
 import { listConsoleKeys } from "@/lib/console/keys/queries";
 import { navigationFor } from "@/lib/console/navigation";
@@ -209,5 +210,32 @@ describe("key page access", () => {
     expect(await keyPageAccess(await sessionPrincipal(user.id), k.a)).toBe("denied");
     expect(await keyPageAccess(auditor, "00000000-0000-4000-8000-000000000000")).toBe("not-found");
     expect(await keyPageAccess(auditor, "not-a-key")).toBe("not-found");
+  });
+});
+
+describe("console controls follow the policy engine, not the role's name", () => {
+  it("offers the built-in roles what their identity policies allow", async () => {
+    const by = async (role: "ADMINISTRATOR" | "KEY_ADMINISTRATOR" | "KEY_USER" | "AUDITOR") => sessionPrincipal((await makeUser(role)).user.id);
+    const [administrator, keyAdmin, keyUser, auditor] = await Promise.all([by("ADMINISTRATOR"), by("KEY_ADMINISTRATOR"), by("KEY_USER"), by("AUDITOR")]);
+    expect([administrator, keyAdmin, keyUser, auditor].map(mayManageKeys)).toEqual([true, true, false, false]);
+    expect([administrator, keyAdmin, keyUser, auditor].map(mayCreateKeys)).toEqual([true, true, false, false]);
+    expect([administrator, keyAdmin, keyUser, auditor].map(mayUseKeys)).toEqual([true, false, true, false]);
+    expect(await Promise.all([administrator, keyAdmin, keyUser, auditor].map((p) => mayManageKey(p, k.a)))).toEqual([true, true, false, false]);
+    expect(navigationFor(keyUser).map((i) => i.label)).toContain("Playground");
+    expect(navigationFor(keyAdmin).map((i) => i.label)).not.toContain("Playground");
+  });
+
+  it("offers a custom role's allowed actions, on the keys its policy names", async () => {
+    const { user } = await makeUser(null);
+    const role = await createCustomRole(admin, {
+      name: unique("describer-editor"),
+      policy: policy({ Effect: "Allow", Action: ["kms:DescribeKey", "kms:UpdateKeyDescription"], Resource: `arn:aws:kms:*:*:key/${k.b}` }),
+    });
+    await setUserCustomRole(admin, { userId: user.id, customRoleId: role.id });
+    const editor = await sessionPrincipal(user.id);
+    expect(await mayManageKey(editor, k.b)).toBe(true);
+    expect(await mayManageKey(editor, k.c)).toBe(false);
+    expect(mayCreateKeys(editor)).toBe(false);
+    expect(await mayManageKey(editor, "00000000-0000-4000-8000-000000000000")).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
 import { keysPageAccess } from "@/lib/console/keys/access";
-import { canManageKeys } from "@/lib/console/keys/roles";
+import { mayManageKeys } from "@/lib/console/keys/capabilities";
 import { KeysTable } from "./keys-table";
 
 export const metadata: Metadata = { title: "Keys" };
@@ -13,7 +13,7 @@ export default async function KeysPage() {
   if ((await keysPageAccess(principal)) === "denied") return <Forbidden what="the Keys page" />;
   return (
     <div className="flex flex-col gap-4">
-      <KeysTable canManage={canManageKeys(principal.role)} />
+      <KeysTable canManage={mayManageKeys(principal)} />
     </div>
   );
 }

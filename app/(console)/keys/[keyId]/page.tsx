@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
 import { keyPageAccess } from "@/lib/console/keys/access";
-import { canManageKeys } from "@/lib/console/keys/roles";
+import { mayManageKey } from "@/lib/console/keys/capabilities";
 import { KeyDetailView } from "./key-detail";
 
 export const metadata: Metadata = { title: "Key" };
@@ -22,7 +22,7 @@ export default async function KeyPage({
   return (
     <KeyDetailView
       keyId={keyId}
-      canManage={canManageKeys(principal.role)}
+      canManage={await mayManageKey(principal, keyId)}
       canAudit={canAudit}
       initialError={aliasError?.slice(0, 1000)}
     />

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
 import { listKeyPrincipals } from "@/lib/console/keys/queries";
-import { canManageKeys } from "@/lib/console/keys/roles";
+import { mayCreateKeys } from "@/lib/console/keys/capabilities";
 import { accountId } from "@/lib/settings/account";
 import { CreateKeyWizard } from "./wizard";
 
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Create key" };
 
 export default async function NewKeyPage() {
   const principal = await requirePrincipal();
-  if (!canManageKeys(principal.role)) return <Forbidden what="key creation" />;
+  if (!mayCreateKeys(principal)) return <Forbidden what="key creation" />;
   const [principals, account] = await Promise.all([listKeyPrincipals(principal), accountId()]);
   return <CreateKeyWizard account={account} principals={principals} />;
 }

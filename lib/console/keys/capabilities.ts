@@ -1,0 +1,53 @@
+// What the console offers a caller: which controls to show. The policy engine
+// answers (built-in role, custom role, key policy, grants) — evaluated, not
+// performed, so nothing is audited here; the action itself is authorized and
+// audited by the service layer when the caller uses the control.
+import "server-only";
+import type { Principal } from "@/lib/auth/principal";
+import { decideAccountAction, decideKeyAction } from "@/lib/kms/authorize";
+import { kmsContext } from "@/lib/kms/context";
+import { resolveKey } from "@/lib/kms/resolve";
+
+/** The actions behind the key pages' edit controls (description, state, aliases, tags, rotation, deletion, policy). */
+const MANAGE_ACTIONS = [
+  "kms:UpdateKeyDescription",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:ScheduleKeyDeletion",
+  "kms:CreateAlias",
+  "kms:TagResource",
+  "kms:EnableKeyRotation",
+  "kms:PutKeyPolicy",
+] as const;
+
+/** Whether the caller's identity policies allow managing keys in general (the list's bulk and row controls). */
+export function mayManageKeys(caller: Principal): boolean {
+  if (caller.mustChangePassword) return false;
+  return MANAGE_ACTIONS.some((action) => decideAccountAction(caller, action).decision.allowed);
+}
+
+/** Whether the caller may create keys (the wizard). */
+export function mayCreateKeys(caller: Principal): boolean {
+  return !caller.mustChangePassword && decideAccountAction(caller, "kms:CreateKey").decision.allowed;
+}
+
+/** Whether any manage action on this key would be allowed for the caller (key policy included). */
+export async function mayManageKey(caller: Principal, keyId: string): Promise<boolean> {
+  if (caller.mustChangePassword) return false;
+  try {
+    const ctx = await kmsContext();
+    const { key } = await resolveKey(ctx, keyId, { allowAlias: false });
+    for (const action of MANAGE_ACTIONS) {
+      if ((await decideKeyAction(caller, action, ctx, key)).decision.allowed) return true;
+    }
+    return false;
+  } catch {
+    return false; // no such key: the page shows "Key not found" anyway
+  }
+}
+
+/** Whether the caller's identity policies allow envelope encryption (the playground's GenerateDataKey and Decrypt). */
+export function mayUseKeys(caller: Principal): boolean {
+  if (caller.mustChangePassword) return false;
+  return ["kms:GenerateDataKey", "kms:Decrypt"].every((action) => decideAccountAction(caller, action).decision.allowed);
+}
