@@ -46,13 +46,21 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+// The Date header changes once a second; format it once a second.
+let dateHeader = { second: -1, value: "" };
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateHeader.second) dateHeader = { second, value: new Date(second * 1000).toUTCString() };
+  return dateHeader.value;
+}
+
 function send(res: ServerResponse, status: number, requestId: string, body: unknown, errorType?: string) {
   const payload = Buffer.from(JSON.stringify(body));
   const headers: Record<string, string | number> = {
     "content-type": CONTENT_TYPE,
     "content-length": payload.length,
     "x-amzn-requestid": requestId,
-    date: new Date().toUTCString(),
+    date: httpDate(),
   };
   if (errorType) headers["x-amzn-errortype"] = errorType;
   if (status === 413) headers.connection = "close"; // the rest of the body is not read
