@@ -13,6 +13,7 @@
 //     process with and without the audit trail (bench/audit-cost.ts)
 //
 // Uses DATABASE_URL when set (PostgreSQL), else the embedded database.
+// BENCH_API_WORKERS=N runs the API server in cluster mode (PostgreSQL only).
 // BENCH_PROFILE=1 also records a CPU profile of the server during the
 // replayed Encrypt run and prints where its time went (bench/profile-summary.mjs).
 // Prints a table and JSON. Never part of `npm test`.
@@ -150,6 +151,7 @@ try {
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       KEYHOLD_DATA_DIR: dataDir,
       KEYHOLD_API_PORT: String(port),
+      KEYHOLD_API_WORKERS: process.env.BENCH_API_WORKERS ?? "1",
       HOST: "127.0.0.1",
       KEYHOLD_ADMIN_PASSWORD: "bench admin password",
       KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
@@ -171,7 +173,8 @@ try {
   const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
 
   const db = process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite";
-  console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db} …`);
+  const workers = Number(process.env.BENCH_API_WORKERS ?? 1);
+  console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db}, ${workers} API worker(s) …`);
 
   results.push(summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" })));
   const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });
@@ -215,7 +218,7 @@ try {
     console.log("\nWhere the server's time went during the replayed Encrypt run (each sample charged to the nearest lib/ frame):");
     for (const r of profile) console.log(`${String(r.percent).padStart(6)}%  ${r.owner}`);
   }
-  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
+  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, apiWorkers: workers, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
 } finally {
   for (const c of cleanup.reverse()) {
     try {

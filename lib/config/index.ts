@@ -89,6 +89,12 @@ export const configSchema = z
       .min(0, "KEYHOLD_API_PORT must be between 0 and 65535")
       .max(65535, "KEYHOLD_API_PORT must be between 0 and 65535")
       .default(3001),
+    KEYHOLD_API_WORKERS: z.coerce
+      .number({ error: "KEYHOLD_API_WORKERS must be a number" })
+      .int("KEYHOLD_API_WORKERS must be a whole number")
+      .min(1, "KEYHOLD_API_WORKERS must be between 1 and 64")
+      .max(64, "KEYHOLD_API_WORKERS must be between 1 and 64")
+      .default(1),
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
@@ -118,6 +124,7 @@ export const configSchema = z
         ? { accessKeyId: env.KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID, secretAccessKey: env.KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY }
         : undefined,
     apiPort: env.KEYHOLD_API_PORT,
+    apiWorkers: env.KEYHOLD_API_WORKERS,
     logLevel: env.LOG_LEVEL,
   }));
 

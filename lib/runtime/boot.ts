@@ -14,11 +14,18 @@ export interface Booted {
   close(): Promise<void>;
 }
 
-export async function boot(cfg: Config): Promise<Booted> {
+/**
+ * `worker`: an API worker process of a primary that booted fully (cluster
+ * mode, lib/runtime/api-cluster.ts): the database is migrated, the first
+ * administrator and bootstrap access key exist and the admin socket is the
+ * primary's, so the worker only connects, loads the root key and caches keys.
+ */
+export async function boot(cfg: Config, options: { worker?: boolean } = {}): Promise<Booted> {
+  const worker = options.worker ?? false;
   prepareDataDir(cfg.dataDir);
   process.env.NEXTAUTH_URL ??= `http://localhost:${cfg.port}`;
   process.env.NEXTAUTH_SECRET ??= readOrCreateSecret(cfg.dataDir, "nextauth-secret");
-  const database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: true });
+  const database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: !worker });
 
   const { disconnectDatabase } = await import("@/lib/db/client");
   const { accountId } = await import("@/lib/settings/account");
@@ -31,12 +38,12 @@ export async function boot(cfg: Config): Promise<Booted> {
   // key file stops the server here, with the reason.
   const store = await rootKeyStore();
   const account = await accountId();
-  const bootstrap = await ensureFirstAdministrator(cfg.adminUser, cfg.adminPassword);
-  if (cfg.bootstrapAccessKey) {
+  const bootstrap = worker ? { created: false, username: cfg.adminUser } : await ensureFirstAdministrator(cfg.adminUser, cfg.adminPassword);
+  if (cfg.bootstrapAccessKey && !worker) {
     await ensureBootstrapAccessKey(cfg.adminUser, cfg.bootstrapAccessKey.accessKeyId, cfg.bootstrapAccessKey.secretAccessKey);
     logger.info({ accessKeyId: cfg.bootstrapAccessKey.accessKeyId }, "bootstrap access key ensured (meant for CI and local development)");
   }
-  const adminSocket = await startAdminSocket(cfg.dataDir);
+  const adminSocket = worker ? undefined : await startAdminSocket(cfg.dataDir);
   // Servers cache key rows; every instance hears of every key change.
   const { enableKeyCache } = await import("@/lib/kms/key-cache");
   const { listenForKeyChanges } = await import("@/lib/kms/key-notifications");

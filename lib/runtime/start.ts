@@ -3,7 +3,7 @@
 import { ConfigError, parseConfig, type Config } from "@/lib/config";
 import type { Booted } from "./boot";
 
-export async function configureAndBoot(what: string): Promise<{ cfg: Config; booted: Booted }> {
+export async function configureAndBoot(what: string, options: { worker?: boolean } = {}): Promise<{ cfg: Config; booted: Booted }> {
   let cfg: Config;
   try {
     cfg = parseConfig();
@@ -18,7 +18,7 @@ export async function configureAndBoot(what: string): Promise<{ cfg: Config; boo
   const { logger } = await import("@/lib/log");
   const { boot } = await import("./boot");
   try {
-    return { cfg, booted: await boot(cfg) };
+    return { cfg, booted: await boot(cfg, options) };
   } catch (e) {
     logger.fatal({ err: e }, "start-up failed");
     console.error(`${what} cannot start: ${e instanceof Error ? e.message.split("\n")[0] : e}`);

@@ -33,7 +33,9 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startApiServer(options: { dataDir?: string; port?: number; databaseUrl?: string } = {}): Promise<TestServer> {
+export async function startApiServer(
+  options: { dataDir?: string; port?: number; databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "keyhold-api-"));
   const env: NodeJS.ProcessEnv = {
@@ -46,6 +48,7 @@ export async function startApiServer(options: { dataDir?: string; port?: number;
     KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
     KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
     LOG_LEVEL: process.env.KEYHOLD_TEST_SERVER_LOG ?? "warn",
+    ...options.env,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   // Each server gets a database of its own, as a fresh installation would:
