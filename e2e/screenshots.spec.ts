@@ -66,9 +66,10 @@ test("screenshots of every console page, each key tab and the event drawer, ligh
   }
 
   // The audit event drawer, and the console at a laptop's width.
-  await page.goto(`/audit?key=${keyId}`);
-  await content(page).getByRole("table", { name: "Audit events" }).getByTestId("audit-event-row").first().click();
-  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.goto(`/audit?keyId=${keyId}`);
+  const rows = content(page).getByRole("table", { name: "Audit events" }).getByTestId("audit-event-row");
+  await rows.filter({ hasText: "CreateKey" }).getByRole("button", { name: /CreateKey/ }).click();
+  await expect(page.getByRole("dialog", { name: /CreateKey event/ })).toBeVisible();
   await capture(page, "audit-event-drawer-dark");
   await page.keyboard.press("Escape");
   await page.setViewportSize({ width: 1024, height: 768 });

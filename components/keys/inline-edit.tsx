@@ -1,5 +1,6 @@
 "use client";
 
+import { Pencil } from "lucide-react";
 import { useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { inputClass } from "@/components/ui/field";
@@ -47,7 +48,7 @@ export function InlineEdit({
               setEditing(true);
             }}
           >
-            <span aria-hidden>✎</span>
+            <Pencil aria-hidden className="size-3.5" />
           </button>
         )}
       </span>

@@ -1,5 +1,6 @@
 "use client";
 
+import { Moon, Sun } from "lucide-react";
 import { useSyncExternalStore } from "react";
 
 const subscribe = (cb: () => void) => {
@@ -23,7 +24,7 @@ export function ThemeToggle() {
         localStorage.setItem("keyhold-theme", next ? "dark" : "light");
       }}
     >
-      {dark ? "☀" : "☾"}
+      {dark ? <Sun aria-hidden className="size-5" /> : <Moon aria-hidden className="size-5" />}
     </button>
   );
 }

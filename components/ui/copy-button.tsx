@@ -1,5 +1,6 @@
 "use client";
 
+import { Check, Copy } from "lucide-react";
 import { useState } from "react";
 import { cn } from "./cn";
 
@@ -21,7 +22,7 @@ export function CopyButton({ value, label, className }: { value: string; label: 
         setTimeout(() => setCopied(false), 1500);
       }}
     >
-      <span aria-hidden>{copied ? "✓" : "⧉"}</span>
+      {copied ? <Check aria-hidden className="size-3.5" /> : <Copy aria-hidden className="size-3.5" />}
     </button>
   );
 }

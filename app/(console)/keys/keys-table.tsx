@@ -365,7 +365,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             : "\u00a0"}
         </span>
         <div className="flex items-center gap-2">
-          <label className="flex items-center gap-2">
+          <label className="flex items-center gap-2 whitespace-nowrap">
             Rows per page
             <Select value={pageSize} onChange={(e) => update({ pageSize: Number(e.target.value) }, "push")} className="w-20 py-1">
               {PAGE_SIZES.map((n) => (
