@@ -70,6 +70,14 @@ export function checkRequestScope(
   if (!auth.signedHeaders.includes("x-amz-date")) {
     throw new InvalidSignatureException("'X-Amz-Date' must be a signed header.");
   }
+  // X-Amz-Target names the operation: unsigned, it could be swapped on a
+  // captured request within the skew window. No x-amz-* header may ride along
+  // unsigned (the SDKs and the AWS CLI sign them all).
+  for (const name of Object.keys(headers)) {
+    if (name.startsWith("x-amz-") && !auth.signedHeaders.includes(name)) {
+      throw new InvalidSignatureException(`'${name}' must be signed: every x-amz- header of a request is part of its signature.`);
+    }
+  }
   const longDate = amz(date);
   if (auth.shortDate !== longDate.slice(0, 8)) {
     throw new InvalidSignatureException(

@@ -67,6 +67,26 @@ describe("SigV4 authentication", () => {
       "InvalidSignatureException",
     ],
     [
+      "x-amz-target left out of the signature (an operation could be swapped on a captured request)",
+      async () => {
+        const r = await signedRequest(server.endpoint, "ListKeys", {}, ADMIN_KEY, { unsigned: ["x-amz-target"] });
+        r.headers["x-amz-target"] = "TrentService.ListAliases";
+        return r;
+      },
+      "InvalidSignatureException",
+      /'x-amz-target' must be signed/,
+    ],
+    [
+      "unsigned x-amz- header added",
+      async () => {
+        const r = await signedRequest(server.endpoint, "ListKeys", {}, ADMIN_KEY);
+        r.headers["x-amz-security-token"] = "injected";
+        return r;
+      },
+      "InvalidSignatureException",
+      /'x-amz-security-token' must be signed/,
+    ],
+    [
       "request dated 10 minutes ago",
       async () => signedRequest(server.endpoint, "ListKeys", {}, ADMIN_KEY, { date: minutes(-10) }),
       "InvalidSignatureException",
@@ -124,13 +144,18 @@ describe("SigV4 authentication", () => {
     const creds = makeApiUser(server, `auth-${Date.now()}`, "key-user");
     expect((await send(server.endpoint, await signedRequest(server.endpoint, "ListKeys", {}, creds))).status).toBe(200);
     expect(server.cli(["access-key", "deactivate", "--access-key-id", creds.accessKeyId]).status).toBe(0);
+    // Each refusal is one event (the verifier's own VerifyAuditChain is the other).
+    let before = auditedEvents();
     const deactivated = await send(server.endpoint, await signedRequest(server.endpoint, "ListKeys", {}, creds));
     expect(deactivated.body.__type).toBe("UnrecognizedClientException");
+    expect(auditedEvents()).toBe(before + 2);
     expect(server.cli(["access-key", "activate", "--access-key-id", creds.accessKeyId]).status).toBe(0);
     expect((await send(server.endpoint, await signedRequest(server.endpoint, "ListKeys", {}, creds))).status).toBe(200);
     expect(server.cli(["access-key", "delete", "--access-key-id", creds.accessKeyId]).status).toBe(0);
+    before = auditedEvents();
     const deleted = await send(server.endpoint, await signedRequest(server.endpoint, "ListKeys", {}, creds));
     expect(deleted.body.__type).toBe("UnrecognizedClientException");
+    expect(auditedEvents()).toBe(before + 2);
   });
 
   it("answers unknown targets, bad JSON and wrong types with AWS's exceptions", async () => {

@@ -13,7 +13,7 @@ export async function signedRequest(
   operation: string,
   body: unknown,
   credentials: { accessKeyId: string; secretAccessKey: string },
-  options: { region?: string; date?: Date; service?: string; contentSha256?: boolean } = {},
+  options: { region?: string; date?: Date; service?: string; contentSha256?: boolean; unsigned?: string[] } = {},
 ): Promise<RawRequest> {
   const url = new URL(endpoint);
   const payload = typeof body === "string" ? body : JSON.stringify(body);
@@ -39,7 +39,7 @@ export async function signedRequest(
       },
       body: payload,
     },
-    { signingDate: options.date ?? new Date() },
+    { signingDate: options.date ?? new Date(), ...(options.unsigned ? { unsignableHeaders: new Set(options.unsigned) } : {}) },
   );
   return { headers: signed.headers as Record<string, string>, body: payload };
 }

@@ -57,6 +57,48 @@ describe("grants", () => {
     expect((await gen({ x: "1" })).name).toBe("AccessDeniedException");
   });
 
+  it("a grantee whose CreateGrant comes from a grant cannot hand on more than that grant holds", async () => {
+    const key = await rootKey();
+    const delegate = await userWith(null);
+    const other = await userWith(null);
+    await createGrant(root, { KeyId: key.id, GranteePrincipal: delegate.arn, Operations: ["CreateGrant", "Encrypt"] });
+    // Within the parent grant: allowed.
+    await createGrant(delegate, { KeyId: key.id, GranteePrincipal: other.arn, Operations: ["Encrypt"] });
+    // Operations the parent grant lacks (Decrypt), for anyone (even itself): denied.
+    for (const to of [other, delegate]) {
+      const e = await rejection(createGrant(delegate, { KeyId: key.id, GranteePrincipal: to.arn, Operations: ["Encrypt", "Decrypt"] }));
+      expect(e.name).toBe("AccessDeniedException");
+      expect(e.message).toMatch(/does not include that operation/);
+    }
+
+    // A constrained parent: the child must be at least as strict.
+    const scoped = await userWith(null);
+    await createGrant(root, {
+      KeyId: key.id,
+      GranteePrincipal: scoped.arn,
+      Operations: ["CreateGrant", "Encrypt"],
+      Constraints: { EncryptionContextEquals: { app: "billing" } },
+    });
+    const child = (constraints?: object) =>
+      outcome(createGrant(scoped, { KeyId: key.id, GranteePrincipal: other.arn, Operations: ["Encrypt"], ...(constraints ? { Constraints: constraints } : {}) }));
+    expect((await child({ EncryptionContextEquals: { app: "billing" } })).ok).toBe(true);
+    expect((await child({ EncryptionContextSubset: { app: "billing" } })).name).toBe("AccessDeniedException");
+    expect((await child()).name).toBe("AccessDeniedException");
+
+    const subset = await userWith(null);
+    await createGrant(root, {
+      KeyId: key.id,
+      GranteePrincipal: subset.arn,
+      Operations: ["CreateGrant", "Encrypt"],
+      Constraints: { EncryptionContextSubset: { app: "billing" } },
+    });
+    const fromSubset = (constraints?: object) =>
+      outcome(createGrant(subset, { KeyId: key.id, GranteePrincipal: other.arn, Operations: ["Encrypt"], ...(constraints ? { Constraints: constraints } : {}) }));
+    expect((await fromSubset({ EncryptionContextSubset: { app: "billing", team: "a" } })).ok).toBe(true);
+    expect((await fromSubset({ EncryptionContextEquals: { app: "billing" } })).ok).toBe(true);
+    expect((await fromSubset({ EncryptionContextSubset: { team: "a" } })).name).toBe("AccessDeniedException");
+  });
+
   it("validates operations and constraints against the key", async () => {
     const sign = await rootKey({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
     expect((await rejection(createGrant(root, { KeyId: sign.id, GranteePrincipal: grantee.arn, Operations: ["Encrypt"] }))).name).toBe("ValidationException");

@@ -293,7 +293,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                       />
                     </td>
                   )}
-                  <td className="max-w-56 px-3 py-2">
+                  <td className="max-w-48 px-3 py-2">
                     <InlineEdit
                       value={k.aliases[0] ?? ""}
                       label={`alias of ${name}`}
@@ -320,7 +320,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                       <CopyButton value={k.id} label={`key ID of ${name}`} />
                     </span>
                   </td>
-                  <td className="max-w-64 px-3 py-2">
+                  <td className="max-w-52 px-3 py-2">
                     <InlineEdit
                       value={k.description}
                       label={`description of ${name}`}
@@ -332,8 +332,9 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                   <td className="px-3 py-2" data-testid="key-status">
                     <KeyStatus state={k.keyState} deletionDate={k.deletionDate} />
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{SPEC_LABELS[k.keySpec] ?? k.keySpec}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{USAGE_LABELS[k.keyUsage] ?? k.keyUsage}</td>
+                  {/* Spec and usage may wrap: the table must fit a laptop's width without scrolling. */}
+                  <td className="min-w-28 px-3 py-2">{SPEC_LABELS[k.keySpec] ?? k.keySpec}</td>
+                  <td className="min-w-24 px-3 py-2">{USAGE_LABELS[k.keyUsage] ?? k.keyUsage}</td>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDate(k.createdAt)}</td>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600 dark:text-slate-400">
                     {k.keySpec !== "SYMMETRIC_DEFAULT" ? "—" : k.rotationEnabled ? `Next ${formatDate(k.nextRotationDate)}` : "Off"}

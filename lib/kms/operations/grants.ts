@@ -104,6 +104,36 @@ function sameConstraints(a: Constraints | null | undefined, b: Constraints | nul
   return (ea === undefined) === (eb === undefined) && (sa === undefined) === (sb === undefined) && sameContext(ea, eb) && sameContext(sa, sb);
 }
 
+const includes = (outer: Record<string, string>, inner: Record<string, string>) => Object.entries(inner).every(([k, v]) => outer[k] === v);
+
+/**
+ * As AWS: a grantee whose CreateGrant permission comes from a grant creates
+ * grants only for operations that grant has, with constraints at least as
+ * strict — a grant never hands on more than it holds.
+ */
+function assertWithinParentGrant(caller: Principal, parent: KmsGrant, operations: string[], constraints: Constraints | undefined): void {
+  const beyond = operations.filter((o) => !parent.operations.includes(o));
+  if (beyond.length) {
+    throw new AccessDeniedException(
+      `${caller.arn} is not authorized to create a grant for ${beyond.join(", ")}: the grant that allows it to create grants (${parent.id}) does not include ${beyond.length === 1 ? "that operation" : "those operations"}.`,
+    );
+  }
+  const held = (parent.constraints ?? null) as Constraints | null;
+  const heldEquals = held?.EncryptionContextEquals;
+  const heldSubset = held?.EncryptionContextSubset;
+  const asked = constraints?.EncryptionContextEquals ?? constraints?.EncryptionContextSubset;
+  const asStrict = heldEquals
+    ? !!constraints?.EncryptionContextEquals && sameContext(constraints.EncryptionContextEquals, heldEquals)
+    : heldSubset
+      ? !!asked && includes(asked, heldSubset)
+      : true;
+  if (!asStrict) {
+    throw new AccessDeniedException(
+      `${caller.arn} is not authorized to create this grant: its encryption context constraints must be at least as strict as those of the grant that allows it (${parent.id}).`,
+    );
+  }
+}
+
 function newToken(grantId: string): string {
   return `KH1.${Buffer.concat([Buffer.from(grantId, "hex"), randomBytes(32)]).toString("base64url")}`;
 }
@@ -145,7 +175,7 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
 
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId);
-  await authorizeKeyAction(caller, "kms:CreateGrant", ctx, key, {
+  const decision = await authorizeKeyAction(caller, "kms:CreateGrant", ctx, key, {
     grantTokens: req.GrantTokens,
     encryptionContext: constraints?.EncryptionContextEquals ?? constraints?.EncryptionContextSubset,
     values: {
@@ -155,6 +185,12 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
       "kms:GrantConstraintType": constraints ? (constraints.EncryptionContextEquals ? "EncryptionContextEquals" : "EncryptionContextSubset") : undefined,
     },
   });
+  // Allowed only by a grant of its own: the new grant may not reach further than that one.
+  if (decision.reason === "grant-allow" && decision.statement?.grantId) {
+    const parent = await prisma.kmsGrant.findUnique({ where: { id: decision.statement.grantId } });
+    if (!parent) throw new AccessDeniedException(`${caller.arn} is not authorized to perform kms:CreateGrant: the grant that allowed it no longer exists.`);
+    assertWithinParentGrant(caller, parent, operations, constraints);
+  }
   assertNotInState(ctx, key, ["PendingDeletion"]);
   const valid = validOperations(key);
   const invalid = operations.filter((o) => !valid.includes(o));
