@@ -186,7 +186,7 @@ export async function decideKeyAction(
   caller: Principal,
   action: string,
   ctx: KmsContext,
-  key: KmsKey,
+  key: KeyConditionSubject,
   request: RequestConditions = {},
 ): Promise<{ decision: Decision; request: RequestContext }> {
   const rc = await keyRequestContext(caller, action, ctx, key, request);

@@ -9,11 +9,11 @@ import { prisma } from "@/lib/db/client";
 import { keyPageAccess, keysPageAccess } from "@/lib/console/keys/access";
 import { mayCreateKeys, mayManageKey, mayManageKeys, mayUseKeys } from "@/lib/console/keys/capabilities";
 import { keyListSearch, parseKeyListParams } from "@/lib/console/keys/list-params";
-import { listConsoleKeys } from "@/lib/console/keys/queries";
+import { getConsoleKey, listConsoleKeys } from "@/lib/console/keys/queries";
 import { navigationFor } from "@/lib/console/navigation";
 import type { KeyListParams, KeyListSort } from "@/lib/console/keys/types";
 import { makeUser, operator } from "../helpers";
-import { call, outcome, policy, unique } from "../policy/fixtures";
+import { call, outcome, policy, rootStatement, unique } from "../policy/fixtures";
 
 const run = unique("list");
 const TAG = `run=${run}`;
@@ -237,5 +237,31 @@ describe("console controls follow the policy engine, not the role's name", () =>
     expect(await mayManageKey(editor, k.c)).toBe(false);
     expect(mayCreateKeys(editor)).toBe(false);
     expect(await mayManageKey(editor, "00000000-0000-4000-8000-000000000000")).toBe(false);
+  });
+});
+
+describe("console key reads are the KMS operations they stand for", () => {
+  it("records each list and key read once, and withholds what the key policy does not let the caller describe", async () => {
+    const viewer = await sessionPrincipal((await makeUser("KEY_ADMINISTRATOR")).user.id);
+    const hidden = await createKey({
+      Description: "secret project name",
+      Policy: policy(rootStatement(admin.accountId), { Effect: "Deny", Principal: { AWS: viewer.arn }, Action: "kms:DescribeKey", Resource: "*" }),
+    });
+    const events = (eventName: string, keyId?: string) => prisma.auditEvent.count({ where: { principalArn: viewer.arn, eventName, ...(keyId ? { keyId } : {}) } });
+
+    const lists = await events("ListKeys");
+    const page = await listConsoleKeys(viewer, { tag: TAG, pageSize: 100 });
+    expect(await events("ListKeys")).toBe(lists + 1);
+    const row = page.keys.find((r) => r.id === hidden)!;
+    expect(row).toMatchObject({ restricted: true, description: "" });
+    expect(page.keys.find((r) => r.id === k.a)).toMatchObject({ description: "alpha" });
+    expect(page.keys.find((r) => r.id === k.a)!.restricted).toBeUndefined();
+
+    // The key page's read: one DescribeKey event naming the key, allowed or denied.
+    await getConsoleKey(viewer, k.a);
+    expect(await events("DescribeKey", k.a)).toBe(1);
+    expect((await outcome(getConsoleKey(viewer, hidden))).name).toBe("AccessDeniedException");
+    const denied = await prisma.auditEvent.findMany({ where: { principalArn: viewer.arn, eventName: "DescribeKey", keyId: hidden } });
+    expect(denied.map((e) => e.errorCode)).toEqual(["AccessDeniedException"]);
   });
 });

@@ -321,13 +321,19 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                     </span>
                   </td>
                   <td className="max-w-52 px-3 py-2">
-                    <InlineEdit
-                      value={k.description}
-                      label={`description of ${name}`}
-                      disabled={!canManage}
-                      validate={descriptionError}
-                      onSave={(description) => editDescription.mutate({ keyId: k.id, description })}
-                    />
+                    {k.restricted ? (
+                      <span className="text-slate-500 italic" title="The key policy lets you list this key but not describe it.">
+                        Withheld by the key policy
+                      </span>
+                    ) : (
+                      <InlineEdit
+                        value={k.description}
+                        label={`description of ${name}`}
+                        disabled={!canManage}
+                        validate={descriptionError}
+                        onSave={(description) => editDescription.mutate({ keyId: k.id, description })}
+                      />
+                    )}
                   </td>
                   <td className="px-3 py-2" data-testid="key-status">
                     <KeyStatus state={k.keyState} deletionDate={k.deletionDate} />

@@ -6,6 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { describeAlgorithms, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { prisma, type Prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
+import { audited, noteKey } from "@/lib/audit";
 import { authorizeKeyAction, authorizeKms, decideKeyAction } from "@/lib/kms/authorize";
 import { kmsContext } from "@/lib/kms/context";
 import { invokeKms } from "@/lib/kms/invoke";
@@ -58,24 +59,44 @@ const rowSelect = {
   aliases: { select: { name: true }, orderBy: { name: "asc" }, take: 10 },
 } satisfies Prisma.KmsKeySelect;
 
-/** One page of keys, searched, filtered and sorted (in SQL: list-query.ts), and how many keys match. */
-export async function listConsoleKeys(caller: Principal, params: KeyListParams): Promise<KeyListPage> {
-  authorizeKms(caller, "kms:ListKeys");
-  const view = normalizeKeyListParams(params);
-  const ctx = await kmsContext();
-  const [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
-  const rows = ids.length ? await prisma.kmsKey.findMany({ where: { id: { in: ids } }, select: rowSelect }) : [];
-  const byId = new Map(rows.map((k) => [k.id, k]));
-  // In the page's order; a key deleted between the two reads just drops out.
-  const keys = ids.flatMap((id) => {
-    const k = byId.get(id);
-    return k ? [toRow(ctx.keyArn, k)] : [];
+/** As the console's reads are recorded: one read-only event per call, like the KMS operation they stand for. */
+const auditedConsoleRead = <T>(eventName: string, caller: Principal, request: unknown, read: () => Promise<T>) =>
+  audited({ eventName, caller, via: "console", request, readOnly: true }, read);
+
+/**
+ * One page of keys, searched, filtered and sorted (in SQL: list-query.ts), and
+ * how many keys match; recorded as ListKeys. Listing needs kms:ListKeys (identity
+ * policies, as AWS); a row's description is DescribeKey's to give, so it is
+ * withheld from rows whose key policy does not let the caller describe the key.
+ */
+export function listConsoleKeys(caller: Principal, params: KeyListParams): Promise<KeyListPage> {
+  return auditedConsoleRead("ListKeys", caller, params, async () => {
+    authorizeKms(caller, "kms:ListKeys");
+    const view = normalizeKeyListParams(params);
+    const ctx = await kmsContext();
+    const [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
+    const rows = ids.length
+      ? await prisma.kmsKey.findMany({ where: { id: { in: ids } }, select: { ...rowSelect, origin: true, policy: true } })
+      : [];
+    const byId = new Map(rows.map((k) => [k.id, k]));
+    // In the page's order; a key deleted between the two reads just drops out.
+    const keys: KeyRow[] = [];
+    for (const id of ids) {
+      const k = byId.get(id);
+      if (!k) continue;
+      const describable = (await decideKeyAction(caller, "kms:DescribeKey", ctx, k)).decision.allowed;
+      keys.push(describable ? toRow(ctx.keyArn, k) : { ...toRow(ctx.keyArn, k), description: "", restricted: true });
+    }
+    return { keys, total, page: view.page, pageSize: view.pageSize };
   });
-  return { keys, total, page: view.page, pageSize: view.pageSize };
 }
 
 /** Everything the key page shows, in one read. */
-export async function getConsoleKey(caller: Principal, keyId: string): Promise<KeyDetail> {
+export function getConsoleKey(caller: Principal, keyId: string): Promise<KeyDetail> {
+  return auditedConsoleRead("DescribeKey", caller, { KeyId: keyId }, () => readConsoleKey(caller, keyId));
+}
+
+async function readConsoleKey(caller: Principal, keyId: string): Promise<KeyDetail> {
   // Per-key reads are decided as the KMS operation would be: key policy + identity policies + grants
   // (a principal named in the key policy needs no role), not by the caller's role alone.
   const ctx = await kmsContext();
@@ -86,6 +107,7 @@ export async function getConsoleKey(caller: Principal, keyId: string): Promise<K
       })
     : null;
   if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  noteKey(ctx.keyArn(key.id));
   // As DescribeKey: the key policy (with the caller's identity policies) decides, once the key is found.
   await authorizeKeyAction(caller, "kms:DescribeKey", ctx, key);
   const algorithms = describeAlgorithms(key.keySpec as KeySpec, key.keyUsage as KeyUsage);
@@ -141,7 +163,11 @@ export async function aliasAvailability(caller: Principal, aliasName: string): P
 }
 
 /** Counts for the dashboard, and keys that need attention soon. */
-export async function keyDashboard(caller: Principal): Promise<KeyDashboard> {
+export function keyDashboard(caller: Principal): Promise<KeyDashboard> {
+  return auditedConsoleRead("ListKeys", caller, { view: "dashboard" }, () => readKeyDashboard(caller));
+}
+
+async function readKeyDashboard(caller: Principal): Promise<KeyDashboard> {
   authorizeKms(caller, "kms:ListKeys");
   const soon = new Date(Date.now() + 30 * 24 * 3600 * 1000);
   const [byState, bySpec, rotationDue, pendingDeletion] = await Promise.all([

@@ -37,6 +37,8 @@ export interface KeyRow {
   deletionDate: string | null;
   rotationEnabled: boolean;
   nextRotationDate: string | null;
+  /** The caller may list this key but not describe it (key policy): its description is withheld. */
+  restricted?: boolean;
 }
 
 export interface KeyListPage {

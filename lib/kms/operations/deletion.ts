@@ -134,6 +134,11 @@ export async function sweepDueDeletions(): Promise<number> {
 }
 
 async function destroyKey(keyId: string, at: Date): Promise<boolean> {
+  const due = await prisma.kmsKey.count({ where: { id: keyId, keyState: "PendingDeletion", deletionDate: { lte: at }, deletedAt: null } });
+  if (!due) return false;
+  // Fail closed: the event is committed before the material is destroyed. If it
+  // cannot be written the key is left as it is (the sweep retries it later).
+  await auditServiceEvent("DeleteKey", keyId);
   const done = await prisma.$transaction(async (tx) => {
     const marked = await tx.kmsKey.updateMany({
       where: { id: keyId, keyState: "PendingDeletion", deletionDate: { lte: at }, deletedAt: null },
@@ -148,8 +153,10 @@ async function destroyKey(keyId: string, at: Date): Promise<boolean> {
   if (done) {
     forgetMaterial(keyId);
     await keyChanged([keyId]);
-    await auditServiceEvent("DeleteKey", keyId).catch((e) => logger.error({ err: e, keyId }, "could not audit key deletion"));
     logger.info({ event: "key-deleted", keyId }, "key deleted after its waiting period");
+  } else {
+    // Only a race between the check above and the transaction gets here; the trail shows what happened next.
+    logger.warn({ keyId }, "deletion was recorded but the key was cancelled or swept elsewhere meanwhile");
   }
   return done;
 }

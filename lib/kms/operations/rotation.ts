@@ -292,6 +292,9 @@ async function rotateIfDue(first: KmsKey): Promise<boolean> {
     }
     const afterPeriod = scheduled.getTime() + period * DAY_MS;
     const next = new Date(afterPeriod > at.getTime() ? afterPeriod : at.getTime() + period * DAY_MS);
+    // Fail closed: the event is committed before the new material is; if it
+    // cannot be written the key is not rotated now (the scheduler retries).
+    await auditServiceEvent("RotateKey", key.id, { rotationType: "AUTOMATIC" });
     const done = await addMaterialVersion(
       key,
       "AUTOMATIC",
@@ -302,9 +305,6 @@ async function rotateIfDue(first: KmsKey): Promise<boolean> {
     if (done) {
       const keyId = key.id;
       await keyChanged([keyId]);
-      await auditServiceEvent("RotateKey", keyId, { rotationType: "AUTOMATIC" }).catch((e) =>
-        logger.error({ err: e, keyId }, "could not audit automatic rotation"),
-      );
       logger.info({ event: "key-rotated", keyId: key.id, rotationType: "AUTOMATIC" }, "key material rotated");
       return true;
     }

@@ -175,6 +175,29 @@ describe("sweepDueDeletions", () => {
     expect(await prisma.keyMaterial.count({ where: { keyId: { in: [cancelled.id, later.id, untouched.id] } } })).toBe(3);
   });
 
+  it("destroys nothing whose deletion cannot be recorded, and records each one it destroys (fail closed)", async () => {
+    freezeClock(T0);
+    const key = await newKey(c.keyAdmin);
+    await scheduleKeyDeletion(c.keyAdmin, { KeyId: key.id, PendingWindowInDays: 7 });
+    freezeClock(new Date(T0.getTime() + 7 * DAY_MS));
+    await prisma.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit table is read-only'; END $$`,
+    );
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER audit_unwritable BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION audit_refuse()`);
+    try {
+      await sweepDueDeletions();
+      expect(await prisma.keyMaterial.count({ where: { keyId: key.id } })).toBe(1);
+      expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).deletedAt).toBeNull();
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS audit_unwritable ON "AuditEvent"`);
+    }
+    expect(await sweepDueDeletions()).toBeGreaterThanOrEqual(1);
+    expect(await prisma.keyMaterial.count({ where: { keyId: key.id } })).toBe(0);
+    const events = await prisma.auditEvent.findMany({ where: { keyId: key.id, eventName: "DeleteKey" } });
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.record)).toMatchObject({ eventType: "AwsServiceEvent", userIdentity: { type: "AWSService" } });
+  });
+
   it("destroys each key once when several sweepers run at the same time", async () => {
     freezeClock(T0);
     const keys = [await newKey(c.keyAdmin), await newKey(c.keyAdmin), await newKey(c.keyAdmin)];
