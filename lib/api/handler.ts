@@ -107,6 +107,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
       ...credential.principal,
       sourceIp: req.socket.remoteAddress,
       userAgent: headerValue(req.headers, "user-agent"),
+      secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true,
     };
     const meta = { source: "api" as const, requestId, accessKeyId: auth.accessKeyId };
     const inputShape = kmsModel.operations[operation]?.input;

@@ -16,6 +16,7 @@ export async function currentPrincipal(): Promise<Principal | null> {
   const check = await principalFromClaims(session, {
     sourceIp: h.get("x-keyhold-client-ip") ?? undefined,
     userAgent: h.get("user-agent") ?? undefined,
+    secureTransport: h.get("x-keyhold-secure-transport") === "true",
   });
   return check.ok ? check.principal : null;
 }

@@ -22,6 +22,8 @@ export interface Principal {
   mustChangePassword: boolean;
   sourceIp?: string;
   userAgent?: string;
+  /** Whether the request reached Keyhold over TLS (aws:SecureTransport). */
+  secureTransport?: boolean;
 }
 
 export function userArn(accountId: string, username: string): string {
@@ -38,7 +40,7 @@ export function userPrincipal(
     /** Loaded with `include: { customRole: true }` where the caller has the row. */
     customRole?: { name: string; policy: string } | null;
   },
-  request: { sourceIp?: string; userAgent?: string } = {},
+  request: { sourceIp?: string; userAgent?: string; secureTransport?: boolean } = {},
 ): Principal {
   return {
     kind: "user",

@@ -23,7 +23,7 @@ export type SessionCheck = { ok: true; principal: Principal } | { ok: false; rea
 
 export async function principalFromClaims(
   claims: SessionClaims,
-  options: { now?: Date; maxSeconds?: number; sourceIp?: string; userAgent?: string } = {},
+  options: { now?: Date; maxSeconds?: number; sourceIp?: string; userAgent?: string; secureTransport?: boolean } = {},
 ): Promise<SessionCheck> {
   const now = options.now ?? new Date();
   const maxSeconds = options.maxSeconds ?? config().sessionMaxSeconds;
@@ -34,6 +34,6 @@ export async function principalFromClaims(
   if (user.sessionEpoch !== claims.epoch) return { ok: false, reason: "password changed or session revoked" };
   return {
     ok: true,
-    principal: userPrincipal(await accountId(), user, { sourceIp: options.sourceIp, userAgent: options.userAgent }),
+    principal: userPrincipal(await accountId(), user, { sourceIp: options.sourceIp, userAgent: options.userAgent, secureTransport: options.secureTransport }),
   };
 }

@@ -16,6 +16,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
+/** Whether this connection is TLS (aws:SecureTransport). A proxy's own headers are not trusted. */
+const isSecure = (req: IncomingMessage) => (req.socket as { encrypted?: boolean }).encrypted === true;
+
 export function createKeyholdServer(fallback: Fallback): { server: Server; shutdown(signal: string, after: () => Promise<void>): Promise<void> } {
   let shuttingDown = false;
 
@@ -26,6 +29,7 @@ export function createKeyholdServer(fallback: Fallback): { server: Server; shutd
     res.setHeader("x-request-id", requestId);
     // The console learns the caller's address from here only, never from a client-supplied header.
     req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "";
+    req.headers["x-keyhold-secure-transport"] = String(isSecure(req));
     req.headers["x-request-id"] = requestId;
     const started = performance.now();
     const path = (req.url ?? "/").split("?")[0]!;

@@ -269,3 +269,24 @@ describe("policy simulator", () => {
     expect((await rejection(simulatePolicy(keyUser, { principals: [keyUser.username], actions: ["Encrypt"] }))).name).toBe("AccessDeniedException");
   });
 });
+
+describe("aws:SecureTransport", () => {
+  it("is what the connection was: a policy that requires TLS refuses calls that came over plain HTTP", async () => {
+    const { KeyMetadata } = (await call("CreateKey", root, {
+      Policy: policy(rootStatement(root.accountId), {
+        Sid: "RequireTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "kms:*",
+        Resource: "*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    })) as { KeyMetadata: { KeyId: string } };
+    const overHttp = { ...keyUser, secureTransport: false };
+    const overTls = { ...keyUser, secureTransport: true };
+    const denied = await rejection(call("Encrypt", overHttp, { KeyId: KeyMetadata.KeyId, Plaintext: PLAINTEXT }));
+    expect(denied.name).toBe("AccessDeniedException");
+    expect(denied.message).toContain("with an explicit deny in a resource-based policy");
+    expect((await outcome(call("Encrypt", overTls, { KeyId: KeyMetadata.KeyId, Plaintext: PLAINTEXT }))).ok).toBe(true);
+  });
+});
