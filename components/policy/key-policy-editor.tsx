@@ -62,6 +62,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
   const [draft, setDraft] = useState<string | null>(null);
   const [stage, setStage] = useState<"edit" | "review">("edit");
   const [serverError, setServerError] = useState("");
+  const [schemaProblems, setSchemaProblems] = useState<string[]>([]);
   const [lockout, setLockout] = useState("");
   const [bypass, setBypass] = useState(false);
   const [simulating, setSimulating] = useState(false);
@@ -213,24 +214,31 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
         )
       ) : (
         <div className="flex flex-col gap-1">
-          <label htmlFor={editorId} className="text-sm font-medium text-slate-700 dark:text-slate-300">
+          <span id={editorId} className="text-sm font-medium text-slate-700 dark:text-slate-300">
             Key policy JSON
-          </label>
+          </span>
           <JsonEditor
-            id={editorId}
+            label="Key policy JSON"
             value={text}
             onChange={edit}
             readOnly={!editable}
-            errorLine={errorAt?.line}
-            invalid={!!syntaxError || !!serverError}
-            describedBy={syntaxError || serverError ? `${id}-json-error` : undefined}
+            onProblems={(problems) => setSchemaProblems(problems.map((p) => p.message))}
+            invalid={!!syntaxError || !!serverError || schemaProblems.length > 0}
+            describedBy={syntaxError || serverError || schemaProblems.length ? `${id}-json-error` : undefined}
           />
           {syntaxError ? (
             <p id={`${id}-json-error`} className="text-xs text-red-700 dark:text-red-300" data-testid="json-syntax-error">
               JSON syntax error{errorAt ? ` at line ${errorAt.line}, column ${errorAt.column}` : ""}: {syntaxError}
             </p>
+          ) : schemaProblems.length > 0 ? (
+            // The schema is a guide while typing; the server's check on review is the authority.
+            <ul id={`${id}-json-error`} className="list-disc pl-5 text-xs text-red-700 dark:text-red-300" data-testid="policy-schema-problems">
+              {schemaProblems.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
           ) : (
-            !serverError && <p className="text-xs text-emerald-700 dark:text-emerald-400">Valid JSON.</p>
+            !serverError && <p className="text-xs text-emerald-700 dark:text-emerald-400">Valid JSON, and the policy grammar checks out.</p>
           )}
         </div>
       )}
