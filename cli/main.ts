@@ -10,7 +10,7 @@ const USAGE = `Usage: keyhold <command> [options]
 Commands:
   status                                   database, migrations, users, version
   user list                                list users
-  user create --username NAME [--role ROLE] [--password-stdin]
+  user create --username NAME [--role ROLE] [--password-stdin | --service-account]
                                            create a user (no role: may do nothing until given one);
                                            without --password-stdin a one-time password is generated
   user reset-password --username NAME [--password-stdin]
@@ -60,14 +60,21 @@ function print(command: string, result: unknown, json: boolean) {
     }
     case "user.list":
       for (const u of result as Array<Record<string, unknown>>) {
-        const flags = [u.disabled ? "disabled" : "enabled", u.locked ? "locked" : "", u.mustChangePassword ? "must-change-password" : ""].filter(Boolean);
+        const flags = [
+          u.disabled ? "disabled" : "enabled",
+          u.serviceAccount ? "service-account" : "",
+          u.locked ? "locked" : "",
+          u.mustChangePassword ? "must-change-password" : "",
+        ].filter(Boolean);
         console.log(`${String(u.username).padEnd(24)} ${String(u.role ?? "(no role)").padEnd(18)} ${flags.join(",")}`);
       }
       return;
     case "user.create":
     case "user.reset-password": {
-      const user = r.user as { username: string; role: string | null };
-      console.log(command === "user.create" ? `Created user ${user.username} (${user.role ?? "no role"})` : `Password of ${user.username} reset`);
+      const user = r.user as { username: string; role: string | null; serviceAccount?: boolean };
+      const what = user.serviceAccount ? "service account" : "user";
+      console.log(command === "user.create" ? `Created ${what} ${user.username} (${user.role ?? "no role"})` : `Password of ${user.username} reset`);
+      if (user.serviceAccount) console.log(`Give it an API access key: keyhold access-key create --user ${user.username} --json`);
       if (r.generatedPassword) {
         console.log(`One-time password (shown only now; must be changed at first sign-in): ${r.generatedPassword}`);
       }
@@ -109,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
         "access-key-id": { type: "string" },
         role: { type: "string" },
         "password-stdin": { type: "boolean", default: false },
+        "service-account": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -142,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     if (values["access-key-id"] !== undefined) input.accessKeyId = values["access-key-id"];
     const role = roleOption(values.role);
     if (role !== undefined) input.role = role;
+    if (values["service-account"]) input.serviceAccount = true;
     if (values["password-stdin"]) {
       input.password = await readStdin();
       // The operator chose this password (e.g. for a service account): no forced change.

@@ -26,6 +26,11 @@ export const createUserSchema = z.object({
   password: passwordSchema.optional(),
   /** Whether the user must choose a new password at first sign-in. */
   mustChangePassword: z.boolean().default(true),
+  /** For applications: API access keys only, no console sign-in and no password. */
+  serviceAccount: z.boolean().default(false),
+}).refine((v) => !(v.serviceAccount && v.password !== undefined), {
+  message: "A service account has no password: it signs API requests with its access keys",
+  path: ["password"],
 });
 
 export const setRoleSchema = z.object({ userId: userIdSchema, role: roleSchema });

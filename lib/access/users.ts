@@ -29,6 +29,7 @@ export interface UserSummary {
   locked: boolean;
   lockedUntil: string | null;
   mustChangePassword: boolean;
+  serviceAccount: boolean;
   lastSignInAt: string | null;
   createdAt: string;
 }
@@ -43,6 +44,7 @@ export function summarize(user: User, now = new Date()): UserSummary {
     locked,
     lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
     mustChangePassword: user.mustChangePassword,
+    serviceAccount: user.serviceAccount,
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
   };
@@ -78,19 +80,21 @@ async function createUserUnaudited(
   input: unknown,
 ): Promise<{ user: UserSummary; generatedPassword?: string }> {
   authorize(caller, "keyhold:CreateUser", ADMIN_ONLY);
-  const { username, role, password, mustChangePassword } = validate(createUserSchema, input);
-  const generatedPassword = password ? undefined : generatePassword();
+  const { username, role, password, mustChangePassword, serviceAccount } = validate(createUserSchema, input);
+  const generatedPassword = password || serviceAccount ? undefined : generatePassword();
   try {
     const user = await prisma.user.create({
       data: {
         username,
         role,
-        passwordHash: await hashPassword(password ?? generatedPassword!),
+        // A service account's hash is of a random value that is never shown: no password exists.
+        passwordHash: await hashPassword(password ?? generatedPassword ?? generatePassword()),
         // A generated password has been seen by whoever created it.
-        mustChangePassword: generatedPassword ? true : mustChangePassword,
+        mustChangePassword: serviceAccount ? false : generatedPassword ? true : mustChangePassword,
+        serviceAccount,
       },
     });
-    logger.info({ event: "user-created", by: caller.arn, username, role }, "user created");
+    logger.info({ event: "user-created", by: caller.arn, username, role, serviceAccount }, "user created");
     return { user: summarize(user), generatedPassword };
   } catch (e) {
     if (isUniqueViolation(e)) {
@@ -136,6 +140,9 @@ async function resetUserPasswordUnaudited(
   authorize(caller, "keyhold:ResetUserPassword", ADMIN_ONLY);
   const { userId, password } = validate(resetPasswordSchema, input);
   const user = await findUser(userId);
+  if (user.serviceAccount) {
+    throw new ValidationException(`${user.username} is a service account: it has no password (it signs API requests with its access keys)`);
+  }
   const generatedPassword = password ? undefined : generatePassword();
   const updated = await prisma.user.update({
     where: { id: user.id },

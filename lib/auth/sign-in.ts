@@ -42,7 +42,8 @@ export async function checkCredentials(
     return { ok: false, reason: "locked", lockedUntil: user.lockedUntil };
   }
   const valid = await verifyPassword(password, user.passwordHash);
-  if (!valid || user.disabled) {
+  // Service accounts never sign in to the console (their password is nobody's), and say so no differently.
+  if (!valid || user.disabled || user.serviceAccount) {
     // Increment in the database, not from the row we read: concurrent
     // guesses must all count.
     const updated = await prisma.user.update({

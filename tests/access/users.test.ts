@@ -7,7 +7,9 @@ import {
   setUserDisabled,
   setUserRole,
 } from "@/lib/access/users";
+import { createAccessKey } from "@/lib/access/access-keys";
 import { ensureFirstAdministrator } from "@/lib/access/bootstrap";
+import { credentialFor } from "@/lib/api/credentials";
 import { checkCredentials, lockoutPolicy } from "@/lib/auth/sign-in";
 import { verifyPassword } from "@/lib/auth/password";
 import { prisma } from "@/lib/db/client";
@@ -135,5 +137,32 @@ describe("user operations", () => {
     const configured = await ensureFirstAdministrator("root-admin", "configured password 1");
     expect(configured).toEqual({ created: true, username: "root-admin", generatedPassword: undefined });
     expect((await prisma.user.findUniqueOrThrow({ where: { username: "root-admin" } })).mustChangePassword).toBe(false);
+  });
+});
+
+describe("service accounts", () => {
+  beforeEach(deleteAllUsers);
+
+  it("have no password and no console sign-in, and work through their access keys", async () => {
+    const { principal: admin } = await makeUser("ADMINISTRATOR");
+    const name = uniqueName("app");
+    const created = await createUser(admin, { username: name, role: "KEY_USER", serviceAccount: true });
+    expect(created.generatedPassword).toBeUndefined();
+    expect(created.user).toMatchObject({ username: name, serviceAccount: true, mustChangePassword: false });
+
+    // No password anybody knows; and even a right guess would be refused like a wrong one.
+    const row = await prisma.user.findUniqueOrThrow({ where: { username: name } });
+    expect(row.serviceAccount).toBe(true);
+    expect(await checkCredentials(name, "correct horse battery", { policy: fast })).toMatchObject({ ok: false, reason: "invalid" });
+    expect((await rejection(resetUserPassword(admin, { userId: row.id }))).name).toBe("ValidationException");
+    expect((await rejection(createUser(admin, { username: uniqueName("app"), serviceAccount: true, password: "a long enough password" }))).name).toBe(
+      "ValidationException",
+    );
+
+    // Its access key authenticates API calls as the service account, with its role.
+    const key = (await createAccessKey(admin, { username: name })) as { AccessKeyId: string; SecretAccessKey: string };
+    const credential = await credentialFor(key.AccessKeyId);
+    expect(credential.secretAccessKey).toBe(key.SecretAccessKey);
+    expect(credential.principal).toMatchObject({ username: name, role: "KEY_USER", mustChangePassword: false });
   });
 });

@@ -6,7 +6,7 @@ import { createUser, resetUserPassword, setUserDisabled, setUserRole, unlockUser
 import { runAction } from "@/lib/console/run";
 
 // Each action is a thin door: the service layer validates and authorizes.
-export async function createUserAction(input: { username: string; role: Role | null; password?: string }) {
+export async function createUserAction(input: { username: string; role: Role | null; password?: string; serviceAccount?: boolean }) {
   return runAction((caller) => createUser(caller, input));
 }
 

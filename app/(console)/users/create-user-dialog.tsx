@@ -20,6 +20,7 @@ export function CreateUserDialog({
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [typed, setTyped] = useState(false);
+  const [service, setService] = useState(false);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -29,11 +30,13 @@ export function CreateUserDialog({
     const result = await createUserAction({
       username: String(form.get("username") ?? ""),
       role: (String(form.get("role") ?? "") || null) as Role | null,
-      password: typed ? String(form.get("password") ?? "") : undefined,
+      password: typed && !service ? String(form.get("password") ?? "") : undefined,
+      serviceAccount: service,
     });
     setBusy(false);
     if (!result.ok) return setError(result.error.message);
     setTyped(false);
+    setService(false);
     onCreated(result.data.user.username, result.data.generatedPassword);
   }
 
@@ -54,6 +57,16 @@ export function CreateUserDialog({
             </Select>
           )}
         </Field>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" className="mt-1" checked={service} onChange={(e) => setService(e.target.checked)} />
+          <span>
+            Service account
+            <span className="block text-xs text-slate-500 dark:text-slate-400">
+              For applications: API access keys only, no password and no console sign-in.
+            </span>
+          </span>
+        </label>
+        {!service && (
         <fieldset className="flex flex-col gap-2 text-sm">
           <legend className="mb-1 font-medium text-slate-700 dark:text-slate-300">Password</legend>
           <label className="flex items-center gap-2">
@@ -65,7 +78,8 @@ export function CreateUserDialog({
             Type a password
           </label>
         </fieldset>
-        {typed && (
+        )}
+        {typed && !service && (
           <Field label="Initial password" hint="At least 12 characters. The user must change it at first sign-in.">
             {(p) => <Input {...p} name="password" type="password" minLength={12} required autoComplete="new-password" />}
           </Field>

@@ -113,6 +113,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     {u.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Enabled</Badge>}
                     {u.locked && <Badge tone="amber">Locked</Badge>}
                     {u.mustChangePassword && <Badge tone="indigo">Must change password</Badge>}
+                    {u.serviceAccount && <Badge tone="slate">Service account</Badge>}
                   </div>
                 </td>
                 <td className="px-4 py-3 text-slate-600 dark:text-slate-400">
@@ -125,6 +126,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                         Unlock
                       </Button>
                     )}
+                    {!u.serviceAccount && (
                     <Button
                       variant="secondary"
                       size="sm"
@@ -139,6 +141,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     >
                       Reset password
                     </Button>
+                    )}
                     {u.id !== currentUserId && (
                       <Button
                         variant={u.disabled ? "secondary" : "danger"}
