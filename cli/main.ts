@@ -18,6 +18,8 @@ Commands:
   user set-role --username NAME --role ROLE|none
   user unlock --username NAME              clear a sign-in lockout
   audit verify                             check the audit trail's hash chains and signed digests
+  audit purge --before DATE                purge events signed before DATE (ISO 8601; not the last 30 days),
+                                           each chain up to a signed digest (see KEYHOLD_AUDIT_RETENTION_DAYS)
                                            (exit 0 when intact, 1 otherwise)
   access-key create --user NAME [--json]   new API access key (the secret is shown only now)
   access-key list [--user NAME]
@@ -87,6 +89,12 @@ function print(command: string, result: unknown, json: boolean) {
       else console.log(`AUDIT TRAIL TAMPERED: chain ${report.firstProblem!.chainId}: ${report.firstProblem!.message}${report.firstProblem!.eventId ? ` (eventID ${report.firstProblem!.eventId})` : ""}`);
       return;
     }
+    case "audit.purge": {
+      const { purged } = r as unknown as { purged: Array<{ chainId: string; throughSeq: number; events: number }> };
+      for (const p of purged) console.log(`chain ${p.chainId}: ${p.events} events purged, through event #${p.throughSeq}`);
+      console.log(purged.length ? "Purged; the remaining trail verifies from each chain's signed digest." : "Nothing to purge before that date.");
+      return;
+    }
     case "access-key.create":
       console.log(`Access key for ${r.UserName}:`);
       console.log(`  AccessKeyId:     ${r.AccessKeyId}`);
@@ -117,6 +125,7 @@ export async function main(argv: string[]): Promise<number> {
         role: { type: "string" },
         "password-stdin": { type: "boolean", default: false },
         "service-account": { type: "boolean", default: false },
+        before: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -151,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     const role = roleOption(values.role);
     if (role !== undefined) input.role = role;
     if (values["service-account"]) input.serviceAccount = true;
+    if (values.before !== undefined) input.before = values.before;
     if (values["password-stdin"]) {
       input.password = await readStdin();
       // The operator chose this password (e.g. for a service account): no forced change.

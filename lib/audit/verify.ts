@@ -1,12 +1,13 @@
 // The verifier: walks every chain in order and reports the first event that
 // was changed, removed, reordered or inserted, and any digest whose
 // signature or coverage fails. Streams in pages, so it works on large tables.
-import { createPublicKey, verify as verifySignature } from "node:crypto";
+import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
 import { digestPayload, eventHash, genesisHash } from "./chain";
+import { purgePayload } from "./retention";
 
 export interface ChainReport {
   chainId: string;
@@ -33,7 +34,15 @@ export interface VerifyReport {
 
 const PAGE = 2000;
 
-async function verifyChain(chainId: string): Promise<ChainReport> {
+type PublicKeys = Map<string, KeyObject>;
+
+const signedBy = (keys: PublicKeys, keyId: string | null, payload: Buffer, signature: string | null) => {
+  const key = keyId ? keys.get(keyId) : undefined;
+  return !!key && !!signature && verifySignature("sha256", payload, key, Buffer.from(signature, "base64"));
+};
+
+async function verifyChain(chain: { id: string; prunedThroughSeq: number; prunedSignature: string | null; prunedKeyId: string | null }, keys: PublicKeys): Promise<ChainReport> {
+  const chainId = chain.id;
   let expectedSeq = 1;
   let prev = genesisHash(chainId);
   const hashes = new Map<number, string>(); // only hashes digests refer to
@@ -43,7 +52,22 @@ async function verifyChain(chainId: string): Promise<ChainReport> {
   let events = 0;
   let cursor: bigint | undefined;
 
-  outer: for (;;) {
+  // A chain purged under the retention policy resumes from the signed digest
+  // at the purge point; the purge mark itself must carry Keyhold's signature.
+  const pruned = chain.prunedThroughSeq;
+  if (pruned > 0) {
+    const at = digests.find((d) => d.lastSeq === pruned);
+    if (!at || !signedBy(keys, chain.prunedKeyId, purgePayload(chainId, pruned), chain.prunedSignature)) {
+      problem = { kind: "missing", chainSeq: 1, message: `events #1 to #${pruned} are gone without a signed purge at a signed digest` };
+    } else {
+      expectedSeq = pruned + 1;
+      prev = at.lastHash;
+      hashes.set(pruned, at.lastHash);
+      cursor = BigInt(pruned);
+    }
+  }
+
+  outer: for (; !problem; ) {
     const rows = await prisma.auditEvent.findMany({
       where: { chainId, ...(cursor !== undefined ? { chainSeq: { gt: Number(cursor) } } : {}) },
       orderBy: { chainSeq: "asc" },
@@ -83,19 +107,18 @@ async function verifyChain(chainId: string): Promise<ChainReport> {
   }
   const intactUpTo = problem ? (problem.chainSeq ?? expectedSeq) - 1 : expectedSeq - 1;
 
-  // Digests: signature, link to the previous digest, and the hash they vouch for.
-  const keys = new Map((await prisma.auditSigningKey.findMany()).map((k) => [k.id, createPublicKey({ key: Buffer.from(k.publicKeyDer), format: "der", type: "spki" })]));
+  // Digests: signature, link to the previous digest, and the hash they vouch for
+  // (digests of purged events vouch for nothing that remains).
   let prevSignature: string | null = null;
   for (const d of digests) {
-    const key = keys.get(d.signingKeyId);
     const payload = digestPayload({ chainId, lastSeq: d.lastSeq, lastHash: d.lastHash, prevSignature: d.prevSignature, createdAt: d.createdAt });
-    const valid = !!key && verifySignature("sha256", payload, key, Buffer.from(d.signature, "base64"));
+    const valid = signedBy(keys, d.signingKeyId, payload, d.signature);
     if (!valid || d.prevSignature !== prevSignature) {
       problem ??= { kind: "digest-signature", chainSeq: d.lastSeq, message: `the digest covering events up to #${d.lastSeq} has an invalid signature` };
       break;
     }
     prevSignature = d.signature;
-    if (!problem) {
+    if (!problem && d.lastSeq > pruned) {
       if (d.lastSeq > intactUpTo) {
         problem = { kind: "truncated", chainSeq: intactUpTo + 1, message: `a signed digest covers events up to #${d.lastSeq}, but the chain ends at #${intactUpTo}` };
       } else if (hashes.get(d.lastSeq) !== d.lastHash) {
@@ -109,11 +132,15 @@ async function verifyChain(chainId: string): Promise<ChainReport> {
 /** The verifier itself, unaudited: for callers already inside an audited call (and tests). */
 export async function verifyAuditTrail(): Promise<VerifyReport> {
   const chains = await prisma.auditChain.findMany({ orderBy: { startedAt: "asc" } });
+  const keys: PublicKeys = new Map(
+    (await prisma.auditSigningKey.findMany()).map((k) => [k.id, createPublicKey({ key: Buffer.from(k.publicKeyDer), format: "der", type: "spki" })]),
+  );
   // Events whose chain row is missing are themselves evidence of tampering.
   const orphans = await prisma.$queryRaw<{ chainId: string }[]>`
     SELECT DISTINCT e."chainId" FROM "AuditEvent" e LEFT JOIN "AuditChain" c ON c.id = e."chainId" WHERE c.id IS NULL`;
   const reports: ChainReport[] = [];
-  for (const c of [...chains.map((c) => c.id), ...orphans.map((o) => o.chainId)]) reports.push(await verifyChain(c));
+  const unpruned = { prunedThroughSeq: 0, prunedSignature: null, prunedKeyId: null };
+  for (const c of [...chains, ...orphans.map((o) => ({ id: o.chainId, ...unpruned }))]) reports.push(await verifyChain(c, keys));
   const bad = reports.find((r) => r.problem);
   return {
     ok: !bad,

@@ -89,6 +89,13 @@ export const configSchema = z
       .min(0, "KEYHOLD_API_PORT must be between 0 and 65535")
       .max(65535, "KEYHOLD_API_PORT must be between 0 and 65535")
       .default(3001),
+    KEYHOLD_AUDIT_RETENTION_DAYS: optionalString.pipe(
+      z.coerce
+        .number<string | undefined>({ error: "KEYHOLD_AUDIT_RETENTION_DAYS must be a number of days" })
+        .int("KEYHOLD_AUDIT_RETENTION_DAYS must be a whole number of days")
+        .min(30, "KEYHOLD_AUDIT_RETENTION_DAYS must be at least 30")
+        .optional(),
+    ),
     KEYHOLD_API_WORKERS: z.coerce
       .number({ error: "KEYHOLD_API_WORKERS must be a number" })
       .int("KEYHOLD_API_WORKERS must be a whole number")
@@ -125,6 +132,7 @@ export const configSchema = z
         : undefined,
     apiPort: env.KEYHOLD_API_PORT,
     apiWorkers: env.KEYHOLD_API_WORKERS,
+    auditRetentionDays: env.KEYHOLD_AUDIT_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -2,6 +2,8 @@
 // deletion date has passed and rotating keys that are due. Runs inside every
 // server instance (no external cron); the operations it calls are
 // conditional per key, so instances running it at once do each job once.
+import { purgeExpiredAuditEvents } from "@/lib/audit/retention";
+import { config } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { sweepDueDeletions } from "./operations/deletion";
 import { rotateDueKeys } from "./operations/rotation";
@@ -34,6 +36,8 @@ export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number
   const run = async () => {
     await runJob("keys-deleted", sweepDueDeletions);
     await runJob("keys-rotated", rotateDueKeys);
+    const retentionDays = config().auditRetentionDays;
+    if (retentionDays) await runJob("audit-purged", () => purgeExpiredAuditEvents(retentionDays));
   };
   const schedule = (delay: number) => {
     if (stopped) return;

@@ -11,6 +11,7 @@ import {
   unlockUser,
 } from "@/lib/access/users";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
+import { purgeAuditEvents } from "@/lib/audit/retention";
 import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
 import { databaseStatus } from "@/lib/db/status";
@@ -53,6 +54,9 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "audit.verify"() {
     return verifyAuditTrailAs(await operator());
+  },
+  async "audit.purge"(input) {
+    return purgeAuditEvents(await operator(), { before: input.before });
   },
   async "access-key.create"(input) {
     const { AccessKeyId, SecretAccessKey, UserName } = await createAccessKey(await operator(), { username: input.username });
