@@ -38,6 +38,9 @@ export const KMS_ACTION_GROUPS: Array<{ label: string; actions: string[] }> = [
       "kms:DisableKeyRotation",
       "kms:RotateKeyOnDemand",
       "kms:PutKeyPolicy",
+      "kms:GetParametersForImport",
+      "kms:ImportKeyMaterial",
+      "kms:DeleteImportedKeyMaterial",
     ],
   },
   {
@@ -48,6 +51,7 @@ export const KMS_ACTION_GROUPS: Array<{ label: string; actions: string[] }> = [
     label: "Read",
     actions: [
       "kms:DescribeKey",
+      "kms:GetKeyLastUsage",
       "kms:GetPublicKey",
       "kms:GetKeyPolicy",
       "kms:ListKeyPolicies",

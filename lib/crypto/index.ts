@@ -25,3 +25,12 @@ export { MlDsaKey, MlDsaPublicKey, type MlDsaSpec } from "./keys/ml-dsa";
 export { openKey, openPublicKey, type KeyHandle, type PublicKeyHandle, type SigningKeyHandle } from "./keys/open-key";
 export { generateDataKeyPair, type DataKeyPair } from "./keys/data-key-pair";
 export { MaterialCache, type MaterialCacheOptions } from "./material-cache";
+export {
+  WRAPPING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
+  generateWrappingKeyPair,
+  unwrapImportedMaterial,
+  wrappingKeyAad,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from "./import-wrapping";

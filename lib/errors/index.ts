@@ -48,6 +48,9 @@ export const InvalidGrantTokenException = define("InvalidGrantTokenException");
 export const InvalidAliasNameException = define("InvalidAliasNameException");
 export const KeyUnavailableException = define("KeyUnavailableException", 500);
 export const InvalidGrantIdException = define("InvalidGrantIdException");
+export const InvalidImportTokenException = define("InvalidImportTokenException");
+export const ExpiredImportTokenException = define("ExpiredImportTokenException");
+export const IncorrectKeyMaterialException = define("IncorrectKeyMaterialException");
 
 /** AWS answers a successful DryRun with this exception. */
 export function dryRunSucceeded(): never {

@@ -2,6 +2,7 @@
 import type { KmsOperation } from "./operation";
 import { coreOperations } from "./operations/registry-core";
 import { cryptoOperations } from "./operations/registry-crypto";
+import { importOperations } from "./operations/registry-import";
 import { lifecycleOperations } from "./operations/registry-lifecycle";
 import { policyOperations } from "./operations/registry-policy";
 
@@ -12,4 +13,5 @@ export const kmsOperations: Readonly<Record<string, KmsOperation>> = {
   ...lifecycleOperations,
   ...cryptoOperations,
   ...policyOperations,
+  ...importOperations,
 };

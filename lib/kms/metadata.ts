@@ -24,6 +24,9 @@ export interface KeyMetadata {
   KeyAgreementAlgorithms?: string[];
   MultiRegion: false;
   CurrentKeyMaterialId?: string;
+  /** Origin EXTERNAL keys with imported material. */
+  ExpirationModel?: string;
+  ValidTo?: Date;
 }
 
 /** A stable, non-secret identifier of a key material version (AWS returns a 64-hex ID). */
@@ -52,5 +55,7 @@ export function keyMetadata(ctx: KmsContext, key: KmsKey): KeyMetadata {
     ...(key.keySpec === "SYMMETRIC_DEFAULT" && key.keyState !== "PendingImport"
       ? { CurrentKeyMaterialId: keyMaterialId(key.id, key.currentVersion) }
       : {}),
+    ...(key.origin === "EXTERNAL" && key.expirationModel ? { ExpirationModel: key.expirationModel } : {}),
+    ...(key.origin === "EXTERNAL" && key.materialValidTo ? { ValidTo: key.materialValidTo } : {}),
   };
 }

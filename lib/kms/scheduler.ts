@@ -1,10 +1,12 @@
 // In-process scheduler for the key service's own work: destroying keys whose
-// deletion date has passed and rotating keys that are due. Runs inside every
+// deletion date has passed, rotating keys that are due, deleting imported key
+// material past its ValidTo and purging expired import parameters. Runs inside every
 // server instance (no external cron); the operations it calls are
 // conditional per key, so instances running it at once do each job once.
 import { purgeExpiredAuditEvents } from "@/lib/audit/retention";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/log";
+import { deleteExpiredKeyMaterial, purgeExpiredImportParameters } from "./import/expiry";
 import { sweepDueDeletions } from "./operations/deletion";
 import { rotateDueKeys } from "./operations/rotation";
 
@@ -25,7 +27,7 @@ async function runJob(job: string, fn: () => Promise<number>): Promise<void> {
 }
 
 /**
- * Runs the sweeper and the automatic rotation now and then every `intervalMs`.
+ * Runs the sweeper, the automatic rotation and the import jobs now and then every `intervalMs`.
  * The next run is timed from the end of the previous one, so runs never overlap.
  */
 export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number } = {}): KeyScheduler {
@@ -36,6 +38,8 @@ export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number
   const run = async () => {
     await runJob("keys-deleted", sweepDueDeletions);
     await runJob("keys-rotated", rotateDueKeys);
+    await runJob("imported-material-expired", deleteExpiredKeyMaterial);
+    await runJob("import-parameters-purged", purgeExpiredImportParameters);
     const retentionDays = config().auditRetentionDays;
     if (retentionDays) await runJob("audit-purged", () => purgeExpiredAuditEvents(retentionDays));
   };

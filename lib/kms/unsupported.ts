@@ -1,12 +1,12 @@
 // Why an AWS KMS operation that Keyhold does not implement answers
-// UnsupportedOperationException.
+// UnsupportedOperationException: only multi-Region and custom-key-store
+// operations remain.
 const WHY: Array<[RegExp, string]> = [
   [/^(ReplicateKey|UpdatePrimaryRegion)$/, "Multi-Region keys are not supported: Keyhold serves a single region."],
   [
     /CustomKeyStore/,
-    "Custom key stores (AWS CloudHSM and external key stores) are not supported: Keyhold's own key store (local root key or PKCS#11 HSM) protects every key.",
+    "Custom key stores (AWS CloudHSM and external key stores) are not supported: Keyhold's own key store (a local root key) protects every key.",
   ],
-  [/^(GetParametersForImport|ImportKeyMaterial|DeleteImportedKeyMaterial)$/, "Importing key material is not available in this version of Keyhold."],
 ];
 
 export function unsupportedReason(operation: string): string {

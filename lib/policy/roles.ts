@@ -7,6 +7,7 @@ import type { IdentityPolicies } from "./evaluate";
 
 const READ = [
   "kms:DescribeKey",
+  "kms:GetKeyLastUsage",
   "kms:GetKeyPolicy",
   "kms:GetKeyRotationStatus",
   "kms:GetPublicKey",

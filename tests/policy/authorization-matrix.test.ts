@@ -2,7 +2,7 @@
 // and the CLI; the API reaches the same function), as each built-in role, a
 // user with no role and a user who must change their password: each cell
 // allowed (any outcome but AccessDeniedException) or denied as designed.
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { kmsOperations } from "@/lib/kms";
@@ -23,6 +23,7 @@ let sym2: { id: string; arn: string };
 let ecSign: { id: string };
 let hmac: { id: string };
 let ecdh: { id: string };
+let external: { id: string };
 let ciphertext: Uint8Array;
 const MESSAGE = new TextEncoder().encode("matrix");
 
@@ -41,6 +42,7 @@ beforeAll(async () => {
   ecSign = await rootKey({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
   hmac = await rootKey({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" });
   ecdh = await rootKey({ KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT" });
+  external = await rootKey({ Origin: "EXTERNAL" });
   ciphertext = ((await call("Encrypt", root, { KeyId: sym.id, Plaintext: MESSAGE })) as { CiphertextBlob: Uint8Array }).CiphertextBlob;
 });
 
@@ -110,6 +112,11 @@ const MATRIX: Record<string, [Who[], () => Promise<object>]> = {
   ListRetirableGrants: [ALL, async () => ({ RetiringPrincipal: `arn:aws:iam::${root.accountId}:user/someone` })],
   RetireGrant: [USE, async () => ({ KeyId: sym.id, GrantId: await freshGrant() })],
   RevokeGrant: [["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER"], async () => ({ KeyId: sym.id, GrantId: await freshGrant() })],
+  GetParametersForImport: [MANAGE, async () => ({ KeyId: external.id, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" })],
+  // Allowed callers get past authorization to the token check (InvalidImportTokenException).
+  ImportKeyMaterial: [MANAGE, async () => ({ KeyId: external.id, ImportToken: randomBytes(77), EncryptedKeyMaterial: randomBytes(256) })],
+  DeleteImportedKeyMaterial: [MANAGE, async () => ({ KeyId: (await rootKey({ Origin: "EXTERNAL" })).id })],
+  GetKeyLastUsage: [ALL, async () => ({ KeyId: sym.id })],
 };
 
 describe("authorization matrix", () => {

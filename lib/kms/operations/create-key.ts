@@ -8,6 +8,7 @@ import { authorizeAccountAction, checkPolicyLockout } from "../authorize";
 import { parsePolicy } from "@/lib/policy";
 import { kmsContext } from "../context";
 import { defaultKeyPolicy } from "../default-policy";
+import { isImportableSpec } from "../import/external-key";
 import { newWrappedMaterial } from "../material";
 import { keyMetadata, type KeyMetadata } from "../metadata";
 import { checkTags, tagListField } from "../tags";
@@ -49,8 +50,10 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
     throw new ValidationException(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
   }
   const origin = req.Origin ?? "AWS_KMS";
-  if (origin === "EXTERNAL" && keySpec !== "SYMMETRIC_DEFAULT") {
-    throw new UnsupportedOperationException("Imported key material is supported only for SYMMETRIC_DEFAULT keys.");
+  if (origin === "EXTERNAL" && !isImportableSpec(keySpec)) {
+    throw new UnsupportedOperationException(
+      `Imported key material is supported only for SYMMETRIC_DEFAULT and HMAC keys; importing ${keySpec} material is not implemented in Keyhold.`,
+    );
   }
   const tags = req.Tags ?? [];
   checkTags(tags);

@@ -142,10 +142,11 @@ async function destroyKey(keyId: string, at: Date): Promise<boolean> {
   const done = await prisma.$transaction(async (tx) => {
     const marked = await tx.kmsKey.updateMany({
       where: { id: keyId, keyState: "PendingDeletion", deletionDate: { lte: at }, deletedAt: null },
-      data: { deletedAt: at, rotationEnabled: false, nextRotationDate: null },
+      data: { deletedAt: at, rotationEnabled: false, nextRotationDate: null, importFingerprint: null, materialValidTo: null },
     });
     if (marked.count !== 1) return false; // cancelled meanwhile, or another instance swept it
     await tx.keyMaterial.deleteMany({ where: { keyId } });
+    await tx.importParameters.deleteMany({ where: { keyId } });
     await tx.alias.deleteMany({ where: { keyId } });
     await tx.keyTag.deleteMany({ where: { keyId } });
     return true;
