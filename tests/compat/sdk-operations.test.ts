@@ -43,13 +43,14 @@ import {
   InvalidKeyUsageException,
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordSdkSecrets } from "../secret-registry";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
 
 let server: TestServer;
 let kms: KMSClient;
 beforeAll(async () => {
   server = await startApiServer();
-  kms = new KMSClient({ endpoint: server.endpoint, region: REGION, credentials: ADMIN_KEY, maxAttempts: 1 });
+  kms = recordSdkSecrets(new KMSClient({ endpoint: server.endpoint, region: REGION, credentials: ADMIN_KEY, maxAttempts: 1 }));
 });
 afterAll(async () => {
   kms?.destroy();

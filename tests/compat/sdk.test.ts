@@ -26,12 +26,13 @@ import {
   DryRunOperationException,
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordSdkSecrets } from "../secret-registry";
 import { ADMIN_KEY, makeApiUser, REGION, startApiServer, type TestServer } from "./server";
 
 let server: TestServer;
 let kms: KMSClient;
 const clientFor = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-  new KMSClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+  recordSdkSecrets(new KMSClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 }));
 
 beforeAll(async () => {
   server = await startApiServer();
