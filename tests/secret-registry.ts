@@ -18,7 +18,7 @@ const SECRET_FIELD = /plaintext|secret|password/i;
 export const registryDir = (runDir: string | undefined = process.env.KEYHOLD_DATA_DIR): string | undefined =>
   runDir ? join(runDir, "secret-registry") : undefined;
 
-interface Entry {
+export interface Entry {
   label: string;
   kind: "text" | "bytes";
   hex: string;

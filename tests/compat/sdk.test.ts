@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import {
   AlreadyExistsException,
+  CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
@@ -133,7 +134,10 @@ describe("AWS SDK v3 (@aws-sdk/client-kms)", () => {
     await expectError(kms.send(new CreateKeyCommand({ MultiRegion: true })), UnsupportedOperationException);
     await expectError(kms.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: "eu-west-1" })), UnsupportedOperationException);
     await expectError(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: "x" })), UnsupportedOperationException);
-    expect(AlreadyExistsException).toBeDefined();
+    const alias = `alias/sdk-errors-${Date.now()}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
+    const dup = await expectError(kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId })), AlreadyExistsException);
+    expect(dup.message).toContain(alias);
   });
 
   it("enforces roles: a key user cannot create keys, an auditor cannot encrypt", async () => {
