@@ -1,11 +1,14 @@
 // Gives every test file one migrated database: the PostgreSQL in DATABASE_URL
 // (as in CI) or, when unset, an in-memory embedded PGlite served on a loopback
-// port exactly as `npm start` serves it.
+// port exactly as `npm start` serves it. After the last file, scans every
+// audit record of the run for every secret the tests registered
+// (tests/secret-registry.ts) and fails the run if one is found.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMigrations } from "../lib/db/migrate";
 import { startEmbeddedDatabase } from "../lib/db/embedded";
+import { scanRunForSecrets } from "./secret-registry";
 
 export default async function setup() {
   // A private data folder (root key file, secrets) per run, never the developer's .keyhold.
@@ -18,9 +21,23 @@ export default async function setup() {
     process.env.DB_POOL_MAX = "1";
     stop = embedded.stop;
   }
-  await runMigrations(process.env.DATABASE_URL);
+  const databaseUrl = process.env.DATABASE_URL;
+  await runMigrations(databaseUrl);
   return async () => {
-    await stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      const started = Date.now();
+      const { secrets, records, findings } = await scanRunForSecrets(dataDir, databaseUrl);
+      const summary = `audit secret scan: ${secrets} registered secrets, ${records} audit records, ${Date.now() - started} ms`;
+      if (findings.length > 0) {
+        const shown = findings.slice(0, 20).map((f) => `  ${f.label} (${f.form}) in ${f.where}`);
+        // Vitest only logs a teardown error: the exit code is what fails the run.
+        process.exitCode = 1;
+        throw new Error(`${summary}: ${findings.length} secret(s) found in the audit trail:\n${shown.join("\n")}`);
+      }
+      console.log(summary);
+    } finally {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   };
 }

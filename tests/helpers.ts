@@ -5,6 +5,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { operatorPrincipal, userPrincipal, type Principal } from "@/lib/auth/principal";
 import { disconnectDatabase, prisma, type Role, type User } from "@/lib/db/client";
 import { accountId } from "@/lib/settings/account";
+import { recordSecret } from "./secret-registry";
 
 afterAll(async () => {
   await disconnectDatabase();
@@ -17,6 +18,7 @@ export async function makeUser(
   options: { password?: string; mustChangePassword?: boolean; username?: string } = {},
 ): Promise<{ user: User; principal: Principal; password: string }> {
   const password = options.password ?? "correct horse battery";
+  recordSecret(password, "makeUser password");
   const user = await prisma.user.create({
     data: {
       username: options.username ?? uniqueName(role?.toLowerCase() ?? "norole"),

@@ -8,6 +8,7 @@ import { prisma } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
 import type { Principal } from "@/lib/auth/principal";
 import { makeUser } from "../helpers";
+import { recordSecretsIn } from "../secret-registry";
 
 let admin: Principal;
 let user: Principal;
@@ -20,8 +21,10 @@ async function call(op: string, caller: Principal, input: unknown) {
   const requestId = randomUUID();
   let result: Record<string, unknown> | undefined;
   let error: { name: string } | undefined;
+  recordSecretsIn(input, `${op} request`);
   try {
     result = (await invokeKms(op, caller, input, { source: "console", requestId })) as Record<string, unknown>;
+    recordSecretsIn(result, `${op} response`);
   } catch (e) {
     error = e as { name: string };
   }

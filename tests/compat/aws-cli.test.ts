@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordSecret } from "../secret-registry";
 import { ADMIN_KEY, awsCliAvailable, REGION, startApiServer, type TestServer } from "./server";
 
 const AWS = "/usr/bin/aws";
@@ -52,6 +53,7 @@ describe("AWS CLI", () => {
     expect(created.KeyMetadata.Arn).toContain(keyId);
     aws("create-alias", "--alias-name", "alias/cli-test", "--target-key-id", keyId);
 
+    recordSecret(Buffer.from("attack at dawn"), "AWS CLI plaintext");
     writeFileSync(join(dir, "plain.txt"), "attack at dawn");
     const enc = aws("encrypt", "--key-id", "alias/cli-test", "--plaintext", `fileb://${join(dir, "plain.txt")}`, "--encryption-context", "purpose=test,team=red") as {
       CiphertextBlob: string;
@@ -67,6 +69,7 @@ describe("AWS CLI", () => {
 
     const dk = aws("generate-data-key", "--key-id", keyId, "--key-spec", "AES_256") as { Plaintext: string; CiphertextBlob: string };
     expect(Buffer.from(dk.Plaintext, "base64")).toHaveLength(32);
+    recordSecret(Buffer.from(dk.Plaintext, "base64"), "AWS CLI data key");
 
     const keys = aws("list-keys") as { Keys: Array<{ KeyId: string }> };
     expect(keys.Keys.map((k) => k.KeyId)).toContain(keyId);

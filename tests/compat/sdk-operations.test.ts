@@ -41,15 +41,29 @@ import {
   VerifyCommand,
   VerifyMacCommand,
   InvalidKeyUsageException,
+  CreateGrantCommand,
+  GetKeyPolicyCommand,
+  InvalidGrantIdException,
+  InvalidGrantTokenException,
+  InvalidMarkerException,
+  ListGrantsCommand,
+  ListKeyPoliciesCommand,
+  ListKeysCommand,
+  ListRetirableGrantsCommand,
+  MalformedPolicyDocumentException,
+  PutKeyPolicyCommand,
+  RetireGrantCommand,
+  RevokeGrantCommand,
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordSdkSecrets } from "../secret-registry";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
 
 let server: TestServer;
 let kms: KMSClient;
 beforeAll(async () => {
   server = await startApiServer();
-  kms = new KMSClient({ endpoint: server.endpoint, region: REGION, credentials: ADMIN_KEY, maxAttempts: 1 });
+  kms = recordSdkSecrets(new KMSClient({ endpoint: server.endpoint, region: REGION, credentials: ADMIN_KEY, maxAttempts: 1 }));
 });
 afterAll(async () => {
   kms?.destroy();
@@ -167,5 +181,63 @@ describe("AWS SDK: asymmetric, HMAC and random", () => {
       new DeriveSharedSecretCommand({ KeyId: agreement.KeyId, KeyAgreementAlgorithm: "ECDH", PublicKey: peer.publicKey.export({ format: "der", type: "spki" }) }),
     );
     expect(shared.SharedSecret).toHaveLength(32);
+  });
+});
+
+describe("AWS SDK: key policies, grants and their errors", () => {
+  it("lists, reads and replaces key policies; a malformed policy is MalformedPolicyDocumentException", async () => {
+    const k = await newKey();
+    const listed = await kms.send(new ListKeyPoliciesCommand({ KeyId: k.KeyId }));
+    expect(listed).toMatchObject({ PolicyNames: ["default"], Truncated: false });
+    const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: k.KeyId, PolicyName: "default" }));
+    await kms.send(new PutKeyPolicyCommand({ KeyId: k.KeyId, PolicyName: "default", Policy }));
+    const e = await kms
+      .send(new PutKeyPolicyCommand({ KeyId: k.KeyId, PolicyName: "default", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }) }))
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(MalformedPolicyDocumentException);
+    expect((e as Error).message).toMatch(/Principal/);
+    await rejects(kms.send(new ListKeyPoliciesCommand({ KeyId: "11111111-2222-3333-4444-555555555555" })), NotFoundException);
+  });
+
+  it("creates, lists, retires and revokes grants", async () => {
+    const k = await newKey();
+    const root = `arn:aws:iam::${k.AWSAccountId}:root`;
+    const grantee = `arn:aws:iam::${k.AWSAccountId}:user/sdk-grantee`;
+    const first = await kms.send(new CreateGrantCommand({ KeyId: k.KeyId, GranteePrincipal: grantee, RetiringPrincipal: root, Operations: ["Encrypt", "Decrypt"], Name: "sdk-first" }));
+    expect(first.GrantId).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.GrantToken).toBeTruthy();
+    const second = await kms.send(new CreateGrantCommand({ KeyId: k.KeyId, GranteePrincipal: grantee, RetiringPrincipal: root, Operations: ["Decrypt"] }));
+    const third = await kms.send(new CreateGrantCommand({ KeyId: k.KeyId, GranteePrincipal: grantee, Operations: ["Encrypt"] }));
+
+    const onKey = await kms.send(new ListGrantsCommand({ KeyId: k.KeyId }));
+    expect(onKey.Grants!.map((g) => g.GrantId).sort()).toEqual([first.GrantId, second.GrantId, third.GrantId].sort());
+    expect(onKey.Grants!.find((g) => g.GrantId === first.GrantId)).toMatchObject({ KeyId: k.Arn, GranteePrincipal: grantee, RetiringPrincipal: root, Name: "sdk-first" });
+
+    const retirable = await kms.send(new ListRetirableGrantsCommand({ RetiringPrincipal: root }));
+    const mine = retirable.Grants!.filter((g) => g.KeyId === k.Arn).map((g) => g.GrantId).sort();
+    expect(mine).toEqual([first.GrantId, second.GrantId].sort());
+
+    // Retire by token, then by key and grant ID; revoke the last.
+    await kms.send(new RetireGrantCommand({ GrantToken: first.GrantToken }));
+    await kms.send(new RetireGrantCommand({ KeyId: k.KeyId, GrantId: second.GrantId }));
+    await kms.send(new RevokeGrantCommand({ KeyId: k.KeyId, GrantId: third.GrantId }));
+    expect((await kms.send(new ListGrantsCommand({ KeyId: k.KeyId }))).Grants).toEqual([]);
+    await rejects(kms.send(new RetireGrantCommand({ KeyId: k.KeyId, GrantId: first.GrantId })), NotFoundException);
+  });
+
+  it("InvalidMarkerException, InvalidGrantTokenException and InvalidGrantIdException", async () => {
+    const k = await newKey();
+    await rejects(kms.send(new ListKeysCommand({ Marker: "not-a-marker" })), InvalidMarkerException);
+    await rejects(kms.send(new ListResourceTagsCommand({ KeyId: k.KeyId, Marker: "bm90LWEtbWFya2Vy" })), InvalidMarkerException);
+    await rejects(kms.send(new ListGrantsCommand({ KeyId: k.KeyId, Marker: "garbage" })), InvalidMarkerException);
+
+    await rejects(kms.send(new RetireGrantCommand({ GrantToken: "not a grant token" })), InvalidGrantTokenException);
+    await rejects(kms.send(new EncryptCommand({ KeyId: k.KeyId, Plaintext: Buffer.from("x"), GrantTokens: ["not a grant token"] })), InvalidGrantTokenException);
+
+    await rejects(kms.send(new RevokeGrantCommand({ KeyId: k.KeyId, GrantId: "not-hex" })), InvalidGrantIdException);
+    await rejects(kms.send(new RetireGrantCommand({ KeyId: k.KeyId, GrantId: "not-hex" })), InvalidGrantIdException);
+    const grant = await kms.send(new CreateGrantCommand({ KeyId: k.KeyId, GranteePrincipal: `arn:aws:iam::${k.AWSAccountId}:root`, Operations: ["Encrypt"] }));
+    // A token and a grant ID that disagree.
+    await rejects(kms.send(new RetireGrantCommand({ GrantToken: grant.GrantToken, GrantId: "0".repeat(64) })), InvalidGrantIdException);
   });
 });

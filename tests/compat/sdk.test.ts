@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import {
   AlreadyExistsException,
+  CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
@@ -26,12 +27,13 @@ import {
   DryRunOperationException,
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordSdkSecrets } from "../secret-registry";
 import { ADMIN_KEY, makeApiUser, REGION, startApiServer, type TestServer } from "./server";
 
 let server: TestServer;
 let kms: KMSClient;
 const clientFor = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-  new KMSClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+  recordSdkSecrets(new KMSClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 }));
 
 beforeAll(async () => {
   server = await startApiServer();
@@ -132,7 +134,10 @@ describe("AWS SDK v3 (@aws-sdk/client-kms)", () => {
     await expectError(kms.send(new CreateKeyCommand({ MultiRegion: true })), UnsupportedOperationException);
     await expectError(kms.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: "eu-west-1" })), UnsupportedOperationException);
     await expectError(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: "x" })), UnsupportedOperationException);
-    expect(AlreadyExistsException).toBeDefined();
+    const alias = `alias/sdk-errors-${Date.now()}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
+    const dup = await expectError(kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId })), AlreadyExistsException);
+    expect(dup.message).toContain(alias);
   });
 
   it("enforces roles: a key user cannot create keys, an auditor cannot encrypt", async () => {

@@ -6,8 +6,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { readAuditRecords, recordSecret, saveServerAuditRecords } from "../secret-registry";
 
 export const REGION = "us-east-1";
+const ADMIN_PASSWORD = "compat admin password";
 export const ADMIN_KEY = { accessKeyId: "AKIAKEYHOLDTESTADMIN", secretAccessKey: "kh/test+secret000000000000000000000000AA" };
 
 export interface TestServer {
@@ -37,6 +39,8 @@ export async function startApiServer(
   options: { dataDir?: string; port?: number; databaseUrl?: string; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const port = options.port ?? (await freePort());
+  recordSecret(ADMIN_KEY.secretAccessKey, "compat ADMIN_KEY.secretAccessKey");
+  recordSecret(ADMIN_PASSWORD, "compat KEYHOLD_ADMIN_PASSWORD");
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "keyhold-api-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -44,7 +48,7 @@ export async function startApiServer(
     KEYHOLD_API_PORT: String(port),
     HOST: "127.0.0.1",
     KEYHOLD_REGION: REGION,
-    KEYHOLD_ADMIN_PASSWORD: "compat admin password",
+    KEYHOLD_ADMIN_PASSWORD: ADMIN_PASSWORD,
     KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: ADMIN_KEY.accessKeyId,
     KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: ADMIN_KEY.secretAccessKey,
     LOG_LEVEL: process.env.KEYHOLD_TEST_SERVER_LOG ?? "warn",
@@ -99,6 +103,24 @@ export async function startApiServer(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The server's own audit records, kept for the end-of-run secret scan
+  // (tests/secret-registry.ts) before its database goes away.
+  const saveAuditForScan = async () => {
+    let records: string[];
+    if (env.DATABASE_URL && env.DATABASE_URL === process.env.DATABASE_URL) return; // the run's database: scanned anyway
+    if (env.DATABASE_URL) {
+      records = await readAuditRecords(env.DATABASE_URL);
+    } else {
+      const { PGlite } = await import("@electric-sql/pglite");
+      const db = await PGlite.create(join(dataDir, "pglite"));
+      try {
+        records = (await db.query<{ record: string }>(`SELECT record FROM "AuditEvent" ORDER BY id`)).rows.map((r) => r.record);
+      } finally {
+        await db.close();
+      }
+    }
+    saveServerAuditRecords(`api-${port}-${Date.now()}`, records);
+  };
   return {
     endpoint,
     port,
@@ -118,6 +140,7 @@ export async function startApiServer(
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
+      await saveAuditForScan();
       rmSync(dataDir, { recursive: true, force: true });
       await dropDatabase().catch(() => {});
     },
@@ -131,6 +154,7 @@ export function makeApiUser(server: TestServer, username: string, role: string):
   const key = server.cli(["access-key", "create", "--user", username, "--json"]);
   if (key.status !== 0) throw new Error(key.stderr);
   const { AccessKeyId, SecretAccessKey } = JSON.parse(key.stdout) as { AccessKeyId: string; SecretAccessKey: string };
+  recordSecret(SecretAccessKey, `compat access key secret of ${username}`);
   return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey };
 }
 

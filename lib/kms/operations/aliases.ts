@@ -1,5 +1,6 @@
 // CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
 import { z } from "zod";
+import { noteKey } from "@/lib/audit/context";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma, type KmsKey } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/status";
@@ -121,6 +122,7 @@ export async function deleteAlias(caller: Principal, input: unknown): Promise<Re
   const ctx = await kmsContext();
   const alias = await prisma.alias.findUnique({ where: { name: req.AliasName }, include: { key: true } });
   if (!alias || alias.key.deletedAt) throw aliasNotFound(ctx, req.AliasName);
+  noteKey(ctx.keyArn(alias.keyId)); // the event names the alias's key, as CloudTrail's does
   await authorizeKeyAction(caller, "kms:DeleteAlias", ctx, alias.key);
   // AWS allows deleting an alias whatever the state of its key.
   const deleted = await prisma.alias.deleteMany({ where: { name: req.AliasName, keyId: alias.keyId, key: { deletedAt: null } } });

@@ -6,7 +6,7 @@ import { decrypt } from "@/lib/kms/operations/decrypt";
 import { deriveSharedSecret } from "@/lib/kms/operations/derive-shared-secret";
 import { enableKey } from "@/lib/kms/operations/enable-disable-key";
 import { encrypt } from "@/lib/kms/operations/encrypt";
-import { generateDataKey } from "@/lib/kms/operations/generate-data-key";
+import { generateDataKey, generateDataKeyWithoutPlaintext } from "@/lib/kms/operations/generate-data-key";
 import { generateDataKeyPair, generateDataKeyPairWithoutPlaintext } from "@/lib/kms/operations/generate-data-key-pair";
 import { generateRandom } from "@/lib/kms/operations/generate-random";
 import { getPublicKey } from "@/lib/kms/operations/get-public-key";
@@ -62,6 +62,7 @@ function operations(s: KeySet, other: KeySet): Record<string, () => Promise<unkn
     Decrypt: () => decrypt(u, { CiphertextBlob: s.symCiphertext }),
     "Decrypt (RSA)": () => decrypt(u, { CiphertextBlob: s.rsaCiphertext, KeyId: s.rsaEnc.id, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }),
     GenerateDataKey: () => generateDataKey(u, { KeyId: s.sym.id, KeySpec: "AES_256" }),
+    GenerateDataKeyWithoutPlaintext: () => generateDataKeyWithoutPlaintext(u, { KeyId: s.sym.id, KeySpec: "AES_256" }),
     "ReEncrypt (source)": () => reEncrypt(u, { CiphertextBlob: s.symCiphertext, DestinationKeyId: other.sym.id }),
     "ReEncrypt (destination)": () => reEncrypt(u, { CiphertextBlob: other.symCiphertext, DestinationKeyId: s.sym.id }),
     Sign: () => sign(u, { KeyId: s.ecSign.id, Message: MESSAGE, SigningAlgorithm: "ECDSA_SHA_256" }),
