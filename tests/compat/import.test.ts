@@ -25,6 +25,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WRAPPING_ALGORITHMS, wrapForImport } from "../kms/lifecycle/import-wrap";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
+import { rejects } from "./rejects";
 
 let server: TestServer;
 let kms: KMSClient;
@@ -36,14 +37,6 @@ afterAll(async () => {
   kms?.destroy();
   await server?.stop();
 });
-
-async function rejects<T>(p: Promise<unknown>, type: new (...args: never[]) => T): Promise<void> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, `expected ${type.name}`).toBeInstanceOf(type);
-}
 
 async function importMaterial(keyId: string, material: Uint8Array, algorithm: AlgorithmSpec = "RSAES_OAEP_SHA_256") {
   const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: "RSA_2048" }));

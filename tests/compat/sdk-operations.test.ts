@@ -58,6 +58,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordSdkSecrets } from "../secret-registry";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
+import { rejects } from "./rejects";
 
 let server: TestServer;
 let kms: KMSClient;
@@ -69,14 +70,6 @@ afterAll(async () => {
   kms?.destroy();
   await server?.stop();
 });
-
-async function rejects<T>(p: Promise<unknown>, type: new (...args: never[]) => T): Promise<void> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e, `expected ${type.name}`).toBeInstanceOf(type);
-}
 
 const newKey = async (input: ConstructorParameters<typeof CreateKeyCommand>[0] = {}) =>
   (await kms.send(new CreateKeyCommand(input))).KeyMetadata!;
