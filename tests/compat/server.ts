@@ -147,9 +147,9 @@ export async function startApiServer(
   };
 }
 
-/** A user with a role and an access key of their own, made with the CLI. */
-export function makeApiUser(server: TestServer, username: string, role: string): { accessKeyId: string; secretAccessKey: string } {
-  const created = server.cli(["user", "create", "--username", username, "--role", role]);
+/** A user with a role (null: none, as `user create` without --role makes) and an access key of their own, made with the CLI. */
+export function makeApiUser(server: TestServer, username: string, role: string | null): { accessKeyId: string; secretAccessKey: string } {
+  const created = server.cli(["user", "create", "--username", username, ...(role === null ? [] : ["--role", role])]);
   if (created.status !== 0) throw new Error(created.stderr);
   const key = server.cli(["access-key", "create", "--user", username, "--json"]);
   if (key.status !== 0) throw new Error(key.stderr);
