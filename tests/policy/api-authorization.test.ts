@@ -1,5 +1,6 @@
 // A few cells of the authorization matrix through the AWS-KMS API (SDK over
-// HTTP, SigV4), plus key policies and grants end to end.
+// HTTP, SigV4), plus key policies and grants end to end. The whole matrix
+// through the API is tests/compat/authorization-matrix-api.test.ts.
 import {
   CreateGrantCommand,
   CreateKeyCommand,
