@@ -109,4 +109,37 @@ describe("AWS CLI", () => {
     aws("cancel-key-deletion", "--key-id", key.KeyMetadata.KeyId);
     expect((aws("describe-key", "--key-id", key.KeyMetadata.KeyId) as { KeyMetadata: { KeyState: string } }).KeyMetadata.KeyState).toBe("Disabled");
   });
+
+  it("imports key material wrapped with openssl, as the AWS documentation does it (bring your own key)", () => {
+    const key = aws("create-key", "--origin", "EXTERNAL") as { KeyMetadata: { KeyId: string; KeyState: string } };
+    expect(key.KeyMetadata.KeyState).toBe("PendingImport");
+    const keyId = key.KeyMetadata.KeyId;
+    const params = aws("get-parameters-for-import", "--key-id", keyId, "--wrapping-algorithm", "RSAES_OAEP_SHA_256", "--wrapping-key-spec", "RSA_2048") as {
+      PublicKey: string;
+      ImportToken: string;
+    };
+    const file = (name: string) => join(dir, name);
+    writeFileSync(file("wrapping-key.der"), Buffer.from(params.PublicKey, "base64"));
+    writeFileSync(file("import-token.bin"), Buffer.from(params.ImportToken, "base64"));
+    // The material never passes through anything of Keyhold's but the wrapped blob.
+    execFileSync("openssl", ["rand", "-out", file("material.bin"), "32"]);
+    execFileSync("openssl", [
+      "pkeyutl", "-encrypt", "-in", file("material.bin"), "-out", file("wrapped.bin"),
+      "-inkey", file("wrapping-key.der"), "-keyform", "DER", "-pubin",
+      "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256",
+    ]);
+    recordSecret(readFileSync(file("material.bin")));
+    aws("import-key-material", "--key-id", keyId, "--encrypted-key-material", `fileb://${file("wrapped.bin")}`, "--import-token", `fileb://${file("import-token.bin")}`, "--expiration-model", "KEY_MATERIAL_DOES_NOT_EXPIRE");
+    expect((aws("describe-key", "--key-id", keyId) as { KeyMetadata: { KeyState: string; Origin: string } }).KeyMetadata).toMatchObject({ KeyState: "Enabled", Origin: "EXTERNAL" });
+
+    writeFileSync(file("byok.txt"), "sealed with my own key");
+    const { CiphertextBlob } = aws("encrypt", "--key-id", keyId, "--plaintext", `fileb://${file("byok.txt")}`) as { CiphertextBlob: string };
+    writeFileSync(file("byok.ct"), Buffer.from(CiphertextBlob, "base64"));
+    const { Plaintext } = aws("decrypt", "--ciphertext-blob", `fileb://${file("byok.ct")}`) as { Plaintext: string };
+    expect(Buffer.from(Plaintext, "base64").toString()).toBe("sealed with my own key");
+
+    // Deleting the material makes the ciphertext undecryptable until the same material is imported again.
+    aws("delete-imported-key-material", "--key-id", keyId);
+    expect(awsError("decrypt", "--ciphertext-blob", `fileb://${file("byok.ct")}`)).toMatch(/KMSInvalidStateException|InvalidCiphertextException/);
+  });
 });
