@@ -13,6 +13,8 @@ Commands:
   user create --username NAME [--role ROLE] [--password-stdin | --service-account]
                                            create a user (no role: may do nothing until given one);
                                            without --password-stdin a one-time password is generated
+  user tag --username NAME [--tag KEY=VALUE ...]
+                                           replace the user's tags (aws:PrincipalTag/KEY in policies); none clears them
   user reset-password --username NAME [--password-stdin]
                                            set a new password (the user must change it at next sign-in)
   user set-role --username NAME --role ROLE|none
@@ -68,7 +70,8 @@ function print(command: string, result: unknown, json: boolean) {
           u.locked ? "locked" : "",
           u.mustChangePassword ? "must-change-password" : "",
         ].filter(Boolean);
-        console.log(`${String(u.username).padEnd(24)} ${String(u.role ?? "(no role)").padEnd(18)} ${flags.join(",")}`);
+        const tags = Object.entries((u.tags ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+        console.log(`${String(u.username).padEnd(24)} ${String(u.role ?? "(no role)").padEnd(18)} ${flags.join(",")}${tags.length ? `  tags: ${tags.join(",")}` : ""}`);
       }
       return;
     case "user.create":
@@ -112,6 +115,16 @@ function print(command: string, result: unknown, json: boolean) {
   }
 }
 
+function tagsOption(values: string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const v of values) {
+    const at = v.indexOf("=");
+    if (at < 1) throw new UsageError(`--tag takes KEY=VALUE, not "${v}"`);
+    tags[v.slice(0, at)] = v.slice(at + 1);
+  }
+  return tags;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -126,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
         "password-stdin": { type: "boolean", default: false },
         "service-account": { type: "boolean", default: false },
         before: { type: "string" },
+        tag: { type: "string", multiple: true },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -161,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     if (role !== undefined) input.role = role;
     if (values["service-account"]) input.serviceAccount = true;
     if (values.before !== undefined) input.before = values.before;
+    if (command === "user.tag") input.tags = tagsOption(values.tag ?? []);
     if (values["password-stdin"]) {
       input.password = await readStdin();
       // The operator chose this password (e.g. for a service account): no forced change.

@@ -39,6 +39,25 @@ test("admin creates an auditor, who must choose a password and cannot reach User
   await expect(row).toContainText("Must change password");
   await expect(row.getByLabel(`Role of ${username}`, { exact: true })).toHaveValue("AUDITOR");
 
+  // Tag the user (aws:PrincipalTag/team in policies): a bad line is refused in the dialog, then saved.
+  await row.getByRole("button", { name: "Tags" }).click();
+  const tags = page.getByRole("dialog", { name: `Tags of ${username}` });
+  await tags.getByLabel("Tags, one key=value per line").fill("team=audit\nnot a tag");
+  await tags.getByRole("button", { name: "Save tags" }).click();
+  await expect(tags.getByRole("alert")).toContainText("Line 2: write each tag as key=value");
+  await tags.getByLabel("Tags, one key=value per line").fill("team=audit");
+  await tags.getByRole("button", { name: "Save tags" }).click();
+  await expect(row).toContainText("team=audit");
+
+  // A service account: no password, no one-time password dialog.
+  await page.getByRole("button", { name: "Create user" }).click();
+  const app = `app-${Date.now()}`;
+  await dialog.getByLabel("Username").fill(app);
+  await dialog.getByLabel("Service account").check();
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByTestId(`user-row-${app}`)).toContainText("Service account");
+  await expect(page.getByTestId(`user-row-${app}`).getByRole("button", { name: "Reset password" })).toHaveCount(0);
+
   // Sign out, sign in as the auditor: the first sign-in asks for a new password.
   await signOut(page);
   await signIn(page, username, password);

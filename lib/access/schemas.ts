@@ -40,6 +40,19 @@ export const resetPasswordSchema = z.object({
   password: passwordSchema.optional(),
 });
 export const unlockSchema = z.object({ userId: userIdSchema });
+
+/** A user's tags, as IAM's: up to 50, keys 1–128 and values 0–256 characters of IAM's set. */
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const userTagsSchema = z.object({
+  userId: userIdSchema,
+  tags: z
+    .record(
+      z.string().min(1, "Tag keys must not be empty").max(128, "Tag keys must be at most 128 characters").regex(TAG_CHARS, "Tag keys may contain letters, digits, spaces and _ . : / = + - @"),
+      z.string().max(256, "Tag values must be at most 256 characters").regex(TAG_CHARS, "Tag values may contain letters, digits, spaces and _ . : / = + - @"),
+    )
+    .refine((t) => Object.keys(t).length <= 50, "A user may have at most 50 tags")
+    .refine((t) => new Set(Object.keys(t).map((k) => k.toLowerCase())).size === Object.keys(t).length, "Tag keys must differ in more than case"),
+});
 export const changeOwnPasswordSchema = z
   .object({ currentPassword: z.string().min(1, "Current password is required"), newPassword: passwordSchema })
   .refine((v) => v.currentPassword !== v.newPassword, {

@@ -16,6 +16,7 @@ import {
   setDisabledSchema,
   setRoleSchema,
   unlockSchema,
+  userTagsSchema,
 } from "./schemas";
 import { validate } from "./validate";
 
@@ -30,6 +31,7 @@ export interface UserSummary {
   lockedUntil: string | null;
   mustChangePassword: boolean;
   serviceAccount: boolean;
+  tags: Record<string, string>;
   lastSignInAt: string | null;
   createdAt: string;
 }
@@ -45,6 +47,7 @@ export function summarize(user: User, now = new Date()): UserSummary {
     lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
     mustChangePassword: user.mustChangePassword,
     serviceAccount: user.serviceAccount,
+    tags: (user.tags ?? {}) as Record<string, string>,
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
   };
@@ -167,6 +170,17 @@ async function unlockUserUnaudited(caller: Principal, input: unknown): Promise<U
   return summarize(updated);
 }
 
+/** Replaces a user's tags (their aws:PrincipalTag/* condition values). */
+async function setUserTagsUnaudited(caller: Principal, input: unknown): Promise<UserSummary> {
+  authorize(caller, "keyhold:TagUser", ADMIN_ONLY);
+  const { userId, tags } = validate(userTagsSchema, input);
+  const user = await findUser(userId);
+  const updated = await prisma.user.update({ where: { id: user.id }, data: { tags } });
+  accessKeyChanged(); // API credentials carry the tags: refresh them
+  logger.info({ event: "user-tags-changed", by: caller.arn, username: user.username, tags: Object.keys(tags) }, "user tags changed");
+  return summarize(updated);
+}
+
 /** Any signed-in user, including one who must change their password first. */
 async function changeOwnPasswordUnaudited(caller: Principal, input: unknown): Promise<void> {
   if (caller.kind !== "user" || !caller.userId) throw new ValidationException("Only users have a password to change");
@@ -197,5 +211,6 @@ export const setUserRole = auditedOperation("UpdateUserRole", "iam.amazonaws.com
 export const setUserDisabled = auditedOperation("UpdateUserStatus", "iam.amazonaws.com", setUserDisabledUnaudited);
 export const resetUserPassword = auditedOperation("ResetUserPassword", "iam.amazonaws.com", resetUserPasswordUnaudited);
 export const unlockUser = auditedOperation("UnlockUser", "iam.amazonaws.com", unlockUserUnaudited);
+export const setUserTags = auditedOperation("TagUser", "iam.amazonaws.com", setUserTagsUnaudited);
 export const changeOwnPassword = auditedOperation("ChangePassword", "iam.amazonaws.com", changeOwnPasswordUnaudited);
 export const findUserByName = auditedOperation("GetUser", "iam.amazonaws.com", findUserByNameUnaudited, { readOnly: true });

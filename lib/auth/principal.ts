@@ -22,12 +22,21 @@ export interface Principal {
   mustChangePassword: boolean;
   sourceIp?: string;
   userAgent?: string;
+  /** The user's tags (aws:PrincipalTag/<key>). */
+  tags?: Record<string, string>;
   /** Whether the request reached Keyhold over TLS (aws:SecureTransport). */
   secureTransport?: boolean;
 }
 
 export function userArn(accountId: string, username: string): string {
   return `arn:aws:iam::${accountId}:user/${username}`;
+}
+
+/** A stored tag object as a string map (anything else: none). */
+function tagMap(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string");
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 export function userPrincipal(
@@ -39,6 +48,7 @@ export function userPrincipal(
     mustChangePassword: boolean;
     /** Loaded with `include: { customRole: true }` where the caller has the row. */
     customRole?: { name: string; policy: string } | null;
+    tags?: unknown;
   },
   request: { sourceIp?: string; userAgent?: string; secureTransport?: boolean } = {},
 ): Principal {
@@ -48,6 +58,7 @@ export function userPrincipal(
     username: user.username,
     role: user.role,
     ...(user.customRole ? { customPolicy: user.customRole.policy, customRoleName: user.customRole.name } : {}),
+    ...(tagMap(user.tags) ? { tags: tagMap(user.tags) } : {}),
     accountId,
     arn: userArn(accountId, user.username),
     mustChangePassword: user.mustChangePassword,

@@ -64,6 +64,7 @@ export function callerValues(caller: Principal, out: Record<string, string[] | u
   put(out, "aws:CurrentTime", now().toISOString());
   put(out, "aws:EpochTime", Math.floor(now().getTime() / 1000));
   put(out, "aws:MultiFactorAuthPresent", false);
+  for (const [k, v] of Object.entries(caller.tags ?? {})) put(out, `aws:PrincipalTag/${k}`, v);
   // Only requests that carry the fact: CLI calls (operator) name no transport.
   if (caller.kind === "user") put(out, "aws:SecureTransport", caller.secureTransport === true);
   put(out, "aws:PrincipalType", caller.kind === "operator" ? "Account" : "User");

@@ -8,6 +8,7 @@ import {
   listUsers,
   resetUserPassword,
   setUserRole,
+  setUserTags,
   unlockUser,
 } from "@/lib/access/users";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
@@ -51,6 +52,9 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "user.unlock"(input) {
     return unlockUser(await operator(), { userId: await userIdOf(input) });
+  },
+  async "user.tag"(input) {
+    return setUserTags(await operator(), { userId: await userIdOf(input), tags: input.tags ?? {} });
   },
   async "audit.verify"() {
     return verifyAuditTrailAs(await operator());

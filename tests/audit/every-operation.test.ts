@@ -16,6 +16,7 @@ import {
   resetUserPassword,
   setUserDisabled,
   setUserRole,
+  setUserTags,
   unlockUser,
 } from "@/lib/access/users";
 import { userPrincipal, type Principal } from "@/lib/auth/principal";
@@ -400,6 +401,8 @@ describe("every console and CLI operation: exactly one event", () => {
     recordSecret(newPassword, "ResetUserPassword password");
     await one("ResetUserPassword", admin, () => resetUserPassword(admin, { userId, password: newPassword }), { readOnly: false });
     await one("UnlockUser", cli, () => unlockUser(cli, { userId }), { readOnly: false });
+    await one("TagUser", admin, () => setUserTags(admin, { userId, tags: { team: "payments" } }), { readOnly: false });
+    await one("TagUser", admin, () => setUserTags(admin, { userId, tags: { "": "x" } }), { readOnly: false, errorCode: "ValidationException" });
     const row = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
     const self = userPrincipal(await accountId(), row);
     const ownPassword = `own new password ${randomUUID()}`;

@@ -290,3 +290,34 @@ describe("aws:SecureTransport", () => {
     expect((await outcome(call("Encrypt", overTls, { KeyId: KeyMetadata.KeyId, Plaintext: PLAINTEXT }))).ok).toBe(true);
   });
 });
+
+describe("aws:PrincipalTag", () => {
+  it("lets a key policy grant by the caller's tags, and follows tag changes", async () => {
+    const { setUserTags } = await import("@/lib/access/users");
+    const { KeyMetadata } = (await call("CreateKey", root, {
+      Policy: policy(rootStatement(root.accountId), {
+        Sid: "PaymentsTeam",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Encrypt", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:PrincipalTag/team": "payments", "kms:CallerAccount": root.accountId } },
+      }),
+    })) as { KeyMetadata: { KeyId: string } };
+    const admin = await userWith("ADMINISTRATOR");
+    const member = await userWith(null);
+    const encrypt = async () => outcome(call("Encrypt", await reload(member.userId!), { KeyId: KeyMetadata.KeyId, Plaintext: PLAINTEXT }));
+    expect((await encrypt()).name).toBe("AccessDeniedException");
+    await setUserTags(admin, { userId: member.userId!, tags: { Team: "payments" } }); // tag keys match case-insensitively, as IAM's
+    expect((await encrypt()).ok).toBe(true);
+    await setUserTags(admin, { userId: member.userId!, tags: { team: "billing" } });
+    expect((await encrypt()).name).toBe("AccessDeniedException");
+  });
+});
+
+/** The principal as the next request would see it (tags are read from the user row). */
+async function reload(userId: string): Promise<Principal> {
+  const { userPrincipal } = await import("@/lib/auth/principal");
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, include: { customRole: true } });
+  return userPrincipal(root.accountId, user);
+}

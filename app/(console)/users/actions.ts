@@ -2,12 +2,16 @@
 
 import type { Role } from "@/lib/db/client";
 import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
-import { createUser, resetUserPassword, setUserDisabled, setUserRole, unlockUser } from "@/lib/access/users";
+import { createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/access/users";
 import { runAction } from "@/lib/console/run";
 
 // Each action is a thin door: the service layer validates and authorizes.
 export async function createUserAction(input: { username: string; role: Role | null; password?: string; serviceAccount?: boolean }) {
   return runAction((caller) => createUser(caller, input));
+}
+
+export async function setUserTagsAction(input: { userId: string; tags: Record<string, string> }) {
+  return runAction((caller) => setUserTags(caller, input));
 }
 
 export async function setUserRoleAction(input: { userId: string; role: Role | null }) {

@@ -20,6 +20,7 @@ import {
 } from "./actions";
 import { CreateUserDialog } from "./create-user-dialog";
 import { OneTimePasswordDialog } from "./one-time-password-dialog";
+import { UserTagsDialog } from "./user-tags-dialog";
 import { ROLE_OPTIONS } from "./roles";
 
 const fetchUsers = () => getJson<UserSummary[]>("/api/users");
@@ -37,6 +38,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
   }, [customRoles.data]);
   const [creating, setCreating] = useState(false);
   const [oneTime, setOneTime] = useState<{ username: string; password: string } | null>(null);
+  const [tagging, setTagging] = useState<UserSummary | null>(null);
 
   const mutate = useMutation({
     mutationFn: (fn: () => Promise<unknown>) => fn(),
@@ -114,6 +116,11 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     {u.locked && <Badge tone="amber">Locked</Badge>}
                     {u.mustChangePassword && <Badge tone="indigo">Must change password</Badge>}
                     {u.serviceAccount && <Badge tone="slate">Service account</Badge>}
+                    {Object.entries(u.tags).map(([k, v]) => (
+                      <Badge key={k} tone="indigo">
+                        {k}={v}
+                      </Badge>
+                    ))}
                   </div>
                 </td>
                 <td className="px-4 py-3 text-slate-600 dark:text-slate-400">
@@ -121,6 +128,9 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                 </td>
                 <td className="px-4 py-3">
                   <div className="flex justify-end gap-2">
+                    <Button variant="secondary" size="sm" onClick={() => setTagging(u)}>
+                      Tags
+                    </Button>
                     {u.locked && (
                       <Button variant="secondary" size="sm" onClick={() => run(() => unwrap(unlockUserAction({ userId: u.id })), `${u.username} unlocked`)}>
                         Unlock
@@ -175,6 +185,15 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         }}
       />
       <OneTimePasswordDialog value={oneTime} onClose={() => setOneTime(null)} />
+      <UserTagsDialog
+        user={tagging}
+        onClose={() => setTagging(null)}
+        onSaved={(username) => {
+          setTagging(null);
+          toast("success", `Tags of ${username} saved`);
+          void queryClient.invalidateQueries({ queryKey: ["users"] });
+        }}
+      />
     </>
   );
 }

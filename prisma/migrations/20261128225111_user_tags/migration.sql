@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "tags" JSONB NOT NULL DEFAULT '{}';
