@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { DialogActions, FormError } from "@/components/ui/form-footer";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
@@ -218,19 +219,8 @@ function CustomRoleDialog({
             />
           )}
         </Field>
-        {error && (
-          <p data-testid="form-error" role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" busy={busy}>
-            {role ? "Save" : "Create"}
-          </Button>
-        </div>
+        <FormError message={error} />
+        <DialogActions onCancel={onClose} submitLabel={role ? "Save" : "Create"} busy={busy} />
       </form>
     </Dialog>
   );

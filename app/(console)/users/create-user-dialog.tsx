@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { DialogActions, FormError } from "@/components/ui/form-footer";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import type { Role } from "@/lib/db/client";
@@ -84,19 +84,8 @@ export function CreateUserDialog({
             {(p) => <Input {...p} name="password" type="password" minLength={12} required autoComplete="new-password" />}
           </Field>
         )}
-        {error && (
-          <p data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" busy={busy}>
-            Create
-          </Button>
-        </div>
+        <FormError message={error} />
+        <DialogActions onCancel={onClose} submitLabel={"Create"} busy={busy} />
       </form>
     </Dialog>
   );

@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { DialogActions, FormError } from "@/components/ui/form-footer";
 import { setUserTagsAction } from "./actions";
 
 const toText = (tags: Record<string, string>) =>
@@ -66,19 +66,8 @@ export function UserTagsDialog({
               Policies read them as aws:PrincipalTag/&lt;key&gt; (e.g. grant a key to everyone tagged team=payments).
             </span>
           </label>
-          {error && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-              {error}
-            </p>
-          )}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" busy={busy}>
-              Save tags
-            </Button>
-          </div>
+          <FormError message={error} />
+          <DialogActions onCancel={onClose} submitLabel="Save tags" busy={busy} />
         </form>
       )}
     </Dialog>
