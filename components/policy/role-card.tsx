@@ -19,7 +19,6 @@ export function RoleCard({
   members: RoleMember[];
 }) {
   const id = useId();
-  const [open, setOpen] = useState(true);
   return (
     <section
       aria-labelledby={`${id}-title`}
@@ -33,23 +32,41 @@ export function RoleCard({
         <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{policyName}</span>
       </div>
       <p className="text-sm text-slate-700 dark:text-slate-300">{summary}</p>
-      <div>
-        <h3 className="text-sm font-medium">
-          Members <span className="text-slate-500 dark:text-slate-400">({members.length})</span>
-        </h3>
-        {members.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">Nobody has this role.</p>
-        ) : (
-          <ul aria-label={`${label} members`} className="mt-1 flex flex-wrap gap-2">
-            {members.map((m) => (
-              <li key={m.username} className="rounded bg-slate-100 px-2 py-0.5 text-sm dark:bg-slate-800">
-                {m.username}
-                {m.disabled ? " (disabled)" : ""}
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <RoleMembers label={label} members={members} heading="h3" />
+      <IdentityPolicy label={label} policy={policy} defaultOpen />
+    </section>
+  );
+}
+
+/** Who holds a role (built-in or custom). */
+export function RoleMembers({ label, members, heading: Heading }: { label: string; members: RoleMember[]; heading: "h3" | "h4" }) {
+  return (
+    <div>
+      <Heading className="text-sm font-medium">
+        Members <span className="text-slate-500 dark:text-slate-400">({members.length})</span>
+      </Heading>
+      {members.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">Nobody has this role.</p>
+      ) : (
+        <ul aria-label={`${label} members`} className="mt-1 flex flex-wrap gap-2">
+          {members.map((m) => (
+            <li key={m.username} className="rounded bg-slate-100 px-2 py-0.5 text-sm dark:bg-slate-800">
+              {m.username}
+              {m.disabled ? " (disabled)" : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A role's identity-policy JSON, shown on demand, with a copy button. */
+export function IdentityPolicy({ label, policy, defaultOpen = false }: { label: string; policy: string; defaultOpen?: boolean }) {
+  const id = useId();
+  const [open, setOpen] = useState(defaultOpen);
+  return (
+    <>
       <div className="flex items-center gap-2">
         <button
           type="button"
@@ -67,6 +84,6 @@ export function RoleCard({
           {policy}
         </pre>
       )}
-    </section>
+    </>
   );
 }

@@ -5,7 +5,7 @@ import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogActions, FormError } from "@/components/ui/form-footer";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { CopyButton } from "@/components/ui/copy-button";
+import { IdentityPolicy, RoleMembers } from "@/components/policy/role-card";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
@@ -113,7 +113,6 @@ export function CustomRoles({ roles, canEdit }: { roles: CustomRoleSummary[]; ca
 
 function CustomRoleCard({ role, actions }: { role: CustomRoleSummary; actions: React.ReactNode }) {
   const id = useId();
-  const [open, setOpen] = useState(false);
   const policy = pretty(role.policy);
   return (
     <section
@@ -131,40 +130,8 @@ function CustomRoleCard({ role, actions }: { role: CustomRoleSummary; actions: R
         {actions}
       </div>
       {role.description && <p className="text-sm text-slate-700 dark:text-slate-300">{role.description}</p>}
-      <div>
-        <h4 className="text-sm font-medium">
-          Members <span className="text-slate-500 dark:text-slate-400">({role.members.length})</span>
-        </h4>
-        {role.members.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">Nobody has this role.</p>
-        ) : (
-          <ul aria-label={`${role.name} members`} className="mt-1 flex flex-wrap gap-2">
-            {role.members.map((m) => (
-              <li key={m.id} className="rounded bg-slate-100 px-2 py-0.5 text-sm dark:bg-slate-800">
-                {m.username}
-                {m.disabled ? " (disabled)" : ""}
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-      <div className="flex items-center gap-2">
-        <button
-          type="button"
-          aria-expanded={open}
-          aria-controls={`${id}-policy`}
-          onClick={() => setOpen(!open)}
-          className="text-sm text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300"
-        >
-          {open ? "Hide" : "Show"} identity policy JSON
-        </button>
-        <CopyButton value={policy} label={`${role.name} policy JSON`} />
-      </div>
-      {open && (
-        <pre id={`${id}-policy`} aria-label={`${role.name} identity policy`} className="max-h-96 overflow-auto rounded bg-slate-50 p-4 font-mono text-xs dark:bg-slate-950">
-          {policy}
-        </pre>
-      )}
+      <RoleMembers label={role.name} members={role.members} heading="h4" />
+      <IdentityPolicy label={role.name} policy={policy} />
     </section>
   );
 }
