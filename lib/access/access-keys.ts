@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
+import { afterCommit } from "@/lib/db/transaction";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, LimitExceededException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -147,7 +148,11 @@ export function onAccessKeyChange(fn: (accessKeyId?: string) => void): () => voi
   return () => listeners.delete(fn);
 }
 export function accessKeyChanged(accessKeyId?: string): void {
-  for (const fn of listeners) fn(accessKeyId);
+  const notify = () => {
+    for (const fn of listeners) fn(accessKeyId);
+  };
+  notify();
+  afterCommit(notify); // again once committed: no reader re-caches the old row in between
 }
 
 /**

@@ -3,19 +3,34 @@
 import type { Principal } from "@/lib/auth/principal";
 import { KMSInternalException, isKmsError } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
-import { withCallFacts } from "./context";
-import { buildRecord, isCryptoOperation, isReadOnlyOperation, type AuditInput } from "./record";
+import { commitChange, currentChangeScope, NOT_RECORDED, type Outcome } from "./change";
+import { withCallFacts, type CallFacts } from "./context";
+import { buildRecord, isCryptoOperation, isReadOnlyOperation, type AuditInput, type AuditRecord } from "./record";
 import { auditWriter } from "./writer";
 
 export { noteKey } from "./context";
 
-/** Writes one event; throws KMSInternalException if it cannot be committed. */
-export async function writeAuditEvent(input: Omit<AuditInput, "region" | "accountId"> & Partial<Pick<AuditInput, "region" | "accountId">>): Promise<void> {
-  const record = buildRecord({ ...input, region: input.region ?? region(), accountId: input.accountId ?? (await accountId()) });
+type EventInput = Omit<AuditInput, "region" | "accountId"> & Partial<Pick<AuditInput, "region" | "accountId">>;
+
+async function recordOf(input: EventInput): Promise<AuditRecord> {
+  return buildRecord({ ...input, region: input.region ?? region(), accountId: input.accountId ?? (await accountId()) });
+}
+
+/**
+ * Writes one event; throws KMSInternalException if it cannot be committed.
+ * Inside a change (lib/audit/change.ts) the event commits with the change.
+ */
+export async function writeAuditEvent(input: EventInput): Promise<void> {
+  const record = await recordOf(input);
+  const change = currentChangeScope();
+  if (change) {
+    change.events.push(record);
+    return;
+  }
   try {
     await auditWriter().append(record);
   } catch {
-    throw new KMSInternalException("The request could not be recorded in the audit trail, so it was not performed.");
+    throw new KMSInternalException(NOT_RECORDED);
   }
 }
 
@@ -35,19 +50,38 @@ export interface AuditedCall {
 /**
  * Runs `fn` and records it — success or failure — before returning. If the
  * event cannot be written, the caller gets KMSInternalException and no result.
+ * A call that changes state commits its change and its event in one
+ * transaction (lib/audit/change.ts); reads and cryptographic calls are
+ * group-committed before they answer.
  */
 export async function audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-  const { facts, result } = withCallFacts(fn);
-  let value: T | undefined;
-  let error: unknown;
-  try {
-    value = await result;
-  } catch (e) {
-    error = e;
-  }
   const readOnly = call.readOnly ?? isReadOnlyOperation(call.eventName);
+  if (!readOnly) {
+    let facts: CallFacts = { keyArns: [] };
+    return commitChange(
+      () => {
+        const run = withCallFacts(fn);
+        facts = run.facts;
+        return run.result;
+      },
+      (outcome) => recordOf(eventOf(call, readOnly, facts, outcome)),
+    );
+  }
+  const { facts, result } = withCallFacts(fn);
+  let outcome: Outcome<T>;
+  try {
+    outcome = { value: await result };
+  } catch (error) {
+    outcome = { error };
+  }
+  await writeAuditEvent(eventOf(call, readOnly, facts, outcome));
+  if (outcome.error !== undefined) throw outcome.error;
+  return outcome.value as T;
+}
+
+function eventOf<T>(call: AuditedCall, readOnly: boolean, facts: CallFacts, { value, error }: Outcome<T>): EventInput {
   const recordResponse = call.recordResponse ?? !isCryptoOperation(call.eventName);
-  await writeAuditEvent({
+  return {
     eventName: call.eventName,
     eventSource: call.eventSource,
     caller: call.caller,
@@ -62,9 +96,7 @@ export async function audited<T>(call: AuditedCall, fn: () => Promise<T>): Promi
     readOnly,
     keyArns: facts.keyArns,
     keyMaterialId: facts.keyMaterialId,
-  });
-  if (error !== undefined) throw error;
-  return value as T;
+  };
 }
 
 export async function closeAudit(): Promise<void> {
@@ -85,18 +117,40 @@ export function auditedOperation<I, R>(
     );
 }
 
-/** Events the service causes itself (deletion by the sweeper, automatic rotation). */
-export async function auditServiceEvent(eventName: string, keyId: string, details: Record<string, unknown> = {}): Promise<void> {
+/**
+ * A change the service makes itself (deletion by the sweeper, automatic
+ * rotation, expiry of imported material): `change` runs in one transaction
+ * with its AwsServiceEvent. It returns whether it changed anything; when it
+ * did not (cancelled or done elsewhere meanwhile), nothing is recorded.
+ */
+export async function auditedServiceChange(eventName: string, keyId: string, details: Record<string, unknown>, change: () => Promise<boolean>): Promise<boolean> {
   const account = await accountId();
   const r = region();
-  await writeAuditEvent({
-    eventName,
-    eventType: "AwsServiceEvent",
-    via: "service",
-    readOnly: false,
-    region: r,
-    accountId: account,
-    request: { keyId, ...details },
-    keyArns: [`arn:aws:kms:${r}:${account}:key/${keyId}`],
-  });
+  try {
+    return await commitChange(
+      async () => {
+        if (!(await change())) throw NOTHING_CHANGED;
+        return true;
+      },
+      async (outcome) =>
+        // A failed or vacuous attempt changed nothing (rolled back): the next run retries.
+        outcome.error !== undefined
+          ? null
+          : buildRecord({
+          eventName,
+          eventType: "AwsServiceEvent",
+          via: "service",
+          readOnly: false,
+          region: r,
+          accountId: account,
+          request: { keyId, ...details },
+          keyArns: [`arn:aws:kms:${r}:${account}:key/${keyId}`],
+        }),
+    );
+  } catch (e) {
+    if (e === NOTHING_CHANGED) return false;
+    throw e;
+  }
 }
+
+const NOTHING_CHANGED = new Error("nothing changed");

@@ -3,7 +3,8 @@
 // auditors can check digests outside Keyhold.
 import { randomUUID } from "node:crypto";
 import { EcKey, generateKeyMaterial } from "@/lib/crypto";
-import { prisma } from "@/lib/db/client";
+import { directPrisma } from "@/lib/db/client";
+import { outsideTransaction } from "@/lib/db/transaction";
 import { rootKeyStore } from "@/lib/kms/root-key";
 
 const aad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
@@ -17,7 +18,7 @@ interface Signer {
 let cached: Promise<Signer> | undefined;
 
 async function load(): Promise<Signer> {
-  let row = await prisma.auditSigningKey.findFirst({ orderBy: { createdAt: "asc" } });
+  let row = await directPrisma().auditSigningKey.findFirst({ orderBy: { createdAt: "asc" } });
   if (!row) {
     const id = randomUUID();
     const material = generateKeyMaterial("ECC_NIST_P256");
@@ -25,14 +26,14 @@ async function load(): Promise<Signer> {
       const key = new EcKey("ECC_NIST_P256", material);
       const store = await rootKeyStore();
       const wrapped = await store.wrap(material, aad(id));
-      await prisma.auditSigningKey.createMany({
+      await directPrisma().auditSigningKey.createMany({
         data: [{ id, wrapped: new Uint8Array(wrapped), publicKeyDer: new Uint8Array(key.publicKeyDer()) }],
         skipDuplicates: true,
       });
     } finally {
       material.fill(0);
     }
-    row = await prisma.auditSigningKey.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
+    row = await directPrisma().auditSigningKey.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
   }
   const { id, wrapped, publicKeyDer } = row;
   return {
@@ -50,8 +51,9 @@ async function load(): Promise<Signer> {
   };
 }
 
+/** Loaded outside any call's transaction: the key row must not roll back with a call. */
 export function auditSigner(): Promise<Signer> {
-  return (cached ??= load().catch((e) => {
+  return (cached ??= outsideTransaction(load).catch((e) => {
     cached = undefined;
     throw e;
   }));
@@ -60,7 +62,7 @@ export function auditSigner(): Promise<Signer> {
 /** PEM of the audit-signing public keys, for auditors (and `openssl dgst -verify`). */
 export async function auditPublicKeys(): Promise<Array<{ id: string; pem: string }>> {
   await auditSigner();
-  const rows = await prisma.auditSigningKey.findMany({ orderBy: { createdAt: "asc" } });
+  const rows = await directPrisma().auditSigningKey.findMany({ orderBy: { createdAt: "asc" } });
   return rows.map((r) => ({
     id: r.id,
     pem: `-----BEGIN PUBLIC KEY-----\n${Buffer.from(r.publicKeyDer).toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`,

@@ -1,10 +1,16 @@
-// The audit writer: appends events to this process's hash chain with group
-// commit (all events that arrive while a write is in flight go into the next
-// single INSERT), resolves each caller only after its event is committed,
-// and signs a digest every DIGEST_EVERY events or DIGEST_INTERVAL_MS.
+// The audit writer: appends events to this process's hash chain.
+// - Reads and cryptographic calls: group commit (all events that arrive while
+//   a write is in flight go into the next single INSERT); each caller is
+//   resolved only after its event is committed.
+// - Changes: the chain is reserved for one change transaction at a time; its
+//   events are inserted inside that transaction, and the chain head moves on
+//   only when it commits (lib/audit/change.ts). A change and its event commit
+//   together or not at all.
+// A digest is signed every DIGEST_EVERY events or DIGEST_INTERVAL_MS.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { pgPool, prisma } from "@/lib/db/client";
+import { auditPool, directPrisma } from "@/lib/db/client";
+import { outsideTransaction, type TransactionClient } from "@/lib/db/transaction";
 import { logger } from "@/lib/log";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
@@ -16,7 +22,6 @@ export const DIGEST_INTERVAL_MS = 60_000;
 interface Pending {
   record: AuditRecord;
   text: string;
-  keyId: string | null;
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -43,8 +48,7 @@ type EventRow = {
 /**
  * One INSERT for the whole batch, its rows as one JSON array parameter: a
  * fixed statement, one round trip, and the rows serialised by the native
- * JSON.stringify rather than escaped value by value as array literals. It
- * goes to the pool directly: this is the hot path of every audited call.
+ * JSON.stringify rather than escaped value by value as array literals.
  * (Unnamed: the embedded database shares one session between connections,
  * so a named prepared statement would outlive a replaced pool client.)
  */
@@ -53,8 +57,27 @@ const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId",
      FROM json_to_recordset($1::json) AS r("chainId" uuid, "chainSeq" int, "eventId" uuid, "eventTime" timestamp(3), "eventSource" text, "eventName" text,
        "keyId" uuid, "principalArn" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "record" text, "prevHash" text, "hash" text)`;
 
-async function insertEvents(rows: EventRow[]): Promise<void> {
-  await pgPool().query(INSERT_EVENTS, [JSON.stringify(rows)]);
+/** One holder at a time, first come first served. */
+class ChainLock {
+  #tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => held);
+    return ready;
+  }
+}
+
+/** The chain reserved for one change transaction (see ChainWriter.reserve). */
+export interface ChainReservation {
+  /** Inserts the records, chained after everything committed, inside `tx`. */
+  insert(tx: TransactionClient, records: AuditRecord[]): Promise<void>;
+  /** The transaction committed: the chain head moves past its events. */
+  committed(): void;
+  /** The transaction rolled back: the chain head stays. */
+  abandoned(): void;
 }
 
 class ChainWriter {
@@ -66,93 +89,155 @@ class ChainWriter {
   #digestedSeq = 0;
   #prevSignature: string | null = null;
   #timer: NodeJS.Timeout | undefined;
+  #lock = new ChainLock();
 
   append(record: AuditRecord): Promise<void> {
     const text = JSON.stringify(record);
-    const keyArn = record.resources?.[0]?.ARN;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ record, text, keyId: (keyArn && KEY_ID.exec(keyArn)?.[1]) || null, resolve, reject });
+      this.#queue.push({ record, text, resolve, reject });
       this.#schedule();
     });
   }
 
   #schedule() {
     if (this.#flushing) return; // the running flush picks the queue up when it ends
-    this.#flushing = new Promise<void>((done) => setImmediate(() => void this.#drain().finally(done)));
+    // Outside any call's transaction: the batch is shared by many callers.
+    this.#flushing = outsideTransaction(() => new Promise<void>((done) => setImmediate(() => void this.#drain().finally(done))));
   }
 
   async #drain() {
-    while (this.#queue.length > 0) await this.#flush(this.#queue.splice(0));
+    while (this.#queue.length > 0) {
+      const release = await this.#lock.acquire();
+      let digestDue = false;
+      try {
+        digestDue = await this.#flush(this.#queue.splice(0));
+      } finally {
+        release();
+      }
+      if (digestDue) await this.digest().catch((e) => logger.error({ err: e }, "audit digest failed"));
+    }
     this.#flushing = undefined;
   }
 
   async #ensureChain() {
     if (this.#chainId) return this.#chainId;
     const id = randomUUID();
-    await prisma.auditChain.create({ data: { id, host: hostname(), pid: process.pid } });
+    await outsideTransaction(() => directPrisma().auditChain.create({ data: { id, host: hostname(), pid: process.pid } }));
+    // Loaded now, before any change transaction can hold the embedded
+    // database's one session, so signing never has to wait for it.
+    await auditSigner();
     this.#chainId = id;
     this.#lastHash = genesisHash(id);
-    this.#timer = setInterval(() => void this.digest().catch((e) => logger.error({ err: e }, "audit digest failed")), DIGEST_INTERVAL_MS);
+    this.#timer = outsideTransaction(() =>
+      setInterval(() => void this.digest().catch((e) => logger.error({ err: e }, "audit digest failed")), DIGEST_INTERVAL_MS),
+    );
     this.#timer.unref();
     return id;
   }
 
-  async #flush(batch: Pending[]) {
+  #rows(chainId: string, texts: Array<{ record: AuditRecord; text: string }>): { rows: EventRow[]; seq: number; hash: string } {
+    let seq = this.#seq;
+    let prev = this.#lastHash;
+    const rows = texts.map(({ record: r, text }) => {
+      seq += 1;
+      const hash = eventHash(prev, text);
+      const keyArn = r.resources?.[0]?.ARN;
+      const row: EventRow = {
+        chainId,
+        chainSeq: seq,
+        eventId: r.eventID,
+        eventTime: r.eventTime,
+        eventSource: r.eventSource,
+        eventName: r.eventName,
+        keyId: (keyArn && KEY_ID.exec(keyArn)?.[1]) || null,
+        principalArn: r.userIdentity.arn ?? null,
+        sourceIp: r.sourceIPAddress,
+        errorCode: r.errorCode ?? null,
+        readOnly: r.readOnly,
+        record: text,
+        prevHash: prev,
+        hash,
+      };
+      prev = hash;
+      return row;
+    });
+    return { rows, seq, hash: prev };
+  }
+
+  /** Writes a group-commit batch; true when a digest is due. */
+  async #flush(batch: Pending[]): Promise<boolean> {
     try {
       const chainId = await this.#ensureChain();
-      let seq = this.#seq;
-      let prev = this.#lastHash;
-      const rows: EventRow[] = batch.map((p) => {
-        seq += 1;
-        const hash = eventHash(prev, p.text);
-        const r = p.record;
-        const row = {
-          chainId,
-          chainSeq: seq,
-          eventId: r.eventID,
-          eventTime: r.eventTime,
-          eventSource: r.eventSource,
-          eventName: r.eventName,
-          keyId: p.keyId,
-          principalArn: r.userIdentity.arn ?? null,
-          sourceIp: r.sourceIPAddress,
-          errorCode: r.errorCode ?? null,
-          readOnly: r.readOnly,
-          record: p.text,
-          prevHash: prev,
-          hash,
-        };
-        prev = hash;
-        return row;
-      });
-      await insertEvents(rows); // one statement: all or nothing
+      const { rows, seq, hash } = this.#rows(chainId, batch);
+      await auditPool().query(INSERT_EVENTS, [JSON.stringify(rows)]); // one statement: all or nothing
       this.#seq = seq;
-      this.#lastHash = prev;
+      this.#lastHash = hash;
       for (const p of batch) p.resolve();
     } catch (e) {
       logger.error({ err: e, events: batch.length }, "audit write failed: the calls fail closed");
       for (const p of batch) p.reject(e);
-      return;
+      return false;
     }
-    if (this.#seq - this.#digestedSeq >= DIGEST_EVERY) {
-      await this.digest().catch((e) => logger.error({ err: e }, "audit digest failed"));
+    return this.#seq - this.#digestedSeq >= DIGEST_EVERY;
+  }
+
+  /**
+   * Reserves the chain for one change transaction: no other event is chained
+   * until the reservation is committed or abandoned. On the embedded
+   * database take it before opening the transaction (the transaction holds
+   * the only session, which the group commit would otherwise wait for).
+   */
+  async reserve(): Promise<ChainReservation> {
+    const release = await this.#lock.acquire();
+    let next: { seq: number; hash: string } | undefined;
+    let done = false;
+    const finish = (advance: boolean) => {
+      if (done) return;
+      done = true;
+      if (advance && next) {
+        this.#seq = next.seq;
+        this.#lastHash = next.hash;
+      }
+      release();
+      if (this.#seq - this.#digestedSeq >= DIGEST_EVERY) void this.digest().catch((e) => logger.error({ err: e }, "audit digest failed"));
+    };
+    try {
+      await this.#ensureChain();
+    } catch (e) {
+      finish(false);
+      throw e;
     }
+    return {
+      insert: async (tx, records) => {
+        if (done) throw new Error("audit chain reservation already finished");
+        const { rows, seq, hash } = this.#rows(this.#chainId!, records.map((record) => ({ record, text: JSON.stringify(record) })));
+        if (rows.length === 0) return;
+        await tx.$executeRawUnsafe(INSERT_EVENTS, JSON.stringify(rows));
+        next = { seq, hash };
+      },
+      committed: () => finish(true),
+      abandoned: () => finish(false),
+    };
   }
 
   /** Signs a digest of everything committed so far (no-op when nothing is new). */
   async digest(): Promise<void> {
     if (!this.#chainId || this.#seq === this.#digestedSeq) return;
-    const signer = await auditSigner();
-    const d = { chainId: this.#chainId, lastSeq: this.#seq, lastHash: this.#lastHash, prevSignature: this.#prevSignature, createdAt: new Date() };
-    const signature = await signer.sign(digestPayload(d));
-    await prisma.auditDigest.create({ data: { ...d, signingKeyId: signer.id, signature } });
-    this.#digestedSeq = d.lastSeq;
-    this.#prevSignature = signature;
+    await outsideTransaction(async () => {
+      const signer = await auditSigner();
+      const d = { chainId: this.#chainId!, lastSeq: this.#seq, lastHash: this.#lastHash, prevSignature: this.#prevSignature, createdAt: new Date() };
+      const signature = await signer.sign(digestPayload(d));
+      await directPrisma().auditDigest.create({ data: { ...d, signingKeyId: signer.id, signature } });
+      this.#digestedSeq = d.lastSeq;
+      this.#prevSignature = signature;
+    });
   }
 
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     while (this.#flushing) await this.#flushing;
+    const release = await this.#lock.acquire(); // let a change in progress finish
+    release();
     await this.digest();
   }
 }

@@ -3,6 +3,7 @@
 // goes through invokeKms or the scheduler, which invalidate here and, on
 // PostgreSQL, tell the other instances with NOTIFY (key-notifications.ts),
 // so no instance keeps serving a key that was disabled or deleted.
+import { afterCommit, currentTransaction } from "@/lib/db/transaction";
 import { prisma, type KmsKey } from "@/lib/db/client";
 
 interface Entry {
@@ -29,7 +30,8 @@ export function enableKeyCache(ttlMs = 5_000): void {
 }
 
 export async function loadKeyRow(keyId: string): Promise<KmsKey | null> {
-  if (!cache.enabled) return prisma.kmsKey.findUnique({ where: { id: keyId } });
+  // Inside a change transaction: read its own (uncommitted) view, never cache it.
+  if (!cache.enabled || currentTransaction()) return prisma.kmsKey.findUnique({ where: { id: keyId } });
   const hit = cache.entries.get(keyId);
   if (hit && hit.expires > Date.now()) return hit.row;
   const generation = cache.generation;
@@ -41,9 +43,17 @@ export async function loadKeyRow(keyId: string): Promise<KmsKey | null> {
   return row;
 }
 
-/** Forgets a key's row (or all rows). Called after every change to a key. */
+/**
+ * Forgets a key's row (or all rows). Called after every change to a key: now,
+ * and again once the change has committed, so no reader caches the old row in
+ * between.
+ */
 export function invalidateKeyRow(keyId?: string): void {
-  cache.generation++;
-  if (keyId) cache.entries.delete(keyId);
-  else cache.entries.clear();
+  const forget = () => {
+    cache.generation++;
+    if (keyId) cache.entries.delete(keyId);
+    else cache.entries.clear();
+  };
+  forget();
+  afterCommit(forget);
 }

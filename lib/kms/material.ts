@@ -2,6 +2,7 @@
 // unwrapped on demand into the bounded cache. Plaintext never leaves memory.
 import { generateKeyMaterial, materialAad, type KeySpec } from "@/lib/crypto";
 import { prisma } from "@/lib/db/client";
+import { currentTransaction } from "@/lib/db/transaction";
 import { KeyUnavailableException, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { materialCache, rootKeyStore } from "./root-key";
@@ -49,8 +50,12 @@ export async function withMaterial<T>(
       logger.error({ keyId: key.id, version, err: (e as Error).name }, "cannot unwrap key material");
       throw new KMSInternalException("Key material could not be unwrapped");
     }
-    material = Buffer.from(plaintext); // our copy; the cache owns (and may wipe) `plaintext`
-    cache.set(key.id, version, plaintext);
+    if (currentTransaction()) {
+      material = plaintext; // a version read inside an uncommitted change is never cached
+    } else {
+      material = Buffer.from(plaintext); // our copy; the cache owns (and may wipe) `plaintext`
+      cache.set(key.id, version, plaintext);
+    }
   }
   try {
     return await fn(material);

@@ -1,7 +1,7 @@
 // The scheduler's import jobs: imported material whose ValidTo has passed is
 // deleted (the key goes to PendingImport, as AWS), and wrapping keys of
 // expired import parameters are purged.
-import { auditServiceEvent } from "@/lib/audit";
+import { auditedServiceChange } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { now } from "../clock";
@@ -25,10 +25,9 @@ export async function deleteExpiredKeyMaterial(): Promise<number> {
     });
     for (const { id } of due) {
       try {
-        // Fail closed: the event (AWS's DeleteExpiredKeyMaterial) is committed
-        // before the material goes; if it cannot be written, the next run retries.
-        await auditServiceEvent("DeleteExpiredKeyMaterial", id);
-        if (await removeImportedMaterial(id, { materialValidTo: { lte: at } })) {
+        // The material goes with its event (AWS's DeleteExpiredKeyMaterial) in
+        // one transaction; if the event cannot be written, the next run retries.
+        if (await auditedServiceChange("DeleteExpiredKeyMaterial", id, {}, () => removeImportedMaterial(id, { materialValidTo: { lte: at } }))) {
           deleted++;
           await keyChanged([id]);
           logger.info({ event: "imported-material-expired", keyId: id }, "expired imported key material deleted");

@@ -2,7 +2,7 @@
 // whose waiting period has ended (crypto-shredding: the wrapped material rows
 // are deleted, so every ciphertext under the key becomes unrecoverable).
 import { z } from "zod";
-import { auditServiceEvent } from "@/lib/audit";
+import { auditedServiceChange } from "@/lib/audit";
 import { keyChanged } from "../key-notifications";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma, type KmsKey, type Prisma } from "@/lib/db/client";
@@ -136,10 +136,9 @@ export async function sweepDueDeletions(): Promise<number> {
 async function destroyKey(keyId: string, at: Date): Promise<boolean> {
   const due = await prisma.kmsKey.count({ where: { id: keyId, keyState: "PendingDeletion", deletionDate: { lte: at }, deletedAt: null } });
   if (!due) return false;
-  // Fail closed: the event is committed before the material is destroyed. If it
-  // cannot be written the key is left as it is (the sweep retries it later).
-  await auditServiceEvent("DeleteKey", keyId);
-  const done = await prisma.$transaction(async (tx) => {
+  // The deletion and its event commit together: if the event cannot be
+  // written the key is left as it is (the sweep retries it later).
+  const done = await auditedServiceChange("DeleteKey", keyId, {}, () => prisma.$transaction(async (tx) => {
     const marked = await tx.kmsKey.updateMany({
       where: { id: keyId, keyState: "PendingDeletion", deletionDate: { lte: at }, deletedAt: null },
       data: { deletedAt: at, rotationEnabled: false, nextRotationDate: null, importFingerprint: null, materialValidTo: null },
@@ -150,14 +149,14 @@ async function destroyKey(keyId: string, at: Date): Promise<boolean> {
     await tx.alias.deleteMany({ where: { keyId } });
     await tx.keyTag.deleteMany({ where: { keyId } });
     return true;
-  });
+  }));
   if (done) {
     forgetMaterial(keyId);
     await keyChanged([keyId]);
     logger.info({ event: "key-deleted", keyId }, "key deleted after its waiting period");
   } else {
-    // Only a race between the check above and the transaction gets here; the trail shows what happened next.
-    logger.warn({ keyId }, "deletion was recorded but the key was cancelled or swept elsewhere meanwhile");
+    // Only a race between the check above and the transaction gets here: nothing was done or recorded.
+    logger.warn({ keyId }, "the key was cancelled or swept elsewhere meanwhile");
   }
   return done;
 }

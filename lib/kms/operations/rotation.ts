@@ -5,7 +5,7 @@
 // A rotation adds a KeyMaterial version and makes it current; older versions
 // stay and keep decrypting (the symmetric blob names its version).
 import { z } from "zod";
-import { auditServiceEvent } from "@/lib/audit";
+import { auditedServiceChange } from "@/lib/audit";
 import { keyChanged } from "../key-notifications";
 import type { Principal } from "@/lib/auth/principal";
 import type { KeySpec } from "@/lib/crypto";
@@ -292,15 +292,11 @@ async function rotateIfDue(first: KmsKey): Promise<boolean> {
     }
     const afterPeriod = scheduled.getTime() + period * DAY_MS;
     const next = new Date(afterPeriod > at.getTime() ? afterPeriod : at.getTime() + period * DAY_MS);
-    // Fail closed: the event is committed before the new material is; if it
-    // cannot be written the key is not rotated now (the scheduler retries).
-    await auditServiceEvent("RotateKey", key.id, { rotationType: "AUTOMATIC" });
-    const done = await addMaterialVersion(
-      key,
-      "AUTOMATIC",
-      at,
-      { keyState: "Enabled", rotationEnabled: true, nextRotationDate: scheduled },
-      { nextRotationDate: next },
+    // The new material and its event commit together; if the event cannot
+    // be written the key is not rotated now (the scheduler retries).
+    const current = key;
+    const done = await auditedServiceChange("RotateKey", key.id, { rotationType: "AUTOMATIC" }, () =>
+      addMaterialVersion(current, "AUTOMATIC", at, { keyState: "Enabled", rotationEnabled: true, nextRotationDate: scheduled }, { nextRotationDate: next }),
     );
     if (done) {
       const keyId = key.id;

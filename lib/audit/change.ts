@@ -1,0 +1,99 @@
+// A change and its audit event commit together or not at all: the call runs
+// in one database transaction (every `prisma` query inside it is routed
+// there, lib/db/transaction.ts) and its event is inserted into the audit
+// chain inside that same transaction before it commits. A call that fails
+// is rolled back to where it started, and its event (with the error) still
+// commits. If the event cannot be written, nothing the call did remains and
+// the caller gets KMSInternalException.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { directPrisma, isSingleSession } from "@/lib/db/client";
+import { inTransactionScope, type TransactionClient } from "@/lib/db/transaction";
+import { KMSInternalException } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import type { AuditRecord } from "./record";
+import { auditWriter, type ChainReservation } from "./writer";
+
+interface ChangeScope {
+  tx: TransactionClient;
+  /** Events written during the call (nested calls, per-item records). */
+  events: AuditRecord[];
+  savepoints: number;
+}
+
+const scope = new AsyncLocalStorage<ChangeScope>();
+
+/** The change transaction in progress, if any: events written now commit with it. */
+export function currentChangeScope(): ChangeScope | undefined {
+  return scope.getStore();
+}
+
+export type Outcome<T> = { value: T; error?: undefined } | { value?: undefined; error: unknown };
+
+export const NOT_RECORDED = "The request could not be recorded in the audit trail, so it was not performed.";
+
+/** Long enough for an RSA-4096 key generation inside a call; bounded so a stuck call cannot hold the chain. */
+const TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
+
+/**
+ * Runs `fn` as one change: its writes and the event `recordOf(outcome)`
+ * (plus any events written during it) commit in one transaction. `recordOf`
+ * answers null for an outcome that is not recorded (nothing happened).
+ */
+export async function commitChange<T>(fn: () => Promise<T>, recordOf: (outcome: Outcome<T>) => Promise<AuditRecord | null>): Promise<T> {
+  const outer = scope.getStore();
+  if (outer) return nestedChange(outer, fn, recordOf);
+
+  let outcome: Outcome<T> | undefined;
+  let committedCallbacks: Array<() => void> = [];
+  // The embedded database has one session: take the chain before the
+  // transaction takes that session (the group commit needs it too).
+  let reservation: ChainReservation | undefined = isSingleSession() ? await auditWriter().reserve() : undefined;
+  try {
+    await directPrisma().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SAVEPOINT keyhold_call");
+      const call: ChangeScope = { tx, events: [], savepoints: 0 };
+      try {
+        const run = await inTransactionScope(tx, () => scope.run(call, fn));
+        outcome = { value: run.value };
+        committedCallbacks = run.afterCommit;
+      } catch (error) {
+        outcome = { error };
+        call.events = []; // they described writes that are rolled back now
+        await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT keyhold_call");
+      }
+      const own = await recordOf(outcome);
+      const records = own ? [...call.events, own] : call.events;
+      if (records.length === 0) return;
+      reservation ??= await auditWriter().reserve();
+      await reservation.insert(tx, records);
+    }, TRANSACTION);
+    reservation?.committed();
+  } catch (e) {
+    committedCallbacks = [];
+    reservation?.abandoned();
+    logger.error({ err: e }, "change not committed: its audit event could not be written with it");
+    throw new KMSInternalException(NOT_RECORDED);
+  }
+  for (const callback of committedCallbacks) callback();
+  if (outcome!.error !== undefined) throw outcome!.error;
+  return outcome!.value as T;
+}
+
+/** A change inside another (e.g. an operator command that calls a KMS operation): one transaction, both events. */
+async function nestedChange<T>(outer: ChangeScope, fn: () => Promise<T>, recordOf: (outcome: Outcome<T>) => Promise<AuditRecord | null>): Promise<T> {
+  const savepoint = `keyhold_nested_${++outer.savepoints}`;
+  const kept = outer.events.length;
+  await outer.tx.$executeRawUnsafe(`SAVEPOINT ${savepoint}`);
+  let outcome: Outcome<T>;
+  try {
+    outcome = { value: await fn() };
+  } catch (error) {
+    outcome = { error };
+    outer.events.length = kept;
+    await outer.tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+  }
+  const own = await recordOf(outcome);
+  if (own) outer.events.push(own);
+  if (outcome.error !== undefined) throw outcome.error;
+  return outcome.value as T;
+}
