@@ -67,10 +67,10 @@ export async function commitChange<T>(fn: () => Promise<T>, recordOf: (outcome: 
       reservation ??= await auditWriter().reserve();
       await reservation.insert(tx, records);
     }, TRANSACTION);
-    reservation?.committed();
+    await reservation?.committed();
   } catch (e) {
     committedCallbacks = [];
-    reservation?.abandoned();
+    await reservation?.abandoned();
     logger.error({ err: e }, "change not committed: its audit event could not be written with it");
     throw new KMSInternalException(NOT_RECORDED);
   }

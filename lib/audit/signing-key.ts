@@ -36,22 +36,31 @@ async function load(): Promise<Signer> {
     row = await directPrisma().auditSigningKey.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
   }
   const { id, wrapped, publicKeyDer } = row;
+  // Unwrapped once and kept as a key object: the writer signs every chain
+  // head it commits, so this is on the hot path.
+  let key: Promise<EcKey> | undefined;
+  const signingKey = () =>
+    (key ??= (async () => {
+      const store = await rootKeyStore();
+      const material = await store.unwrap(Buffer.from(wrapped), aad(id));
+      try {
+        return new EcKey("ECC_NIST_P256", material);
+      } finally {
+        material.fill(0);
+      }
+    })().catch((e) => {
+      key = undefined;
+      throw e;
+    }));
   return {
     id,
     publicKeyDer: Buffer.from(publicKeyDer),
     async sign(payload) {
-      const store = await rootKeyStore();
-      const material = await store.unwrap(Buffer.from(wrapped), aad(id));
-      try {
-        return new EcKey("ECC_NIST_P256", material).sign(payload, "ECDSA_SHA_256", "RAW").toString("base64");
-      } finally {
-        material.fill(0);
-      }
+      return (await signingKey()).sign(payload, "ECDSA_SHA_256", "RAW").toString("base64");
     },
   };
 }
 
-/** Loaded outside any call's transaction: the key row must not roll back with a call. */
 export function auditSigner(): Promise<Signer> {
   return (cached ??= outsideTransaction(load).catch((e) => {
     cached = undefined;

@@ -8,6 +8,8 @@ import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import { purgePayload } from "./retention";
+import { auditSigner } from "./signing-key";
+import { headPayload, witnessedHeads, type WitnessedHead } from "./witness";
 
 export interface ChainReport {
   chainId: string;
@@ -41,13 +43,18 @@ const signedBy = (keys: PublicKeys, keyId: string | null, payload: Buffer, signa
   return !!key && !!signature && verifySignature("sha256", payload, key, Buffer.from(signature, "base64"));
 };
 
-async function verifyChain(chain: { id: string; prunedThroughSeq: number; prunedSignature: string | null; prunedKeyId: string | null }, keys: PublicKeys): Promise<ChainReport> {
+async function verifyChain(
+  chain: { id: string; prunedThroughSeq: number; prunedSignature: string | null; prunedKeyId: string | null },
+  keys: PublicKeys,
+  witnessed?: WitnessedHead,
+): Promise<ChainReport> {
   const chainId = chain.id;
   let expectedSeq = 1;
   let prev = genesisHash(chainId);
   const hashes = new Map<number, string>(); // only hashes digests refer to
   const digests = await prisma.auditDigest.findMany({ where: { chainId }, orderBy: { lastSeq: "asc" } });
   const digestSeqs = new Set(digests.map((d) => d.lastSeq));
+  if (witnessed) digestSeqs.add(witnessed.lastSeq);
   let problem: Problem | undefined;
   let events = 0;
   let cursor: bigint | undefined;
@@ -126,6 +133,21 @@ async function verifyChain(chain: { id: string; prunedThroughSeq: number; pruned
       }
     }
   }
+  // The head witnessed outside the database after the last commit: covers
+  // the events no digest covers yet (a crash's tail), and whole chains.
+  if (!problem && witnessed && witnessed.lastSeq > pruned) {
+    if (!signedBy(keys, witnessed.signingKeyId, headPayload(witnessed), witnessed.signature)) {
+      problem = { kind: "digest-signature", chainSeq: witnessed.lastSeq, message: `the witnessed head of this chain (event #${witnessed.lastSeq}) has an invalid signature` };
+    } else if (witnessed.lastSeq > intactUpTo) {
+      problem = {
+        kind: "truncated",
+        chainSeq: intactUpTo + 1,
+        message: `the witness outside the database shows events up to #${witnessed.lastSeq}, but the chain ends at #${intactUpTo}`,
+      };
+    } else if (hashes.get(witnessed.lastSeq) !== witnessed.lastHash) {
+      problem = { kind: "digest-mismatch", chainSeq: witnessed.lastSeq, message: `event #${witnessed.lastSeq} differs from the witnessed head` };
+    }
+  }
   return { chainId, events, intactUpTo, digests: digests.length, problem };
 }
 
@@ -138,9 +160,13 @@ export async function verifyAuditTrail(): Promise<VerifyReport> {
   // Events whose chain row is missing are themselves evidence of tampering.
   const orphans = await prisma.$queryRaw<{ chainId: string }[]>`
     SELECT DISTINCT e."chainId" FROM "AuditEvent" e LEFT JOIN "AuditChain" c ON c.id = e."chainId" WHERE c.id IS NULL`;
+  const heads = new Map((keys.size ? witnessedHeads((await auditSigner()).id) : []).map((h) => [h.chainId, h]));
   const reports: ChainReport[] = [];
   const unpruned = { prunedThroughSeq: 0, prunedSignature: null, prunedKeyId: null };
-  for (const c of [...chains, ...orphans.map((o) => ({ id: o.chainId, ...unpruned }))]) reports.push(await verifyChain(c, keys));
+  const listed = [...chains, ...orphans.map((o) => ({ id: o.chainId, ...unpruned }))];
+  // A chain witnessed here but gone from the database entirely: deleted with its digests.
+  const gone = [...heads.keys()].filter((id) => !listed.some((c) => c.id === id)).map((id) => ({ id, ...unpruned }));
+  for (const c of [...listed, ...gone]) reports.push(await verifyChain(c, keys, heads.get(c.id)));
   const bad = reports.find((r) => r.problem);
   return {
     ok: !bad,

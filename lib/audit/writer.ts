@@ -15,6 +15,7 @@ import { logger } from "@/lib/log";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
 import { auditSigner } from "./signing-key";
+import { headPayload, witnessHead } from "./witness";
 
 export const DIGEST_EVERY = 1000;
 export const DIGEST_INTERVAL_MS = 60_000;
@@ -74,10 +75,10 @@ class ChainLock {
 export interface ChainReservation {
   /** Inserts the records, chained after everything committed, inside `tx`. */
   insert(tx: TransactionClient, records: AuditRecord[]): Promise<void>;
-  /** The transaction committed: the chain head moves past its events. */
-  committed(): void;
+  /** The transaction committed: the chain head moves past its events (and is witnessed). */
+  committed(): Promise<void>;
   /** The transaction rolled back: the chain head stays. */
-  abandoned(): void;
+  abandoned(): Promise<void>;
 }
 
 class ChainWriter {
@@ -164,6 +165,21 @@ class ChainWriter {
     return { rows, seq, hash: prev };
   }
 
+  /**
+   * Signs the committed head and writes it to the witness outside the
+   * database, before any caller of the batch is answered. A witness that
+   * cannot be written is logged, not fatal: the events are committed.
+   */
+  async #witness(): Promise<void> {
+    try {
+      const signer = await auditSigner();
+      const head = { chainId: this.#chainId!, lastSeq: this.#seq, lastHash: this.#lastHash };
+      witnessHead(signer.id, { ...head, signingKeyId: signer.id, signature: await signer.sign(headPayload(head)) });
+    } catch (e) {
+      logger.error({ err: e }, "could not witness the audit chain head");
+    }
+  }
+
   /** Writes a group-commit batch; true when a digest is due. */
   async #flush(batch: Pending[]): Promise<boolean> {
     try {
@@ -172,6 +188,7 @@ class ChainWriter {
       await auditPool().query(INSERT_EVENTS, [JSON.stringify(rows)]); // one statement: all or nothing
       this.#seq = seq;
       this.#lastHash = hash;
+      await this.#witness();
       for (const p of batch) p.resolve();
     } catch (e) {
       logger.error({ err: e, events: batch.length }, "audit write failed: the calls fail closed");
@@ -191,12 +208,13 @@ class ChainWriter {
     const release = await this.#lock.acquire();
     let next: { seq: number; hash: string } | undefined;
     let done = false;
-    const finish = (advance: boolean) => {
+    const finish = async (advance: boolean) => {
       if (done) return;
       done = true;
       if (advance && next) {
         this.#seq = next.seq;
         this.#lastHash = next.hash;
+        await this.#witness();
       }
       release();
       if (this.#seq - this.#digestedSeq >= DIGEST_EVERY) void this.digest().catch((e) => logger.error({ err: e }, "audit digest failed"));
@@ -204,7 +222,7 @@ class ChainWriter {
     try {
       await this.#ensureChain();
     } catch (e) {
-      finish(false);
+      await finish(false);
       throw e;
     }
     return {
