@@ -2,7 +2,17 @@
 // restart every call that received a success answer has its event, and the
 // chain verifies.
 import { join } from "node:path";
-import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import {
+  CreateAliasCommand,
+  CreateGrantCommand,
+  CreateKeyCommand,
+  DisableKeyCommand,
+  EncryptCommand,
+  KMSClient,
+  PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
+  TagResourceCommand,
+} from "@aws-sdk/client-kms";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
@@ -70,5 +80,67 @@ describe("crash safety", () => {
     const verify = server.cli(["audit", "verify", "--json"]);
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
-  });
+  }, 120_000);
+
+  it("leaves no key, alias, tag, policy, grant or state change without its committed event after kill -9 under mixed changes", async () => {
+    await server?.stop();
+    server = await startApiServer();
+    const kms = new KMSClient({ endpoint: server.endpoint, region: REGION, credentials: ADMIN_KEY, maxAttempts: 1 });
+    const started = new Date();
+    let stop = false;
+    let n = 0;
+    const policy = (arn: string) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "root", Effect: "Allow", Principal: { AWS: arn }, Action: "kms:*", Resource: "*" }] });
+    const worker = async (w: number) => {
+      while (!stop) {
+        try {
+          const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: `mixed ${w}` }));
+          const KeyId = KeyMetadata!.KeyId!;
+          const account = KeyMetadata!.AWSAccountId!;
+          const i = n++;
+          await kms.send(new CreateAliasCommand({ AliasName: `alias/crash-${w}-${i}`, TargetKeyId: KeyId }));
+          await kms.send(new TagResourceCommand({ KeyId, Tags: [{ TagKey: "load", TagValue: String(i) }] }));
+          await kms.send(new PutKeyPolicyCommand({ KeyId, PolicyName: "default", Policy: policy(`arn:aws:iam::${account}:root`) }));
+          await kms.send(new CreateGrantCommand({ KeyId, GranteePrincipal: `arn:aws:iam::${account}:root`, Operations: ["Encrypt"] }));
+          await kms.send(i % 2 ? new DisableKeyCommand({ KeyId }) : new ScheduleKeyDeletionCommand({ KeyId, PendingWindowInDays: 7 }));
+        } catch {
+          if (stop) return;
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    // Until a few dozen changes are in (bounded, on a slow machine), then kill in the middle.
+    for (let waited = 0; n < 12 && waited < 20_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 300));
+    await server.kill9(); // in the middle of the load
+    stop = true;
+    await Promise.all(workers);
+    kms.destroy();
+    expect(n).toBeGreaterThan(4);
+
+    // Every state in the database must be explained by a committed event.
+    const since = [started.toISOString()];
+    const unexplained = {
+      keys: await query(server, `SELECT k.id FROM "KmsKey" k WHERE k."createdAt" >= $1 AND NOT EXISTS (
+          SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = k.id AND e."eventName" = 'CreateKey' AND e."errorCode" IS NULL)`, since),
+      aliases: await query(server, `SELECT a.name FROM "Alias" a WHERE a."createdAt" >= $1 AND NOT EXISTS (
+          SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = a."keyId" AND e."eventName" = 'CreateAlias' AND e."errorCode" IS NULL
+            AND e.record::json->'requestParameters'->>'aliasName' = a.name)`, since),
+      tags: await query(server, `SELECT t."keyId" FROM "KeyTag" t JOIN "KmsKey" k ON k.id = t."keyId" WHERE k."createdAt" >= $1 AND NOT EXISTS (
+          SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = t."keyId" AND e."eventName" = 'TagResource' AND e."errorCode" IS NULL)`, since),
+      policies: await query(server, `SELECT k.id FROM "KmsKey" k WHERE k."createdAt" >= $1 AND k.policy LIKE '%"Sid":"root"%' AND NOT EXISTS (
+          SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = k.id AND e."eventName" = 'PutKeyPolicy' AND e."errorCode" IS NULL)`, since),
+      grants: await query(server, `SELECT g.id FROM "KmsGrant" g WHERE g."createdAt" >= $1 AND NOT EXISTS (
+          SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = g."keyId" AND e."eventName" = 'CreateGrant' AND e."errorCode" IS NULL
+            AND e.record::json->'responseElements'->>'grantId' = g.id)`, since),
+      states: await query(server, `SELECT k.id, k."keyState" FROM "KmsKey" k WHERE k."createdAt" >= $1 AND k."keyState" <> 'Enabled' AND NOT EXISTS (
+          SELECT 1 FROM "AuditEvent" e WHERE e."keyId" = k.id AND e."errorCode" IS NULL
+            AND e."eventName" = CASE k."keyState" WHEN 'Disabled' THEN 'DisableKey' WHEN 'PendingDeletion' THEN 'ScheduleKeyDeletion' END)`, since),
+    };
+    expect(unexplained).toEqual({ keys: [], aliases: [], tags: [], policies: [], grants: [], states: [] });
+
+    server = await startApiServer({ dataDir: server.dataDir, databaseUrl: server.env.DATABASE_URL });
+    const verify = server.cli(["audit", "verify", "--json"]);
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+  }, 120_000);
 });
