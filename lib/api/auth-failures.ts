@@ -15,8 +15,6 @@ import { logger } from "@/lib/log";
 import { TARGET_PREFIX } from "./model";
 import { isKnownOperation } from "./operations";
 
-/** One summary per (source, access key id) at most this often. */
-export const AUTH_FAILURE_WINDOW_MS = 60_000;
 /** Sources tracked at once (least recently seen beyond this are folded into one "multiple" summary). */
 export const MAX_TRACKED_SOURCES = 10_000;
 /** Distinct claimed access key ids per source per window; more are counted under "other". */
@@ -173,7 +171,8 @@ export function noteAuthFailure(f: AuthFailure): void {
   bucket.last = now;
   countIn(bucket.errorCodes, f.errorCode);
   countIn(bucket.eventNames, operationOf(f.target));
-  timer ??= setInterval(() => void flushAuthFailureAudit(), AUTH_FAILURE_WINDOW_MS).unref();
+  // One summary per (source, access key id) per window (KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS).
+  timer ??= setInterval(() => void flushAuthFailureAudit(), config().apiAuthFailures.windowSeconds * 1000).unref();
 }
 
 /** The most frequent code that is not the throttle (the reason the source was throttled). */

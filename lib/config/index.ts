@@ -113,6 +113,12 @@ export const configSchema = z
       .min(1, "KEYHOLD_API_AUTH_FAILURE_BURST must be between 1 and 1000000")
       .max(1_000_000, "KEYHOLD_API_AUTH_FAILURE_BURST must be between 1 and 1000000")
       .default(100),
+    KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS: z.coerce
+      .number({ error: "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be a number" })
+      .int("KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be a whole number")
+      .min(1, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
+      .max(3600, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
+      .default(60),
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
@@ -145,7 +151,12 @@ export const configSchema = z
     apiWorkers: env.KEYHOLD_API_WORKERS,
     auditRetentionDays: env.KEYHOLD_AUDIT_RETENTION_DAYS,
     /** Failed API authentications allowed per source IP (token bucket) before ThrottlingException. */
-    apiAuthFailures: { perSecond: env.KEYHOLD_API_AUTH_FAILURES_PER_SECOND, burst: env.KEYHOLD_API_AUTH_FAILURE_BURST },
+    apiAuthFailures: {
+      perSecond: env.KEYHOLD_API_AUTH_FAILURES_PER_SECOND,
+      burst: env.KEYHOLD_API_AUTH_FAILURE_BURST,
+      /** How often failed authentications are written, as one summary per (source, access key id). */
+      windowSeconds: env.KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS,
+    },
     logLevel: env.LOG_LEVEL,
   }));
 
