@@ -4,7 +4,7 @@
 // and the trail grows by one bounded summary event per (source, claimed
 // access key id). Authenticated calls, allowed or denied, stay one event each.
 // The 40,000-request acceptance figure is bench/auth-failures.ts.
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, request, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAccessKey } from "@/lib/access/access-keys";
 import { flushAuthFailureAudit, resetAuthFailures, sourceOf, SUMMARY_EVENT_NAME } from "@/lib/api/auth-failures";
@@ -63,21 +63,38 @@ async function post(req: RawRequest, extra: Record<string, string> = {}) {
   return { status: res.status, body: (await res.json()) as { __type: string; message: string } };
 }
 
-/** Sends `n` copies of one request, `concurrency` at a time over keep-alive; counts the answers by exception. */
-async function flood(req: RawRequest, n: number, extra: Record<string, string> = {}, concurrency = 8) {
+/** Sends `n` copies of one request over `connections` keep-alive connections; counts the answers by exception. */
+async function flood(req: RawRequest, n: number, extra: Record<string, string> = {}, connections = 8) {
+  const { host: _host, ...headers } = req.headers;
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const answers: Record<string, number> = {};
+  const { port } = new URL(endpoint);
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const r = request({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { ...headers, ...extra }, agent }, (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (d: string) => (text += d));
+        res.on("end", () => {
+          const body = JSON.parse(text) as { __type: string; message: string };
+          expect(res.statusCode).toBe(400);
+          if (body.__type === "ThrottlingException") expect(body.message).toBe("Rate exceeded");
+          answers[body.__type] = (answers[body.__type] ?? 0) + 1;
+          resolve();
+        });
+      });
+      r.on("error", reject);
+      r.end(req.body);
+    });
   let sent = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: connections }, async () => {
       while (sent < n) {
         sent++;
-        const res = await post(req, extra);
-        expect(res.status).toBe(400);
-        answers[res.body.__type] = (answers[res.body.__type] ?? 0) + 1;
-        if (res.body.__type === "ThrottlingException") expect(res.body.message).toBe("Rate exceeded");
+        await one();
       }
     }),
   );
+  agent.destroy();
   return answers;
 }
 
