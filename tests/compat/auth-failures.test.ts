@@ -5,7 +5,7 @@
 // access key id). Authenticated calls, allowed or denied, stay one event each.
 // The 40,000-request acceptance figure is bench/auth-failures.ts.
 import { Agent, createServer, request, type Server } from "node:http";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAccessKey } from "@/lib/access/access-keys";
 import { flushAuthFailureAudit, resetAuthFailures, sourceOf, SUMMARY_EVENT_NAME } from "@/lib/api/auth-failures";
 import { handleApiRequest } from "@/lib/api/handler";
@@ -13,6 +13,12 @@ import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { recordSecret } from "../secret-registry";
 import { signedRequest, type RawRequest } from "./signed-request";
+
+// A burst of 100 failures that does not refill during the test (one per 100 s): exact counts.
+vi.hoisted(() => {
+  process.env.KEYHOLD_API_AUTH_FAILURES_PER_SECOND = "0.01";
+  process.env.KEYHOLD_API_AUTH_FAILURE_BURST = "100";
+});
 
 interface Summary {
   eventName: string;
@@ -103,9 +109,12 @@ describe("failed API authentication is summarised, not recorded per request", ()
     const before = await lastId();
     const bad = await signedRequest(endpoint, "Decrypt", { CiphertextBlob: "AAAA" }, { ...creds, secretAccessKey: "x".repeat(40) });
     const answers = await flood(bad, 4000, { "user-agent": "u".repeat(5000) });
-    expect(answers.InvalidSignatureException! + answers.ThrottlingException!).toBe(4000);
-    expect(answers.InvalidSignatureException).toBeGreaterThanOrEqual(100); // the burst
-    expect(answers.ThrottlingException).toBeGreaterThan(0);
+    // The burst is verified (and fails); the rest is refused unverified.
+    expect(answers).toEqual({ InvalidSignatureException: 100, ThrottlingException: 3900 });
+    // While the source's allowance is used up, even a correctly signed request is refused unverified (and counted).
+    const meanwhile = await post(await signedRequest(endpoint, "Decrypt", { CiphertextBlob: "AAAA" }, creds));
+    expect(meanwhile.body).toEqual({ __type: "ThrottlingException", message: "Rate exceeded" });
+    answers.ThrottlingException! += 1;
     // Nothing is written per request.
     expect((await eventsAfter(before)).rows).toBe(0);
 
@@ -122,16 +131,16 @@ describe("failed API authentication is summarised, not recorded per request", ()
       userAgent: "u".repeat(256),
       userIdentity: { type: "Unknown", accessKeyId: creds.accessKeyId },
       requestParameters: {
-        failures: 4000,
+        failures: 4001,
         throttled: answers.ThrottlingException,
         errorCodes: [
           { errorCode: "InvalidSignatureException", count: answers.InvalidSignatureException },
           { errorCode: "ThrottlingException", count: answers.ThrottlingException },
         ],
-        eventNames: [{ eventName: "Decrypt", count: 4000 }],
+        eventNames: [{ eventName: "Decrypt", count: 4001 }],
       },
     });
-    expect(summary!.errorMessage).toMatch(/^4000 request\(s\) failed authentication between /);
+    expect(summary!.errorMessage).toMatch(/^4001 request\(s\) failed authentication between /);
 
     // A new window starts empty.
     await flushAuthFailureAudit();
