@@ -12,6 +12,7 @@ describe("configuration", () => {
     expect(c.sessionIdleSeconds).toBe(30 * 60);
     expect(c.sessionMaxSeconds).toBe(12 * 60 * 60);
     expect(c.databaseUrl).toBeUndefined();
+    expect(c.apiAuthFailures).toEqual({ perSecond: 20, burst: 100, windowSeconds: 60 });
   });
 
   it.each([
@@ -25,6 +26,9 @@ describe("configuration", () => {
     [{ NEXTAUTH_URL: "not a url" }, /NEXTAUTH_URL must be an absolute URL/],
     [{ NEXTAUTH_SECRET: "tooshort" }, /NEXTAUTH_SECRET must be at least 32 characters/],
     [{ KEYHOLD_SESSION_IDLE_MINUTES: "0" }, /KEYHOLD_SESSION_IDLE_MINUTES must be at least 1 minute/],
+    [{ KEYHOLD_API_AUTH_FAILURE_BURST: "0" }, /KEYHOLD_API_AUTH_FAILURE_BURST must be between 1 and 1000000/],
+    [{ KEYHOLD_API_AUTH_FAILURES_PER_SECOND: "lots" }, /KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be a number/],
+    [{ KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS: "7200" }, /KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600/],
   ])("rejects %o with one line naming the variable", (env, message) => {
     let error: Error | undefined;
     try {

@@ -14,3 +14,5 @@ export const InvalidSignatureException = define("InvalidSignatureException", 400
 export const UnrecognizedClientException = define("UnrecognizedClientException", 400);
 export const UnknownOperationException = define("UnknownOperationException", 400);
 export const RequestEntityTooLargeException = define("RequestEntityTooLargeException", 413);
+/** Too many failed authentications from one source (AWS: HTTP 400, "Rate exceeded"). */
+export const ThrottlingException = define("ThrottlingException", 400);

@@ -6,8 +6,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { isKmsError, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { authFailuresThrottled, noteAuthFailure, operationOf } from "./auth-failures";
 import { credentialFor, recordUse } from "./credentials";
-import { RequestEntityTooLargeException, UnknownOperationException } from "./errors";
+import { RequestEntityTooLargeException, ThrottlingException, UnknownOperationException } from "./errors";
 import { kmsModel, TARGET_PREFIX } from "./model";
 import { isKnownOperation } from "./operations";
 import { invokeKms } from "@/lib/kms/invoke";
@@ -68,6 +69,15 @@ function send(res: ServerResponse, status: number, requestId: string, body: unkn
   res.end(payload);
 }
 
+/** The access key id a request claims, for counting a refusal; undefined when the header does not parse. */
+function claimedAccessKeyId(authorization: string | undefined): string | undefined {
+  try {
+    return parseAuthorization(authorization).accessKeyId;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseJson(body: Buffer): unknown {
   if (body.length === 0) return {};
   try {
@@ -88,10 +98,16 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   try {
     if (req.method !== "POST") throw new UnknownOperationException(`${req.method} is not supported; use POST /.`);
     const body = await readBody(req);
+    const authorization = headerValue(req.headers, "authorization");
+    if (authFailuresThrottled(req.socket.remoteAddress)) {
+      // A source that keeps failing is refused before any lookup or HMAC (counted under the key it claims).
+      claimedKeyId = claimedAccessKeyId(authorization);
+      throw new ThrottlingException("Rate exceeded");
+    }
     const cfg = config();
-    const auth = parseAuthorization(headerValue(req.headers, "authorization"));
-    const date = checkRequestScope(auth, req.headers, { region: cfg.region });
+    const auth = parseAuthorization(authorization);
     claimedKeyId = auth.accessKeyId;
+    const date = checkRequestScope(auth, req.headers, { region: cfg.region });
     const credential = await credentialFor(auth.accessKeyId);
     await verifySignature(auth, { method: "POST", path: req.url ?? "/", headers: req.headers, body, date }, credential.secretAccessKey);
     accessKeyId = auth.accessKeyId;
@@ -118,12 +134,22 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     send(res, 200, requestId, serialize(result));
   } catch (e) {
     let error = isKmsError(e) ? e : new KMSInternalException("An internal error occurred. Try again later.");
-    if (!auditedByService) {
-      // Denied before reaching the key service (authentication, protocol): still one event.
+    if (accessKeyId === undefined) {
+      // Not authenticated: counted into a bounded summary (auth-failures.ts),
+      // never one event per request that anyone could send.
+      noteAuthFailure({
+        sourceIp: req.socket.remoteAddress,
+        accessKeyId: claimedKeyId,
+        target,
+        userAgent: headerValue(req.headers, "user-agent"),
+        errorCode: error.name,
+      });
+    } else if (!auditedByService) {
+      // Authenticated but refused before reaching the key service (unknown operation, bad input): one event.
       await writeAuditEvent({
-        eventName: operation || target.split(".").pop() || "Unknown",
+        eventName: operation || operationOf(target),
         caller: authenticated,
-        accessKeyId: accessKeyId ?? claimedKeyId,
+        accessKeyId,
         via: "api",
         requestId,
         sourceIp: req.socket.remoteAddress,
@@ -135,7 +161,8 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
       });
     }
     if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation }, "API request failed");
-    logger.info({ reqId: requestId, operation: operation || target, accessKeyId, error: error.name }, "api error");
+    // Throttled requests are not logged one by one either (the summary counts them).
+    logger[error.name === "ThrottlingException" ? "debug" : "info"]({ reqId: requestId, operation: operation || operationOf(target), accessKeyId, error: error.name }, "api error");
     send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, { __type: error.name, message: error.message }, error.name);
   }
 }

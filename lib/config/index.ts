@@ -102,6 +102,23 @@ export const configSchema = z
       .min(1, "KEYHOLD_API_WORKERS must be between 1 and 64")
       .max(64, "KEYHOLD_API_WORKERS must be between 1 and 64")
       .default(1),
+    KEYHOLD_API_AUTH_FAILURES_PER_SECOND: z.coerce
+      .number({ error: "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be a number" })
+      .min(0.01, "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be between 0.01 and 100000")
+      .max(100_000, "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be between 0.01 and 100000")
+      .default(20),
+    KEYHOLD_API_AUTH_FAILURE_BURST: z.coerce
+      .number({ error: "KEYHOLD_API_AUTH_FAILURE_BURST must be a number" })
+      .int("KEYHOLD_API_AUTH_FAILURE_BURST must be a whole number")
+      .min(1, "KEYHOLD_API_AUTH_FAILURE_BURST must be between 1 and 1000000")
+      .max(1_000_000, "KEYHOLD_API_AUTH_FAILURE_BURST must be between 1 and 1000000")
+      .default(100),
+    KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS: z.coerce
+      .number({ error: "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be a number" })
+      .int("KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be a whole number")
+      .min(1, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
+      .max(3600, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
+      .default(60),
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
@@ -133,6 +150,13 @@ export const configSchema = z
     apiPort: env.KEYHOLD_API_PORT,
     apiWorkers: env.KEYHOLD_API_WORKERS,
     auditRetentionDays: env.KEYHOLD_AUDIT_RETENTION_DAYS,
+    /** Failed API authentications allowed per source IP (token bucket) before ThrottlingException. */
+    apiAuthFailures: {
+      perSecond: env.KEYHOLD_API_AUTH_FAILURES_PER_SECOND,
+      burst: env.KEYHOLD_API_AUTH_FAILURE_BURST,
+      /** How often failed authentications are written, as one summary per (source, access key id). */
+      windowSeconds: env.KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS,
+    },
     logLevel: env.LOG_LEVEL,
   }));
 
