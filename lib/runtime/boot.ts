@@ -58,6 +58,9 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
     async close() {
       await adminSocket?.close();
       await keyListener?.close();
+      // Failed sign-ins counted since the last summary are recorded before the final digest.
+      const { flushAuthFailureAudit } = await import("@/lib/api/auth-failures");
+      await flushAuthFailureAudit().catch((e) => logger.error({ err: e }, "could not record the last failed-authentication summary"));
       const { closeAudit } = await import("@/lib/audit");
       await closeAudit().catch((e) => logger.error({ err: e }, "final audit digest failed"));
       await disconnectDatabase().catch(() => {});
