@@ -1,8 +1,11 @@
 // First start: with no users at all, create the administrator. Its password
 // is KEYHOLD_ADMIN_PASSWORD or a generated one that must be changed at the
 // first sign-in. No default or well-known password exists.
+import { audited } from "@/lib/audit";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { operatorPrincipal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
+import { accountId } from "@/lib/settings/account";
 
 export interface BootstrapResult {
   created: boolean;
@@ -14,17 +17,25 @@ export interface BootstrapResult {
 export async function ensureFirstAdministrator(username: string, password?: string): Promise<BootstrapResult> {
   if ((await prisma.user.count()) > 0) return { created: false, username };
   const generatedPassword = password ? undefined : generatePassword();
-  // createMany + skipDuplicates: two instances starting together create one admin.
-  const { count } = await prisma.user.createMany({
-    data: [
-      {
-        username,
-        role: "ADMINISTRATOR",
-        passwordHash: await hashPassword(password ?? generatedPassword!),
-        mustChangePassword: !password,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  return count === 1 ? { created: true, username, generatedPassword } : { created: false, username };
+  const passwordHash = await hashPassword(password ?? generatedPassword!);
+  // Recorded like any CreateUser, by the account root on the host, in one
+  // transaction with the new row. createMany + skipDuplicates: two instances
+  // starting together create one admin.
+  const { created } = await audited(
+    {
+      eventName: "CreateUser",
+      eventSource: "iam.amazonaws.com",
+      caller: operatorPrincipal(await accountId()),
+      via: "cli",
+      request: { username, role: "ADMINISTRATOR", firstAdministrator: true },
+    },
+    async () => {
+      const { count } = await prisma.user.createMany({
+        data: [{ username, role: "ADMINISTRATOR", passwordHash, mustChangePassword: !password }],
+        skipDuplicates: true,
+      });
+      return { created: count === 1 };
+    },
+  );
+  return created ? { created: true, username, generatedPassword } : { created: false, username };
 }

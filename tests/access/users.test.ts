@@ -137,6 +137,12 @@ describe("user operations", () => {
     const configured = await ensureFirstAdministrator("root-admin", "configured password 1");
     expect(configured).toEqual({ created: true, username: "root-admin", generatedPassword: undefined });
     expect((await prisma.user.findUniqueOrThrow({ where: { username: "root-admin" } })).mustChangePassword).toBe(false);
+    // Each creation is recorded, by the account root, without the password.
+    const events = await prisma.auditEvent.findMany({ where: { eventName: "CreateUser", record: { contains: '"firstAdministrator":true' } } });
+    const records = events.map((e) => JSON.parse(e.record) as { userIdentity: { type: string }; requestParameters: { username: string } });
+    expect(records.map((r) => r.requestParameters.username)).toEqual(expect.arrayContaining(["admin", "root-admin"]));
+    expect(records.every((r) => r.userIdentity.type === "Root")).toBe(true);
+    expect(events.map((e) => e.record).join()).not.toContain("configured password 1");
   });
 });
 
