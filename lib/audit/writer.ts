@@ -193,9 +193,25 @@ class ChainWriter {
     } catch (e) {
       logger.error({ err: e, events: batch.length }, "audit write failed: the calls fail closed");
       for (const p of batch) p.reject(e);
+      if (!rejectedByServer(e)) this.#abandonChain();
       return false;
     }
     return this.#seq - this.#digestedSeq >= DIGEST_EVERY;
+  }
+
+  /**
+   * Whether a write the client gave up on (timeout, lost connection) was
+   * committed is unknown: a frozen database may still run it when it
+   * resumes. Rather than guess where the chain ends, the next event starts a
+   * new chain (the old one stays verifiable up to its witnessed head).
+   */
+  #abandonChain() {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#chainId = undefined;
+    this.#seq = 0;
+    this.#digestedSeq = 0;
+    this.#prevSignature = null;
   }
 
   /**
@@ -215,6 +231,8 @@ class ChainWriter {
         this.#seq = next.seq;
         this.#lastHash = next.hash;
         await this.#witness();
+      } else if (next) {
+        this.#abandonChain(); // inserted, then the commit failed: its outcome is unknown
       }
       release();
       if (this.#seq - this.#digestedSeq >= DIGEST_EVERY) void this.digest().catch((e) => logger.error({ err: e }, "audit digest failed"));
@@ -258,6 +276,11 @@ class ChainWriter {
     release();
     await this.digest();
   }
+}
+
+/** A statement the server refused (it has a SQLSTATE): certainly not committed. */
+function rejectedByServer(e: unknown): boolean {
+  return typeof (e as { code?: unknown })?.code === "string" && /^[0-9A-Z]{5}$/.test((e as { code: string }).code);
 }
 
 const g = globalThis as unknown as { keyholdAuditWriter?: ChainWriter };
