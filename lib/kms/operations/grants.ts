@@ -216,20 +216,24 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
   }
   const id = createHash("sha256").update(randomBytes(32)).digest("hex");
   const token = newToken(id);
-  await prisma.kmsGrant.create({
-    data: {
-      id,
-      keyId: key.id,
-      token,
-      name: req.Name ?? null,
-      granteePrincipal: grantee,
-      retiringPrincipal: retiring ?? null,
-      operations,
-      ...(constraints ? { constraints: constraints as Prisma.InputJsonValue } : {}),
-      issuingAccount: `arn:aws:iam::${ctx.account}:root`,
-      createdBy: caller.arn,
-      createdAt: now(),
-    },
+  await prisma.$transaction(async (tx) => {
+    await tx.kmsGrant.create({
+      data: {
+        id,
+        keyId: key.id,
+        token,
+        name: req.Name ?? null,
+        granteePrincipal: grantee,
+        retiringPrincipal: retiring ?? null,
+        operations,
+        issuingAccount: `arn:aws:iam::${ctx.account}:root`,
+        createdBy: caller.arn,
+        createdAt: now(),
+      },
+    });
+    // As JSON text: Prisma's JSON input rebuilds objects key by key and drops a "__proto__" key,
+    // which would leave a constraint on it as {} (no constraint at all).
+    if (constraints) await tx.$executeRaw`UPDATE "KmsGrant" SET constraints = ${JSON.stringify(constraints)}::jsonb WHERE id = ${id}`;
   });
   return { GrantToken: token, GrantId: id };
 }
