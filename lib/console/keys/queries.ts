@@ -7,11 +7,12 @@ import { describeAlgorithms, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { prisma, type Prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
 import { audited, noteKey } from "@/lib/audit";
-import { authorizeKeyAction, authorizeKms, decideKeyAction } from "@/lib/kms/authorize";
+import { assertSafeText } from "@/lib/errors/text";
+import { authorizeKeyAction, authorizeKms, decideKeyAction, type KeyConditionSubject } from "@/lib/kms/authorize";
 import { kmsContext } from "@/lib/kms/context";
 import { invokeKms } from "@/lib/kms/invoke";
 import { normalizeKeyListParams } from "./list-params";
-import { keyListCount, keyListPageIds } from "./list-query";
+import { keyListCount, keyListPageIds, keyListSearch, searchesText } from "./list-query";
 import type { KeyDashboard, KeyDetail, KeyListPage, KeyListParams, KeyPrincipal, KeyRow } from "./types";
 
 const MAX_ON_DEMAND_ROTATIONS = 25;
@@ -68,13 +69,33 @@ const auditedConsoleRead = <T>(eventName: string, caller: Principal, request: un
  * how many keys match; recorded as ListKeys. Listing needs kms:ListKeys (identity
  * policies, as AWS); a row's description is DescribeKey's to give, so it is
  * withheld from rows whose key policy does not let the caller describe the key.
+ * A search matches only what the caller may read: a description only where it
+ * may DescribeKey, tags only where it may ListResourceTags (else a search
+ * would recover a hidden description one character at a time).
  */
 export function listConsoleKeys(caller: Principal, params: KeyListParams): Promise<KeyListPage> {
   return auditedConsoleRead("ListKeys", caller, params, async () => {
     authorizeKms(caller, "kms:ListKeys");
+    assertSafeText(params);
     const view = normalizeKeyListParams(params);
     const ctx = await kmsContext();
-    const [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
+    const may = async (action: string, k: KeyConditionSubject) => (await decideKeyAction(caller, action, ctx, k)).decision.allowed;
+    let ids: string[];
+    let total: number;
+    if (searchesText(view)) {
+      const readable: string[] = [];
+      for (const m of await keyListSearch(view)) {
+        const byTags = async () => m.byTags && (await may("kms:ListResourceTags", m));
+        const found = view.tag
+          ? (await may("kms:ListResourceTags", m)) && (!view.q || m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags()))
+          : m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags());
+        if (found) readable.push(m.id);
+      }
+      total = readable.length;
+      ids = readable.slice((view.page - 1) * view.pageSize, view.page * view.pageSize);
+    } else {
+      [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
+    }
     const rows = ids.length
       ? await prisma.kmsKey.findMany({ where: { id: { in: ids } }, select: { ...rowSelect, origin: true, policy: true } })
       : [];
@@ -84,7 +105,7 @@ export function listConsoleKeys(caller: Principal, params: KeyListParams): Promi
     for (const id of ids) {
       const k = byId.get(id);
       if (!k) continue;
-      const describable = (await decideKeyAction(caller, "kms:DescribeKey", ctx, k)).decision.allowed;
+      const describable = await may("kms:DescribeKey", k);
       keys.push(describable ? toRow(ctx.keyArn, k) : { ...toRow(ctx.keyArn, k), description: "", restricted: true });
     }
     return { keys, total, page: view.page, pageSize: view.pageSize };
