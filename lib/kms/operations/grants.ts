@@ -9,6 +9,7 @@ import { prisma, type KmsGrant, type KmsKey, type Prisma } from "@/lib/db/client
 import {
   AccessDeniedException,
   dryRunSucceeded,
+  InvalidArnException,
   InvalidGrantIdException,
   InvalidGrantTokenException,
   NotFoundException,
@@ -18,6 +19,7 @@ import {
 import { assertCallerActive, authorizeAccountAction, authorizeKeyAction, checkGrantTokens, decideKeyAction } from "../authorize";
 import { now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
+import { assertGrantPrincipalExists } from "../principals";
 import { resolveKey } from "../resolve";
 import { assertNotInState } from "../state";
 import { boolField, encryptionContextField, enumField, grantTokensField, intField, keyIdField, str, validateRequest } from "../validate";
@@ -86,7 +88,7 @@ const IAM_PRINCIPAL = /^(\d{12}|arn:aws:iam::\d{12}:(root|user\/.+|role\/.+)|arn
 
 function checkPrincipal(p: string, field: string): void {
   if (!IAM_PRINCIPAL.test(p)) {
-    throw new ValidationException(`${field} ${p} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`);
+    throw new InvalidArnException(`${field} ${p} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`);
   }
 }
 
@@ -192,6 +194,8 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
     assertWithinParentGrant(caller, parent, operations, constraints);
   }
   assertNotInState(ctx, key, ["PendingDeletion"]);
+  await assertGrantPrincipalExists(ctx, grantee);
+  if (retiring !== undefined) await assertGrantPrincipalExists(ctx, retiring);
   const valid = validOperations(key);
   const invalid = operations.filter((o) => !valid.includes(o));
   if (invalid.length) {
