@@ -13,7 +13,7 @@ import { kmsContext } from "@/lib/kms/context";
 import { invokeKms } from "@/lib/kms/invoke";
 import { normalizeKeyListParams } from "./list-params";
 import { keyListCount, keyListPageIds, keyListSearch, searchesText } from "./list-query";
-import type { KeyDashboard, KeyDetail, KeyListPage, KeyListParams, KeyPrincipal, KeyRow } from "./types";
+import type { KeyDashboard, KeyDetail, KeyListPage, KeyListParams, KeyPrincipal, KeyRow, PolicyPrincipal } from "./types";
 
 const MAX_ON_DEMAND_ROTATIONS = 25;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -222,18 +222,21 @@ async function readKeyDashboard(caller: Principal): Promise<KeyDashboard> {
 /**
  * Users who may be named in a key's policy (the policy tab's people pickers):
  * every enabled user, roles or not — a key policy can give a user with no role
- * access to one key. For callers who may read that key's policy.
+ * access to one key. Only for callers who may change that key's policy
+ * (PutKeyPolicy), and only what the picker shows: name and ARN. Recorded as
+ * ListUsers, allowed or denied.
  */
-export async function listKeyPolicyPrincipals(caller: Principal, keyId: string): Promise<KeyPrincipal[]> {
-  const ctx = await kmsContext();
-  const key = UUID.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
-  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
-  await authorizeKeyAction(caller, "kms:GetKeyPolicy", ctx, key);
-  const users = await prisma.user.findMany({
-    where: { disabled: false },
-    orderBy: { username: "asc" },
-    select: { id: true, username: true, role: true },
-    take: 1000,
-  });
-  return users.map((u) => ({ id: u.id, username: u.username, role: u.role ?? "", arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
+export function listKeyPolicyPrincipals(caller: Principal, keyId: string): Promise<PolicyPrincipal[]> {
+  return audited(
+    { eventName: "ListUsers", eventSource: "iam.amazonaws.com", caller, via: "console", request: { keyId, purpose: "KeyPolicyPrincipals" }, readOnly: true },
+    async () => {
+      const ctx = await kmsContext();
+      const key = UUID.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
+      if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+      noteKey(ctx.keyArn(key.id));
+      await authorizeKeyAction(caller, "kms:PutKeyPolicy", ctx, key);
+      const users = await prisma.user.findMany({ where: { disabled: false }, orderBy: { username: "asc" }, select: { username: true }, take: 1000 });
+      return users.map((u) => ({ username: u.username, arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
+    },
+  );
 }
