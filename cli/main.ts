@@ -26,6 +26,8 @@ Commands:
   access-key create --user NAME [--json]   new API access key (the secret is shown only now)
   access-key list [--user NAME]
   access-key deactivate|activate|delete --access-key-id ID
+  key cancel-deletion KEY-ID               break-glass: cancel a key's scheduled deletion, whatever its policy
+  key reset-policy KEY-ID                  break-glass: reset a key's policy to the default (account root)
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -108,6 +110,10 @@ function print(command: string, result: unknown, json: boolean) {
         console.log(`${k.AccessKeyId}  ${String(k.UserName).padEnd(24)} ${String(k.Status).padEnd(9)} last used ${k.LastUsedDate ?? "never"}`);
       }
       return;
+    case "key.cancel-deletion":
+    case "key.reset-policy":
+      console.log(`OK: ${String(r.KeyId)} ${command === "key.reset-policy" ? "has the default key policy" : "is no longer pending deletion (Disabled)"}`);
+      return;
     default: {
       const user = r as { username?: string };
       console.log(`OK${user.username ? `: ${user.username}` : ""}`);
@@ -153,7 +159,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const command = positionals.join(".");
+  // `key <action> KEY-ID`: the key ID is an argument, not part of the command.
+  const keyId = positionals[0] === "key" && positionals.length === 3 ? positionals[2] : undefined;
+  const command = (keyId === undefined ? positionals : positionals.slice(0, 2)).join(".");
 
   let config;
   try {
@@ -171,6 +179,7 @@ export async function main(argv: string[]): Promise<number> {
     const username = values.username ?? values.user;
     if (username !== undefined) input.username = username;
     if (values["access-key-id"] !== undefined) input.accessKeyId = values["access-key-id"];
+    if (keyId !== undefined) input.keyId = keyId;
     const role = roleOption(values.role);
     if (role !== undefined) input.role = role;
     if (values["service-account"]) input.serviceAccount = true;

@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
-import type { KeyPrincipal } from "@/lib/console/keys/types";
+import type { PolicyPrincipal } from "@/lib/console/keys/types";
 import { principalLabel } from "./statements";
 
 /**
@@ -24,7 +24,7 @@ export function PeoplePicker({
   noun: string;
   help: string;
   arns: string[];
-  people: KeyPrincipal[];
+  people: PolicyPrincipal[];
   peopleLoading?: boolean;
   editable: boolean;
   onChange: (arns: string[]) => void;
@@ -33,10 +33,6 @@ export function PeoplePicker({
   const [choice, setChoice] = useState("");
   const available = people.filter((p) => !arns.includes(p.arn));
   const selected = available.some((p) => p.arn === choice) ? choice : "";
-  const role = (arn: string) => {
-    const p = people.find((x) => x.arn === arn);
-    return p ? (p.role ? p.role.replace(/_/g, " ").toLowerCase() : "no role") : "";
-  };
   return (
     <section aria-labelledby={`${id}-title`} className="flex flex-col gap-3">
       <div>
@@ -54,7 +50,6 @@ export function PeoplePicker({
           {arns.map((arn) => (
             <li key={arn} className="flex flex-wrap items-center gap-3 px-3 py-2 text-sm">
               <span className="font-medium">{principalLabel(arn)}</span>
-              {role(arn) && <span className="text-xs text-slate-500 dark:text-slate-400">{role(arn)}</span>}
               <span className="hidden font-mono text-xs break-all text-slate-400 md:inline">{arn}</span>
               {editable && (
                 <Button
@@ -81,7 +76,7 @@ export function PeoplePicker({
               <option value="">{peopleLoading ? "Loading users…" : available.length === 0 ? "Everyone is already listed" : "Choose a user"}</option>
               {available.map((p) => (
                 <option key={p.arn} value={p.arn}>
-                  {p.username} ({p.role ? p.role.replace(/_/g, " ").toLowerCase() : "no role"})
+                  {p.username}
                 </option>
               ))}
             </Select>

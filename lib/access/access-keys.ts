@@ -2,13 +2,14 @@
 // secret shown exactly once and kept only wrapped by the root key.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Principal } from "@/lib/auth/principal";
+import { operatorPrincipal, type Principal } from "@/lib/auth/principal";
 import { afterCommit } from "@/lib/db/transaction";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, LimitExceededException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { rootKeyStore } from "@/lib/kms/root-key";
-import { auditedOperation } from "@/lib/audit";
+import { audited, auditedOperation } from "@/lib/audit";
+import { accountId } from "@/lib/settings/account";
 import { authorize } from "./authorize";
 import { validate } from "./validate";
 
@@ -155,23 +156,52 @@ export function accessKeyChanged(accessKeyId?: string): void {
   afterCommit(notify); // again once committed: no reader re-caches the old row in between
 }
 
+/** Remembers that the bootstrap access key was created once (a tombstone once it is deleted). */
+const bootstrapMarker = (accessKeyId: string) => `bootstrap-access-key:${accessKeyId}`;
+
 /**
  * Start-up: make the first administrator own the access key given in
  * KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID / _SECRET_ACCESS_KEY (CI and local development).
+ * Created only if it never existed, and recorded (CreateAccessKey by the account
+ * root, via the CLI). An administrator's decision stands across restarts: a
+ * deactivated key stays inactive, a deleted one is not recreated (a warning says so).
  */
-export async function ensureBootstrapAccessKey(adminUser: string, accessKeyId: string, secret: string): Promise<void> {
+export async function ensureBootstrapAccessKey(adminUser: string, accessKeyId: string, secret: string): Promise<"created" | "exists" | "deleted"> {
   const admin = await prisma.user.findUnique({ where: { username: adminUser } });
   if (!admin) throw new Error(`KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: the administrator ${adminUser} does not exist`);
   const existing = await prisma.accessKey.findUnique({ where: { id: accessKeyId } });
   if (existing && existing.userId !== admin.id) {
     throw new Error(`KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: ${accessKeyId} already belongs to another user`);
   }
+  const marker = bootstrapMarker(accessKeyId);
+  if (existing) {
+    // Keys made before the marker existed get one, so a later deletion is remembered.
+    await prisma.setting.upsert({ where: { key: marker }, create: { key: marker, value: "created" }, update: {} });
+    return "exists";
+  }
+  const deleted =
+    (await prisma.setting.findUnique({ where: { key: marker } })) !== null ||
+    (await prisma.auditEvent.count({ where: { eventName: "DeleteAccessKey", errorCode: null, record: { contains: `"${accessKeyId}"` } } })) > 0;
+  if (deleted) {
+    logger.warn({ accessKeyId }, "the bootstrap access key was deleted by an administrator: not recreated (unset KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID or choose a new one)");
+    return "deleted";
+  }
   const secretWrapped = await wrapSecret(accessKeyId, secret);
-  await prisma.accessKey.upsert({
-    where: { id: accessKeyId },
-    create: { id: accessKeyId, userId: admin.id, secretWrapped },
-    update: { secretWrapped, status: "Active" },
-  });
+  await audited(
+    {
+      eventName: "CreateAccessKey",
+      eventSource: "iam.amazonaws.com",
+      caller: operatorPrincipal(await accountId()),
+      via: "cli",
+      request: { userName: adminUser, accessKeyId, bootstrap: true },
+    },
+    () =>
+      prisma.$transaction([
+        prisma.accessKey.create({ data: { id: accessKeyId, userId: admin.id, secretWrapped } }),
+        prisma.setting.create({ data: { key: marker, value: "created" } }),
+      ]),
+  );
+  return "created";
 }
 
 // Every user and credential operation is audited (IAM-shaped events).

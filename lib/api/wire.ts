@@ -1,7 +1,10 @@
 // JSON 1.1 (de)serialisation against the model: base64 blobs ⇄ Uint8Array,
 // epoch-second timestamps ⇄ Date. Type errors become SerializationException
-// (as AWS answers them); value constraints are the service layer's job.
-import { KmsError } from "@/lib/errors";
+// (as AWS answers them); value constraints are the service layer's job, except
+// that no string may hold NUL or a lone surrogate (ValidationException: such
+// text cannot be stored or searched). Maps keep every key, "__proto__" too.
+import { KmsError, ValidationException } from "@/lib/errors";
+import { isSafeText } from "@/lib/errors/text";
 import { kmsModel, type Shape } from "./model";
 
 export class SerializationException extends KmsError {
@@ -16,6 +19,13 @@ function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
   return typeof v;
+}
+
+function safeText(path: string, s: string): string {
+  if (!isSafeText(s)) {
+    throw new ValidationException(`1 validation error detected: Value at '${path}' contains a character that is not allowed (NUL or an unpaired surrogate).`);
+  }
+  return s;
 }
 
 function fail(path: string, expected: string, value: unknown): never {
@@ -40,7 +50,7 @@ export function deserialize(shapeName: string, value: unknown, path = ""): unkno
       return out; // unknown members are ignored, as AWS does
     }
     case "string":
-      return typeof value === "string" ? value : fail(path, "a string", value);
+      return typeof value === "string" ? safeText(path, value) : fail(path, "a string", value);
     case "boolean":
       return typeof value === "boolean" ? value : fail(path, "a boolean", value);
     case "integer":
@@ -59,9 +69,11 @@ export function deserialize(shapeName: string, value: unknown, path = ""): unkno
     }
     case "map": {
       if (typeof value !== "object" || Array.isArray(value)) fail(path, "a map", value);
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = deserialize(shape.value!.shape, v, `${path}.${k}`);
-      return out;
+      // Object.fromEntries defines own properties: `out[k] = v` would drop a "__proto__" key
+      // (it sets the prototype instead), unbinding it from a ciphertext or a grant constraint.
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [safeText(`${path} (a key)`, k), deserialize(shape.value!.shape, v, `${path}.${k}`)]),
+      );
     }
     default:
       return value;
@@ -74,9 +86,8 @@ export function serialize(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(serialize);
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = serialize(v);
-    return out;
+    // Own properties only (a "__proto__" key of an encryption context survives).
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, serialize(v)]));
   }
   return value;
 }

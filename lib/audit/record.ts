@@ -1,6 +1,7 @@
 // CloudTrail-shaped KMS records.
 import { randomUUID } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
+import { escapeUnsafeText } from "@/lib/errors/text";
 import { sanitize } from "./sanitize";
 
 export interface AuditRecord {
@@ -63,7 +64,7 @@ function identity(input: AuditInput): AuditRecord["userIdentity"] {
   const c = input.caller;
   if (input.eventType === "AwsServiceEvent") return { type: "AWSService", invokedBy: "kms.amazonaws.com" };
   if (!c) {
-    return { type: "Unknown", ...(input.accessKeyId ? { accessKeyId: input.accessKeyId } : {}), ...(input.claimedIdentity ? { userName: input.claimedIdentity } : {}) };
+    return { type: "Unknown", ...(input.accessKeyId ? { accessKeyId: input.accessKeyId } : {}), ...(input.claimedIdentity ? { userName: escapeUnsafeText(input.claimedIdentity) } : {}) };
   }
   return {
     type: c.kind === "operator" ? "Root" : "IAMUser",
@@ -86,11 +87,11 @@ export function buildRecord(input: AuditInput): AuditRecord {
     eventName: input.eventName,
     awsRegion: input.region,
     sourceIPAddress: input.sourceIp ?? (input.via === "service" ? "kms.amazonaws.com" : input.via === "cli" ? "localhost" : "unknown"),
-    userAgent: input.userAgent ?? (input.via === "cli" ? "keyhold-cli" : input.via === "service" ? "kms.amazonaws.com" : "unknown"),
+    userAgent: input.userAgent !== undefined ? escapeUnsafeText(input.userAgent) : input.via === "cli" ? "keyhold-cli" : input.via === "service" ? "kms.amazonaws.com" : "unknown",
     requestParameters: sanitize(input.request) ?? null,
     responseElements: sanitize(input.response) ?? null,
     additionalEventData: { ...(input.keyMaterialId ? { keyMaterialId: input.keyMaterialId } : {}), via: input.via },
-    ...(input.error ? { errorCode: input.error.name, errorMessage: input.error.message } : {}),
+    ...(input.error ? { errorCode: input.error.name, errorMessage: escapeUnsafeText(input.error.message) } : {}),
     requestID: input.requestId ?? randomUUID(),
     eventID: randomUUID(),
     readOnly: input.readOnly,

@@ -4,10 +4,13 @@
 // Values are not echoed: they may be plaintext.
 import { z } from "zod";
 import { ValidationException } from "@/lib/errors";
+import { assertSafeText } from "@/lib/errors/text";
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 export function validateRequest<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  // Every door (API, console, CLI): no NUL or lone surrogate in any string or key.
+  assertSafeText(input);
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -38,9 +41,19 @@ export const blob = (min: number, max: number) =>
 export const enumField = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: () => `Member must satisfy enum value set: [${values.join(", ")}]` });
 
-export const encryptionContextField = z
-  .record(z.string(), z.string({ error: "Member must be a map of strings to strings" }))
-  .optional();
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.values(v).every((x) => typeof x === "string");
+
+/**
+ * A string→string map (encryption contexts, grant constraints) that keeps every
+ * key. zod's record() builds its output with `out[k] = v`, which silently drops
+ * a "__proto__" key; Object.fromEntries defines it as an own property.
+ */
+export const stringMapField = z
+  .custom<Record<string, string>>(isStringMap, { error: "Member must be a map of strings to strings" })
+  .transform((m) => Object.fromEntries(Object.entries(m)) as Record<string, string>);
+
+export const encryptionContextField = stringMapField.optional();
 
 export const grantTokensField = z
   .array(str(1, 8192))

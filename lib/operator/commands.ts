@@ -15,6 +15,7 @@ import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } 
 import { purgeAuditEvents } from "@/lib/audit/retention";
 import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
+import { breakGlassCancelKeyDeletion, breakGlassResetKeyPolicy } from "@/lib/kms/break-glass";
 import { databaseStatus } from "@/lib/db/status";
 import { ValidationException } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
@@ -74,6 +75,13 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "access-key.activate"(input) {
     return setAccessKeyStatus(await operator(), { accessKeyId: input.accessKeyId, status: "Active" });
+  },
+  // Break-glass (README): recorded as CancelKeyDeletion / PutKeyPolicy by the account root via the CLI.
+  async "key.cancel-deletion"(input) {
+    return breakGlassCancelKeyDeletion(await operator(), input.keyId);
+  },
+  async "key.reset-policy"(input) {
+    return breakGlassResetKeyPolicy(await operator(), input.keyId);
   },
   async "access-key.delete"(input) {
     await deleteAccessKey(await operator(), { accessKeyId: input.accessKeyId });

@@ -125,6 +125,13 @@ describe("the keys list", () => {
     expect((await outcome(listConsoleKeys(principal, { tag: TAG }))).name).toBe("AccessDeniedException");
     const role = await createCustomRole(admin, { name: unique("lister"), policy: policy({ Effect: "Allow", Action: "kms:ListKeys", Resource: "*" }) });
     await setUserCustomRole(admin, { userId: user.id, customRoleId: role.id });
+    // Listing is allowed, but a tag filter matches only tags the caller may read (ListResourceTags).
+    expect((await listConsoleKeys(await sessionPrincipal(user.id), { tag: TAG })).total).toBe(0);
+    const tagReader = await createCustomRole(admin, {
+      name: unique("lister"),
+      policy: policy({ Effect: "Allow", Action: ["kms:ListKeys", "kms:ListResourceTags"], Resource: "*" }),
+    });
+    await setUserCustomRole(admin, { userId: user.id, customRoleId: tagReader.id });
     const listed = await listConsoleKeys(await sessionPrincipal(user.id), { tag: TAG });
     expect(listed.total).toBe(6);
   });

@@ -105,7 +105,7 @@ describe("grants", () => {
     expect(
       (await rejection(createGrant(root, { KeyId: sign.id, GranteePrincipal: grantee.arn, Operations: ["Sign"], Constraints: { EncryptionContextSubset: { a: "b" } } }))).name,
     ).toBe("ValidationException");
-    expect((await rejection(createGrant(root, { KeyId: sign.id, GranteePrincipal: "bob", Operations: ["Sign"] }))).name).toBe("ValidationException");
+    expect((await rejection(createGrant(root, { KeyId: sign.id, GranteePrincipal: "bob", Operations: ["Sign"] }))).name).toBe("InvalidArnException");
     expect((await rejection(createGrant(root, { KeyId: sign.id, GranteePrincipal: grantee.arn, Operations: ["Dance"] }))).name).toBe("ValidationException");
     expect((await rejection(createGrant(root, { KeyId: sign.id, GranteePrincipal: grantee.arn, Operations: ["Sign"], DryRun: true }))).name).toBe(
       "DryRunOperationException",

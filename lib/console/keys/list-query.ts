@@ -26,33 +26,82 @@ function keyIdRange(q: string): { lo: string; hi: string } | undefined {
   return lo.startsWith(id) ? { lo, hi: asUuid(hex.padEnd(32, "f")) } : undefined;
 }
 
-/** The WHERE condition on "KmsKey" k for the view's search and filters. */
-export function keyListCondition(view: KeyListView): Prisma.Sql {
+/** The filters that reveal nothing beyond what the list row shows (state, spec, usage). */
+function filterConditions(view: KeyListView): Prisma.Sql[] {
   const and: Prisma.Sql[] = [Prisma.sql`k."deletedAt" IS NULL`];
   if (view.status) and.push(Prisma.sql`k."keyState" = ${view.status}`);
   if (view.spec) and.push(Prisma.sql`k."keySpec" = ${view.spec}`);
   if (view.usage) and.push(Prisma.sql`k."keyUsage" = ${view.usage}`);
-  if (view.tag) {
-    const eq = view.tag.indexOf("=");
-    const tagKey = (eq < 0 ? view.tag : view.tag.slice(0, eq)).trim();
-    const value = eq < 0 ? Prisma.empty : Prisma.sql` AND t."tagValue" = ${view.tag.slice(eq + 1).trim()}`;
-    and.push(Prisma.sql`k.id IN (SELECT t."keyId" FROM "KeyTag" t WHERE t."tagKey" = ${tagKey}${value})`);
-  }
-  if (view.q) {
-    const like = likePattern(view.q);
-    // IN (subquery), not a correlated EXISTS: the same hashed plan, but PostgreSQL's estimate for
-    // EXISTS under OR is high enough to switch on JIT compilation, which costs more than the query.
-    const or = [
-      Prisma.sql`k.description ILIKE ${like}`,
-      Prisma.sql`k.id IN (SELECT a."keyId" FROM "Alias" a WHERE a.name ILIKE ${like})`,
-      Prisma.sql`k.id IN (SELECT t."keyId" FROM "KeyTag" t WHERE t."tagKey" ILIKE ${like} OR t."tagValue" ILIKE ${like})`,
-    ];
-    const ids = keyIdRange(view.q);
-    if (ids) or.push(Prisma.sql`k.id BETWEEN ${ids.lo}::uuid AND ${ids.hi}::uuid`);
-    and.push(Prisma.sql`(${Prisma.join(or, " OR ")})`);
-  }
-  return Prisma.join(and, " AND ");
+  return and;
 }
+
+/** The tag filter ("key=value" or "key"): keys that have that tag. */
+function tagCondition(tag: string): Prisma.Sql {
+  const eq = tag.indexOf("=");
+  const tagKey = (eq < 0 ? tag : tag.slice(0, eq)).trim();
+  const value = eq < 0 ? Prisma.empty : Prisma.sql` AND t."tagValue" = ${tag.slice(eq + 1).trim()}`;
+  return Prisma.sql`k.id IN (SELECT t."keyId" FROM "KeyTag" t WHERE t."tagKey" = ${tagKey}${value})`;
+}
+
+/**
+ * What a search may match, by what reading it needs: aliases and key IDs are
+ * on every row (ListKeys, ListAliases); a description is DescribeKey's to give
+ * and tags are ListResourceTags'. The caller decides on the last two per key.
+ */
+function searchTerms(q: string): { open: Prisma.Sql; description: Prisma.Sql; tags: Prisma.Sql } {
+  const like = likePattern(q);
+  // IN (subquery), not a correlated EXISTS: the same hashed plan, but PostgreSQL's estimate for
+  // EXISTS under OR is high enough to switch on JIT compilation, which costs more than the query.
+  const open = [Prisma.sql`k.id IN (SELECT a."keyId" FROM "Alias" a WHERE a.name ILIKE ${like})`];
+  const ids = keyIdRange(q);
+  if (ids) open.push(Prisma.sql`k.id BETWEEN ${ids.lo}::uuid AND ${ids.hi}::uuid`);
+  return {
+    open: Prisma.sql`(${Prisma.join(open, " OR ")})`,
+    description: Prisma.sql`k.description ILIKE ${like}`,
+    tags: Prisma.sql`k.id IN (SELECT t."keyId" FROM "KeyTag" t WHERE t."tagKey" ILIKE ${like} OR t."tagValue" ILIKE ${like})`,
+  };
+}
+
+/** The WHERE condition on "KmsKey" k for the view's filters; searches (q, tag) go through keyListSearch. */
+export function keyListCondition(view: KeyListView): Prisma.Sql {
+  return Prisma.join(filterConditions(view), " AND ");
+}
+
+/** Whether the view searches text only some callers may read (descriptions, tags). */
+export const searchesText = (view: KeyListView) => Boolean(view.q || view.tag);
+
+/** A key a search found, with what it matched on and what deciding the caller's reads needs. */
+export interface KeySearchMatch {
+  id: string;
+  /** Matched on an alias or the key ID (visible on any row). */
+  open: boolean;
+  byDescription: boolean;
+  byTags: boolean;
+  keySpec: string;
+  keyUsage: string;
+  origin: string;
+  policy: string;
+}
+
+/** Every key the view's search and filters match, in the view's order (the caller filters by what it may read, then pages). */
+export async function keyListSearch(view: KeyListView): Promise<KeySearchMatch[]> {
+  const and = filterConditions(view);
+  if (view.tag) and.push(tagCondition(view.tag));
+  const t = view.q ? searchTerms(view.q) : undefined;
+  if (t) and.push(Prisma.sql`(${t.open} OR ${t.description} OR ${t.tags})`);
+  return prisma.$queryRaw<KeySearchMatch[]>`
+    SELECT k.id::text AS id, k."keySpec", k."keyUsage", k.origin, k.policy,
+      ${t ? t.open : Prisma.sql`false`} AS open,
+      ${t ? t.description : Prisma.sql`false`} AS "byDescription",
+      ${t ? t.tags : Prisma.sql`false`} AS "byTags"
+    FROM "KmsKey" k ${view.sort === "alias" ? FIRST_ALIAS_JOIN : Prisma.empty}
+    WHERE ${Prisma.join(and, " AND ")}
+    ORDER BY ${keyListOrder(view.sort, view.dir)}
+    LIMIT ${MAX_SEARCH_MATCHES}`;
+}
+
+/** Bound on the keys one search considers (a search is meant to narrow the list). */
+export const MAX_SEARCH_MATCHES = 10_000;
 
 // Direction and NULLS placement are keywords, not values: fixed fragments picked by the validated direction.
 // NULLS LAST ascending (keys without an alias, keys that do not rotate) and the exact reverse descending,

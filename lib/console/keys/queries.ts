@@ -7,12 +7,13 @@ import { describeAlgorithms, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { prisma, type Prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
 import { audited, noteKey } from "@/lib/audit";
-import { authorizeKeyAction, authorizeKms, decideKeyAction } from "@/lib/kms/authorize";
+import { assertSafeText } from "@/lib/errors/text";
+import { authorizeKeyAction, authorizeKms, decideKeyAction, type KeyConditionSubject } from "@/lib/kms/authorize";
 import { kmsContext } from "@/lib/kms/context";
 import { invokeKms } from "@/lib/kms/invoke";
 import { normalizeKeyListParams } from "./list-params";
-import { keyListCount, keyListPageIds } from "./list-query";
-import type { KeyDashboard, KeyDetail, KeyListPage, KeyListParams, KeyPrincipal, KeyRow } from "./types";
+import { keyListCount, keyListPageIds, keyListSearch, searchesText } from "./list-query";
+import type { KeyDashboard, KeyDetail, KeyListPage, KeyListParams, KeyPrincipal, KeyRow, PolicyPrincipal } from "./types";
 
 const MAX_ON_DEMAND_ROTATIONS = 25;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -68,13 +69,33 @@ const auditedConsoleRead = <T>(eventName: string, caller: Principal, request: un
  * how many keys match; recorded as ListKeys. Listing needs kms:ListKeys (identity
  * policies, as AWS); a row's description is DescribeKey's to give, so it is
  * withheld from rows whose key policy does not let the caller describe the key.
+ * A search matches only what the caller may read: a description only where it
+ * may DescribeKey, tags only where it may ListResourceTags (else a search
+ * would recover a hidden description one character at a time).
  */
 export function listConsoleKeys(caller: Principal, params: KeyListParams): Promise<KeyListPage> {
   return auditedConsoleRead("ListKeys", caller, params, async () => {
     authorizeKms(caller, "kms:ListKeys");
+    assertSafeText(params);
     const view = normalizeKeyListParams(params);
     const ctx = await kmsContext();
-    const [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
+    const may = async (action: string, k: KeyConditionSubject) => (await decideKeyAction(caller, action, ctx, k)).decision.allowed;
+    let ids: string[];
+    let total: number;
+    if (searchesText(view)) {
+      const readable: string[] = [];
+      for (const m of await keyListSearch(view)) {
+        const byTags = async () => m.byTags && (await may("kms:ListResourceTags", m));
+        const found = view.tag
+          ? (await may("kms:ListResourceTags", m)) && (!view.q || m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags()))
+          : m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags());
+        if (found) readable.push(m.id);
+      }
+      total = readable.length;
+      ids = readable.slice((view.page - 1) * view.pageSize, view.page * view.pageSize);
+    } else {
+      [ids, total] = await Promise.all([keyListPageIds(view), keyListCount(view)]);
+    }
     const rows = ids.length
       ? await prisma.kmsKey.findMany({ where: { id: { in: ids } }, select: { ...rowSelect, origin: true, policy: true } })
       : [];
@@ -84,7 +105,7 @@ export function listConsoleKeys(caller: Principal, params: KeyListParams): Promi
     for (const id of ids) {
       const k = byId.get(id);
       if (!k) continue;
-      const describable = (await decideKeyAction(caller, "kms:DescribeKey", ctx, k)).decision.allowed;
+      const describable = await may("kms:DescribeKey", k);
       keys.push(describable ? toRow(ctx.keyArn, k) : { ...toRow(ctx.keyArn, k), description: "", restricted: true });
     }
     return { keys, total, page: view.page, pageSize: view.pageSize };
@@ -201,18 +222,21 @@ async function readKeyDashboard(caller: Principal): Promise<KeyDashboard> {
 /**
  * Users who may be named in a key's policy (the policy tab's people pickers):
  * every enabled user, roles or not — a key policy can give a user with no role
- * access to one key. For callers who may read that key's policy.
+ * access to one key. Only for callers who may change that key's policy
+ * (PutKeyPolicy), and only what the picker shows: name and ARN. Recorded as
+ * ListUsers, allowed or denied.
  */
-export async function listKeyPolicyPrincipals(caller: Principal, keyId: string): Promise<KeyPrincipal[]> {
-  const ctx = await kmsContext();
-  const key = UUID.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
-  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
-  await authorizeKeyAction(caller, "kms:GetKeyPolicy", ctx, key);
-  const users = await prisma.user.findMany({
-    where: { disabled: false },
-    orderBy: { username: "asc" },
-    select: { id: true, username: true, role: true },
-    take: 1000,
-  });
-  return users.map((u) => ({ id: u.id, username: u.username, role: u.role ?? "", arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
+export function listKeyPolicyPrincipals(caller: Principal, keyId: string): Promise<PolicyPrincipal[]> {
+  return audited(
+    { eventName: "ListUsers", eventSource: "iam.amazonaws.com", caller, via: "console", request: { keyId, purpose: "KeyPolicyPrincipals" }, readOnly: true },
+    async () => {
+      const ctx = await kmsContext();
+      const key = UUID.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
+      if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+      noteKey(ctx.keyArn(key.id));
+      await authorizeKeyAction(caller, "kms:PutKeyPolicy", ctx, key);
+      const users = await prisma.user.findMany({ where: { disabled: false }, orderBy: { username: "asc" }, select: { username: true }, take: 1000 });
+      return users.map((u) => ({ username: u.username, arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
+    },
+  );
 }

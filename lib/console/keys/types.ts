@@ -67,6 +67,12 @@ export interface KeyDetail extends KeyRow {
   rotations: Array<{ KeyMaterialId: string; KeyMaterialState: string; RotationDate?: string; RotationType?: string }>;
 }
 
+/** A user as the key policy's people pickers offer it: no IDs, no roles. */
+export interface PolicyPrincipal {
+  username: string;
+  arn: string;
+}
+
 export interface KeyPrincipal {
   id: string;
   username: string;

@@ -6,6 +6,7 @@ import { prisma } from "@/lib/db/client";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
 import { authorizeAccountAction, checkPolicyLockout } from "../authorize";
 import { parsePolicy } from "@/lib/policy";
+import { assertPolicyPrincipalsExist } from "../principals";
 import { kmsContext } from "../context";
 import { defaultKeyPolicy } from "../default-policy";
 import { isImportableSpec } from "../import/external-key";
@@ -61,6 +62,7 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
 
   const ctx = await kmsContext();
   const id = randomUUID();
+  if (policy) await assertPolicyPrincipalsExist(ctx, policy);
   if (policy && !req.BypassPolicyLockoutSafetyCheck) {
     // Judged on the key about to be created: its spec, usage, origin and tags.
     await checkPolicyLockout(caller, ctx, { id, keySpec, keyUsage, origin }, { text: req.Policy!, document: policy }, tags);

@@ -81,6 +81,11 @@ export async function cancelKeyDeletion(caller: Principal, input: unknown): Prom
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:CancelKeyDeletion", ctx, key);
+  return cancelDeletionOf(ctx, key);
+}
+
+/** CancelKeyDeletion's change, once authorized (also the operator's break-glass path, lib/kms/break-glass.ts). */
+export async function cancelDeletionOf(ctx: KmsContext, key: KmsKey): Promise<{ KeyId: string }> {
   const arn = ctx.keyArn(key.id);
   if (key.keyState !== "PendingDeletion") throw new KMSInvalidStateException(`${arn} is not pending deletion.`);
   // AWS: the key comes back Disabled. A key that never had material imported

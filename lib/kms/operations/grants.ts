@@ -9,6 +9,7 @@ import { prisma, type KmsGrant, type KmsKey, type Prisma } from "@/lib/db/client
 import {
   AccessDeniedException,
   dryRunSucceeded,
+  InvalidArnException,
   InvalidGrantIdException,
   InvalidGrantTokenException,
   NotFoundException,
@@ -18,6 +19,7 @@ import {
 import { assertCallerActive, authorizeAccountAction, authorizeKeyAction, checkGrantTokens, decideKeyAction } from "../authorize";
 import { now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
+import { assertGrantPrincipalExists } from "../principals";
 import { resolveKey } from "../resolve";
 import { assertNotInState } from "../state";
 import { boolField, encryptionContextField, enumField, grantTokensField, intField, keyIdField, str, validateRequest } from "../validate";
@@ -86,7 +88,7 @@ const IAM_PRINCIPAL = /^(\d{12}|arn:aws:iam::\d{12}:(root|user\/.+|role\/.+)|arn
 
 function checkPrincipal(p: string, field: string): void {
   if (!IAM_PRINCIPAL.test(p)) {
-    throw new ValidationException(`${field} ${p} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`);
+    throw new InvalidArnException(`${field} ${p} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`);
   }
 }
 
@@ -192,6 +194,8 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
     assertWithinParentGrant(caller, parent, operations, constraints);
   }
   assertNotInState(ctx, key, ["PendingDeletion"]);
+  await assertGrantPrincipalExists(ctx, grantee);
+  if (retiring !== undefined) await assertGrantPrincipalExists(ctx, retiring);
   const valid = validOperations(key);
   const invalid = operations.filter((o) => !valid.includes(o));
   if (invalid.length) {
@@ -216,20 +220,24 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
   }
   const id = createHash("sha256").update(randomBytes(32)).digest("hex");
   const token = newToken(id);
-  await prisma.kmsGrant.create({
-    data: {
-      id,
-      keyId: key.id,
-      token,
-      name: req.Name ?? null,
-      granteePrincipal: grantee,
-      retiringPrincipal: retiring ?? null,
-      operations,
-      ...(constraints ? { constraints: constraints as Prisma.InputJsonValue } : {}),
-      issuingAccount: `arn:aws:iam::${ctx.account}:root`,
-      createdBy: caller.arn,
-      createdAt: now(),
-    },
+  await prisma.$transaction(async (tx) => {
+    await tx.kmsGrant.create({
+      data: {
+        id,
+        keyId: key.id,
+        token,
+        name: req.Name ?? null,
+        granteePrincipal: grantee,
+        retiringPrincipal: retiring ?? null,
+        operations,
+        issuingAccount: `arn:aws:iam::${ctx.account}:root`,
+        createdBy: caller.arn,
+        createdAt: now(),
+      },
+    });
+    // As JSON text: Prisma's JSON input rebuilds objects key by key and drops a "__proto__" key,
+    // which would leave a constraint on it as {} (no constraint at all).
+    if (constraints) await tx.$executeRaw`UPDATE "KmsGrant" SET constraints = ${JSON.stringify(constraints)}::jsonb WHERE id = ${id}`;
   });
   return { GrantToken: token, GrantId: id };
 }

@@ -6,6 +6,7 @@ import { LimitExceededException, NotFoundException } from "@/lib/errors";
 import { parsePolicy } from "@/lib/policy";
 import { assertCallerActive, authorizeKeyAction, checkPolicyLockout } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
+import { assertPolicyPrincipalsExist } from "../principals";
 import { resolveKey } from "../resolve";
 import { boolField, intField, keyIdField, str, validateRequest } from "../validate";
 
@@ -50,6 +51,7 @@ export async function putKeyPolicy(caller: Principal, input: unknown): Promise<R
     throw new LimitExceededException(`The key policy exceeds the maximum size of ${MAX_KEY_POLICY_BYTES} bytes.`);
   }
   const policy = parsePolicy(req.Policy, { kind: "resource" });
+  await assertPolicyPrincipalsExist(ctx, policy);
   if (!req.BypassPolicyLockoutSafetyCheck) await checkPolicyLockout(caller, ctx, key, { text: req.Policy, document: policy });
   const changed = await prisma.kmsKey.updateMany({ where: { id: key.id, deletedAt: null }, data: { policy: req.Policy } });
   if (changed.count !== 1) throw new NotFoundException(`Key '${ctx.keyArn(key.id)}' does not exist`);
