@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { databaseTimeouts } from "./timeouts";
 
 // One pool per process, shared by the server and Next's bundle through
 // globalThis. DB_POOL_MAX=1 on the embedded PGlite (one session shared by
@@ -16,6 +17,7 @@ export function pgPool(): pg.Pool {
   return (g.keyholdPool ??= new pg.Pool({
     connectionString: process.env.DATABASE_URL,
     max: Number(process.env.DB_POOL_MAX ?? 10),
+    ...databaseTimeouts(),
   }));
 }
 
