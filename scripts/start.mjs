@@ -1,6 +1,9 @@
 // `npm start`: builds the console when the build is missing or older than the
-// sources, then runs server.ts (TypeScript through tsx) in this process.
-import { spawnSync } from "node:child_process";
+// sources, then runs server.ts (TypeScript through tsx) in this process. The
+// npm script execs node (`exec node scripts/start.mjs`): without it, npm's
+// shell would take the SIGTERM of a container stop and leave the server
+// running as an orphan.
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -28,12 +31,19 @@ if (!dev) {
   if (builtAt < changedAt) {
     console.log(builtAt ? "Sources changed since the last build: building the console…" : "Building the console (first start)…");
     const next = join(root, "node_modules", "next", "dist", "bin", "next");
-    const r = spawnSync(process.execPath, [next, "build"], {
+    const build = spawn(process.execPath, [next, "build"], {
       cwd: root,
       stdio: "inherit",
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     });
-    if (r.status !== 0) process.exit(r.status ?? 1);
+    // A stop during the build stops the build too (no orphaned `next build`).
+    const forward = (signal) => build.kill(signal);
+    process.on("SIGTERM", forward);
+    process.on("SIGINT", forward);
+    const code = await new Promise((resolve) => build.once("exit", (c) => resolve(c)));
+    process.off("SIGTERM", forward);
+    process.off("SIGINT", forward);
+    if (code !== 0) process.exit(code ?? 1);
   }
 }
 

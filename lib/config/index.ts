@@ -2,6 +2,7 @@
 // stops the process with one line naming the variable (see formatConfigError).
 import { resolve } from "node:path";
 import { z } from "zod";
+import { DB_TIMEOUT_DEFAULTS } from "@/lib/db/timeouts";
 
 const optionalString = z
   .string()
@@ -14,6 +15,22 @@ const durationMinutes = (name: string, def: number) =>
     .int(`${name} must be a whole number of minutes`)
     .min(1, `${name} must be at least 1 minute`)
     .max(7 * 24 * 60, `${name} must be at most one week`)
+    .default(def);
+
+const milliseconds = (name: string, def: number, min: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of milliseconds` })
+    .int(`${name} must be a whole number of milliseconds`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(600_000, `${name} must be at most 600000 (10 minutes)`)
+    .default(def);
+
+const seconds = (name: string, def: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of seconds` })
+    .int(`${name} must be a whole number of seconds`)
+    .min(1, `${name} must be at least 1 second`)
+    .max(3600, `${name} must be at most 3600 seconds`)
     .default(def);
 
 export const configSchema = z
@@ -102,6 +119,7 @@ export const configSchema = z
       .min(1, "KEYHOLD_API_WORKERS must be between 1 and 64")
       .max(64, "KEYHOLD_API_WORKERS must be between 1 and 64")
       .default(1),
+<<<<<<< HEAD
     KEYHOLD_API_AUTH_FAILURES_PER_SECOND: z.coerce
       .number({ error: "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be a number" })
       .min(0.01, "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be between 0.01 and 100000")
@@ -119,6 +137,12 @@ export const configSchema = z
       .min(1, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
       .max(3600, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
       .default(60),
+=======
+    KEYHOLD_DB_CONNECT_TIMEOUT_MS: milliseconds("KEYHOLD_DB_CONNECT_TIMEOUT_MS", DB_TIMEOUT_DEFAULTS.KEYHOLD_DB_CONNECT_TIMEOUT_MS, 100),
+    KEYHOLD_DB_STATEMENT_TIMEOUT_MS: milliseconds("KEYHOLD_DB_STATEMENT_TIMEOUT_MS", DB_TIMEOUT_DEFAULTS.KEYHOLD_DB_STATEMENT_TIMEOUT_MS, 1000),
+    KEYHOLD_REQUEST_TIMEOUT_SECONDS: seconds("KEYHOLD_REQUEST_TIMEOUT_SECONDS", 30),
+    KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS: seconds("KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS", 10),
+>>>>>>> waits
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
@@ -158,6 +182,8 @@ export const configSchema = z
       windowSeconds: env.KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS,
     },
     logLevel: env.LOG_LEVEL,
+    requestTimeoutSeconds: env.KEYHOLD_REQUEST_TIMEOUT_SECONDS,
+    shutdownTimeoutSeconds: env.KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS,
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -4,14 +4,14 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { Principal } from "@/lib/auth/principal";
 import { requirePrincipal } from "@/lib/auth/current";
-import { isKmsError } from "@/lib/errors";
+import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import type { ActionResult } from "./result";
 
 function toError(e: unknown): { name: string; message: string; status: number } {
-  if (isKmsError(e)) return { name: e.name, message: e.message, status: e.status };
-  logger.error({ err: e }, "console call failed");
-  return { name: "KMSInternalException", message: "Something went wrong on the server. Try again.", status: 500 };
+  if (!isKmsError(e)) logger.error({ err: e }, "console call failed");
+  const error = asKmsError(e, () => new KMSInternalException("Something went wrong on the server. Try again."));
+  return { name: error.name, message: error.message, status: error.status };
 }
 
 /** For server actions. */

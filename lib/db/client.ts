@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { databaseTimeouts } from "./timeouts";
 import { currentTransaction, nestedTransaction } from "./transaction";
 
 // One pool per process, shared by the server and Next's bundle through
@@ -17,6 +18,7 @@ export function pgPool(): pg.Pool {
   return (g.keyholdPool ??= new pg.Pool({
     connectionString: process.env.DATABASE_URL,
     max: Number(process.env.DB_POOL_MAX ?? 10),
+    ...databaseTimeouts(),
   }));
 }
 
@@ -28,7 +30,7 @@ export function pgPool(): pg.Pool {
  */
 export function auditPool(): pg.Pool {
   if (isSingleSession()) return pgPool();
-  return (g.keyholdAuditPool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 }));
+  return (g.keyholdAuditPool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2, ...databaseTimeouts() }));
 }
 
 function client(): PrismaClient {

@@ -25,12 +25,30 @@ export interface DatabaseStatus {
   error?: string;
 }
 
-export async function databaseStatus(): Promise<DatabaseStatus> {
+let inFlight: Promise<{ migration_name: string }[]> | undefined;
+/** One probe at a time: frequent probes of a database that does not answer must not take the whole pool. */
+function appliedMigrations(): Promise<{ migration_name: string }[]> {
+  return (inFlight ??= prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`.finally(() => {
+    inFlight = undefined;
+  }));
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** `timeoutMs`: how long to wait for the database before reporting it unreachable (/readyz must answer promptly). */
+export async function databaseStatus(options: { timeoutMs?: number } = {}): Promise<DatabaseStatus> {
   const kind = databaseKind();
   const expected = shippedMigrations();
   try {
-    const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
-      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const probe = appliedMigrations();
+    const rows = await (options.timeoutMs ? within(probe, options.timeoutMs) : probe);
     const applied = new Set(rows.map((r) => r.migration_name));
     const pending = expected.filter((m) => !applied.has(m));
     return { kind, reachable: true, migrations: { applied: applied.size, expected: expected.length, pending } };

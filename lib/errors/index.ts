@@ -1,5 +1,7 @@
 // Typed errors named after AWS exceptions. The API maps `name` to `__type`;
 // the console shows `message`. `status` is the HTTP status either door uses.
+import { isDependencyFailure } from "./dependency";
+
 export class KmsError extends Error {
   readonly status: number;
   constructor(name: string, message: string, status = 400) {
@@ -41,6 +43,21 @@ export const UnauthenticatedException = define("UnauthenticatedException", 401);
 export function isKmsError(e: unknown): e is KmsError {
   return e instanceof KmsError;
 }
+
+export { isDependencyFailure };
+
+/**
+ * The error a caller sees for any failure: typed errors as they are, the
+ * database being away or too slow as AWS's retryable
+ * DependencyTimeoutException, anything else as `internal` (never its details).
+ */
+export function asKmsError(e: unknown, internal: () => KmsError): KmsError {
+  if (isKmsError(e)) return e;
+  if (isDependencyFailure(e)) return new DependencyTimeoutException(DEPENDENCY_TIMEOUT_MESSAGE);
+  return internal();
+}
+
+export const DEPENDENCY_TIMEOUT_MESSAGE = "The system timed out while trying to fulfill the request: the database did not answer in time. You can retry the request.";
 
 export const DryRunOperationException = define("DryRunOperationException");
 export const MalformedPolicyDocumentException = define("MalformedPolicyDocumentException");

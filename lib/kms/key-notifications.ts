@@ -3,6 +3,7 @@
 // listener (started in boot.ts) forgets it too.
 import pg from "pg";
 import { prisma } from "@/lib/db/client";
+import { databaseTimeouts } from "@/lib/db/timeouts";
 import { logger } from "@/lib/log";
 import { invalidateKeyRow } from "./key-cache";
 
@@ -17,28 +18,71 @@ export async function keyChanged(keyIds: string[]): Promise<void> {
   );
 }
 
-/** Listens for other instances' key changes (PostgreSQL only; the embedded database serves one process). */
-export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(): Promise<void> }> {
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 15_000;
+
+/**
+ * Listens for other instances' key changes (PostgreSQL only; the embedded
+ * database serves one process). A lost connection is re-established with
+ * capped exponential backoff for as long as it takes, until close(); each
+ * time, the whole key cache is forgotten (notifications may have been missed).
+ */
+export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(): Promise<void>; readonly connected: boolean }> {
   g.keyholdNotify = true;
   let client: pg.Client | undefined;
+  let connected = false;
   let closed = false;
+  let retryMs = RETRY_FIRST_MS;
+  let timer: NodeJS.Timeout | undefined;
+
   const connect = async () => {
-    client = new pg.Client({ connectionString: databaseUrl });
-    client.on("notification", (msg) => {
+    const c = new pg.Client({ connectionString: databaseUrl, ...databaseTimeouts() });
+    client = c;
+    c.on("notification", (msg) => {
       for (const id of (msg.payload ?? "").split(",")) if (id) invalidateKeyRow(id);
     });
-    client.on("error", (e) => {
-      logger.warn({ err: e }, "key-change listener lost its connection; reconnecting");
-      invalidateKeyRow(); // we may have missed notifications
-      if (!closed) setTimeout(() => void connect().catch(() => {}), 1000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    let lost = false;
+    const onLost = (e?: Error) => {
+      if (lost) return;
+      lost = true;
+      connected = false;
+      c.end().catch(() => {});
+      if (closed) return;
+      logger.warn({ err: e, retryInMs: retryMs }, "key-change listener lost its connection; reconnecting");
+      reconnectLater();
+    };
+    c.on("error", onLost);
+    c.on("end", () => onLost());
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+    } catch (e) {
+      onLost(e as Error);
+      throw e;
+    }
+    if (closed) return void c.end().catch(() => {});
+    connected = true;
+    retryMs = RETRY_FIRST_MS;
+    invalidateKeyRow(); // changes made while we were not listening
   };
+
+  const reconnectLater = () => {
+    const wait = retryMs;
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    timer = setTimeout(() => {
+      if (!closed) connect().then(() => logger.info("key-change listener reconnected"), () => {});
+    }, wait);
+    timer.unref();
+  };
+
   await connect();
   return {
+    get connected() {
+      return connected;
+    },
     async close() {
       closed = true;
+      if (timer) clearTimeout(timer);
       await client?.end().catch(() => {});
     },
   };

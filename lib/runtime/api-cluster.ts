@@ -33,10 +33,14 @@ export function runApiPrimary(cfg: Config, booted: Booted): void {
     stopping = true;
     logger.info({ signal }, "shutting down the API workers");
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+    // Each worker bounds its own shutdown; one that still hangs is killed.
+    const kill = setTimeout(() => workers.forEach((w) => w.process.kill("SIGKILL")), (cfg.shutdownTimeoutSeconds + 35) * 1000);
+    kill.unref();
     await Promise.all(
       workers.map(
         (w) =>
           new Promise<void>((resolve) => {
+            if (w.isDead()) return resolve();
             w.once("exit", () => resolve());
             w.process.kill("SIGTERM"); // each finishes its in-flight calls and signs its chain's digest
           }),

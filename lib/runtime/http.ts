@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { handleApiRequest, isApiRequest } from "@/lib/api/handler";
+import { config } from "@/lib/config";
 import { databaseStatus } from "@/lib/db/status";
 import { logger } from "@/lib/log";
 
@@ -19,10 +20,21 @@ const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 /** Whether this connection is TLS (aws:SecureTransport). A proxy's own headers are not trusted. */
 const isSecure = (req: IncomingMessage) => (req.socket as { encrypted?: boolean }).encrypted === true;
 
+/** How long /readyz waits for the database before answering 503. */
+const READY_PROBE_TIMEOUT_MS = 1_500;
+
 export function createKeyholdServer(fallback: Fallback): { server: Server; shutdown(signal: string, after: () => Promise<void>): Promise<void> } {
+  const { requestTimeoutSeconds, shutdownTimeoutSeconds } = config();
   let shuttingDown = false;
+  // Answers not yet sent: told to close their connection when shutdown begins.
+  const pending = new Set<ServerResponse>();
 
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
+    if (shuttingDown) res.setHeader("connection", "close"); // a request on a connection opened before shutdown
+    else {
+      pending.add(res);
+      res.once("close", () => pending.delete(res));
+    }
     if (isApiRequest(req)) return handleApiRequest(req, res); // the data plane logs its own way, off the hot path
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -42,32 +54,60 @@ export function createKeyholdServer(fallback: Fallback): { server: Server; shutd
     });
     if (path === "/healthz") return sendJson(res, 200, { status: "ok", uptime: Math.round(process.uptime()) });
     if (path === "/readyz") {
-      const status = await databaseStatus();
+      const status = await databaseStatus({ timeoutMs: READY_PROBE_TIMEOUT_MS });
       const ready = status.reachable && status.migrations.pending.length === 0 && !shuttingDown;
       return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", database: status });
     }
     return fallback(req, res);
   }
 
-  const server = createServer((req, res) => {
-    onRequest(req, res).catch((e) => {
-      logger.error({ err: e }, "request failed");
-      if (!res.headersSent) sendJson(res, 500, { message: "Internal error" });
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
+  const requestTimeout = requestTimeoutSeconds * 1000;
+  const server = createServer(
+    {
+      // A client that trickles its headers or body is cut off (Node's default is 5 minutes).
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      // Node checks those timeouts this often (default 30 s, longer than a short timeout).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, requestTimeout / 4)),
+      // Longer than the 60 s idle timeout of common load balancers, so they close first.
+      keepAliveTimeout: 65_000,
+    },
+    (req, res) => {
+      onRequest(req, res).catch((e) => {
+        logger.error({ err: e }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { message: "Internal error" });
+        else res.destroy();
+      });
+    },
+  );
 
+  /**
+   * Stops accepting connections, closes idle keep-alive ones, lets in-flight
+   * calls finish (their answers say `Connection: close`), then runs `after`
+   * (audit flush and digest, database) and exits 0. Calls still running after
+   * KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS are cut off.
+   */
   async function shutdown(signal: string, after: () => Promise<void>) {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ signal }, "shutting down: no new connections, finishing in-flight requests");
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    logger.info({ signal, inFlight: pending.size }, "shutting down: no new connections, finishing in-flight requests");
+    for (const res of pending) if (!res.headersSent) res.setHeader("connection", "close");
+    const grace = shutdownTimeoutSeconds * 1000;
+    const force = setTimeout(() => {
+      logger.warn({ inFlight: pending.size }, "shutdown timeout: closing the remaining connections");
+      server.closeAllConnections();
+    }, grace);
     force.unref();
+    // Whatever `after` waits on (a database that does not answer), the process ends.
+    setTimeout(() => {
+      logger.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, grace + 30_000).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    clearTimeout(force);
     await after();
     logger.info("stopped");
     process.exit(0);

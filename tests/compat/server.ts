@@ -22,6 +22,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Kills the server without warning (keeps the data folder). */
   kill9(): Promise<void>;
+  /** The server process (to signal it and see how it exits). */
+  process: ChildProcess;
 }
 
 function freePort(): Promise<number> {
@@ -59,7 +61,9 @@ export async function startApiServer(
   // the test run's embedded database takes one session, and a shared
   // PostgreSQL database has other tests' users coming and going.
   let dropDatabase = async () => {};
-  if (process.env.DB_POOL_MAX === "1") {
+  if (options.databaseUrl) {
+    /* the caller's own database, used as is */
+  } else if (process.env.DB_POOL_MAX === "1") {
     delete env.DATABASE_URL;
     delete env.DB_POOL_MAX;
   } else if (process.env.DATABASE_URL && !options.dataDir) {
@@ -135,11 +139,14 @@ export async function startApiServer(
       child.kill("SIGKILL");
       await exited;
     },
+    process: child,
     async stop() {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
       await saveAuditForScan();
       rmSync(dataDir, { recursive: true, force: true });
       await dropDatabase().catch(() => {});
