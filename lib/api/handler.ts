@@ -133,8 +133,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     const result = await invokeKms(operation, caller, input, meta);
     send(res, 200, requestId, serialize(result));
   } catch (e) {
-<<<<<<< HEAD
-    let error = isKmsError(e) ? e : new KMSInternalException("An internal error occurred. Try again later.");
+    let error = asKmsError(e, () => new KMSInternalException("An internal error occurred. Try again later."));
     if (accessKeyId === undefined) {
       // Not authenticated: counted into a bounded summary (auth-failures.ts),
       // never one event per request that anyone could send.
@@ -147,11 +146,6 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
       });
     } else if (!auditedByService) {
       // Authenticated but refused before reaching the key service (unknown operation, bad input): one event.
-=======
-    let error = asKmsError(e, () => new KMSInternalException("An internal error occurred. Try again later."));
-    if (!auditedByService) {
-      // Denied before reaching the key service (authentication, protocol): still one event.
->>>>>>> waits
       await writeAuditEvent({
         eventName: operation || operationOf(target),
         caller: authenticated,
@@ -167,14 +161,9 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
         if (isKmsError(auditError) && error.name !== "DependencyTimeoutException") error = auditError;
       });
     }
-<<<<<<< HEAD
-    if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation }, "API request failed");
+    if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation, error: error.name }, "API request failed");
     // Throttled requests are not logged one by one either (the summary counts them).
     logger[error.name === "ThrottlingException" ? "debug" : "info"]({ reqId: requestId, operation: operation || operationOf(target), accessKeyId, error: error.name }, "api error");
-=======
-    if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation, error: error.name }, "API request failed");
-    logger.info({ reqId: requestId, operation: operation || target, accessKeyId, error: error.name }, "api error");
->>>>>>> waits
     send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, { __type: error.name, message: error.message }, error.name);
   }
 }

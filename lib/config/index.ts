@@ -119,7 +119,6 @@ export const configSchema = z
       .min(1, "KEYHOLD_API_WORKERS must be between 1 and 64")
       .max(64, "KEYHOLD_API_WORKERS must be between 1 and 64")
       .default(1),
-<<<<<<< HEAD
     KEYHOLD_API_AUTH_FAILURES_PER_SECOND: z.coerce
       .number({ error: "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be a number" })
       .min(0.01, "KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be between 0.01 and 100000")
@@ -137,12 +136,10 @@ export const configSchema = z
       .min(1, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
       .max(3600, "KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600")
       .default(60),
-=======
     KEYHOLD_DB_CONNECT_TIMEOUT_MS: milliseconds("KEYHOLD_DB_CONNECT_TIMEOUT_MS", DB_TIMEOUT_DEFAULTS.KEYHOLD_DB_CONNECT_TIMEOUT_MS, 100),
     KEYHOLD_DB_STATEMENT_TIMEOUT_MS: milliseconds("KEYHOLD_DB_STATEMENT_TIMEOUT_MS", DB_TIMEOUT_DEFAULTS.KEYHOLD_DB_STATEMENT_TIMEOUT_MS, 1000),
     KEYHOLD_REQUEST_TIMEOUT_SECONDS: seconds("KEYHOLD_REQUEST_TIMEOUT_SECONDS", 30),
     KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS: seconds("KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS", 10),
->>>>>>> waits
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
