@@ -8,6 +8,7 @@ import { writeAuditEvent } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
+import { safeRedirectUrl } from "./callback-path";
 import { userPrincipal } from "./principal";
 import { checkCredentials } from "./sign-in";
 import { isSessionClaims } from "./session";
@@ -79,6 +80,8 @@ export function authOptions(): NextAuthOptions {
       },
     },
     callbacks: {
+      // Only back to this origin: next-auth's default takes "/\evil.example" for a path of ours.
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
