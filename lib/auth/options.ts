@@ -10,7 +10,7 @@ import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
 import { safeRedirectUrl } from "./callback-path";
 import { userPrincipal } from "./principal";
-import { checkCredentials } from "./sign-in";
+import { checkCredentials, HIDDEN_USER_NAME } from "./sign-in";
 import { isSessionClaims } from "./session";
 
 /** Thrown to the sign-in form; next-auth passes the message through as `error`. */
@@ -40,15 +40,17 @@ export function authOptions(): NextAuthOptions {
           const password = String(credentials?.password ?? "");
           const signIn = { eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn" as const, via: "console" as const, readOnly: false, ...where };
           if (!username || !password || username.length > 64 || password.length > 256) {
-            await writeAuditEvent({ ...signIn, claimedIdentity: username.slice(0, 64), error: { name: "AuthenticationFailed", message: SIGN_IN_ERRORS.invalid } });
+            await writeAuditEvent({ ...signIn, claimedIdentity: HIDDEN_USER_NAME, error: { name: "AuthenticationFailed", message: SIGN_IN_ERRORS.invalid } });
             throw new Error(SIGN_IN_ERRORS.invalid);
           }
           const result = await checkCredentials(username, password);
           if (!result.ok) {
-            logger.info({ event: "sign-in-failed", username, reason: result.reason }, "sign-in failed");
+            // A name that is no user is often a password typed in the wrong
+            // field: it goes neither to the log nor, as CloudTrail does, to the trail.
+            logger.info({ event: "sign-in-failed", ...(result.knownUser ? { username } : {}), reason: result.reason }, "sign-in failed");
             await writeAuditEvent({
               ...signIn,
-              claimedIdentity: username,
+              claimedIdentity: result.knownUser ? username : HIDDEN_USER_NAME,
               error: { name: result.reason === "locked" ? "AccountLocked" : "AuthenticationFailed", message: SIGN_IN_ERRORS[result.reason] },
             });
             throw new Error(SIGN_IN_ERRORS[result.reason]);
