@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 
 export function SignInForm() {
   const router = useRouter();
@@ -23,9 +24,8 @@ export function SignInForm() {
       redirect: false,
     });
     if (res?.ok && !res.error) {
-      const target = params.get("callbackUrl");
       // Only same-origin paths: never an open redirect.
-      router.replace(target && target.startsWith("/") && !target.startsWith("//") ? target : "/");
+      router.replace(safeCallbackPath(params.get("callbackUrl")));
       router.refresh();
       return;
     }

@@ -160,10 +160,12 @@ async function setUserCustomRoleUnaudited(
 ): Promise<{ userId: string; username: string; customRoleId: string | null }> {
   authorize(caller, "keyhold:UpdateUser", ADMIN_ONLY);
   const { userId, customRoleId } = validate(assignSchema, input);
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, customRoleId: true } });
   if (!user) throw new NotFoundException(`User ${userId} does not exist`);
   if (customRoleId) await findRole(customRoleId);
-  const updated = await prisma.user.update({ where: { id: userId }, data: { customRoleId }, select: { id: true, username: true, customRoleId: true } });
+  // A new role ends the user's console sessions: they sign in again under it.
+  const data = customRoleId !== user.customRoleId ? { customRoleId, sessionEpoch: { increment: 1 } } : { customRoleId };
+  const updated = await prisma.user.update({ where: { id: userId }, data, select: { id: true, username: true, customRoleId: true } });
   accessKeyChanged(); // API credentials carry the custom policy: refresh them
   logger.info({ event: "user-custom-role-changed", by: caller.arn, username: updated.username, customRoleId }, "custom role changed");
   return { userId: updated.id, username: updated.username, customRoleId: updated.customRoleId };

@@ -112,7 +112,8 @@ async function setUserRoleUnaudited(caller: Principal, input: unknown): Promise<
   const { userId, role } = validate(setRoleSchema, input);
   const user = await findUser(userId);
   if (role !== "ADMINISTRATOR") await assertAnotherAdminRemains(user);
-  const updated = await prisma.user.update({ where: { id: userId }, data: { role } });
+  // A new role ends the user's console sessions: they sign in again under it.
+  const updated = await prisma.user.update({ where: { id: userId }, data: role !== user.role ? { role, sessionEpoch: { increment: 1 } } : { role } });
   accessKeyChanged(); // API credentials carry the role: refresh them
   logger.info({ event: "user-role-changed", by: caller.arn, username: user.username, role }, "role changed");
   return summarize(updated);

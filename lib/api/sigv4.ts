@@ -7,7 +7,7 @@ import { Hash } from "@smithy/hash-node";
 import { createScope, getCanonicalHeaders, getSigningKey, SignatureV4Base } from "@smithy/signature-v4";
 import type { HttpRequest } from "@smithy/types";
 import { LRUCache } from "lru-cache";
-import { IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException } from "./errors";
+import { IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException, UnrecognizedClientException } from "./errors";
 
 export const MAX_SKEW_MS = 5 * 60 * 1000;
 const SERVICE = "kms";
@@ -77,6 +77,12 @@ export function checkRequestScope(
     if (name.startsWith("x-amz-") && !auth.signedHeaders.includes(name)) {
       throw new InvalidSignatureException(`'${name}' must be signed: every x-amz- header of a request is part of its signature.`);
     }
+  }
+  // Keyhold issues no temporary credentials, so no session token can be
+  // valid: refuse it as AWS refuses an invalid one rather than ignore it
+  // (ignoring would let a caller believe its STS session limits applied).
+  if (headers["x-amz-security-token"] !== undefined) {
+    throw new UnrecognizedClientException("The security token included in the request is invalid.");
   }
   const longDate = amz(date);
   if (auth.shortDate !== longDate.slice(0, 8)) {

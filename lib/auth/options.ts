@@ -8,15 +8,24 @@ import { writeAuditEvent } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
+import { safeRedirectUrl } from "./callback-path";
 import { userPrincipal } from "./principal";
-import { checkCredentials } from "./sign-in";
-import { isSessionClaims } from "./session";
+import { checkCredentials, HIDDEN_USER_NAME } from "./sign-in";
+import { isSessionClaims, revokeSessions, sessionIsCurrent } from "./session";
 
 /** Thrown to the sign-in form; next-auth passes the message through as `error`. */
 export const SIGN_IN_ERRORS = {
   invalid: "Invalid username or password",
   locked: "Account locked after repeated failed sign-ins. Try again later or ask an administrator to unlock it.",
 } as const;
+
+/** A session cookie that was signed out, or whose user was disabled or changed since. */
+class SessionRevoked extends Error {
+  override name = "SessionRevoked";
+  constructor() {
+    super("session revoked");
+  }
+}
 
 export function authOptions(): NextAuthOptions {
   const cfg = config();
@@ -25,6 +34,19 @@ export function authOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: cfg.sessionIdleSeconds, updateAge: 0 },
     jwt: { maxAge: cfg.sessionIdleSeconds },
     pages: { signIn: "/login", error: "/login" },
+    // A revoked session is routine, not an error; other next-auth errors go
+    // to our log with the error only (its metadata may carry form fields).
+    logger: {
+      error(code, metadata) {
+        const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        if (err instanceof SessionRevoked) return void logger.info({ event: "session-refused", reason: err.message }, "session refused");
+        logger.error({ code, err }, "next-auth error");
+      },
+      warn(code) {
+        logger.warn({ code }, "next-auth warning");
+      },
+      debug() {},
+    },
     providers: [
       CredentialsProvider({
         name: "Keyhold",
@@ -39,15 +61,17 @@ export function authOptions(): NextAuthOptions {
           const password = String(credentials?.password ?? "");
           const signIn = { eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn" as const, via: "console" as const, readOnly: false, ...where };
           if (!username || !password || username.length > 64 || password.length > 256) {
-            await writeAuditEvent({ ...signIn, claimedIdentity: username.slice(0, 64), error: { name: "AuthenticationFailed", message: SIGN_IN_ERRORS.invalid } });
+            await writeAuditEvent({ ...signIn, claimedIdentity: HIDDEN_USER_NAME, error: { name: "AuthenticationFailed", message: SIGN_IN_ERRORS.invalid } });
             throw new Error(SIGN_IN_ERRORS.invalid);
           }
           const result = await checkCredentials(username, password);
           if (!result.ok) {
-            logger.info({ event: "sign-in-failed", username, reason: result.reason }, "sign-in failed");
+            // A name that is no user is often a password typed in the wrong
+            // field: it goes neither to the log nor, as CloudTrail does, to the trail.
+            logger.info({ event: "sign-in-failed", ...(result.knownUser ? { username } : {}), reason: result.reason }, "sign-in failed");
             await writeAuditEvent({
               ...signIn,
-              claimedIdentity: username,
+              claimedIdentity: result.knownUser ? username : HIDDEN_USER_NAME,
               error: { name: result.reason === "locked" ? "AccountLocked" : "AuthenticationFailed", message: SIGN_IN_ERRORS[result.reason] },
             });
             throw new Error(SIGN_IN_ERRORS[result.reason]);
@@ -66,6 +90,8 @@ export function authOptions(): NextAuthOptions {
     events: {
       async signOut({ token }) {
         if (!isSessionClaims(token)) return;
+        // The cookie is only deleted in this browser: a copy of it must die too.
+        if (!(await revokeSessions(token))) return;
         const user = await prisma.user.findUnique({ where: { id: token.uid } });
         if (!user) return;
         await writeAuditEvent({
@@ -79,11 +105,16 @@ export function authOptions(): NextAuthOptions {
       },
     },
     callbacks: {
+      // Only back to this origin: next-auth's default takes "/\evil.example" for a path of ours.
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.epoch = (user as unknown as { epoch: number }).epoch;
           token.authTime = Math.floor(Date.now() / 1000);
+        } else if (isSessionClaims(token) && !(await sessionIsCurrent(token))) {
+          // next-auth answers "no session" and clears the cookie.
+          throw new SessionRevoked();
         }
         return token;
       },

@@ -37,3 +37,26 @@ export async function principalFromClaims(
     principal: userPrincipal(await accountId(), user, { sourceIp: options.sourceIp, userAgent: options.userAgent, secureTransport: options.secureTransport }),
   };
 }
+
+/**
+ * Whether a session may still be used, as next-auth's jwt callback asks on
+ * every session read: the user exists, is enabled, and the epoch has not
+ * moved (sign-out, disable, role or password change move it).
+ */
+export async function sessionIsCurrent(claims: SessionClaims): Promise<boolean> {
+  const user = await prisma.user.findUnique({ where: { id: claims.uid }, select: { disabled: true, sessionEpoch: true } });
+  return !!user && !user.disabled && user.sessionEpoch === claims.epoch;
+}
+
+/**
+ * Ends every console session of the user that `claims` belongs to (the
+ * JWT cookie cannot be recalled, so its epoch is made stale). Only a current
+ * session can do so: a stale copied cookie cannot sign the user out elsewhere.
+ */
+export async function revokeSessions(claims: SessionClaims): Promise<boolean> {
+  const { count } = await prisma.user.updateMany({
+    where: { id: claims.uid, sessionEpoch: claims.epoch },
+    data: { sessionEpoch: { increment: 1 } },
+  });
+  return count > 0;
+}

@@ -1,5 +1,7 @@
-// Credential check for the sign-in form: constant-cost for unknown users,
-// slowed after each failure, locked after repeated failures.
+// Credential check for the sign-in form: slowed after each failure, locked
+// after repeated failures, and the same answer, cost and lock behaviour for
+// a username that does not exist as for one that does (no enumeration).
+import { LRUCache } from "lru-cache";
 import { prisma, type User } from "@/lib/db/client";
 import { decoyHash, verifyPassword } from "./password";
 
@@ -13,9 +15,13 @@ export const lockoutPolicy = {
   delayMaxMs: 3000,
 };
 
+/** What CloudTrail records as userName for a failed sign-in of a user that does not exist. */
+export const HIDDEN_USER_NAME = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: "invalid" | "locked"; lockedUntil?: Date };
+  // knownUser is for the audit record only: it never changes the answer.
+  | { ok: false; reason: "invalid" | "locked"; lockedUntil?: Date; knownUser: boolean };
 
 export function failureDelayMs(failures: number, policy = lockoutPolicy): number {
   if (failures <= 0) return 0;
@@ -23,6 +29,66 @@ export function failureDelayMs(failures: number, policy = lockoutPolicy): number
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const lockEnd = (now: Date, policy: typeof lockoutPolicy) => new Date(now.getTime() + policy.lockMinutes * 60_000);
+
+interface Attempt {
+  id: string;
+  passwordHash: string;
+  disabled: boolean;
+  serviceAccount: boolean;
+  /** Failures counted so far, this attempt included (it counts until it proves right). */
+  failedSignIns: number;
+  lockedUntil: Date | null;
+}
+
+/**
+ * Counts the attempt as a failure before the password is looked at, in one
+ * statement: concurrent guesses each get their own number, so no more than
+ * `threshold` of them are ever verified, however many arrive at once.
+ * A locked account's counter is left alone (the lock already answers).
+ */
+async function claimAttempt(username: string, now: Date): Promise<Attempt | null> {
+  // lockedUntil is a UTC timestamp without time zone: compare in UTC whatever the session's zone.
+  const nowUtc = now.getTime() / 1000;
+  const rows = await prisma.$queryRaw<Attempt[]>`
+    UPDATE "User" SET "failedSignIns" = CASE
+      WHEN "lockedUntil" > (to_timestamp(${nowUtc}::float8) AT TIME ZONE 'UTC') THEN "failedSignIns"
+      ELSE "failedSignIns" + 1 END
+    WHERE "username" = ${username}
+    RETURNING "id", "passwordHash", "disabled", "serviceAccount", "failedSignIns", "lockedUntil"`;
+  return rows[0] ?? null;
+}
+
+async function lockUser(id: string, now: Date, policy: typeof lockoutPolicy): Promise<Date> {
+  const lockedUntil = lockEnd(now, policy);
+  await prisma.user.update({ where: { id }, data: { lockedUntil, failedSignIns: 0 } });
+  return lockedUntil;
+}
+
+/**
+ * Unknown usernames get the same counter and lock, kept in memory (bounded):
+ * "locked" after `threshold` failures must not tell a real name from an
+ * invented one. Per process, so lost on restart: enough to keep the
+ * answers alike, no data to protect.
+ */
+const unknownNames = new LRUCache<string, { failures: number; lockedUntil?: Date }>({ max: 50_000 });
+
+async function unknownUserAttempt(username: string, password: string, now: Date, policy: typeof lockoutPolicy): Promise<SignInResult> {
+  const entry = unknownNames.get(username) ?? { failures: 0 };
+  if (entry.lockedUntil && entry.lockedUntil > now) {
+    await sleep(policy.delayBaseMs);
+    return { ok: false, reason: "locked", lockedUntil: entry.lockedUntil, knownUser: false };
+  }
+  entry.failures += 1;
+  unknownNames.set(username, entry);
+  const failures = entry.failures;
+  // Same cost as a real verification, so timing says nothing either.
+  if (failures <= policy.threshold) await verifyPassword(password, await decoyHash());
+  const lockedUntil = failures >= policy.threshold ? lockEnd(now, policy) : undefined;
+  if (lockedUntil) unknownNames.set(username, { failures: 0, lockedUntil });
+  await sleep(failureDelayMs(failures, policy));
+  return lockedUntil ? { ok: false, reason: "locked", lockedUntil, knownUser: false } : { ok: false, reason: "invalid", knownUser: false };
+}
 
 export async function checkCredentials(
   username: string,
@@ -31,37 +97,36 @@ export async function checkCredentials(
 ): Promise<SignInResult> {
   const now = options.now ?? new Date();
   const policy = options.policy ?? lockoutPolicy;
-  const user = await prisma.user.findUnique({ where: { username } });
-  if (!user) {
-    await verifyPassword(password, await decoyHash());
+  const attempt = await claimAttempt(username, now);
+  if (!attempt) return unknownUserAttempt(username, password, now, policy);
+  if (attempt.lockedUntil && attempt.lockedUntil > now) {
     await sleep(policy.delayBaseMs);
-    return { ok: false, reason: "invalid" };
+    return { ok: false, reason: "locked", lockedUntil: attempt.lockedUntil, knownUser: true };
   }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    await sleep(policy.delayBaseMs);
-    return { ok: false, reason: "locked", lockedUntil: user.lockedUntil };
+  if (attempt.failedSignIns > policy.threshold) {
+    // Earlier attempts, finished or still in flight, used up the allowance:
+    // lock without looking at this password.
+    const lockedUntil = await lockUser(attempt.id, now, policy);
+    await sleep(failureDelayMs(attempt.failedSignIns, policy));
+    return { ok: false, reason: "locked", lockedUntil, knownUser: true };
   }
-  const valid = await verifyPassword(password, user.passwordHash);
+  const valid = await verifyPassword(password, attempt.passwordHash);
   // Service accounts never sign in to the console (their password is nobody's), and say so no differently.
-  if (!valid || user.disabled || user.serviceAccount) {
-    // Increment in the database, not from the row we read: concurrent
-    // guesses must all count.
-    const updated = await prisma.user.update({
-      where: { id: user.id },
-      data: { failedSignIns: { increment: 1 } },
-    });
-    if (updated.failedSignIns >= policy.threshold) {
-      const lockedUntil = new Date(now.getTime() + policy.lockMinutes * 60_000);
-      await prisma.user.update({ where: { id: user.id }, data: { lockedUntil, failedSignIns: 0 } });
-      await sleep(failureDelayMs(updated.failedSignIns, policy));
-      return { ok: false, reason: "locked", lockedUntil };
-    }
-    await sleep(failureDelayMs(updated.failedSignIns, policy));
-    return { ok: false, reason: "invalid" };
+  if (!valid || attempt.disabled || attempt.serviceAccount) {
+    const lockedUntil = attempt.failedSignIns >= policy.threshold ? await lockUser(attempt.id, now, policy) : undefined;
+    await sleep(failureDelayMs(attempt.failedSignIns, policy));
+    return lockedUntil ? { ok: false, reason: "locked", lockedUntil, knownUser: true } : { ok: false, reason: "invalid", knownUser: true };
   }
-  const signedIn = await prisma.user.update({
-    where: { id: user.id },
+  // Right password: the attempt was no failure after all, unless a
+  // concurrent one locked the account while this one was being verified.
+  const cleared = await prisma.user.updateMany({
+    where: { id: attempt.id, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
     data: { failedSignIns: 0, lockedUntil: null, lastSignInAt: now },
   });
-  return { ok: true, user: signedIn };
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: attempt.id } });
+  if (cleared.count === 0) {
+    await sleep(policy.delayBaseMs);
+    return { ok: false, reason: "locked", lockedUntil: user.lockedUntil ?? undefined, knownUser: true };
+  }
+  return { ok: true, user };
 }

@@ -24,8 +24,8 @@ describe("sign-in lockout", () => {
   });
 
   it("gives the same answer for an unknown user and a wrong password", async () => {
-    expect(await checkCredentials("nobody-here", "whatever", { policy })).toEqual({ ok: false, reason: "invalid" });
-    expect(await checkCredentials(username, "wrong", { policy })).toEqual({ ok: false, reason: "invalid" });
+    expect(await checkCredentials(`nobody-${userId}`, "whatever", { policy })).toEqual({ ok: false, reason: "invalid", knownUser: false });
+    expect(await checkCredentials(username, "wrong", { policy })).toEqual({ ok: false, reason: "invalid", knownUser: true });
   });
 
   it("locks after repeated failures, refuses even the right password, and unlocks after the delay", async () => {
@@ -49,7 +49,34 @@ describe("sign-in lockout", () => {
 
   it("refuses a disabled user even with the right password", async () => {
     await prisma.user.update({ where: { id: userId }, data: { disabled: true } });
-    expect(await checkCredentials(username, "right password 1", { policy })).toEqual({ ok: false, reason: "invalid" });
+    expect(await checkCredentials(username, "right password 1", { policy })).toMatchObject({ ok: false, reason: "invalid" });
+  });
+
+  it("cannot be beaten by parallel guesses: once the threshold is reached, even the right password gets no session and the lock stays", async () => {
+    // The attacker has used all but one of the allowed failures …
+    for (let i = 1; i < policy.threshold; i++) expect(await checkCredentials(username, "wrong", { policy })).toMatchObject({ reason: "invalid" });
+    // … then sends 30 guesses at once, the right password last. Each attempt
+    // counts before its password is verified, so at most one more is looked at.
+    const guesses = [...Array.from({ length: 29 }, (_, i) => `wrong ${i}`), "right password 1"];
+    const results = await Promise.all(guesses.map((g) => checkCredentials(username, g, { policy })));
+    expect(results.filter((r) => r.ok)).toEqual([]);
+    expect(results.at(-1)).toMatchObject({ ok: false, reason: "locked" });
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+    expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    expect(user.lastSignInAt).toBeNull();
+    expect(await checkCredentials(username, "right password 1", { policy })).toMatchObject({ ok: false, reason: "locked" });
+  });
+
+  it("locks an unknown name after as many failures as a real one, with the same answers", async () => {
+    const unknown = `nobody-${userId}`;
+    const real: string[] = [];
+    const invented: string[] = [];
+    for (let i = 0; i <= policy.threshold; i++) {
+      real.push(((await checkCredentials(username, "wrong", { policy })) as { reason: string }).reason);
+      invented.push(((await checkCredentials(unknown, "wrong", { policy })) as { reason: string }).reason);
+    }
+    expect(real).toEqual(["invalid", "invalid", "invalid", "invalid", "locked", "locked"]);
+    expect(invented).toEqual(real);
   });
 
   it("slows each failure down more, up to a cap", () => {

@@ -89,6 +89,16 @@ describe("SigV4 authentication", () => {
       /'x-amz-security-token' must be signed/,
     ],
     [
+      "signed session token (Keyhold issues none: it cannot be valid)",
+      async () => {
+        const r = await signedRequest(server.endpoint, "ListKeys", {}, { ...ADMIN_KEY, sessionToken: "IQoJb3JpZ2luX2VjEXAMPLETOKEN" });
+        expect(r.headers["x-amz-security-token"]).toBe("IQoJb3JpZ2luX2VjEXAMPLETOKEN");
+        return r;
+      },
+      "UnrecognizedClientException",
+      /^The security token included in the request is invalid\.$/,
+    ],
+    [
       "request dated 10 minutes ago",
       async () => signedRequest(server.endpoint, "ListKeys", {}, ADMIN_KEY, { date: minutes(-10) }),
       "InvalidSignatureException",

@@ -12,7 +12,7 @@ export async function signedRequest(
   endpoint: string,
   operation: string,
   body: unknown,
-  credentials: { accessKeyId: string; secretAccessKey: string },
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
   options: { region?: string; date?: Date; service?: string; contentSha256?: boolean; unsigned?: string[] } = {},
 ): Promise<RawRequest> {
   const url = new URL(endpoint);
