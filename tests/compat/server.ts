@@ -15,11 +15,13 @@ export const ADMIN_KEY = { accessKeyId: "AKIAKEYHOLDTESTADMIN", secretAccessKey:
 export interface TestServer {
   endpoint: string;
   port: number;
+  pid: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   /** Runs the keyhold CLI against this server (through its admin socket). */
   cli(args: string[], stdin?: string): { status: number | null; stdout: string; stderr: string };
-  stop(): Promise<void>;
+  /** Stops the server and removes its data folder (kept with keepDataDir, e.g. to restart on it). */
+  stop(options?: { keepDataDir?: boolean }): Promise<void>;
   /** Kills the server without warning (keeps the data folder). */
   kill9(): Promise<void>;
 }
@@ -36,7 +38,14 @@ function freePort(): Promise<number> {
 }
 
 export async function startApiServer(
-  options: { dataDir?: string; port?: number; databaseUrl?: string; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    port?: number;
+    databaseUrl?: string;
+    /** The embedded database in the data folder, whatever the test run uses. */
+    embedded?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   recordSecret(ADMIN_KEY.secretAccessKey, "compat ADMIN_KEY.secretAccessKey");
@@ -59,7 +68,7 @@ export async function startApiServer(
   // the test run's embedded database takes one session, and a shared
   // PostgreSQL database has other tests' users coming and going.
   let dropDatabase = async () => {};
-  if (process.env.DB_POOL_MAX === "1") {
+  if (process.env.DB_POOL_MAX === "1" || options.embedded) {
     delete env.DATABASE_URL;
     delete env.DB_POOL_MAX;
   } else if (process.env.DATABASE_URL && !options.dataDir) {
@@ -124,6 +133,7 @@ export async function startApiServer(
   return {
     endpoint,
     port,
+    pid: child.pid!,
     dataDir,
     env,
     cli(args, stdin) {
@@ -135,13 +145,13 @@ export async function startApiServer(
       child.kill("SIGKILL");
       await exited;
     },
-    async stop() {
+    async stop({ keepDataDir = false } = {}) {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
       await saveAuditForScan();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
       await dropDatabase().catch(() => {});
     },
   };
