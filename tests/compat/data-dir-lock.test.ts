@@ -11,7 +11,7 @@ import { adminSocketPath } from "@/lib/operator/admin-socket";
 import { lockDataDir, lockFilePath } from "@/lib/runtime/data-dir-lock";
 import { startApiServer, type TestServer } from "./server";
 
-const root = mkdtempSync(join(tmpdir(), "keyhold-lock-"));
+const root = mkdtempSync(join(tmpdir(), "keyhold-lock-compat-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const servers: TestServer[] = [];
 afterEach(async () => {
