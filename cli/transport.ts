@@ -1,9 +1,12 @@
 // How the CLI reaches Keyhold: through the running server's admin socket when
 // there is one (the embedded database takes a single connection), otherwise
-// straight to the database (PostgreSQL, or the embedded one opened here).
+// straight to the database (PostgreSQL, or the embedded one opened here)
+// while holding the data folder's lock, so no server starts on it meanwhile.
 import { existsSync } from "node:fs";
 import { request } from "node:http";
-import { adminSocketPath } from "@/lib/operator/admin-socket";
+import { ADMIN_SOCKET, adminSocketPath } from "@/lib/operator/admin-socket";
+import { unixSocketAddress } from "@/lib/operator/unix-socket-address";
+import { DataDirLockedError, lockDataDir } from "@/lib/runtime/data-dir-lock";
 
 export type CommandReply = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
 
@@ -31,9 +34,7 @@ function viaSocket(path: string, command: string, input: Record<string, unknown>
 }
 
 async function direct(command: string, input: Record<string, unknown>, dataDir: string, databaseUrl?: string): Promise<CommandReply> {
-  const { prepareDataDir } = await import("@/lib/runtime/data-dir");
   const { connectDatabase } = await import("@/lib/runtime/database");
-  prepareDataDir(dataDir);
   const db = await connectDatabase({ databaseUrl, dataDir, migrate: true });
   const { disconnectDatabase } = await import("@/lib/db/client");
   const { isKmsError } = await import("@/lib/errors");
@@ -55,20 +56,45 @@ async function direct(command: string, input: Record<string, unknown>, dataDir: 
   }
 }
 
+/** Sends over the admin socket; null when no server listens on it. */
+async function viaServer(dataDir: string, command: string, input: Record<string, unknown>): Promise<CommandReply | null> {
+  if (!existsSync(adminSocketPath(dataDir))) return null;
+  const address = unixSocketAddress(dataDir, ADMIN_SOCKET);
+  if (!address) return null; // too long a path off Linux: the server has no socket either
+  try {
+    return await viaSocket(address.path, command, input);
+  } catch (e) {
+    // A socket file with nobody listening is left by a crash.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ECONNREFUSED" || code === "ENOENT") return null;
+    throw e;
+  } finally {
+    address.close();
+  }
+}
+
 export async function send(
   command: string,
   input: Record<string, unknown>,
   options: { dataDir: string; databaseUrl?: string },
 ): Promise<{ reply: CommandReply; via: "server" | "database" }> {
-  const socket = adminSocketPath(options.dataDir);
-  if (existsSync(socket)) {
-    try {
-      return { reply: await viaSocket(socket, command, input), via: "server" };
-    } catch (e) {
-      // A socket file with nobody listening is left by a crash: fall through.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== "ECONNREFUSED" && code !== "ENOENT") throw e;
-    }
+  const fromServer = await viaServer(options.dataDir, command, input);
+  if (fromServer) return { reply: fromServer, via: "server" };
+  const { prepareDataDir } = await import("@/lib/runtime/data-dir");
+  prepareDataDir(options.dataDir);
+  let lock;
+  try {
+    lock = lockDataDir(options.dataDir, "cli");
+  } catch (e) {
+    if (!(e instanceof DataDirLockedError)) throw e;
+    // Never open the database beside its holder: that loses acknowledged writes.
+    const who = e.holder.kind === "cli" ? "another keyhold CLI command" : "a Keyhold server";
+    const why = e.holder.kind === "cli" ? "try again when it is done" : "it is starting, or its admin socket is unreachable";
+    throw new Error(`the data folder ${options.dataDir} is held by ${who} (pid ${e.holder.pid}): ${why}`);
   }
-  return { reply: await direct(command, input, options.dataDir, options.databaseUrl), via: "database" };
+  try {
+    return { reply: await direct(command, input, options.dataDir, options.databaseUrl), via: "database" };
+  } finally {
+    lock.release();
+  }
 }

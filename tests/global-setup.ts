@@ -1,6 +1,6 @@
 // Gives every test file one migrated database: the PostgreSQL in DATABASE_URL
-// (as in CI) or, when unset, an in-memory embedded PGlite served on a loopback
-// port exactly as `npm start` serves it. After the last file, scans every
+// (as in CI) or, when unset, an in-memory embedded PGlite served on a Unix
+// socket (in a private temp folder) exactly as `npm start` serves it. After the last file, scans every
 // audit record of the run for every secret the tests registered
 // (tests/secret-registry.ts) and fails the run if one is found.
 import { mkdtempSync, rmSync } from "node:fs";

@@ -8,13 +8,16 @@ import { join } from "node:path";
 import { isKmsError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { runOperatorCommand } from "./commands";
+import { unixSocketAddress } from "./unix-socket-address";
 
-export const adminSocketPath = (dataDir: string) => join(dataDir, "admin.sock");
+export const ADMIN_SOCKET = "admin.sock";
+export const adminSocketPath = (dataDir: string) => join(dataDir, ADMIN_SOCKET);
 const MAX_BODY = 64 * 1024;
 
 export async function startAdminSocket(dataDir: string): Promise<{ path: string; close(): Promise<void> } | null> {
   const path = adminSocketPath(dataDir);
-  if (Buffer.byteLength(path) > 100) {
+  const address = unixSocketAddress(dataDir, ADMIN_SOCKET);
+  if (!address) {
     logger.warn({ path }, "data folder path too long for a Unix socket; the keyhold CLI will not reach this server");
     return null;
   }
@@ -48,16 +51,24 @@ export async function startAdminSocket(dataDir: string): Promise<{ path: string;
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(address.path, () => resolve());
+    });
+  } catch (e) {
+    address.close();
+    throw e;
+  }
   chmodSync(path, 0o600);
   return {
     path,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          address.close(); // only now: closing the server unlinks the socket through its address
+          resolve();
+        });
         server.closeAllConnections();
         try {
           unlinkSync(path);

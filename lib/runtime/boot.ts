@@ -1,9 +1,10 @@
 // Start-up shared by the full server (console + API) and the API-only server:
-// data folder, secrets, database + migrations, account, first administrator,
+// data folder (and its lock), secrets, database + migrations, account, first administrator,
 // bootstrap access key, root key, admin socket.
 import type { Config } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { prepareDataDir, readOrCreateSecret } from "./data-dir";
+import { lockDataDir } from "./data-dir-lock";
 import { connectDatabase, type DatabaseHandle } from "./database";
 
 export interface Booted {
@@ -23,6 +24,8 @@ export interface Booted {
 export async function boot(cfg: Config, options: { worker?: boolean } = {}): Promise<Booted> {
   const worker = options.worker ?? false;
   prepareDataDir(cfg.dataDir);
+  // One process per data folder (the primary's lock covers its workers).
+  const lock = worker ? undefined : lockDataDir(cfg.dataDir, "server");
   process.env.NEXTAUTH_URL ??= `http://localhost:${cfg.port}`;
   process.env.NEXTAUTH_SECRET ??= readOrCreateSecret(cfg.dataDir, "nextauth-secret");
   const database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: !worker });
@@ -65,6 +68,7 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
       await closeAudit().catch((e) => logger.error({ err: e }, "final audit digest failed"));
       await disconnectDatabase().catch(() => {});
       await database.stop().catch(() => {});
+      lock?.release();
     },
   };
 }

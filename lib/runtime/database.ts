@@ -21,10 +21,11 @@ export async function connectDatabase(options: {
     process.env.DATABASE_URL = options.databaseUrl;
     process.env.KEYHOLD_DB_KIND = "postgresql";
     const u = new URL(options.databaseUrl);
-    handle = { kind: "postgresql", describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`, stop: async () => {} };
+    const host = u.searchParams.get("host") || u.hostname; // ?host=/folder: a Unix socket
+    handle = { kind: "postgresql", describe: `PostgreSQL ${host}:${u.port || 5432}${u.pathname}`, stop: async () => {} };
   } else {
     const dir = join(options.dataDir, "pglite");
-    const embedded = await startEmbeddedDatabase(dir);
+    const embedded = await startEmbeddedDatabase(dir, { socketDir: join(options.dataDir, "pg-socket") });
     process.env.DATABASE_URL = embedded.url;
     process.env.DB_POOL_MAX = "1";
     process.env.KEYHOLD_DB_KIND = "embedded";

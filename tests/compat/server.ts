@@ -15,11 +15,13 @@ export const ADMIN_KEY = { accessKeyId: "AKIAKEYHOLDTESTADMIN", secretAccessKey:
 export interface TestServer {
   endpoint: string;
   port: number;
+  pid: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   /** Runs the keyhold CLI against this server (through its admin socket). */
   cli(args: string[], stdin?: string): { status: number | null; stdout: string; stderr: string };
-  stop(): Promise<void>;
+  /** Stops the server and removes its data folder (kept with keepDataDir, e.g. to restart on it). */
+  stop(options?: { keepDataDir?: boolean }): Promise<void>;
   /** Kills the server without warning (keeps the data folder). */
   kill9(): Promise<void>;
   /** The server process (to signal it and see how it exits). */
@@ -38,7 +40,14 @@ function freePort(): Promise<number> {
 }
 
 export async function startApiServer(
-  options: { dataDir?: string; port?: number; databaseUrl?: string; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    port?: number;
+    databaseUrl?: string;
+    /** The embedded database in the data folder, whatever the test run uses. */
+    embedded?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   recordSecret(ADMIN_KEY.secretAccessKey, "compat ADMIN_KEY.secretAccessKey");
@@ -63,7 +72,7 @@ export async function startApiServer(
   let dropDatabase = async () => {};
   if (options.databaseUrl) {
     /* the caller's own database, used as is */
-  } else if (process.env.DB_POOL_MAX === "1") {
+  } else if (process.env.DB_POOL_MAX === "1" || options.embedded) {
     delete env.DATABASE_URL;
     delete env.DB_POOL_MAX;
   } else if (process.env.DATABASE_URL && !options.dataDir) {
@@ -128,6 +137,7 @@ export async function startApiServer(
   return {
     endpoint,
     port,
+    pid: child.pid!,
     dataDir,
     env,
     cli(args, stdin) {
@@ -140,7 +150,7 @@ export async function startApiServer(
       await exited;
     },
     process: child,
-    async stop() {
+    async stop({ keepDataDir = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
@@ -148,7 +158,7 @@ export async function startApiServer(
         if (child.exitCode === null) child.kill("SIGKILL");
       }
       await saveAuditForScan();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
       await dropDatabase().catch(() => {});
     },
   };
