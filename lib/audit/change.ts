@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { directPrisma, isSingleSession } from "@/lib/db/client";
 import { inTransactionScope, type TransactionClient } from "@/lib/db/transaction";
-import { KMSInternalException } from "@/lib/errors";
+import { DEPENDENCY_TIMEOUT_MESSAGE, DependencyTimeoutException, isDependencyFailure, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import type { AuditRecord } from "./record";
 import { auditWriter, type ChainReservation } from "./writer";
@@ -72,11 +72,22 @@ export async function commitChange<T>(fn: () => Promise<T>, recordOf: (outcome: 
     committedCallbacks = [];
     await reservation?.abandoned();
     logger.error({ err: e }, "change not committed: its audit event could not be written with it");
-    throw new KMSInternalException(NOT_RECORDED);
+    throw notRecorded(e);
   }
   for (const callback of committedCallbacks) callback();
   if (outcome!.error !== undefined) throw outcome!.error;
   return outcome!.value as T;
+}
+
+/**
+ * Why nothing was done: the database away or too slow is AWS's retryable
+ * DependencyTimeoutException; anything else is an internal error.
+ */
+export function notRecorded(cause: unknown): Error {
+  if (isDependencyFailure(cause) || (cause as Error)?.name === "DependencyTimeoutException") {
+    return new DependencyTimeoutException(DEPENDENCY_TIMEOUT_MESSAGE);
+  }
+  return new KMSInternalException(NOT_RECORDED);
 }
 
 /** A change inside another (e.g. an operator command that calls a KMS operation): one transaction, both events. */

@@ -1,9 +1,9 @@
 // Audit: every call becomes one CloudTrail-shaped event, committed before the
 // caller gets its answer (fail closed).
 import type { Principal } from "@/lib/auth/principal";
-import { KMSInternalException, isKmsError } from "@/lib/errors";
+import { isKmsError } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
-import { commitChange, currentChangeScope, NOT_RECORDED, type Outcome } from "./change";
+import { commitChange, currentChangeScope, notRecorded, type Outcome } from "./change";
 import { withCallFacts, type CallFacts } from "./context";
 import { buildRecord, isCryptoOperation, isReadOnlyOperation, type AuditInput, type AuditRecord } from "./record";
 import { auditWriter } from "./writer";
@@ -29,8 +29,8 @@ export async function writeAuditEvent(input: EventInput): Promise<void> {
   }
   try {
     await auditWriter().append(record);
-  } catch {
-    throw new KMSInternalException(NOT_RECORDED);
+  } catch (e) {
+    throw notRecorded(e);
   }
 }
 

@@ -196,6 +196,9 @@ describe("AWS SDK: key policies, grants and their errors", () => {
     const k = await newKey();
     const root = `arn:aws:iam::${k.AWSAccountId}:root`;
     const grantee = `arn:aws:iam::${k.AWSAccountId}:user/sdk-grantee`;
+    // A grantee must exist, as in AWS.
+    const created = server.cli(["user", "create", "--username", "sdk-grantee", "--role", "none", "--service-account"]);
+    expect(created.status, created.stderr).toBe(0);
     const first = await kms.send(new CreateGrantCommand({ KeyId: k.KeyId, GranteePrincipal: grantee, RetiringPrincipal: root, Operations: ["Encrypt", "Decrypt"], Name: "sdk-first" }));
     expect(first.GrantId).toMatch(/^[0-9a-f]{64}$/);
     expect(first.GrantToken).toBeTruthy();
