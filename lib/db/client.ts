@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { logger } from "@/lib/log";
 import { databaseTimeouts } from "./timeouts";
 import { currentTransaction, nestedTransaction } from "./transaction";
 
@@ -15,11 +16,18 @@ const g = globalThis as unknown as { keyholdPrisma?: PrismaClient; keyholdPool?:
  * query through its query compiler, which costs more than the insert itself.
  */
 export function pgPool(): pg.Pool {
-  return (g.keyholdPool ??= new pg.Pool({
-    connectionString: process.env.DATABASE_URL,
-    max: Number(process.env.DB_POOL_MAX ?? 10),
-    ...databaseTimeouts(),
-  }));
+  return (g.keyholdPool ??= newPool(Number(process.env.DB_POOL_MAX ?? 10)));
+}
+
+/**
+ * An idle connection the database drops (restart, outage) is an 'error' on
+ * its pool: logged, never an unhandled event that would end the process. The
+ * pool replaces the connection on next use.
+ */
+function newPool(max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max, ...databaseTimeouts() });
+  pool.on("error", (e) => logger.warn({ err: e }, "an idle database connection was lost"));
+  return pool;
 }
 
 /**
@@ -30,7 +38,7 @@ export function pgPool(): pg.Pool {
  */
 export function auditPool(): pg.Pool {
   if (isSingleSession()) return pgPool();
-  return (g.keyholdAuditPool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2, ...databaseTimeouts() }));
+  return (g.keyholdAuditPool ??= newPool(2));
 }
 
 function client(): PrismaClient {

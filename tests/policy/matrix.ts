@@ -58,7 +58,7 @@ export function authorizationMatrix(admin: AdminCall): AuthorizationMatrix {
   async function freshGrant(): Promise<string> {
     const out = (await admin("CreateGrant", {
       KeyId: sym.id,
-      GranteePrincipal: `arn:aws:iam::${account}:user/${unique("grantee")}`,
+      GranteePrincipal: `arn:aws:iam::${account}:root`, // a grantee must exist, as in AWS
       Operations: ["Encrypt"],
     })) as { GrantId: string };
     return out.GrantId;
@@ -110,7 +110,7 @@ export function authorizationMatrix(admin: AdminCall): AuthorizationMatrix {
         return { KeyId: id, Policy };
       },
     ],
-    CreateGrant: [USE, async () => ({ KeyId: sym.id, GranteePrincipal: `arn:aws:iam::${account}:user/someone`, Operations: ["Decrypt"] })],
+    CreateGrant: [USE, async () => ({ KeyId: sym.id, GranteePrincipal: `arn:aws:iam::${account}:root`, Operations: ["Decrypt"] })],
     ListGrants: [ALL, async () => ({ KeyId: sym.id })],
     ListRetirableGrants: [ALL, async () => ({ RetiringPrincipal: `arn:aws:iam::${account}:user/someone` })],
     RetireGrant: [USE, async () => ({ KeyId: sym.id, GrantId: await freshGrant() })],
