@@ -2,11 +2,13 @@
 // policy grammar (lib/policy/key-policy-schema.ts) checked with ajv, each
 // problem placed on the part of the text it is about (jsonc-parser's tree).
 import type { Diagnostic } from "@codemirror/lint";
-import Ajv, { type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { KEY_POLICY_SCHEMA } from "@/lib/policy/key-policy-schema";
+// Compiled ahead of time (scripts/generate-policy-validator.ts): compiling in
+// the browser would need 'unsafe-eval', which the console's CSP forbids.
+import { validate as validateGenerated } from "./key-policy-validator.generated";
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(KEY_POLICY_SCHEMA);
+const validate = validateGenerated as ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 const pathOf = (instancePath: string) =>
   instancePath
