@@ -139,7 +139,6 @@ test("the JSON view validates, shows the server's exact problem, diffs, and offe
   await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
   await expect(page.getByTestId("signed-in-user")).toContainText(E2E_ADMIN.username);
   await createKeyInWizard(page, `e2e-policy-json-${ts}`);
-  const account = /arn:aws:kms:[^:]+:(\d{12}):key\//.exec((await page.getByTestId("key-arn").textContent())!)![1]!;
 
   // The saved policy as the editor formats it (two-space JSON), read through the API.
   const keyId = /:key\/([0-9a-f-]{36})/.exec((await page.getByTestId("key-arn").textContent())!)![1]!;
@@ -176,7 +175,8 @@ test("the JSON view validates, shows the server's exact problem, diffs, and offe
   const lockout = JSON.stringify(
     {
       Version: "2012-10-17",
-      Statement: [{ Sid: "OnlySomeoneElse", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:user/nobody-${ts}` }, Action: "kms:*", Resource: "*" }],
+      // Another account only (principals must exist: an unknown user here is a malformed policy).
+      Statement: [{ Sid: "OnlySomeoneElse", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" }],
     },
     null,
     2,
