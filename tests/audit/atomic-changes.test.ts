@@ -4,7 +4,7 @@
 // deletions, rotations and expiries), with the audit table refusing inserts
 // the caller gets KMSInternalException and a logical dump of every table is
 // byte-identical before and after the attempt.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey, deleteAccessKey, setAccessKeyStatus } from "@/lib/access/access-keys";
 import { createCustomRole, deleteCustomRole, setUserCustomRole, updateCustomRole } from "@/lib/access/custom-roles";
@@ -14,11 +14,14 @@ import { purgeAuditEvents } from "@/lib/audit/retention";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { DAY_MS } from "@/lib/kms/clock";
+import { deleteExpiredKeyMaterial } from "@/lib/kms/import/expiry";
 import { invokeKms } from "@/lib/kms/invoke";
 import { sweepDueDeletions } from "@/lib/kms/operations/deletion";
 import { rotateDueKeys } from "@/lib/kms/operations/rotation";
 import { makeUser } from "../helpers";
 import { freezeClock, restoreClock } from "../kms/lifecycle/fixtures";
+import { wrapForImport } from "../kms/lifecycle/import-wrap";
+import { recordSecret } from "../secret-registry";
 
 let admin: Principal;
 let selfService: { principal: Principal; password: string };
@@ -126,6 +129,35 @@ describe("a change and its event commit together or not at all", () => {
     for (const [op, input] of attempts) await changesNothing(op, () => kms(op, input));
     await kms("DisableKey", { KeyId: other });
     await changesNothing("EnableKey", () => kms("EnableKey", { KeyId: other }));
+  });
+
+  it("imported key material: import, delete, and its expiry by the scheduler", async () => {
+    const T0 = new Date("2034-01-01T00:00:00Z");
+    freezeClock(T0);
+    const external = await newKeyId({ Origin: "EXTERNAL" });
+    const params = (await kms("GetParametersForImport", { KeyId: external, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" })) as {
+      PublicKey: Uint8Array;
+      ImportToken: Uint8Array;
+    };
+    const material = randomBytes(32);
+    recordSecret(material, "atomic-changes imported material");
+    const wrapped = wrapForImport(params.PublicKey, "RSAES_OAEP_SHA_256", material);
+    const importing = { KeyId: external, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_EXPIRES", ValidTo: new Date(T0.getTime() + DAY_MS) };
+    await changesNothing("ImportKeyMaterial", () => kms("ImportKeyMaterial", importing));
+    await kms("ImportKeyMaterial", importing);
+    await changesNothing("DeleteImportedKeyMaterial", () => kms("DeleteImportedKeyMaterial", { KeyId: external }));
+
+    freezeClock(new Date(T0.getTime() + 2 * DAY_MS));
+    await blockAudit();
+    try {
+      const before = await logicalDump();
+      await deleteExpiredKeyMaterial().catch(() => 0);
+      expect(await logicalDump(), "expiry: nothing changed").toBe(before);
+    } finally {
+      await unblockAudit();
+    }
+    expect(await deleteExpiredKeyMaterial()).toBeGreaterThanOrEqual(1);
+    expect(await prisma.auditEvent.count({ where: { keyId: external, eventName: "DeleteExpiredKeyMaterial" } })).toBe(1);
   });
 
   it("users, access keys, roles and the audit purge (console and CLI)", async () => {
