@@ -15,6 +15,7 @@ import {
 } from "@/lib/alerts/rules";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/alerts/signature";
 import type { Principal } from "@/lib/auth/principal";
+import { navigationFor } from "@/lib/console/navigation";
 import { prisma } from "@/lib/db/client";
 import { makeUser } from "../helpers";
 import { call, outcome, rootKey } from "../policy/fixtures";
@@ -233,6 +234,9 @@ describe("alerts", () => {
       ["CreateNotificationRule", "AccessDeniedException"],
     ]);
     expect(await prisma.notificationRule.count({ where: { name: "nope" } })).toBe(0);
+    // The console offers the page to administrators and auditors only.
+    expect(navigationFor(auditor).map((i) => i.label)).toContain("Alerts");
+    expect(navigationFor((await makeUser("KEY_USER")).principal).map((i) => i.label)).not.toContain("Alerts");
   });
 
   it("refuses webhook URLs that are not http(s) or that name a link-local/metadata address", async () => {
