@@ -25,7 +25,13 @@ export const AUDIT_READ_EVENTS = {
  * filter names a key: reading about a key is not a use of it, and the key's
  * own activity must stay its own.
  */
-export function auditedTrailRead<T>(eventName: string, caller: Principal, request: unknown, read: () => Promise<T>): Promise<T> {
+export function auditedTrailRead<T>(
+  eventName: string,
+  caller: Principal,
+  request: unknown,
+  read: () => Promise<T>,
+  recordedResponse?: (value: T) => unknown,
+): Promise<T> {
   return audited(
     {
       eventName,
@@ -34,6 +40,7 @@ export function auditedTrailRead<T>(eventName: string, caller: Principal, reques
       via: caller.kind === "operator" ? "cli" : "console",
       request,
       readOnly: true,
+      recordedResponse: recordedResponse as ((value: unknown) => unknown) | undefined,
     },
     read,
   );

@@ -45,6 +45,8 @@ export interface AuditedCall {
   readOnly?: boolean;
   /** Whether to record the response (never for cryptographic operations). */
   recordResponse?: boolean;
+  /** What to record as responseElements instead of the value (also for reads: e.g. a verification's verdict). */
+  recordedResponse?: (value: unknown) => unknown;
 }
 
 /**
@@ -91,7 +93,7 @@ function eventOf<T>(call: AuditedCall, readOnly: boolean, facts: CallFacts, { va
     sourceIp: call.caller.sourceIp,
     userAgent: call.caller.userAgent,
     request: call.request,
-    response: error === undefined && recordResponse && !readOnly ? value : undefined,
+    response: error !== undefined ? undefined : call.recordedResponse ? call.recordedResponse(value) : recordResponse && !readOnly ? value : undefined,
     error: error === undefined ? undefined : isKmsError(error) ? { name: error.name, message: error.message } : { name: "KMSInternalException", message: "Internal error" },
     readOnly,
     keyArns: facts.keyArns,

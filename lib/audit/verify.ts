@@ -178,12 +178,20 @@ export async function verifyAuditTrail(): Promise<VerifyReport> {
 
 /**
  * The verifier as a service operation: administrators and auditors, recorded
- * as VerifyAuditChain. The event is appended after the walk, so the report
+ * as VerifyAuditChain with its verdict ({ok, events, firstProblem}) as
+ * responseElements. The event is appended after the walk, so the report
  * describes the trail as it was before this call.
  */
 export function verifyAuditTrailAs(caller: Principal): Promise<VerifyReport> {
-  return auditedTrailRead(AUDIT_READ_EVENTS.verify, caller, undefined, async () => {
-    authorizeAuditRead(caller, "keyhold:VerifyAuditTrail");
-    return verifyAuditTrail();
-  });
+  return auditedTrailRead(
+    AUDIT_READ_EVENTS.verify,
+    caller,
+    undefined,
+    async () => {
+      authorizeAuditRead(caller, "keyhold:VerifyAuditTrail");
+      return verifyAuditTrail();
+    },
+    // The verdict is recorded (not the chains): alert rules watch for ok=false.
+    (report) => ({ ok: report.ok, events: report.events, ...(report.firstProblem ? { firstProblem: report.firstProblem } : {}) }),
+  );
 }

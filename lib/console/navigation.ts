@@ -21,6 +21,7 @@ const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[] }> = [
   { href: "/access", label: "Access keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
   { href: "/roles", label: "Roles", roles: ["ADMINISTRATOR", "AUDITOR"] },
+  { href: "/alerts", label: "Alerts", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/policy-simulator", label: "Policy simulator", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/settings", label: "Settings" },
   { href: "/account", label: "Account" },

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey, deleteAccessKey, setAccessKeyStatus } from "@/lib/access/access-keys";
 import { createCustomRole, deleteCustomRole, setUserCustomRole, updateCustomRole } from "@/lib/access/custom-roles";
+import { createNotificationRule, deleteNotificationRule, disableNotificationRule, updateNotificationRule } from "@/lib/alerts/rules";
 import { changeOwnPassword, createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/access/users";
 import { auditWriter } from "@/lib/audit/writer";
 import { purgeAuditEvents } from "@/lib/audit/retention";
@@ -185,6 +186,12 @@ describe("a change and its event commit together or not at all", () => {
     await changesNothing("UpdateRole", () => updateCustomRole(admin, { customRoleId: role.id, description: "changed" }));
     await changesNothing("UpdateUserCustomRole", () => setUserCustomRole(admin, { userId: target.user.id, customRoleId: role.id }));
     await changesNothing("DeleteRole", () => deleteCustomRole(admin, { customRoleId: role.id }));
+    const rule = await createNotificationRule(admin, { name: `atomic-${randomUUID().slice(0, 6)}`, url: "http://127.0.0.1:9/hook" });
+    recordSecret(rule.signingSecret, "atomic notification rule secret");
+    await changesNothing("CreateNotificationRule", () => createNotificationRule(admin, { name: `atomic-${randomUUID().slice(0, 6)}`, url: "http://127.0.0.1:9/x" }));
+    await changesNothing("UpdateNotificationRule", () => updateNotificationRule(admin, { ruleId: rule.id, minCount: 9 }));
+    await changesNothing("DisableNotificationRule", () => disableNotificationRule(admin, { ruleId: rule.id }));
+    await changesNothing("DeleteNotificationRule", () => deleteNotificationRule(admin, { ruleId: rule.id }));
     await changesNothing("PurgeAuditEvents", () => purgeAuditEvents(admin, { before: new Date(Date.now() - 40 * DAY_MS).toISOString() }));
   });
 
