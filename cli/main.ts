@@ -1,5 +1,6 @@
 // The `keyhold` operator CLI. Subcommands map to operator commands
 // (lib/operator/commands.ts); this file only parses arguments and prints.
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "@/lib/config";
 import { parseRoleName } from "@/lib/access/authorize";
@@ -28,6 +29,9 @@ Commands:
   access-key deactivate|activate|delete --access-key-id ID
   key cancel-deletion KEY-ID               break-glass: cancel a key's scheduled deletion, whatever its policy
   key reset-policy KEY-ID                  break-glass: reset a key's policy to the default (account root)
+  backup --out FILE [--passphrase-stdin]   encrypted, consistent archive of the database (under the root key,
+                                           or a passphrase); works while the server runs
+  restore FILE [--passphrase-stdin]        restore an archive into a new, empty database (server stopped)
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -114,6 +118,18 @@ function print(command: string, result: unknown, json: boolean) {
     case "key.reset-policy":
       console.log(`OK: ${String(r.KeyId)} ${command === "key.reset-policy" ? "has the default key policy" : "is no longer pending deletion (Disabled)"}`);
       return;
+    case "backup": {
+      const b = r as unknown as { file: string; bytes: number; protection: string; tables: Array<{ rows: number }> };
+      const rows = b.tables.reduce((n, t) => n + t.rows, 0);
+      console.log(`Backup written to ${b.file}: ${b.tables.length} tables, ${rows} rows, ${b.bytes} bytes, encrypted under the ${b.protection === "passphrase" ? "passphrase" : "root key"}`);
+      if (b.protection !== "passphrase") console.log("Restoring it needs this installation's root key: back the root key up separately.");
+      return;
+    }
+    case "restore": {
+      const x = r as unknown as { archiveId: string; archiveCreatedAt: string; tables: unknown[]; rows: number };
+      console.log(`Restored archive ${x.archiveId} (made ${x.archiveCreatedAt}): ${x.tables.length} tables, ${x.rows} rows. Recorded as RestoreBackup.`);
+      return;
+    }
     default: {
       const user = r as { username?: string };
       console.log(`OK${user.username ? `: ${user.username}` : ""}`);
@@ -145,6 +161,8 @@ export async function main(argv: string[]): Promise<number> {
         "password-stdin": { type: "boolean", default: false },
         "service-account": { type: "boolean", default: false },
         before: { type: "string" },
+        out: { type: "string" },
+        "passphrase-stdin": { type: "boolean", default: false },
         tag: { type: "string", multiple: true },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -161,7 +179,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   // `key <action> KEY-ID`: the key ID is an argument, not part of the command.
   const keyId = positionals[0] === "key" && positionals.length === 3 ? positionals[2] : undefined;
-  const command = (keyId === undefined ? positionals : positionals.slice(0, 2)).join(".");
+  // `restore FILE`: likewise.
+  const file = positionals[0] === "restore" && positionals.length === 2 ? positionals[1] : undefined;
+  const command = (keyId === undefined && file === undefined ? positionals : positionals.slice(0, keyId ? 2 : 1)).join(".");
 
   let config;
   try {
@@ -184,6 +204,10 @@ export async function main(argv: string[]): Promise<number> {
     if (role !== undefined) input.role = role;
     if (values["service-account"]) input.serviceAccount = true;
     if (values.before !== undefined) input.before = values.before;
+    // Paths are the CLI user's: resolved here, as the server may run elsewhere in the file system.
+    if (values.out !== undefined) input.out = resolve(values.out);
+    if (file !== undefined) input.file = resolve(file);
+    if (values["passphrase-stdin"]) input.passphrase = await readStdin();
     if (command === "user.tag") input.tags = tagsOption(values.tag ?? []);
     if (values["password-stdin"]) {
       input.password = await readStdin();
@@ -198,7 +222,8 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const { reply } = await send(command, input, { dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const serverStopped = command === "restore";
+  const { reply } = await send(command, input, { dataDir: config.dataDir, databaseUrl: config.databaseUrl, serverStopped });
   if (!reply.ok) {
     console.error(`${reply.error.name}: ${reply.error.message}`);
     return 1;

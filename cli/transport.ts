@@ -73,12 +73,20 @@ async function viaServer(dataDir: string, command: string, input: Record<string,
   }
 }
 
+/** Whether a server answers on the data folder's admin socket. */
+async function serverListening(dataDir: string): Promise<boolean> {
+  return (await viaServer(dataDir, "status", {})) !== null;
+}
+
 export async function send(
   command: string,
   input: Record<string, unknown>,
-  options: { dataDir: string; databaseUrl?: string },
+  options: { dataDir: string; databaseUrl?: string; serverStopped?: boolean },
 ): Promise<{ reply: CommandReply; via: "server" | "database" }> {
-  const fromServer = await viaServer(options.dataDir, command, input);
+  if (options.serverStopped && (await serverListening(options.dataDir))) {
+    throw new Error(`a Keyhold server is running on the data folder ${options.dataDir}: stop it first`);
+  }
+  const fromServer = options.serverStopped ? null : await viaServer(options.dataDir, command, input);
   if (fromServer) return { reply: fromServer, via: "server" };
   const { prepareDataDir } = await import("@/lib/runtime/data-dir");
   prepareDataDir(options.dataDir);

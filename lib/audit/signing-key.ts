@@ -9,7 +9,13 @@ import { rootKeyStore } from "@/lib/kms/root-key";
 
 const aad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
 
-interface Signer {
+export interface SigningKeyRow {
+  id: string;
+  wrapped: Uint8Array<ArrayBuffer>;
+  publicKeyDer: Uint8Array<ArrayBuffer>;
+}
+
+export interface Signer {
   id: string;
   publicKeyDer: Buffer;
   sign(payload: Buffer): Promise<string>;
@@ -17,25 +23,31 @@ interface Signer {
 
 let cached: Promise<Signer> | undefined;
 
+/** A new audit-signing key: its row, the private key wrapped by the root key. */
+export async function newSigningKeyRow(): Promise<SigningKeyRow> {
+  const id = randomUUID();
+  const material = generateKeyMaterial("ECC_NIST_P256");
+  try {
+    const key = new EcKey("ECC_NIST_P256", material);
+    const store = await rootKeyStore();
+    const wrapped = await store.wrap(material, aad(id));
+    return { id, wrapped: new Uint8Array(wrapped), publicKeyDer: new Uint8Array(key.publicKeyDer()) };
+  } finally {
+    material.fill(0);
+  }
+}
+
 async function load(): Promise<Signer> {
   let row = await directPrisma().auditSigningKey.findFirst({ orderBy: { createdAt: "asc" } });
   if (!row) {
-    const id = randomUUID();
-    const material = generateKeyMaterial("ECC_NIST_P256");
-    try {
-      const key = new EcKey("ECC_NIST_P256", material);
-      const store = await rootKeyStore();
-      const wrapped = await store.wrap(material, aad(id));
-      await directPrisma().auditSigningKey.createMany({
-        data: [{ id, wrapped: new Uint8Array(wrapped), publicKeyDer: new Uint8Array(key.publicKeyDer()) }],
-        skipDuplicates: true,
-      });
-    } finally {
-      material.fill(0);
-    }
+    await directPrisma().auditSigningKey.createMany({ data: [await newSigningKeyRow()], skipDuplicates: true });
     row = await directPrisma().auditSigningKey.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
   }
-  const { id, wrapped, publicKeyDer } = row;
+  return signerOf(row);
+}
+
+/** The signer of a stored key row (unwrapped on first use, then kept as a key object). */
+export function signerOf({ id, wrapped, publicKeyDer }: SigningKeyRow): Signer {
   // Unwrapped once and kept as a key object: the writer signs every chain
   // head it commits, so this is on the hot path.
   let key: Promise<EcKey> | undefined;

@@ -12,6 +12,8 @@ import {
   unlockUser,
 } from "@/lib/access/users";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
+import { createBackup } from "@/lib/backup/backup";
+import { restoreBackup } from "@/lib/backup/restore";
 import { purgeAuditEvents } from "@/lib/audit/retention";
 import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
@@ -82,6 +84,13 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "key.reset-policy"(input) {
     return breakGlassResetKeyPolicy(await operator(), input.keyId);
+  },
+  async backup(input) {
+    return createBackup(await operator(), { out: input.out, passphrase: input.passphrase });
+  },
+  // Server stopped only (cli/transport.ts); recorded as RestoreBackup with the restored rows.
+  async restore(input) {
+    return restoreBackup({ file: input.file, passphrase: input.passphrase });
   },
   async "access-key.delete"(input) {
     await deleteAccessKey(await operator(), { accessKeyId: input.accessKeyId });
