@@ -3,7 +3,7 @@
 // imports nothing of Keyhold. Labels are fixed words or known operation names,
 // never a key ID, a principal or anything a caller chooses (cardinality and
 // privacy).
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from "prom-client";
 
 export type Outcome = "ok" | "client_error" | "denied" | "throttled" | "server_error";
 
@@ -16,6 +16,50 @@ export function outcomeOf(error?: { name: string; status: number }): Outcome {
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const OUTCOMES: readonly Outcome[] = ["ok", "client_error", "denied", "throttled", "server_error"];
+
+/**
+ * The per-request figures of one operation as plain numbers: a request adds
+ * to them without building or hashing a label set (prom-client does that on
+ * every inc/observe); they become samples only when /metrics is scraped.
+ */
+class OperationStats {
+  readonly outcomes: Record<Outcome, number> = { ok: 0, client_error: 0, denied: 0, throttled: 0, server_error: 0 };
+  readonly buckets = new Array<number>(LATENCY_BUCKETS.length).fill(0); // not cumulative; above the last: count only
+  sum = 0;
+  count = 0;
+
+  record(outcome: Outcome, seconds: number) {
+    this.outcomes[outcome]++;
+    this.sum += seconds;
+    this.count++;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= LATENCY_BUCKETS[i]!) {
+        this.buckets[i]!++;
+        break;
+      }
+    }
+  }
+}
+
+/** keyhold_api_request_duration_seconds in prom-client's collected form (summed across workers like any histogram). */
+function apiDurationHistogram(stats: Map<string, OperationStats>, name: string, help: string): Metric {
+  const get = async () => {
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
+    for (const [operation, st] of stats) {
+      let cumulative = 0;
+      LATENCY_BUCKETS.forEach((le, i) => {
+        cumulative += st.buckets[i]!;
+        values.push({ labels: { operation, le }, value: cumulative, metricName: `${name}_bucket` });
+      });
+      values.push({ labels: { operation, le: "+Inf" }, value: st.count, metricName: `${name}_bucket` });
+      values.push({ labels: { operation }, value: st.sum, metricName: `${name}_sum` });
+      values.push({ labels: { operation }, value: st.count, metricName: `${name}_count` });
+    }
+    return { name, help, type: "histogram", values, aggregator: "sum" };
+  };
+  return { name, help, type: "histogram", aggregator: "sum", labelNames: ["operation"], get } as unknown as Metric;
+}
 
 function createMetrics() {
   const registry = new Registry();
@@ -24,22 +68,36 @@ function createMetrics() {
     auditQueueDepth: () => number;
     pools: () => Record<string, { totalCount: number; idleCount: number; waitingCount: number } | undefined>;
   } = { auditQueueDepth: () => 0, pools: () => ({}) };
+  const operations = new Map<string, OperationStats>();
+  const cacheCounts = { key: { hit: 0, miss: 0 }, material: { hit: 0, miss: 0 } };
+  new Counter({
+    name: "keyhold_api_requests_total",
+    help: "KMS API requests by operation and outcome (ok, client_error, denied, throttled, server_error).",
+    labelNames: ["operation", "outcome"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [operation, st] of operations) for (const outcome of OUTCOMES) this.inc({ operation, outcome }, st.outcomes[outcome]);
+    },
+  });
+  registry.registerMetric(
+    apiDurationHistogram(operations, "keyhold_api_request_duration_seconds", "KMS API request latency by operation, from the request's arrival to the answer sent."),
+  );
+  new Counter({
+    name: "keyhold_cache_lookups_total",
+    help: "Key row and key material cache lookups by cache (key, material) and result (hit, miss).",
+    labelNames: ["cache", "result"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [cache, c] of Object.entries(cacheCounts)) for (const [result, n] of Object.entries(c)) this.inc({ cache, result }, n);
+    },
+  });
   const m = {
     registry,
     probes,
-    apiRequests: new Counter({
-      name: "keyhold_api_requests_total",
-      help: "KMS API requests by operation and outcome (ok, client_error, denied, throttled, server_error).",
-      labelNames: ["operation", "outcome"] as const,
-      registers: [registry],
-    }),
-    apiDuration: new Histogram({
-      name: "keyhold_api_request_duration_seconds",
-      help: "KMS API request latency by operation, from the first byte read to the answer sent.",
-      labelNames: ["operation"] as const,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }),
+    operations,
+    cacheCounts,
     consoleRequests: new Counter({
       name: "keyhold_console_requests_total",
       help: "Console server actions and route handlers by kind (action, route) and outcome.",
@@ -69,22 +127,17 @@ function createMetrics() {
       labelNames: ["result"] as const,
       registers: [registry],
     }),
-    cacheLookups: new Counter({
-      name: "keyhold_cache_lookups_total",
-      help: "Key row and key material cache lookups by cache (key, material) and result (hit, miss).",
-      labelNames: ["cache", "result"] as const,
-      registers: [registry],
-    }),
     schedulerRuns: new Counter({
       name: "keyhold_scheduler_runs_total",
-      help: "Key scheduler job runs (deletion sweeper, rotation, import expiry, audit retention) by job and result.",
-      labelNames: ["job", "result"] as const,
+      // "task", not "job": Prometheus's own target label is called job.
+      help: "Key scheduler runs (deletion sweeper, rotation, import expiry, audit retention) by task and result.",
+      labelNames: ["task", "result"] as const,
       registers: [registry],
     }),
     schedulerItems: new Counter({
       name: "keyhold_scheduler_items_total",
-      help: "Keys or rows the key scheduler jobs processed, by job.",
-      labelNames: ["job"] as const,
+      help: "Keys or rows the key scheduler processed, by task.",
+      labelNames: ["task"] as const,
       registers: [registry],
     }),
   };
@@ -120,16 +173,10 @@ function createMetrics() {
       for (const [pool, p] of Object.entries(probes.pools())) if (p) this.set({ pool }, p.waitingCount);
     },
   });
-  return {
-    ...m,
-    cache: {
-      key: { hit: m.cacheLookups.labels("key", "hit"), miss: m.cacheLookups.labels("key", "miss") },
-      material: { hit: m.cacheLookups.labels("material", "hit"), miss: m.cacheLookups.labels("material", "miss") },
-    },
-    verification: { ok: m.auditVerifications.labels("ok"), failed: m.auditVerifications.labels("failed") },
-    /** Label children per operation, resolved once (the hot path only looks them up). */
-    operations: new Map<string, { duration: { observe(v: number): void }; outcomes: Record<Outcome, { inc(): void }> }>(),
-  };
+  // Both results from the start: an alert on increase(...{result="failed"}) needs the series before the first failure.
+  m.auditVerifications.inc({ result: "ok" }, 0);
+  m.auditVerifications.inc({ result: "failed" }, 0);
+  return m;
 }
 
 // On globalThis: the console (Next's bundle) and the server share one process and one registry.
@@ -144,18 +191,10 @@ export const metricsRegistry = (): Registry => metrics().registry;
  * "Unknown"): it becomes a label.
  */
 export function recordApiCall(operation: string, outcome: Outcome, seconds: number): void {
-  const m = metrics();
-  let op = m.operations.get(operation);
-  if (!op) {
-    const c = (o: Outcome) => m.apiRequests.labels(operation, o);
-    op = {
-      duration: m.apiDuration.labels(operation),
-      outcomes: { ok: c("ok"), client_error: c("client_error"), denied: c("denied"), throttled: c("throttled"), server_error: c("server_error") },
-    };
-    m.operations.set(operation, op);
-  }
-  op.outcomes[outcome].inc();
-  op.duration.observe(seconds);
+  const { operations } = metrics();
+  let stats = operations.get(operation);
+  if (!stats) operations.set(operation, (stats = new OperationStats()));
+  stats.record(outcome, seconds);
 }
 
 export function recordConsoleCall(kind: "action" | "route", outcome: Outcome): void {
@@ -163,8 +202,9 @@ export function recordConsoleCall(kind: "action" | "route", outcome: Outcome): v
 }
 
 export function recordCacheLookup(cache: "key" | "material", hit: boolean): void {
-  const c = metrics().cache[cache];
-  (hit ? c.hit : c.miss).inc();
+  const c = metrics().cacheCounts[cache];
+  if (hit) c.hit++;
+  else c.miss++;
 }
 
 /** One group commit of `events` audit events that took `seconds` (failed: not written). */
@@ -176,8 +216,7 @@ export function recordAuditCommit(events: number, seconds: number, failed = fals
 }
 
 export function recordAuditVerification(ok: boolean): void {
-  const v = metrics().verification;
-  (ok ? v.ok : v.failed).inc();
+  metrics().auditVerifications.inc({ result: ok ? "ok" : "failed" });
 }
 
 /** One key scheduler job run; `job` is one of the scheduler's fixed job names. */
