@@ -17,6 +17,7 @@ if (!worker && cfg.apiWorkers > 1 && booted.database.kind === "postgresql") {
     logger.warn({ workers: cfg.apiWorkers }, "KEYHOLD_API_WORKERS needs PostgreSQL (DATABASE_URL); serving from this one process");
   }
   const { createKeyholdServer, listen } = await import("./lib/runtime/http");
+  if (worker) (await import("./lib/metrics/cluster")).serveAggregatedMetrics();
   const { server, shutdown } = createKeyholdServer((_req, res) => {
     res.writeHead(404, { "content-type": "application/json" });
     res.end(JSON.stringify({ message: "This is Keyhold's API server: send AWS KMS requests (X-Amz-Target) to POST /." }));

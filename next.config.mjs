@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Keep the PGlite WASM bundle, pg and pino out of the server bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "pino"],
+  // Keep the PGlite WASM bundle, pg, pino and prom-client (one metrics registry with server.ts) out of the server bundle.
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "pino", "prom-client"],
   poweredByHeader: false,
   // `npm run typecheck` (part of `npm test`) type-checks the whole project,
   // tests and CLI included; skipping it here keeps `npm start`'s first build short.

@@ -16,7 +16,9 @@
 // BENCH_API_WORKERS=N runs the API server in cluster mode (PostgreSQL only).
 // BENCH_PROFILE=1 also records a CPU profile of the server during the
 // replayed Encrypt run and prints where its time went (bench/profile-summary.mjs).
-// Prints a table and JSON. Never part of `npm test`.
+// Next to the load generator's figures it prints the server's own, from its
+// /metrics scraped before and after each Keyhold run (bench/metrics-scrape.mjs).
+// Prints tables and JSON. Never part of `npm test`.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -27,6 +29,7 @@ import pg from "pg";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { serverSideSummary } from "./metrics-scrape.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -172,13 +175,27 @@ try {
   const plaintext = Buffer.alloc(32, 7);
   const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
 
+  // The server's own view of each run: /metrics before and after (none when KEYHOLD_METRICS=off).
+  const scrape = async () => {
+    const token = process.env.KEYHOLD_METRICS_TOKEN;
+    const res = await fetch(`${endpoint}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => undefined);
+    return res?.ok ? res.text() : undefined;
+  };
+  const measured = async (load) => {
+    const before = await scrape();
+    const result = await load();
+    const after = await scrape();
+    if (before && after) result.server = serverSideSummary(before, after);
+    return result;
+  };
+
   const db = process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite";
   const workers = Number(process.env.BENCH_API_WORKERS ?? 1);
   console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db}, ${workers} API worker(s) …`);
 
   results.push(summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" })));
   const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });
-  results.push(summarize("Keyhold Encrypt (replayed signed request)", await run({ url: endpoint, ...encrypt })));
+  results.push(await measured(async () => summarize("Keyhold Encrypt (replayed signed request)", await run({ url: endpoint, ...encrypt }))));
   let profile;
   if (PROFILE) {
     // The profile covers the Encrypt run alone: stop the server now (SIGTERM writes the profile).
@@ -189,12 +206,13 @@ try {
     profile = summarizeProfile(file, { lastSeconds: DURATION, rows: 30 });
   } else {
     const decrypt = await signed(endpoint, "Decrypt", { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") });
-    results.push(summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt })));
+    results.push(await measured(async () => summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt }))));
     const gdk = await signed(endpoint, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });
-    results.push(summarize("Keyhold GenerateDataKey (replayed signed request)", await run({ url: endpoint, ...gdk })));
-    results.push({ name: "Keyhold Encrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))) });
-    results.push({ name: "Keyhold Decrypt via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new DecryptCommand({ CiphertextBlob }))) });
-    results.push({ name: "Keyhold GenerateDataKey via @aws-sdk/client-kms", ...(await sdkLoad(kms, () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" }))) });
+    results.push(await measured(async () => summarize("Keyhold GenerateDataKey (replayed signed request)", await run({ url: endpoint, ...gdk }))));
+    const sdk = async (name, command) => measured(async () => ({ name, ...(await sdkLoad(kms, command)) }));
+    results.push(await sdk("Keyhold Encrypt via @aws-sdk/client-kms", () => new EncryptCommand({ KeyId: keyId, Plaintext: plaintext })));
+    results.push(await sdk("Keyhold Decrypt via @aws-sdk/client-kms", () => new DecryptCommand({ CiphertextBlob })));
+    results.push(await sdk("Keyhold GenerateDataKey via @aws-sdk/client-kms", () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" })));
   }
   kms.destroy();
 
@@ -212,6 +230,14 @@ try {
   for (const r of results) r.ofCeiling = Math.round((r.opsPerSec / ceiling) * 1000) / 10;
   console.log("\n| run | ops/s | p50 ms | p99 ms | % of ceiling | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.ofCeiling} | ${r.non2xx} | ${r.errors} |`);
+  const seen = results.filter((r) => r.server);
+  if (seen.length) {
+    console.log("\nThe server's own figures for the same runs (its /metrics; p50/p99 interpolated from histogram buckets):");
+    console.log("| run | requests | ok | p50 ms | p99 ms | audit commits | events per commit | commit ms (mean) |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (const { name, server: m } of seen) {
+      console.log(`| ${name} | ${m.requests} | ${m.ok} | ${m.p50ms ?? "-"} | ${m.p99ms ?? "-"} | ${m.auditBatches} | ${m.auditBatchMean ?? "-"} | ${m.auditCommitMeanMs ?? "-"} |`);
+    }
+  }
   console.log("\n| key service alone, concurrency " + CONCURRENCY + " | ops/s | CPU µs per call |\n|---|---:|---:|");
   for (const r of [auditCost.withAudit, auditCost.withoutAudit]) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.cpuMicrosPerCall} |`);
   if (profile) {

@@ -13,6 +13,7 @@ describe("configuration", () => {
     expect(c.sessionMaxSeconds).toBe(12 * 60 * 60);
     expect(c.databaseUrl).toBeUndefined();
     expect(c.apiAuthFailures).toEqual({ perSecond: 20, burst: 100, windowSeconds: 60 });
+    expect(c.metrics).toEqual({ enabled: true, token: undefined });
   });
 
   it.each([
@@ -29,6 +30,8 @@ describe("configuration", () => {
     [{ KEYHOLD_API_AUTH_FAILURE_BURST: "0" }, /KEYHOLD_API_AUTH_FAILURE_BURST must be between 1 and 1000000/],
     [{ KEYHOLD_API_AUTH_FAILURES_PER_SECOND: "lots" }, /KEYHOLD_API_AUTH_FAILURES_PER_SECOND must be a number/],
     [{ KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS: "7200" }, /KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS must be between 1 and 3600/],
+    [{ KEYHOLD_METRICS_TOKEN: "short-token" }, /KEYHOLD_METRICS_TOKEN must be at least 16 characters/],
+    [{ KEYHOLD_METRICS: "maybe" }, /KEYHOLD_METRICS must be on or off/],
   ])("rejects %o with one line naming the variable", (env, message) => {
     let error: Error | undefined;
     try {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { outcomeOf, recordApiCall } from "@/lib/metrics";
 import { authFailuresThrottled, noteAuthFailure, operationOf } from "./auth-failures";
 import { credentialFor, recordUse } from "./credentials";
 import { RequestEntityTooLargeException, ThrottlingException, UnknownOperationException } from "./errors";
@@ -88,6 +89,7 @@ function parseJson(body: Buffer): unknown {
 }
 
 export async function handleApiRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
   const requestId = randomUUID();
   const target = headerValue(req.headers, "x-amz-target") ?? "";
   let operation = "";
@@ -132,6 +134,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     auditedByService = true; // from here on invokeKms records the call, whatever happens
     const result = await invokeKms(operation, caller, input, meta);
     send(res, 200, requestId, serialize(result));
+    recordApiCall(operation, "ok", (performance.now() - started) / 1000);
   } catch (e) {
     let error = asKmsError(e, () => new KMSInternalException("An internal error occurred. Try again later."));
     if (accessKeyId === undefined) {
@@ -165,5 +168,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     // Throttled requests are not logged one by one either (the summary counts them).
     logger[error.name === "ThrottlingException" ? "debug" : "info"]({ reqId: requestId, operation: operation || operationOf(target), accessKeyId, error: error.name }, "api error");
     send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, { __type: error.name, message: error.message }, error.name);
+    // Labelled with a known operation name only (operationOf), whatever the caller sent.
+    recordApiCall(operation || operationOf(target), outcomeOf(error), (performance.now() - started) / 1000);
   }
 }

@@ -4,6 +4,7 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
+import { recordAuditVerification } from "@/lib/metrics";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
 import { digestPayload, eventHash, genesisHash } from "./chain";
@@ -168,6 +169,7 @@ export async function verifyAuditTrail(): Promise<VerifyReport> {
   const gone = [...heads.keys()].filter((id) => !listed.some((c) => c.id === id)).map((id) => ({ id, ...unpruned }));
   for (const c of [...listed, ...gone]) reports.push(await verifyChain(c, keys, heads.get(c.id)));
   const bad = reports.find((r) => r.problem);
+  recordAuditVerification(!bad);
   return {
     ok: !bad,
     chains: reports,

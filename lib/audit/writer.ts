@@ -12,6 +12,7 @@ import { hostname } from "node:os";
 import { auditPool, directPrisma } from "@/lib/db/client";
 import { outsideTransaction, type TransactionClient } from "@/lib/db/transaction";
 import { logger } from "@/lib/log";
+import { recordAuditCommit, watchAuditQueue } from "@/lib/metrics";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
 import { auditSigner } from "./signing-key";
@@ -91,6 +92,10 @@ class ChainWriter {
   #prevSignature: string | null = null;
   #timer: NodeJS.Timeout | undefined;
   #lock = new ChainLock();
+
+  constructor() {
+    watchAuditQueue(() => this.#queue.length);
+  }
 
   append(record: AuditRecord): Promise<void> {
     const text = JSON.stringify(record);
@@ -182,6 +187,7 @@ class ChainWriter {
 
   /** Writes a group-commit batch; true when a digest is due. */
   async #flush(batch: Pending[]): Promise<boolean> {
+    const started = performance.now();
     try {
       const chainId = await this.#ensureChain();
       const { rows, seq, hash } = this.#rows(chainId, batch);
@@ -189,8 +195,10 @@ class ChainWriter {
       this.#seq = seq;
       this.#lastHash = hash;
       await this.#witness();
+      recordAuditCommit(batch.length, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
     } catch (e) {
+      recordAuditCommit(batch.length, 0, true);
       logger.error({ err: e, events: batch.length }, "audit write failed: the calls fail closed");
       for (const p of batch) p.reject(e);
       if (!rejectedByServer(e)) this.#abandonChain();

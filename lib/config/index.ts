@@ -140,6 +140,10 @@ export const configSchema = z
     KEYHOLD_DB_STATEMENT_TIMEOUT_MS: milliseconds("KEYHOLD_DB_STATEMENT_TIMEOUT_MS", DB_TIMEOUT_DEFAULTS.KEYHOLD_DB_STATEMENT_TIMEOUT_MS, 1000),
     KEYHOLD_REQUEST_TIMEOUT_SECONDS: seconds("KEYHOLD_REQUEST_TIMEOUT_SECONDS", 30),
     KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS: seconds("KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS", 10),
+    KEYHOLD_METRICS: optionalString.pipe(z.enum(["on", "off"], { error: "KEYHOLD_METRICS must be on or off" }).default("on")),
+    KEYHOLD_METRICS_TOKEN: optionalString.pipe(
+      z.string().min(16, "KEYHOLD_METRICS_TOKEN must be at least 16 characters").max(512, "KEYHOLD_METRICS_TOKEN must be at most 512 characters").optional(),
+    ),
     LOG_LEVEL: optionalString.pipe(
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
@@ -178,6 +182,8 @@ export const configSchema = z
       /** How often failed authentications are written, as one summary per (source, access key id). */
       windowSeconds: env.KEYHOLD_API_AUTH_FAILURE_WINDOW_SECONDS,
     },
+    /** GET /metrics (Prometheus); with a token only for `Authorization: Bearer <token>`. */
+    metrics: { enabled: env.KEYHOLD_METRICS === "on", token: env.KEYHOLD_METRICS_TOKEN },
     logLevel: env.LOG_LEVEL,
     requestTimeoutSeconds: env.KEYHOLD_REQUEST_TIMEOUT_SECONDS,
     shutdownTimeoutSeconds: env.KEYHOLD_SHUTDOWN_TIMEOUT_SECONDS,

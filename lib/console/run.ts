@@ -6,20 +6,24 @@ import type { Principal } from "@/lib/auth/principal";
 import { requirePrincipal } from "@/lib/auth/current";
 import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { outcomeOf, recordConsoleCall } from "@/lib/metrics";
 import type { ActionResult } from "./result";
 
-function toError(e: unknown): { name: string; message: string; status: number } {
+function toError(e: unknown, kind: "action" | "route"): { name: string; message: string; status: number } {
   if (!isKmsError(e)) logger.error({ err: e }, "console call failed");
   const error = asKmsError(e, () => new KMSInternalException("Something went wrong on the server. Try again."));
+  recordConsoleCall(kind, outcomeOf(error));
   return { name: error.name, message: error.message, status: error.status };
 }
 
 /** For server actions. */
 export async function runAction<T>(fn: (caller: Principal) => Promise<T>): Promise<ActionResult<T>> {
   try {
-    return { ok: true, data: await fn(await requirePrincipal()) };
+    const data = await fn(await requirePrincipal());
+    recordConsoleCall("action", "ok");
+    return { ok: true, data };
   } catch (e) {
-    const { name, message } = toError(e);
+    const { name, message } = toError(e, "action");
     return { ok: false, error: { name, message } };
   }
 }
@@ -27,9 +31,11 @@ export async function runAction<T>(fn: (caller: Principal) => Promise<T>): Promi
 /** For route handlers: JSON body or `{__type, message}` with the error's status (401, 403, 400, 404, 500). */
 export async function runRoute<T>(fn: (caller: Principal) => Promise<T>): Promise<NextResponse> {
   try {
-    return NextResponse.json(await fn(await requirePrincipal()), { headers: { "cache-control": "no-store" } });
+    const body = await fn(await requirePrincipal());
+    recordConsoleCall("route", "ok");
+    return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
   } catch (e) {
-    const { name, message, status } = toError(e);
+    const { name, message, status } = toError(e, "route");
     return NextResponse.json({ __type: name, message }, { status });
   }
 }

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { logger } from "@/lib/log";
+import { watchDatabasePools } from "@/lib/metrics";
 import { databaseTimeouts } from "./timeouts";
 import { currentTransaction, nestedTransaction } from "./transaction";
 
@@ -40,6 +41,9 @@ export function auditPool(): pg.Pool {
   if (isSingleSession()) return pgPool();
   return (g.keyholdAuditPool ??= newPool(2));
 }
+
+// /metrics reads whichever pools exist at scrape time (a disconnect replaces them).
+watchDatabasePools(() => ({ main: g.keyholdPool, audit: g.keyholdAuditPool }));
 
 function client(): PrismaClient {
   return (g.keyholdPrisma ??= new PrismaClient({

@@ -5,6 +5,7 @@
 // so no instance keeps serving a key that was disabled or deleted.
 import { afterCommit, currentTransaction } from "@/lib/db/transaction";
 import { prisma, type KmsKey } from "@/lib/db/client";
+import { recordCacheLookup } from "@/lib/metrics";
 
 interface Entry {
   row: KmsKey | null;
@@ -33,7 +34,9 @@ export async function loadKeyRow(keyId: string): Promise<KmsKey | null> {
   // Inside a change transaction: read its own (uncommitted) view, never cache it.
   if (!cache.enabled || currentTransaction()) return prisma.kmsKey.findUnique({ where: { id: keyId } });
   const hit = cache.entries.get(keyId);
-  if (hit && hit.expires > Date.now()) return hit.row;
+  const fresh = hit !== undefined && hit.expires > Date.now();
+  recordCacheLookup("key", fresh);
+  if (fresh) return hit.row;
   const generation = cache.generation;
   const row = await prisma.kmsKey.findUnique({ where: { id: keyId } });
   if (generation === cache.generation) {

@@ -5,6 +5,7 @@ import { prisma } from "@/lib/db/client";
 import { currentTransaction } from "@/lib/db/transaction";
 import { KeyUnavailableException, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { recordCacheLookup } from "@/lib/metrics";
 import { materialCache, rootKeyStore } from "./root-key";
 
 export interface WrappedMaterial {
@@ -37,6 +38,7 @@ export async function withMaterial<T>(
 ): Promise<T> {
   const cache = materialCache();
   let material = cache.get(key.id, version);
+  recordCacheLookup("material", material !== undefined);
   if (!material) {
     const row = await prisma.keyMaterial.findUnique({ where: { keyId_version: { keyId: key.id, version } } });
     // Destroyed (crypto-shredded) or never imported: nothing can be done with this version.

@@ -6,6 +6,7 @@
 import { purgeExpiredAuditEvents } from "@/lib/audit/retention";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/log";
+import { recordSchedulerRun } from "@/lib/metrics";
 import { deleteExpiredKeyMaterial, purgeExpiredImportParameters } from "./import/expiry";
 import { sweepDueDeletions } from "./operations/deletion";
 import { rotateDueKeys } from "./operations/rotation";
@@ -18,9 +19,11 @@ export interface KeyScheduler {
 async function runJob(job: string, fn: () => Promise<number>): Promise<void> {
   try {
     const count = await fn();
+    recordSchedulerRun(job, count);
     if (count > 0) logger.info({ event: "key-scheduler", job, count }, `key scheduler: ${job} ${count}`);
   } catch (e) {
     // Name and first line only: never a query parameter or anything secret.
+    recordSchedulerRun(job, undefined);
     const err = e instanceof Error ? { name: e.name, message: e.message.split("\n")[0] } : { name: typeof e };
     logger.error({ event: "key-scheduler", job, err }, `key scheduler: ${job} failed`);
   }

@@ -7,10 +7,12 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Config } from "@/lib/config";
 import { logger } from "@/lib/log";
+import { aggregateWorkerMetrics } from "@/lib/metrics/cluster";
 import type { Booted } from "./boot";
 
 export function runApiPrimary(cfg: Config, booted: Booted): void {
   let stopping = false;
+  aggregateWorkerMetrics(); // a worker's /metrics answers for all workers
   const fork = () => cluster.fork({ KEYHOLD_API_WORKER: "1" });
   let listening = 0;
   cluster.on("listening", (_worker: Worker, address) => {

@@ -7,6 +7,7 @@ import { handleApiRequest, isApiRequest } from "@/lib/api/handler";
 import { config } from "@/lib/config";
 import { databaseStatus } from "@/lib/db/status";
 import { logger } from "@/lib/log";
+import { serveMetrics } from "@/lib/metrics/endpoint";
 
 type Fallback = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -24,7 +25,7 @@ const isSecure = (req: IncomingMessage) => (req.socket as { encrypted?: boolean 
 const READY_PROBE_TIMEOUT_MS = 1_500;
 
 export function createKeyholdServer(fallback: Fallback): { server: Server; shutdown(signal: string, after: () => Promise<void>): Promise<void> } {
-  const { requestTimeoutSeconds, shutdownTimeoutSeconds } = config();
+  const { requestTimeoutSeconds, shutdownTimeoutSeconds, metrics } = config();
   let shuttingDown = false;
   // Answers not yet sent: told to close their connection when shutdown begins.
   const pending = new Set<ServerResponse>();
@@ -53,6 +54,7 @@ export function createKeyholdServer(fallback: Fallback): { server: Server; shutd
       );
     });
     if (path === "/healthz") return sendJson(res, 200, { status: "ok", uptime: Math.round(process.uptime()) });
+    if (path === "/metrics" && metrics.enabled) return serveMetrics(req, res, metrics.token);
     if (path === "/readyz") {
       const status = await databaseStatus({ timeoutMs: READY_PROBE_TIMEOUT_MS });
       const ready = status.reachable && status.migrations.pending.length === 0 && !shuttingDown;
