@@ -116,13 +116,14 @@ describe("custom roles", () => {
     const { user: target } = await makeUser(null);
     for (const r of ["KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR", null] as const) {
       const p = (await makeUser(r)).principal;
+      // Thunks, called one at a time: a call started before its rejection is awaited is an unhandled rejection.
       const attempts = [
-        createCustomRole(p, { name: unique("nope"), policy: ENCRYPT_ONLY }),
-        updateCustomRole(p, { customRoleId: role.id, description: "x" }),
-        deleteCustomRole(p, { customRoleId: role.id }),
-        setUserCustomRole(p, { userId: target.id, customRoleId: role.id }),
+        () => createCustomRole(p, { name: unique("nope"), policy: ENCRYPT_ONLY }),
+        () => updateCustomRole(p, { customRoleId: role.id, description: "x" }),
+        () => deleteCustomRole(p, { customRoleId: role.id }),
+        () => setUserCustomRole(p, { userId: target.id, customRoleId: role.id }),
       ];
-      for (const a of attempts) expect((await rejection(a)).name).toBe("AccessDeniedException");
+      for (const a of attempts) expect((await rejection(a())).name).toBe("AccessDeniedException");
     }
     // Auditors read them (as the Roles page); others do not.
     expect((await outcome(listCustomRoles((await makeUser("AUDITOR")).principal))).ok).toBe(true);
