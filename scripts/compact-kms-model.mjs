@@ -1,10 +1,15 @@
 // Regenerates lib/api/kms-model.json, the wire model the API deserialises
 // with, from the botocore AWS KMS service model (Apache-2.0):
-//   node scripts/compact-kms-model.mjs ../shared/reference/kms-api-model.json
+//   node scripts/compact-kms-model.mjs path/to/botocore/data/kms/2014-11-01/service-2.json
 // Keeps operations (input/output/errors) and shapes without documentation.
 import { readFileSync, writeFileSync } from "node:fs";
 
-const source = JSON.parse(readFileSync(process.argv[2] ?? "../shared/reference/kms-api-model.json", "utf8"));
+// The source model is an explicit argument: nothing outside the repository is assumed to exist.
+if (!process.argv[2]) {
+  console.error("usage: node scripts/compact-kms-model.mjs <botocore kms service-2.json>");
+  process.exit(2);
+}
+const source = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const KEEP = ["type", "required", "members", "member", "key", "value", "min", "max", "enum", "pattern", "exception"];
 const shapes = {};
 for (const [name, shape] of Object.entries(source.shapes)) {

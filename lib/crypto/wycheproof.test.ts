@@ -1,4 +1,4 @@
-// Every primitive against the Wycheproof vectors (C2SP/wycheproof, see ../shared/vectors/wycheproof/SOURCE.txt).
+// Every primitive against the Wycheproof vectors (C2SP/wycheproof, see __fixtures__/wycheproof/SOURCE.txt).
 // Cases are run through lib/crypto where its fixed parameters allow (AES-256/96-bit IV/128-bit tag,
 // OAEP with MGF1 = hash and empty label, PSS with sLen = hLen, DER ECDSA, full-length HMAC), else
 // through node:crypto directly; only cases node:crypto cannot express are skipped, and counted.

@@ -1,8 +1,10 @@
-// Loader and bookkeeping for the Wycheproof vectors in ../shared/vectors/wycheproof (test-only).
+// Loader and bookkeeping for the Wycheproof vectors in lib/crypto/__fixtures__/wycheproof (test-only).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const WYCHEPROOF_DIR = path.resolve(process.cwd(), "../shared/vectors/wycheproof");
+// Inside the repository and relative to this file, so a bare clone runs the suite from any folder.
+export const WYCHEPROOF_DIR = fileURLToPath(new URL("../__fixtures__/wycheproof/", import.meta.url));
 
 export interface WycheproofTest {
   tcId: number;
@@ -24,7 +26,7 @@ export interface WycheproofFile {
 export function loadWycheproof(name: string): WycheproofFile {
   const file = path.join(WYCHEPROOF_DIR, name);
   if (!fs.existsSync(file)) {
-    throw new Error(`Wycheproof vector file missing: ${file} (expected the shared vectors next to the repo)`);
+    throw new Error(`Wycheproof vector file missing: ${file} (copy it unchanged from the commit in SOURCE.txt)`);
   }
   return JSON.parse(fs.readFileSync(file, "utf8")) as WycheproofFile;
 }
