@@ -69,8 +69,10 @@ async function post(req: RawRequest, extra: Record<string, string> = {}) {
   return { status: res.status, body: (await res.json()) as { __type: string; message: string } };
 }
 
+const FLOOD_CONNECTIONS = 8;
+
 /** Sends `n` copies of one request over `connections` keep-alive connections; counts the answers by exception. */
-async function flood(req: RawRequest, n: number, extra: Record<string, string> = {}, connections = 8) {
+async function flood(req: RawRequest, n: number, extra: Record<string, string> = {}, connections = FLOOD_CONNECTIONS) {
   const { host: _host, ...headers } = req.headers;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const answers: Record<string, number> = {};
@@ -109,8 +111,12 @@ describe("failed API authentication is summarised, not recorded per request", ()
     const before = await lastId();
     const bad = await signedRequest(endpoint, "Decrypt", { CiphertextBlob: "AAAA" }, { ...creds, secretAccessKey: "x".repeat(40) });
     const answers = await flood(bad, 4000, { "user-agent": "u".repeat(5000) });
-    // The burst is verified (and fails); the rest is refused unverified.
-    expect(answers).toEqual({ InvalidSignatureException: 100, ThrottlingException: 3900 });
+    // The burst is verified (and fails); the rest is refused unverified. Requests already past the
+    // check when the last token goes (at most one per connection) are verified too.
+    const verified = answers.InvalidSignatureException ?? 0;
+    expect(verified).toBeGreaterThanOrEqual(100);
+    expect(verified).toBeLessThanOrEqual(100 + FLOOD_CONNECTIONS);
+    expect(verified + (answers.ThrottlingException ?? 0)).toBe(4000);
     // While the source's allowance is used up, even a correctly signed request is refused unverified (and counted).
     const meanwhile = await post(await signedRequest(endpoint, "Decrypt", { CiphertextBlob: "AAAA" }, creds));
     expect(meanwhile.body).toEqual({ __type: "ThrottlingException", message: "Rate exceeded" });
