@@ -11,6 +11,7 @@
 import { directPrisma, type NotificationRule } from "@/lib/db/client";
 import type { TransactionClient } from "@/lib/db/transaction";
 import { logger } from "@/lib/log";
+import { runPeriodically, type Periodic } from "@/lib/timers/periodic";
 import { deliverDue, type DeliveryOptions } from "./deliver";
 import { matchesRule, type MatchFacts, type TrailEvent } from "./match";
 import { alertBody, MAX_EVENTS_PER_MESSAGE } from "./payload";
@@ -122,16 +123,10 @@ async function queueIfDue(tx: TransactionClient, rule: NotificationRule, matched
   return true;
 }
 
-export interface AlertDispatcher {
-  /** Stops scheduling and waits for a turn in progress to finish. */
-  stop(): Promise<void>;
-}
+export type AlertDispatcher = Periodic;
 
 /** Runs a turn every `intervalMs`, timed from the end of the previous one (turns never overlap). */
 export function startAlertDispatcher({ intervalMs = 2000 }: { intervalMs?: number } = {}): AlertDispatcher {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
   const turn = async () => {
     try {
       const r = await runDispatcherOnce();
@@ -142,25 +137,7 @@ export function startAlertDispatcher({ intervalMs = 2000 }: { intervalMs?: numbe
       logger.error({ event: "alert-dispatcher", err }, "alert dispatcher turn failed");
     }
   };
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      running = turn().finally(() => {
-        running = undefined;
-        schedule(intervalMs);
-      });
-    }, delay);
-    timer.unref(); // never keeps the process alive on its own
-  };
-  schedule(0);
+  const periodic = runPeriodically(turn, intervalMs);
   logger.info({ event: "alert-dispatcher", intervalMs }, "alert dispatcher started");
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return periodic;
 }

@@ -7,14 +7,12 @@ import { purgeExpiredAuditEvents } from "@/lib/audit/retention";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { recordSchedulerRun } from "@/lib/metrics";
+import { runPeriodically, type Periodic } from "@/lib/timers/periodic";
 import { deleteExpiredKeyMaterial, purgeExpiredImportParameters } from "./import/expiry";
 import { sweepDueDeletions } from "./operations/deletion";
 import { rotateDueKeys } from "./operations/rotation";
 
-export interface KeyScheduler {
-  /** Stops scheduling and waits for a run in progress to finish. */
-  stop(): Promise<void>;
-}
+export type KeyScheduler = Periodic;
 
 async function runJob(job: string, fn: () => Promise<number>): Promise<void> {
   try {
@@ -29,15 +27,8 @@ async function runJob(job: string, fn: () => Promise<number>): Promise<void> {
   }
 }
 
-/**
- * Runs the sweeper, the automatic rotation and the import jobs now and then every `intervalMs`.
- * The next run is timed from the end of the previous one, so runs never overlap.
- */
+/** Runs the sweeper, the automatic rotation and the import jobs now and then every `intervalMs` (runs never overlap). */
 export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number } = {}): KeyScheduler {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-
   const run = async () => {
     await runJob("keys-deleted", sweepDueDeletions);
     await runJob("keys-rotated", rotateDueKeys);
@@ -46,26 +37,7 @@ export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number
     const retentionDays = config().auditRetentionDays;
     if (retentionDays) await runJob("audit-purged", () => purgeExpiredAuditEvents(retentionDays));
   };
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      running = run().finally(() => {
-        running = undefined;
-        schedule(intervalMs);
-      });
-    }, delay);
-    timer.unref(); // never keeps the process alive on its own
-  };
-
-  schedule(0);
+  const periodic = runPeriodically(run, intervalMs);
   logger.info({ event: "key-scheduler", intervalMs }, "key scheduler started");
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return periodic;
 }
