@@ -24,6 +24,7 @@ const PAGES: Array<[path: string, heading: string | RegExp, name: string]> = [
   ["/access", "Access keys", "page-access-keys"],
   ["/users", "Users", "page-users"],
   ["/roles", "Roles", "page-roles"],
+  ["/alerts", "Alerts", "page-alerts"],
   ["/policy-simulator", "Policy simulator", "page-policy-simulator"],
   ["/settings", "Settings", "page-settings"],
   ["/account", "Account", "page-account"],
