@@ -15,8 +15,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "node:http";
-import pg from "pg";
 import { Hash } from "@smithy/hash-node";
+import { freshDatabase } from "./fresh-database.mjs";
 import { SignatureV4 } from "@smithy/signature-v4";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40_000);
@@ -28,19 +28,7 @@ process.env.KEYHOLD_ADMIN_PASSWORD ??= "bench admin password";
 process.env.KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID = ACCESS_KEY_ID;
 process.env.KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY = "bench/secret+0000000000000000000000000000".slice(0, 40);
 process.env.LOG_LEVEL ??= "warn";
-if (process.env.DATABASE_URL) {
-  const url = new URL(process.env.DATABASE_URL);
-  const name = `${url.pathname.slice(1) || "keyhold"}_bench_authfail`;
-  const maintenance = new URL(process.env.DATABASE_URL);
-  maintenance.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: maintenance.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
-}
+if (process.env.DATABASE_URL) process.env.DATABASE_URL = await freshDatabase(process.env.DATABASE_URL, "bench_authfail");
 
 const { configureAndBoot } = await import("@/lib/runtime/start");
 const { booted } = await configureAndBoot("Keyhold auth-failures benchmark");

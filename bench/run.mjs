@@ -25,11 +25,11 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { serverSideSummary } from "./metrics-scrape.mjs";
+import { freshDatabase } from "./fresh-database.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -128,21 +128,7 @@ try {
   await waitFor(`http://127.0.0.1:${barePort}/`, bare, () => "");
 
   // 2. Keyhold API server, on a fresh database.
-  // Fresh databases next to DATABASE_URL's (which need not exist), one per process under test.
-  async function freshDatabase(suffix) {
-    const url = new URL(process.env.DATABASE_URL);
-    const name = `${url.pathname.slice(1) || "keyhold"}_${suffix}`;
-    const maintenance = new URL(process.env.DATABASE_URL);
-    maintenance.pathname = "/postgres";
-    const admin = new pg.Client({ connectionString: maintenance.toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-  const databaseUrl = process.env.DATABASE_URL ? await freshDatabase("bench") : undefined;
+  const databaseUrl = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, "bench") : undefined;
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-"));
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -220,7 +206,7 @@ try {
   const auditDir = mkdtempSync(join(tmpdir(), "keyhold-bench-audit-"));
   cleanup.push(() => rmSync(auditDir, { recursive: true, force: true }));
   const auditRun = spawnSync(process.execPath, ["--import", "tsx", "bench/audit-cost.ts"], {
-    env: { ...process.env, ...(databaseUrl ? { DATABASE_URL: await freshDatabase("bench_audit") } : {}), KEYHOLD_DATA_DIR: auditDir, KEYHOLD_ADMIN_PASSWORD: "bench admin password", LOG_LEVEL: "warn" },
+    env: { ...process.env, ...(databaseUrl ? { DATABASE_URL: await freshDatabase(process.env.DATABASE_URL, "bench_audit") } : {}), KEYHOLD_DATA_DIR: auditDir, KEYHOLD_ADMIN_PASSWORD: "bench admin password", LOG_LEVEL: "warn" },
     encoding: "utf8",
   });
   const auditCost = JSON.parse(auditRun.stdout.split("\n").find((l) => l.startsWith('{"withAudit"')) ?? "null");

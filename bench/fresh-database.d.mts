@@ -1,0 +1,1 @@
+export function freshDatabase(databaseUrl: string, suffix: string): Promise<string>;
