@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { EcKey, generateKeyMaterial } from "@/lib/crypto";
 import { directPrisma } from "@/lib/db/client";
 import { outsideTransaction } from "@/lib/db/transaction";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
 const aad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
 

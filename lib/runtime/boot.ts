@@ -34,7 +34,7 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
   const { accountId } = await import("@/lib/settings/account");
   const { ensureFirstAdministrator } = await import("@/lib/access/bootstrap");
   const { ensureBootstrapAccessKey } = await import("@/lib/access/access-keys");
-  const { rootKeyStore } = await import("@/lib/kms/root-key");
+  const { rootKeyStore } = await import("@/lib/crypto/keystore/process");
   const { startAdminSocket } = await import("@/lib/operator/admin-socket");
 
   // The root key must load before anything is served: a missing or unsafe

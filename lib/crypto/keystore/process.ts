@@ -1,6 +1,8 @@
 // The process's root key store and plaintext-material cache.
 import { config } from "@/lib/config";
-import { loadLocalKeyStore, MaterialCache, type KeyStore } from "@/lib/crypto";
+import { MaterialCache } from "../material-cache";
+import { loadLocalKeyStore } from "./local";
+import type { KeyStore } from "./types";
 
 const g = globalThis as unknown as { keyholdKeyStore?: Promise<KeyStore>; keyholdMaterialCache?: MaterialCache };
 
