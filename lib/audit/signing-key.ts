@@ -73,6 +73,11 @@ export function signerOf({ id, wrapped, publicKeyDer }: SigningKeyRow): Signer {
   };
 }
 
+/** Drops the unwrapped signing key (seal now): the next signature unwraps it again under the root key. */
+export function forgetAuditSigningKey(): void {
+  cached = undefined;
+}
+
 export function auditSigner(): Promise<Signer> {
   return (cached ??= outsideTransaction(load).catch((e) => {
     cached = undefined;
