@@ -83,3 +83,17 @@ export function cpuWindow(serverPid) {
     },
   };
 }
+
+/** Resident memory of a process tree in MB (now and the peak of each process, summed). */
+export function residentMemory(rootPid) {
+  let rssKb = 0;
+  let peakKb = 0;
+  for (const p of treeOf(rootPid, processes())) {
+    try {
+      const status = readFileSync(`/proc/${p.pid}/status`, "utf8");
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakKb += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {}
+  }
+  return { rssMB: Math.round(rssKb / 1024), peakMB: Math.round(peakKb / 1024) };
+}

@@ -31,7 +31,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freshDatabase } from "./fresh-database.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
-import { cpuWindow } from "./proc-accounting.mjs";
+import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE === "1";
@@ -156,6 +156,7 @@ try {
   cleanup.push(() => server.kill("SIGTERM"));
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor(`${endpoint}/readyz`, server, () => log);
+  const memoryAfterStart = residentMemory(server.pid);
 
   const kms = new KMSClient({ endpoint, region: REGION, credentials: CREDS });
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "benchmark" }));
@@ -208,6 +209,7 @@ try {
     results.push(await sdk("Keyhold GenerateDataKey via @aws-sdk/client-kms", () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" })));
   }
   kms.destroy();
+  const memoryAfterLoad = PROFILE ? undefined : residentMemory(server.pid);
 
   // 4. Audit cost, in its own process, data folder (root key) and database.
   const auditDir = mkdtempSync(join(tmpdir(), "keyhold-bench-audit-"));
@@ -236,13 +238,14 @@ try {
       console.log(`| ${name} | ${m.requests} | ${m.ok} | ${m.p50ms ?? "-"} | ${m.p99ms ?? "-"} | ${m.auditBatches} | ${m.auditBatchMean ?? "-"} | ${m.auditCommitMeanMs ?? "-"} |`);
     }
   }
+  console.log(`\nServer memory (process tree): after start ${memoryAfterStart.rssMB} MB resident (peak ${memoryAfterStart.peakMB} MB)` + (memoryAfterLoad ? `; after the load ${memoryAfterLoad.rssMB} MB (peak ${memoryAfterLoad.peakMB} MB)` : ""));
   console.log("\n| key service alone, concurrency " + CONCURRENCY + " | ops/s | CPU µs per call |\n|---|---:|---:|");
   for (const r of [auditCost.withAudit, auditCost.withoutAudit]) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.cpuMicrosPerCall} |`);
   if (profile) {
     console.log("\nWhere the server's time went during the replayed Encrypt run (each sample charged to the nearest lib/ frame):");
     for (const r of profile) console.log(`${String(r.percent).padStart(6)}%  ${r.owner}`);
   }
-  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, apiWorkers: workers, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
+  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, apiWorkers: workers, memoryAfterStart, memoryAfterLoad, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
 } finally {
   for (const c of cleanup.reverse()) {
     try {
