@@ -210,6 +210,12 @@ try {
   }
   kms.destroy();
   const memoryAfterLoad = PROFILE ? undefined : residentMemory(server.pid);
+  if (memoryAfterLoad) {
+    // Where it is: the JS heap vs memory outside it (PGlite's WASM memory is an ArrayBuffer, counted as external).
+    const metric = (text, name) => Math.round(Number(new RegExp(`^${name} (\\S+)`, "m").exec(text ?? "")?.[1] ?? NaN) / 2 ** 20);
+    const text = await scrape();
+    Object.assign(memoryAfterLoad, { jsHeapMB: metric(text, "nodejs_heap_size_total_bytes"), externalMB: metric(text, "nodejs_external_memory_bytes") });
+  }
 
   // 4. Audit cost, in its own process, data folder (root key) and database.
   const auditDir = mkdtempSync(join(tmpdir(), "keyhold-bench-audit-"));
@@ -238,7 +244,7 @@ try {
       console.log(`| ${name} | ${m.requests} | ${m.ok} | ${m.p50ms ?? "-"} | ${m.p99ms ?? "-"} | ${m.auditBatches} | ${m.auditBatchMean ?? "-"} | ${m.auditCommitMeanMs ?? "-"} |`);
     }
   }
-  console.log(`\nServer memory (process tree): after start ${memoryAfterStart.rssMB} MB resident (peak ${memoryAfterStart.peakMB} MB)` + (memoryAfterLoad ? `; after the load ${memoryAfterLoad.rssMB} MB (peak ${memoryAfterLoad.peakMB} MB)` : ""));
+  console.log(`\nServer memory (process tree): after start ${memoryAfterStart.rssMB} MB resident (peak ${memoryAfterStart.peakMB} MB)` + (memoryAfterLoad ? `; after the load ${memoryAfterLoad.rssMB} MB (peak ${memoryAfterLoad.peakMB} MB; JS heap ${memoryAfterLoad.jsHeapMB} MB, external incl. WASM ${memoryAfterLoad.externalMB} MB)` : ""));
   console.log("\n| key service alone, concurrency " + CONCURRENCY + " | ops/s | CPU µs per call |\n|---|---:|---:|");
   for (const r of [auditCost.withAudit, auditCost.withoutAudit]) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.cpuMicrosPerCall} |`);
   if (profile) {
