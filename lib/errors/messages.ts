@@ -59,6 +59,22 @@ export const messages = {
   contextWithAsymmetricKey: (member: string) => `${member} is not supported with asymmetric KMS keys.`,
   keyAgreementAlgorithm: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
 
+  notPendingDeletion: (keyArn: string) => `${keyArn} is not pending deletion.`,
+  invalidPeerPublicKey: (curve: string) =>
+    `The PublicKey is not a valid DER-encoded SubjectPublicKeyInfo of a public key on the ${curve} curve.`,
+
+  // --- Key policies ---
+  policyNotFound: (name: string, keyArn: string) =>
+    `No such policy exists: ${name} on key ${keyArn}. The only valid policy name is "default".`,
+  policyTooLarge: (max: number) => `The key policy exceeds the maximum size of ${max} bytes.`,
+
+  // --- Grants ---
+  invalidGrantPrincipal: (member: string, principal: string) =>
+    `${member} ${principal} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`,
+  invalidGrantToken: "The grant token is not valid.",
+  invalidGrantId: (id: string) => `Invalid grant ID ${id}: a grant ID is 64 hexadecimal characters.`,
+  grantNotFound: (grantId: string, keyArn: string) => `Grant ID ${grantId} not found for key ${keyArn}.`,
+
   // --- CreateKey ---
   keyUsageRequired: "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.",
   keyUsageIncompatible: (usage: string, spec: string) => `KeyUsage ${usage} is not compatible with KeySpec ${spec}`,
