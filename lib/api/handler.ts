@@ -167,7 +167,9 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     if (!isKmsError(e)) logger.error({ err: e, reqId: requestId, operation, error: error.name }, "API request failed");
     // Throttled requests are not logged one by one either (the summary counts them).
     logger[error.name === "ThrottlingException" ? "debug" : "info"]({ reqId: requestId, operation: operation || operationOf(target), accessKeyId, error: error.name }, "api error");
-    send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, { __type: error.name, message: error.message }, error.name);
+    // Some exceptions carry no message at AWS (InvalidCiphertextException, …): none here either.
+    const body = error.message ? { __type: error.name, message: error.message } : { __type: error.name };
+    send(res, error.status >= 500 ? 500 : error.status === 413 ? 413 : 400, requestId, body, error.name);
     // Labelled with a known operation name only (operationOf), whatever the caller sent.
     recordApiCall(operation || operationOf(target), outcomeOf(error), (performance.now() - started) / 1000);
   }

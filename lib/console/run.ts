@@ -5,6 +5,7 @@ import { NextResponse } from "next/server";
 import type { Principal } from "@/lib/auth/principal";
 import { requirePrincipal } from "@/lib/auth/current";
 import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
+import { explainSilentError } from "@/lib/errors/messages";
 import { logger } from "@/lib/log";
 import { outcomeOf, recordConsoleCall } from "@/lib/metrics";
 import type { ActionResult } from "./result";
@@ -13,7 +14,8 @@ function toError(e: unknown, kind: "action" | "route"): { name: string; message:
   if (!isKmsError(e)) logger.error({ err: e }, "console call failed");
   const error = asKmsError(e, () => new KMSInternalException("Something went wrong on the server. Try again."));
   recordConsoleCall(kind, outcomeOf(error));
-  return { name: error.name, message: error.message, status: error.status };
+  // Exceptions AWS sends without a message still get a sentence in the console.
+  return { name: error.name, message: error.message || explainSilentError(error.name), status: error.status };
 }
 
 /** For server actions. */

@@ -1,6 +1,7 @@
 // Typed errors named after AWS exceptions. The API maps `name` to `__type`;
 // the console shows `message`. `status` is the HTTP status either door uses.
 import { isDependencyFailure } from "./dependency";
+import { messages } from "./messages";
 
 export class KmsError extends Error {
   readonly status: number;
@@ -71,5 +72,5 @@ export const IncorrectKeyMaterialException = define("IncorrectKeyMaterialExcepti
 
 /** AWS answers a successful DryRun with this exception. */
 export function dryRunSucceeded(): never {
-  throw new DryRunOperationException("The request would have succeeded, but the DryRun option is set.");
+  throw new DryRunOperationException(messages.dryRunSucceeded);
 }

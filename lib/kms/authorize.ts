@@ -6,6 +6,7 @@
 import type { Principal } from "@/lib/auth/principal";
 import { prisma, type KmsKey } from "@/lib/db/client";
 import { AccessDeniedException, InvalidGrantTokenException, MalformedPolicyDocumentException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { now } from "./clock";
 import type { KmsContext } from "./context";
 import {
@@ -44,7 +45,7 @@ const GRANT_TOKEN = /^[A-Za-z0-9_\-+/=.]{1,8192}$/;
 /** GrantTokens are accepted (grants work at once anyway); garbage is InvalidGrantTokenException. */
 export function checkGrantTokens(tokens: readonly string[] | undefined): void {
   for (const t of tokens ?? []) {
-    if (!GRANT_TOKEN.test(t)) throw new InvalidGrantTokenException("The grant token is not valid.");
+    if (!GRANT_TOKEN.test(t)) throw new InvalidGrantTokenException(messages.invalidGrantToken);
   }
 }
 

@@ -3,6 +3,7 @@ import { prisma, type KmsKey } from "@/lib/db/client";
 import { noteKey } from "@/lib/audit/context";
 import { loadKeyRow } from "./key-cache";
 import { NotFoundException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { parseKeyIdentifier } from "./arn";
 import type { KmsContext } from "./context";
 
@@ -28,27 +29,27 @@ export async function resolveKey(ctx: KmsContext, keyIdentifier: string, options
       break;
     case "keyArn":
       if (id.region !== ctx.region || id.account !== ctx.account) {
-        throw new NotFoundException(`Key '${keyIdentifier}' does not exist`);
+        throw new NotFoundException(messages.keyNotFound(keyIdentifier));
       }
       keyId = id.keyId;
       break;
     case "alias":
     case "aliasArn": {
-      if (!allowAlias) throw new NotFoundException(`Invalid keyId '${keyIdentifier}'`);
+      if (!allowAlias) throw new NotFoundException(messages.invalidKeyId(keyIdentifier));
       if (id.kind === "aliasArn" && (id.region !== ctx.region || id.account !== ctx.account)) {
-        throw new NotFoundException(`Alias ${keyIdentifier} is not found.`);
+        throw new NotFoundException(messages.aliasNotFound(keyIdentifier));
       }
       const alias = await prisma.alias.findUnique({ where: { name: id.aliasName } });
-      if (!alias) throw new NotFoundException(`Alias ${ctx.aliasArn(id.aliasName)} is not found.`);
+      if (!alias) throw new NotFoundException(messages.aliasNotFound(ctx.aliasArn(id.aliasName)));
       keyId = alias.keyId;
       requestAlias = id.aliasName;
       break;
     }
     default:
-      throw new NotFoundException(`Invalid keyId '${keyIdentifier}'`);
+      throw new NotFoundException(messages.invalidKeyId(keyIdentifier));
   }
   const key = /^[0-9a-f-]{36}$/.test(keyId) ? await loadKeyRow(keyId) : null;
-  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  if (!key || key.deletedAt) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(keyId)));
   noteKey(ctx.keyArn(key.id));
   return { key, requestAlias };
 }

@@ -4,6 +4,7 @@
 import { decryptSymmetric, encryptSymmetric, isCiphertextError, parseSymmetricHeader, type EncryptionContext } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { InvalidCiphertextException } from "@/lib/errors";
+import { NO_MESSAGE } from "@/lib/errors/messages";
 import { noteKeyMaterial } from "@/lib/audit/context";
 import { keyMaterialId } from "./metadata";
 import { withMaterial } from "./material";
@@ -15,7 +16,8 @@ export async function encryptUnderKey(key: KmsKey, plaintext: Buffer, context: E
   );
 }
 
-const INVALID = "The ciphertext is invalid, was not produced by this key, or its encryption context does not match.";
+// AWS answers every kind of bad ciphertext alike, with no message.
+const INVALID = NO_MESSAGE;
 
 /** The key ID a symmetric blob names, or InvalidCiphertextException. Not authenticated until decrypted. */
 export function blobKeyId(blob: Buffer): { keyId: string; materialVersion: number } {

@@ -182,7 +182,7 @@ describe("SigV4 authentication", () => {
     expect(badBlob.body.__type).toBe("SerializationException");
     const invalid = await send(server.endpoint, await signedRequest(server.endpoint, "ListKeys", { Limit: 0 }, ADMIN_KEY));
     expect(invalid.body.__type).toBe("ValidationException");
-    expect(invalid.body.message).toBe("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    expect(invalid.body.message).toBe("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
   });
 
   it("rejects bodies over 1 MiB before reading them", async () => {

@@ -11,6 +11,7 @@ import {
   NotFoundException,
   ValidationException,
 } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeAccountAction, authorizeKeyAction } from "../authorize";
 import { now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
@@ -26,29 +27,25 @@ export const MAX_ALIASES_PER_KEY = 50;
 const ALIAS_PATTERN = "^[a-zA-Z0-9:/_-]+$";
 const aliasNameField = str(1, 256).regex(
   new RegExp(ALIAS_PATTERN),
-  `Member must satisfy regular expression pattern: ${ALIAS_PATTERN}`,
+  messages.pattern(ALIAS_PATTERN),
 );
 
-const DOCS = "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html";
-
-/** Rules AWS reports as InvalidAliasNameException (the pattern itself is a ValidationException). */
+/** AWS's alias-name rules: a missing "alias/" prefix is a ValidationException, the rest InvalidAliasNameException. */
 function checkAliasName(name: string): void {
-  if (!name.startsWith("alias/")) {
-    throw new InvalidAliasNameException(`Alias must start with the prefix "alias/". Please see ${DOCS}`);
-  }
+  if (!name.startsWith("alias/")) throw new ValidationException(messages.aliasPrefix);
   // The model's pattern admits ':', but AWS documents alias names as letters,
   // digits, '/', '_' and '-' only.
   if (name.length === "alias/".length || name.includes(":")) {
-    throw new InvalidAliasNameException(`Alias name ${name} is not valid. Please see ${DOCS}`);
+    throw new InvalidAliasNameException(messages.aliasNameInvalid(name));
   }
   if (name.startsWith("alias/aws/")) {
-    throw new InvalidAliasNameException(`Alias names that begin with "alias/aws/" are reserved for AWS managed keys: ${name}`);
+    throw new InvalidAliasNameException(messages.aliasReserved(name));
   }
 }
 
-const aliasNotFound = (ctx: KmsContext, name: string) => new NotFoundException(`Alias ${ctx.aliasArn(name)} is not found.`);
+const aliasNotFound = (ctx: KmsContext, name: string) => new NotFoundException(messages.aliasNotFound(ctx.aliasArn(name)));
 
-const aliasesQuota = () => new LimitExceededException(`Cannot exceed quota for AliasesPerKey: ${MAX_ALIASES_PER_KEY}`);
+const aliasesQuota = () => new LimitExceededException(messages.aliasesQuota(MAX_ALIASES_PER_KEY));
 
 const createSchema = z.object({ AliasName: aliasNameField, TargetKeyId: keyIdField });
 
@@ -71,7 +68,7 @@ export async function createAlias(caller: Principal, input: unknown): Promise<Re
     });
   } catch (e) {
     if (isUniqueViolation(e)) {
-      throw new AlreadyExistsException(`An alias with the name ${ctx.aliasArn(req.AliasName)} already exists`);
+      throw new AlreadyExistsException(messages.aliasExists(ctx.aliasArn(req.AliasName)));
     }
     throw e;
   }

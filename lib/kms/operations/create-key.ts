@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
-import { KEY_SPECS, KEY_USAGES, isUsageAllowed, type KeySpec } from "@/lib/crypto";
+import { isUsageAllowed, type KeySpec } from "@/lib/crypto";
+import { CUSTOMER_MASTER_KEY_SPEC, KEY_SPEC, KEY_USAGE_TYPE, ORIGIN_TYPE } from "../aws-enums";
 import { prisma } from "@/lib/db/client";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { authorizeAccountAction, checkPolicyLockout } from "../authorize";
 import { parsePolicy } from "@/lib/policy";
 import { assertPolicyPrincipalsExist } from "../principals";
@@ -20,10 +22,10 @@ import { noteKey } from "@/lib/audit/context";
 const schema = z.object({
   Policy: str(1, 32768).optional(),
   Description: str(0, 8192).optional(),
-  KeyUsage: enumField(KEY_USAGES).optional(),
-  CustomerMasterKeySpec: enumField(KEY_SPECS).optional(),
-  KeySpec: enumField(KEY_SPECS).optional(),
-  Origin: enumField(["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"] as const).optional(),
+  KeyUsage: enumField(KEY_USAGE_TYPE).optional(),
+  CustomerMasterKeySpec: enumField(CUSTOMER_MASTER_KEY_SPEC).optional(),
+  KeySpec: enumField(KEY_SPEC).optional(),
+  Origin: enumField(ORIGIN_TYPE).optional(),
   CustomKeyStoreId: str(1, 64).optional(),
   BypassPolicyLockoutSafetyCheck: boolField,
   Tags: tagListField,
@@ -35,21 +37,21 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   authorizeAccountAction(caller, "kms:CreateKey");
   const req = validateRequest(schema, input);
   if (req.MultiRegion) {
-    throw new UnsupportedOperationException("Multi-Region keys are not supported: Keyhold runs in a single region.");
+    throw new UnsupportedOperationException(messages.multiRegionUnsupported);
   }
   if (req.CustomKeyStoreId || req.XksKeyId || req.Origin === "AWS_CLOUDHSM" || req.Origin === "EXTERNAL_KEY_STORE") {
-    throw new UnsupportedOperationException(
-      "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold's own key store protects every key.",
-    );
+    throw new UnsupportedOperationException(messages.customKeyStoresUnsupported);
   }
   if (req.KeySpec && req.CustomerMasterKeySpec && req.KeySpec !== req.CustomerMasterKeySpec) {
-    throw new ValidationException("You cannot specify both KeySpec and CustomerMasterKeySpec with different values.");
+    throw new ValidationException(messages.specConflict);
   }
-  const keySpec: KeySpec = req.KeySpec ?? req.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+  const spec = req.KeySpec ?? req.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+  if (spec === "SM2") throw new UnsupportedOperationException(messages.sm2Unsupported);
+  const keySpec: KeySpec = spec;
+  // AWS defaults KeyUsage only for symmetric encryption keys.
+  if (req.KeyUsage === undefined && keySpec !== "SYMMETRIC_DEFAULT") throw new ValidationException(messages.keyUsageRequired);
   const keyUsage = req.KeyUsage ?? "ENCRYPT_DECRYPT";
-  if (!isUsageAllowed(keySpec, keyUsage)) {
-    throw new ValidationException(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
-  }
+  if (!isUsageAllowed(keySpec, keyUsage)) throw new ValidationException(messages.keyUsageIncompatible(keyUsage, keySpec));
   const origin = req.Origin ?? "AWS_KMS";
   if (origin === "EXTERNAL" && !isImportableSpec(keySpec)) {
     throw new UnsupportedOperationException(

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
-import { ENCRYPTION_ALGORITHMS, RsaKey, type RsaSpec } from "@/lib/crypto";
+import { parseSymmetricHeader, RsaKey, type RsaSpec } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import {
   dryRunSucceeded,
@@ -10,7 +10,9 @@ import {
   NotFoundException,
   UnsupportedOperationException,
 } from "@/lib/errors";
+import { messages, NO_MESSAGE } from "@/lib/errors/messages";
 import { noteKey } from "@/lib/audit/context";
+import { ENCRYPTION_ALGORITHM_SPEC } from "../aws-enums";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { loadKeyRow } from "../key-cache";
 import { kmsContext, type KmsContext } from "../context";
@@ -26,30 +28,49 @@ const schema = z.object({
   EncryptionContext: encryptionContextField,
   GrantTokens: grantTokensField,
   KeyId: keyIdField.optional(),
-  EncryptionAlgorithm: enumField(ENCRYPTION_ALGORITHMS).optional(),
+  EncryptionAlgorithm: enumField(ENCRYPTION_ALGORITHM_SPEC).optional(),
   Recipient: z.unknown().optional(),
   DryRun: boolField,
 });
 
 export type DecryptRequest = z.input<typeof schema>;
 
+/** Whether a blob is what an RSA key of this spec decrypts: exactly its modulus size. */
+const isRsaCiphertextFor = (key: KmsKey, blobBytes: Buffer) =>
+  key.keySpec.startsWith("RSA_") && blobBytes.length === Number(key.keySpec.slice(4)) / 8;
+
+/** The key a symmetric ciphertext names in its header, or undefined when the blob is not one. */
+function symmetricBlobKeyId(blobBytes: Buffer): string | undefined {
+  try {
+    return parseSymmetricHeader(blobBytes).keyId;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Finds the key for a ciphertext: from the blob's header for symmetric
  * ciphertext (the KeyId, if given, must name that same key), or the given
- * KeyId for asymmetric ciphertext.
+ * KeyId for asymmetric ciphertext. As AWS: a KeyId that did not encrypt a
+ * symmetric ciphertext is IncorrectKeyException, whatever kind of key it
+ * names (symmetric, HMAC, signing or RSA).
  */
 export async function keyForCiphertext(ctx: KmsContext, blobBytes: Buffer, keyIdParam: string | undefined): Promise<KmsKey> {
   const named = keyIdParam ? (await resolveKey(ctx, keyIdParam)).key : undefined;
-  if (named && named.keySpec !== "SYMMETRIC_DEFAULT") return named;
-  const { keyId } = blobKeyId(blobBytes);
-  if (named) {
-    if (named.id !== keyId) {
-      throw new IncorrectKeyException("The key ID in the request does not identify a KMS key that can perform this operation.");
+  if (named && named.keySpec !== "SYMMETRIC_DEFAULT") {
+    // An RSA ciphertext goes to the RSA key; a symmetric one was not made by this key.
+    if (!isRsaCiphertextFor(named, blobBytes) && symmetricBlobKeyId(blobBytes) !== undefined) {
+      throw new IncorrectKeyException(messages.incorrectKey);
     }
     return named;
   }
+  const { keyId } = blobKeyId(blobBytes);
+  if (named) {
+    if (named.id !== keyId) throw new IncorrectKeyException(messages.incorrectKey);
+    return named;
+  }
   const key = await loadKeyRow(keyId);
-  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  if (!key || key.deletedAt) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(keyId)));
   noteKey(ctx.keyArn(key.id));
   return key;
 }
@@ -66,29 +87,27 @@ export async function decryptCiphertext(
   const algorithm = req.EncryptionAlgorithm ?? "SYMMETRIC_DEFAULT";
   if (key.keySpec === "SYMMETRIC_DEFAULT") {
     if (algorithm !== "SYMMETRIC_DEFAULT") {
-      throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not valid for a symmetric key.`);
+      throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
     }
     if (dryRun) dryRunSucceeded();
     const { plaintext, materialVersion } = await decryptWithKey(key, req.CiphertextBlob, req.EncryptionContext);
     return { plaintext, algorithm, materialVersion };
   }
   if (algorithm !== "RSAES_OAEP_SHA_1" && algorithm !== "RSAES_OAEP_SHA_256") {
-    throw new InvalidKeyUsageException(
-      `The encryption algorithm ${algorithm} is not valid for ${key.keySpec}; use RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256.`,
-    );
+    throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
   }
   // An RSA ciphertext is exactly the modulus size. OpenSSL would accept a
   // shorter one that lost leading zero bytes; AWS does not, and neither do we.
   const modulusBytes = Number(key.keySpec.slice(4)) / 8;
   if (req.CiphertextBlob.length !== modulusBytes) {
-    throw new InvalidCiphertextException(`A ${key.keySpec} ciphertext is exactly ${modulusBytes} bytes long.`);
+    throw new InvalidCiphertextException(NO_MESSAGE);
   }
   if (dryRun) dryRunSucceeded();
   const plaintext = await withMaterial(key, key.currentVersion, (material) => {
     try {
       return new RsaKey(key.keySpec as RsaSpec, material).decrypt(req.CiphertextBlob, algorithm);
     } catch {
-      throw new InvalidCiphertextException("The ciphertext could not be decrypted with this key and algorithm.");
+      throw new InvalidCiphertextException(NO_MESSAGE);
     }
   });
   return { plaintext, algorithm };
@@ -101,7 +120,7 @@ export async function decrypt(
   assertCallerActive(caller, "kms:Decrypt");
   const req = validateRequest(schema, input);
   if (req.Recipient !== undefined) {
-    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
+    throw new UnsupportedOperationException(messages.recipientUnsupported);
   }
   const ctx = await kmsContext();
   const key = await keyForCiphertext(ctx, req.CiphertextBlob, req.KeyId);

@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma, type KmsKey, type Prisma } from "@/lib/db/client";
 import { KMSInvalidStateException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
@@ -38,7 +39,7 @@ export function assertLockedKey(
   locked: { keyState: KeyState } | undefined,
   refused: readonly KeyState[],
 ): void {
-  if (!locked) throw new NotFoundException(`Key '${ctx.keyArn(key.id)}' does not exist`);
+  if (!locked) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(key.id)));
   assertNotInState(ctx, { ...key, keyState: locked.keyState }, refused);
 }
 
@@ -68,7 +69,7 @@ export async function scheduleKeyDeletion(
     where: { id: key.id, deletedAt: null, keyState: { in: ["Enabled", "Disabled", "PendingImport"] } },
     data: { keyState: "PendingDeletion", deletionDate, pendingWindowInDays: days },
   });
-  if (changed.count !== 1) throw new KMSInvalidStateException(`${ctx.keyArn(key.id)} is pending deletion.`);
+  if (changed.count !== 1) throw new KMSInvalidStateException(messages.keyState(ctx.keyArn(key.id), "PendingDeletion"));
   forgetMaterial(key.id);
   return { KeyId: ctx.keyArn(key.id), DeletionDate: deletionDate, KeyState: "PendingDeletion", PendingWindowInDays: days };
 }
@@ -87,7 +88,7 @@ export async function cancelKeyDeletion(caller: Principal, input: unknown): Prom
 /** CancelKeyDeletion's change, once authorized (also the operator's break-glass path, lib/kms/break-glass.ts). */
 export async function cancelDeletionOf(ctx: KmsContext, key: KmsKey): Promise<{ KeyId: string }> {
   const arn = ctx.keyArn(key.id);
-  if (key.keyState !== "PendingDeletion") throw new KMSInvalidStateException(`${arn} is not pending deletion.`);
+  if (key.keyState !== "PendingDeletion") throw new KMSInvalidStateException(messages.notPendingDeletion(arn));
   // AWS: the key comes back Disabled. A key that never had material imported
   // has nothing to enable, so it returns to PendingImport.
   const hasMaterial = (await prisma.keyMaterial.count({ where: { keyId: key.id } })) > 0;
@@ -98,8 +99,8 @@ export async function cancelDeletionOf(ctx: KmsContext, key: KmsKey): Promise<{ 
   if (changed.count !== 1) {
     // The sweeper got there first (or another cancel did).
     const again = await prisma.kmsKey.findUnique({ where: { id: key.id }, select: { deletedAt: true } });
-    if (!again || again.deletedAt) throw new NotFoundException(`Key '${arn}' does not exist`);
-    throw new KMSInvalidStateException(`${arn} is not pending deletion.`);
+    if (!again || again.deletedAt) throw new NotFoundException(messages.keyNotFound(arn));
+    throw new KMSInvalidStateException(messages.notPendingDeletion(arn));
   }
   return { KeyId: arn };
 }

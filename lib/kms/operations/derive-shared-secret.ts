@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { algorithmsFor, CryptoError, EcKey, EcPublicKey, KEY_AGREEMENT_ALGORITHMS, type EcSpec, type KeySpec } from "@/lib/crypto";
 import { dryRunSucceeded, InvalidKeyUsageException, UnsupportedOperationException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -19,9 +20,7 @@ const schema = z.object({
 });
 
 const invalidPeer = (spec: string) =>
-  new ValidationException(
-    `The PublicKey is not a valid DER-encoded SubjectPublicKeyInfo of a public key on the ${spec} curve.`,
-  );
+  new ValidationException(messages.invalidPeerPublicKey(spec));
 
 export async function deriveSharedSecret(
   caller: Principal,
@@ -30,7 +29,7 @@ export async function deriveSharedSecret(
   assertCallerActive(caller, "kms:DeriveSharedSecret");
   const req = validateRequest(schema, input);
   if (req.Recipient !== undefined) {
-    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
+    throw new UnsupportedOperationException(messages.recipientUnsupported);
   }
   const ctx = await kmsContext();
   const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
@@ -39,7 +38,7 @@ export async function deriveSharedSecret(
   assertUsage(ctx, key, "KEY_AGREEMENT", "DeriveSharedSecret");
   const spec = key.keySpec as KeySpec;
   if (!algorithmsFor(spec, "KEY_AGREEMENT").includes(req.KeyAgreementAlgorithm)) {
-    throw new InvalidKeyUsageException(`Key agreement algorithm ${req.KeyAgreementAlgorithm} is not valid for ${key.keySpec}.`);
+    throw new InvalidKeyUsageException(messages.algorithmIncompatible(req.KeyAgreementAlgorithm, key.keySpec));
   }
   // The peer key must parse as an SPKI on the key's curve (point validated) before any private-key work.
   try {

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
-import { ENCRYPTION_ALGORITHMS, RsaKey, isCiphertextError, rsaMaxPlaintextBytes, type KeySpec, type RsaSpec } from "@/lib/crypto";
+import { RsaKey, isCiphertextError, rsaMaxPlaintextBytes, type KeySpec, type RsaSpec } from "@/lib/crypto";
 import { dryRunSucceeded, InvalidKeyUsageException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
+import { ENCRYPTION_ALGORITHM_SPEC } from "../aws-enums";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -15,7 +17,7 @@ const schema = z.object({
   Plaintext: blob(1, 4096),
   EncryptionContext: encryptionContextField,
   GrantTokens: grantTokensField,
-  EncryptionAlgorithm: enumField(ENCRYPTION_ALGORITHMS).optional(),
+  EncryptionAlgorithm: enumField(ENCRYPTION_ALGORITHM_SPEC).optional(),
   DryRun: boolField,
 });
 
@@ -39,7 +41,7 @@ export async function encrypt(
 
   if (key.keySpec === "SYMMETRIC_DEFAULT") {
     if (algorithm !== "SYMMETRIC_DEFAULT") {
-      throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not valid for a symmetric key.`);
+      throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
     }
     if (req.DryRun) dryRunSucceeded();
     const ciphertext = await encryptUnderKey(key, req.Plaintext, req.EncryptionContext);
@@ -47,17 +49,15 @@ export async function encrypt(
   }
 
   // RSA: OAEP with the key's public half; no encryption context (as AWS).
-  if (algorithm === "SYMMETRIC_DEFAULT" || algorithm.startsWith("SM2")) {
-    throw new InvalidKeyUsageException(
-      `The encryption algorithm ${algorithm} is not valid for ${key.keySpec}; use RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256.`,
-    );
+  if (algorithm !== "RSAES_OAEP_SHA_1" && algorithm !== "RSAES_OAEP_SHA_256") {
+    throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
   }
   if (req.EncryptionContext && Object.keys(req.EncryptionContext).length > 0) {
-    throw new ValidationException("EncryptionContext is not supported with asymmetric KMS keys.");
+    throw new ValidationException(messages.contextWithAsymmetricKey("EncryptionContext"));
   }
   const max = rsaMaxPlaintextBytes(key.keySpec as KeySpec, algorithm) ?? 0;
   if (req.Plaintext.length > max) {
-    throw new ValidationException(`Plaintext is ${req.Plaintext.length} bytes; ${key.keySpec} with ${algorithm} encrypts at most ${max}.`);
+    throw new ValidationException(messages.rsaPlaintextTooLarge(algorithm, key.keySpec, max));
   }
   if (req.DryRun) dryRunSucceeded();
   const ciphertext = await withMaterial(key, key.currentVersion, (material) => {

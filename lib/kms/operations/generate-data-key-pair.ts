@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { generateDataKeyPair as newDataKeyPair, isDataKeyPairSpec } from "@/lib/crypto";
 import { dryRunSucceeded, InvalidKeyUsageException, UnsupportedOperationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { keyMaterialId } from "../metadata";
@@ -51,11 +52,11 @@ async function generate(
   const req: z.output<typeof schema> =
     action === "kms:GenerateDataKeyPair" ? validateRequest(schema, input) : validateRequest(withoutPlaintextSchema, input);
   if (req.Recipient !== undefined) {
-    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
+    throw new UnsupportedOperationException(messages.recipientUnsupported);
   }
   const spec = req.KeyPairSpec;
   if (!isDataKeyPairSpec(spec)) {
-    throw new UnsupportedOperationException(`KeyPairSpec ${spec} is not supported: SM2 is available only in AWS China Regions.`);
+    throw new UnsupportedOperationException(messages.sm2Unsupported);
   }
   const ctx = await kmsContext();
   const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
@@ -68,9 +69,7 @@ async function generate(
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "ENCRYPT_DECRYPT", action.slice(4));
   if (key.keySpec !== "SYMMETRIC_DEFAULT") {
-    throw new InvalidKeyUsageException(
-      `${ctx.keyArn(key.id)} is not a symmetric key; data key pairs need a SYMMETRIC_DEFAULT key.`,
-    );
+    throw new InvalidKeyUsageException(messages.keySpecNotValid(ctx.keyArn(key.id), key.keySpec, action.slice(4)));
   }
   if (req.DryRun) dryRunSucceeded();
   const pair = newDataKeyPair(spec);

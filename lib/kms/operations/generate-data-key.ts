@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { dryRunSucceeded, InvalidKeyUsageException, UnsupportedOperationException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { keyMaterialId } from "../metadata";
@@ -31,11 +32,10 @@ async function generate(caller: Principal, input: unknown, action: string): Prom
   assertCallerActive(caller, action);
   const req = validateRequest(schema, input);
   if (req.Recipient !== undefined) {
-    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
+    throw new UnsupportedOperationException(messages.recipientUnsupported);
   }
-  if ((req.NumberOfBytes === undefined) === (req.KeySpec === undefined)) {
-    throw new ValidationException("Please specify either number of bytes or key spec, but not both.");
-  }
+  if (req.NumberOfBytes !== undefined && req.KeySpec !== undefined) throw new ValidationException(messages.dataKeyBothSizes);
+  if (req.NumberOfBytes === undefined && req.KeySpec === undefined) throw new ValidationException(messages.dataKeyNoSize);
   const ctx = await kmsContext();
   const { key, requestAlias } = await resolveKey(ctx, req.KeyId);
   await authorizeKeyAction(caller, action, ctx, key, {
@@ -47,7 +47,7 @@ async function generate(caller: Principal, input: unknown, action: string): Prom
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "ENCRYPT_DECRYPT", action.slice(4));
   if (key.keySpec !== "SYMMETRIC_DEFAULT") {
-    throw new InvalidKeyUsageException(`${ctx.keyArn(key.id)} is not a symmetric key; data keys need a SYMMETRIC_DEFAULT key.`);
+    throw new InvalidKeyUsageException(messages.keySpecNotValid(ctx.keyArn(key.id), key.keySpec, action.slice(4)));
   }
   if (req.DryRun) dryRunSucceeded();
   const plaintext = randomBytes(req.NumberOfBytes ?? (req.KeySpec === "AES_128" ? 16 : 32));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
 import { authorizeAccountAction } from "../authorize";
+import { messages } from "@/lib/errors/messages";
 import { intField, str, validateRequest } from "../validate";
 
 const schema = z.object({
@@ -14,19 +15,13 @@ const schema = z.object({
 export async function generateRandom(caller: Principal, input: unknown): Promise<{ Plaintext: Buffer }> {
   authorizeAccountAction(caller, "kms:GenerateRandom");
   const req = validateRequest(schema, input);
+  // The model leaves NumberOfBytes optional, but AWS documents it as required with no default.
+  if (req.NumberOfBytes === undefined) throw new ValidationException(messages.required("NumberOfBytes"));
   if (req.CustomKeyStoreId !== undefined) {
     throw new UnsupportedOperationException(
       "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold generates random bytes itself.",
     );
   }
-  if (req.Recipient !== undefined) {
-    throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
-  }
-  // The model leaves NumberOfBytes optional, but AWS documents it as required with no default.
-  if (req.NumberOfBytes === undefined) {
-    throw new ValidationException(
-      "1 validation error detected: Value at 'numberOfBytes' failed to satisfy constraint: Member must not be null",
-    );
-  }
+  if (req.Recipient !== undefined) throw new UnsupportedOperationException(messages.recipientUnsupported);
   return { Plaintext: randomBytes(req.NumberOfBytes) };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { describeAlgorithms, openKey, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { UnsupportedOperationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -32,12 +33,12 @@ export async function getPublicKey(caller: Principal, input: unknown): Promise<G
   assertEnabled(ctx, key);
   const spec = key.keySpec as KeySpec;
   if (spec === "SYMMETRIC_DEFAULT" || spec.startsWith("HMAC_")) {
-    throw new UnsupportedOperationException(`${ctx.keyArn(key.id)} key usage is ${key.keyUsage}: ${spec} keys have no public key.`);
+    throw new UnsupportedOperationException(messages.keyUsage(ctx.keyArn(key.id), key.keyUsage, "GetPublicKey"));
   }
   const publicKey = await withMaterial(key, key.currentVersion, (material) => {
     const handle = openKey(spec, material);
     try {
-      if (handle.kind === "symmetric" || handle.kind === "hmac") throw new UnsupportedOperationException(`${spec} keys have no public key.`);
+      if (handle.kind === "symmetric" || handle.kind === "hmac") throw new UnsupportedOperationException(messages.keyUsage(ctx.keyArn(key.id), key.keyUsage, "GetPublicKey"));
       return handle.publicKeyDer();
     } finally {
       if (handle.kind === "ml-dsa") handle.destroy();

@@ -16,6 +16,7 @@ import {
   UnsupportedOperationException,
   ValidationException,
 } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeAccountAction, authorizeKeyAction, checkGrantTokens, decideKeyAction } from "../authorize";
 import { now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
@@ -88,7 +89,7 @@ const IAM_PRINCIPAL = /^(\d{12}|arn:aws:iam::\d{12}:(root|user\/.+|role\/.+)|arn
 
 function checkPrincipal(p: string, field: string): void {
   if (!IAM_PRINCIPAL.test(p)) {
-    throw new InvalidArnException(`${field} ${p} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`);
+    throw new InvalidArnException(messages.invalidGrantPrincipal(field, p));
   }
 }
 
@@ -144,14 +145,14 @@ function newToken(grantId: string): string {
 function grantIdFromToken(token: string): string {
   const m = /^KH1\.([A-Za-z0-9_-]+)$/.exec(token);
   const raw = m ? Buffer.from(m[1]!, "base64url") : undefined;
-  if (!raw || raw.length !== 64) throw new InvalidGrantTokenException("The grant token is not valid.");
+  if (!raw || raw.length !== 64) throw new InvalidGrantTokenException(messages.invalidGrantToken);
   return raw.subarray(0, 32).toString("hex");
 }
 
 const GRANT_ID = /^[0-9a-f]{64}$/;
 
 function checkGrantId(id: string): void {
-  if (!GRANT_ID.test(id)) throw new InvalidGrantIdException(`Invalid grant ID ${id}: a grant ID is 64 hexadecimal characters.`);
+  if (!GRANT_ID.test(id)) throw new InvalidGrantIdException(messages.invalidGrantId(id));
 }
 
 export async function createGrant(caller: Principal, input: unknown): Promise<{ GrantToken: string; GrantId: string }> {
@@ -162,7 +163,7 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
     throw new UnsupportedOperationException("Service principals are not supported: Keyhold has no AWS services that could use a grant.");
   }
   if (req.GranteePrincipal === undefined) {
-    throw new ValidationException("1 validation error detected: Value at 'granteePrincipal' failed to satisfy constraint: Member must not be null");
+    throw new ValidationException(messages.required("GranteePrincipal"));
   }
   checkPrincipal(req.GranteePrincipal, "GranteePrincipal");
   if (req.RetiringPrincipal !== undefined) checkPrincipal(req.RetiringPrincipal, "RetiringPrincipal");
@@ -328,7 +329,7 @@ export async function listRetirableGrants(caller: Principal, input: unknown) {
     throw new UnsupportedOperationException("Service principals are not supported: Keyhold has no AWS services that could use a grant.");
   }
   if (req.RetiringPrincipal === undefined) {
-    throw new ValidationException("1 validation error detected: Value at 'retiringPrincipal' failed to satisfy constraint: Member must not be null");
+    throw new ValidationException(messages.required("RetiringPrincipal"));
   }
   checkPrincipal(req.RetiringPrincipal, "RetiringPrincipal");
   // AWS: authorized by the caller's identity policy (IAM), not by key policies.
@@ -347,7 +348,7 @@ const retireSchema = z.object({
 
 async function findGrant(ctx: KmsContext, key: KmsKey, grantId: string): Promise<KmsGrant> {
   const grant = await prisma.kmsGrant.findUnique({ where: { id: grantId } });
-  if (!grant || grant.keyId !== key.id) throw new NotFoundException(`Grant ID ${grantId} not found for key ${ctx.keyArn(key.id)}.`);
+  if (!grant || grant.keyId !== key.id) throw new NotFoundException(messages.grantNotFound(grantId, ctx.keyArn(key.id)));
   return grant;
 }
 

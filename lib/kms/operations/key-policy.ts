@@ -4,6 +4,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { LimitExceededException, NotFoundException } from "@/lib/errors";
 import { parsePolicy } from "@/lib/policy";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction, checkPolicyLockout } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { assertPolicyPrincipalsExist } from "../principals";
@@ -13,11 +14,11 @@ import { boolField, intField, keyIdField, str, validateRequest } from "../valida
 /** AWS quota: a key policy document is at most 32 KB. */
 export const MAX_KEY_POLICY_BYTES = 32768;
 
-const policyNameField = str(1, 128).regex(/^[\w]+$/, "Member must satisfy regular expression pattern: [\\w]+");
+const policyNameField = str(1, 128).regex(/^[\w]+$/, messages.pattern("[\\w]+"));
 
 function checkPolicyName(ctx: KmsContext, keyId: string, name: string | undefined): void {
   if (name !== undefined && name !== "default") {
-    throw new NotFoundException(`No such policy exists: ${name} on key ${ctx.keyArn(keyId)}. The only valid policy name is "default".`);
+    throw new NotFoundException(messages.policyNotFound(name, ctx.keyArn(keyId)));
   }
 }
 
@@ -48,13 +49,13 @@ export async function putKeyPolicy(caller: Principal, input: unknown): Promise<R
   await authorizeKeyAction(caller, "kms:PutKeyPolicy", ctx, key);
   checkPolicyName(ctx, key.id, req.PolicyName);
   if (Buffer.byteLength(req.Policy, "utf8") > MAX_KEY_POLICY_BYTES) {
-    throw new LimitExceededException(`The key policy exceeds the maximum size of ${MAX_KEY_POLICY_BYTES} bytes.`);
+    throw new LimitExceededException(messages.policyTooLarge(MAX_KEY_POLICY_BYTES));
   }
   const policy = parsePolicy(req.Policy, { kind: "resource" });
   await assertPolicyPrincipalsExist(ctx, policy);
   if (!req.BypassPolicyLockoutSafetyCheck) await checkPolicyLockout(caller, ctx, key, { text: req.Policy, document: policy });
   const changed = await prisma.kmsKey.updateMany({ where: { id: key.id, deletedAt: null }, data: { policy: req.Policy } });
-  if (changed.count !== 1) throw new NotFoundException(`Key '${ctx.keyArn(key.id)}' does not exist`);
+  if (changed.count !== 1) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(key.id)));
   return {};
 }
 

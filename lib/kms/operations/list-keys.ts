@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
+import { messages } from "@/lib/errors/messages";
 import { InvalidMarkerException } from "@/lib/errors";
 import { authorizeAccountAction } from "../authorize";
 import { kmsContext } from "../context";
@@ -17,7 +18,7 @@ export async function listKeys(
   const req = validateRequest(schema, input);
   const limit = req.Limit ?? 100;
   const after = req.Marker ? decodeMarker(req.Marker) : undefined;
-  if (req.Marker && !after) throw new InvalidMarkerException("The marker is not valid.");
+  if (req.Marker && !after) throw new InvalidMarkerException(messages.invalidMarker);
   const ctx = await kmsContext();
   // Keyset pagination on (createdAt, id): stable while keys are created or deleted.
   const rows = await prisma.kmsKey.findMany({

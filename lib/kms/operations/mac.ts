@@ -3,6 +3,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { algorithmsFor, HmacKey, MAC_ALGORITHMS, type HmacSpec, type KeySpec, type MacAlgorithm } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { dryRunSucceeded, InvalidKeyUsageException, KMSInvalidMacException } from "@/lib/errors";
+import { messages, NO_MESSAGE } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -25,9 +26,7 @@ function checkMacRequest(ctx: KmsContext, key: KmsKey, operation: "GenerateMac" 
   assertUsage(ctx, key, "GENERATE_VERIFY_MAC", operation);
   const allowed = algorithmsFor(key.keySpec as KeySpec, "GENERATE_VERIFY_MAC");
   if (!allowed.includes(algorithm)) {
-    throw new InvalidKeyUsageException(
-      `MAC algorithm ${algorithm} is not valid for ${ctx.keyArn(key.id)} (${key.keySpec}); valid algorithms: ${allowed.join(", ")}.`,
-    );
+    throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
   }
 }
 
@@ -63,6 +62,6 @@ export async function verifyMac(
     new HmacKey(key.keySpec as HmacSpec, material).verifyMac(req.Message, req.Mac, req.MacAlgorithm),
   );
   // AWS: a MAC that does not verify is an exception, never MacValid: false.
-  if (!valid) throw new KMSInvalidMacException("The MAC is not valid for this message, key and MAC algorithm.");
+  if (!valid) throw new KMSInvalidMacException(NO_MESSAGE);
   return { KeyId: ctx.keyArn(key.id), MacValid: true, MacAlgorithm: req.MacAlgorithm };
 }

@@ -3,6 +3,8 @@ import type { Principal } from "@/lib/auth/principal";
 import { isCiphertextError, RsaKey, rsaMaxPlaintextBytes, type EncryptionAlgorithm, type KeySpec, type RsaSpec } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { dryRunSucceeded, InvalidKeyUsageException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
+import { ENCRYPTION_ALGORITHM_SPEC } from "../aws-enums";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -13,8 +15,8 @@ import { encryptUnderKey } from "../symmetric";
 import { blob, boolField, encryptionContextField, enumField, grantTokensField, keyIdField, validateRequest } from "../validate";
 import { decryptCiphertext, keyForCiphertext } from "./decrypt";
 
-/** The AWS enum (SM2PKE included): an algorithm a key cannot use is InvalidKeyUsageException, not a validation error. */
-const ENCRYPTION_ALGORITHM_SPECS = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"] as const;
+// The AWS enum (SM2PKE included): an algorithm a key cannot use is InvalidKeyUsageException, not a validation error.
+const ENCRYPTION_ALGORITHM_SPECS = ENCRYPTION_ALGORITHM_SPEC;
 
 const schema = z.object({
   CiphertextBlob: blob(1, 6144).optional(),
@@ -39,23 +41,21 @@ export interface ReEncryptResponse {
   DestinationKeyMaterialId?: string;
 }
 
-const RSA_ALGORITHMS = "use RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256";
-
 /** Destination checks that need no plaintext: state, usage, algorithm, encryption context. */
 function checkDestination(ctx: KmsContext, key: KmsKey, algorithm: string, context: Record<string, string> | undefined): void {
   assertEnabled(ctx, key);
   assertUsage(ctx, key, "ENCRYPT_DECRYPT", "ReEncrypt");
   if (key.keySpec === "SYMMETRIC_DEFAULT") {
     if (algorithm !== "SYMMETRIC_DEFAULT") {
-      throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not valid for a symmetric key.`);
+      throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
     }
     return;
   }
   if (algorithm !== "RSAES_OAEP_SHA_1" && algorithm !== "RSAES_OAEP_SHA_256") {
-    throw new InvalidKeyUsageException(`The encryption algorithm ${algorithm} is not valid for ${key.keySpec}; ${RSA_ALGORITHMS}.`);
+    throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
   }
   if (context && Object.keys(context).length > 0) {
-    throw new ValidationException("DestinationEncryptionContext is not supported with asymmetric KMS keys.");
+    throw new ValidationException(messages.contextWithAsymmetricKey("DestinationEncryptionContext"));
   }
 }
 
@@ -68,9 +68,7 @@ async function encryptUnderDestination(
   if (key.keySpec === "SYMMETRIC_DEFAULT") return encryptUnderKey(key, plaintext, context);
   const max = rsaMaxPlaintextBytes(key.keySpec as KeySpec, algorithm as EncryptionAlgorithm) ?? 0;
   if (plaintext.length > max) {
-    throw new ValidationException(
-      `The decrypted plaintext is ${plaintext.length} bytes; ${key.keySpec} with ${algorithm} encrypts at most ${max}.`,
-    );
+    throw new ValidationException(messages.rsaPlaintextTooLarge(algorithm, key.keySpec, max));
   }
   return withMaterial(key, key.currentVersion, (material) => {
     try {
@@ -130,7 +128,7 @@ export async function reEncrypt(caller: Principal, input: unknown): Promise<ReEn
     dryRunSucceeded();
   }
   if (!req.CiphertextBlob) {
-    throw new ValidationException("1 validation error detected: Value at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
+    throw new ValidationException(messages.required("CiphertextBlob"));
   }
   const blobBytes = req.CiphertextBlob;
 

@@ -91,8 +91,9 @@ export async function enableKeyRotation(caller: Principal, input: unknown): Prom
   await authorizeKeyAction(caller, "kms:EnableKeyRotation", ctx, key, {
     values: { "kms:RotationPeriodInDays": req.RotationPeriodInDays ?? key.rotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_IN_DAYS },
   });
-  assertRotatable(ctx, key, "automatic key rotation");
+  // State before spec, as AWS: a disabled RSA key is DisabledException.
   assertEnabled(ctx, key); // Disabled → DisabledException; PendingDeletion → KMSInvalidStateException
+  assertRotatable(ctx, key, "automatic key rotation");
   const at = now();
   let period: number;
   let next: Date;
@@ -120,8 +121,8 @@ export async function disableKeyRotation(caller: Principal, input: unknown): Pro
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:DisableKeyRotation", ctx, key);
-  assertRotatable(ctx, key, "automatic key rotation");
   assertEnabled(ctx, key);
+  assertRotatable(ctx, key, "automatic key rotation");
   const changed = await prisma.kmsKey.updateMany({
     where: { id: key.id, deletedAt: null, keyState: "Enabled" },
     data: { rotationEnabled: false, rotationPeriodInDays: null, nextRotationDate: null },
@@ -159,8 +160,8 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
   let { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:RotateKeyOnDemand", ctx, key);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    assertEnabled(ctx, key); // state before spec, as AWS
     assertRotatable(ctx, key, "on-demand key rotation");
-    assertEnabled(ctx, key);
     if (key.onDemandRotations >= MAX_ON_DEMAND_ROTATIONS) {
       throw new LimitExceededException(
         `${ctx.keyArn(key.id)} has reached the limit of ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations.`,

@@ -19,6 +19,7 @@ import {
   KMSInvalidSignatureException,
   ValidationException,
 } from "@/lib/errors";
+import { messages, NO_MESSAGE } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext, type KmsContext } from "../context";
 import { withMaterial } from "../material";
@@ -72,9 +73,7 @@ function checkSigningRequest(
   assertUsage(ctx, key, "SIGN_VERIFY", operation);
   const allowed = algorithmsFor(key.keySpec as KeySpec, "SIGN_VERIFY");
   if (!isSigningAlgorithm(algorithm) || !allowed.includes(algorithm)) {
-    throw new InvalidKeyUsageException(
-      `Signing algorithm ${algorithm} is not valid for ${ctx.keyArn(key.id)} (${key.keySpec}); valid algorithms: ${allowed.join(", ")}.`,
-    );
+    throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
   }
   if (!messageTypesFor(algorithm).includes(messageType)) {
     throw new ValidationException(
@@ -135,6 +134,6 @@ export async function verify(
   if (req.DryRun) dryRunSucceeded();
   const valid = await withSigningKey(key, (handle) => handle.verify(req.Message, req.Signature, algorithm, messageType));
   // AWS: a signature that does not verify is an exception, never SignatureValid: false.
-  if (!valid) throw new KMSInvalidSignatureException("The signature is not valid for this message, key and signing algorithm.");
+  if (!valid) throw new KMSInvalidSignatureException(NO_MESSAGE); // AWS: no message
   return { KeyId: ctx.keyArn(key.id), SignatureValid: true, SigningAlgorithm: algorithm };
 }

@@ -2,12 +2,13 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
-import { InvalidMarkerException, LimitExceededException, TagException } from "@/lib/errors";
+import { InvalidMarkerException, LimitExceededException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { resolveKey } from "../resolve";
 import { assertNotInState } from "../state";
-import { checkTags, MAX_TAGS_PER_KEY, tagListField, type Tag } from "../tags";
+import { assertTagKeyNotReserved, checkTags, MAX_TAGS_PER_KEY, tagListField, type Tag } from "../tags";
 import { intField, keyIdField, str, validateRequest } from "../validate";
 import { assertLockedKey, lockKeyRow } from "./deletion";
 
@@ -31,7 +32,7 @@ export function decodeListMarker<T extends "string" | "number">(
   } catch {
     // fall through
   }
-  throw new InvalidMarkerException("The marker is not valid.");
+  throw new InvalidMarkerException(messages.invalidMarker);
 }
 
 // ---- Operations ------------------------------------------------------------
@@ -41,7 +42,7 @@ const tagSchema = z.object({
   // Required here (tagListField is CreateKey's optional list).
   Tags: z
     .unknown()
-    .refine((t) => t !== undefined, "Member must not be null")
+    .refine((t) => t !== undefined, messages.notNull)
     .pipe(tagListField.unwrap()),
 });
 
@@ -69,9 +70,7 @@ export async function tagResource(caller: Principal, input: unknown): Promise<Re
     const total = await tx.keyTag.count({ where: { keyId: key.id } });
     if (total > MAX_TAGS_PER_KEY) {
       // Thrown inside the transaction: nothing of this request is kept.
-      throw new LimitExceededException(
-        `Cannot exceed quota for TagsPerKey: ${MAX_TAGS_PER_KEY}. The key would have ${total} tags.`,
-      );
+      throw new LimitExceededException(messages.tagsQuota(MAX_TAGS_PER_KEY, total));
     }
   });
   return {};
@@ -86,9 +85,7 @@ const untagSchema = z.object({
 export async function untagResource(caller: Principal, input: unknown): Promise<Record<string, never>> {
   assertCallerActive(caller, "kms:UntagResource");
   const req = validateRequest(untagSchema, input);
-  for (const k of req.TagKeys) {
-    if (k.toLowerCase().startsWith("aws:")) throw new TagException(`Tag keys beginning with "aws:" are reserved: ${k}`);
-  }
+  for (const k of req.TagKeys) assertTagKeyNotReserved(k);
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:UntagResource", ctx, key);

@@ -61,7 +61,7 @@ describe("CreateAlias", () => {
   });
 
   it.each([
-    ["no alias/ prefix", "my-key", "InvalidAliasNameException"],
+    ["no alias/ prefix", "my-key", "ValidationException"],
     ["the reserved alias/aws/ prefix", "alias/aws/s3", "InvalidAliasNameException"],
     ["a colon", "alias/a:b", "InvalidAliasNameException"],
     ["nothing after the prefix", "alias/", "InvalidAliasNameException"],
@@ -84,11 +84,10 @@ describe("CreateAlias", () => {
     expect((await describeKey(c.keyAdmin, { KeyId: name })).KeyMetadata.KeyId).toBe(key.id);
   });
 
-  it("reports missing members as ValidationException", async () => {
+  it("reports a missing member as ValidationException", async () => {
     const e = await rejection(createAlias(c.keyAdmin, {}));
     expect(e.name).toBe("ValidationException");
-    expect(e.message).toMatch(/^2 validation errors detected/);
-    expect(e.message).toContain("Value at 'aliasName' failed to satisfy constraint: Member must not be null");
+    expect(e.message).toBe("AliasName is required.");
   });
 
   it("refuses a key pending deletion", async () => {

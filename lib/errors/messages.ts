@@ -1,0 +1,126 @@
+// Every error text Keyhold's key service answers, in one table, worded as AWS
+// KMS words them (checked against recorded AWS responses and the API
+// reference). Where AWS has a text, it is copied exactly; Keyhold-only
+// refusals (unsupported features) say why. Exceptions AWS sends without a
+// message use NO_MESSAGE. tests/compat/aws-messages.test.ts reads them back
+// through the AWS SDK.
+
+/** AWS sends InvalidCiphertextException (Decrypt/ReEncrypt), KMSInvalidSignatureException and KMSInvalidMacException with no message. */
+export const NO_MESSAGE = "";
+
+const AWS_ALIAS_DOCS = "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html";
+
+const STATE_WORDS: Record<string, string> = {
+  Disabled: "disabled",
+  PendingDeletion: "pending deletion",
+  PendingImport: "pending import",
+  PendingReplicaDeletion: "pending replica deletion",
+  Unavailable: "unavailable",
+  Updating: "updating",
+  Creating: "creating",
+};
+
+export const messages = {
+  // --- Request validation (the API model's constraints, AWS's Coral wording) ---
+  /** "1 validation error detected: …" / "N validation errors detected: …; …" */
+  validationErrors: (problems: readonly string[]) =>
+    `${problems.length} validation error${problems.length === 1 ? "" : "s"} detected: ${problems.join("; ")}`,
+  /** One violation; `value` is already rendered (`'1025'`), or undefined for blobs (never echoed). */
+  constraintViolation: (member: string, value: string | undefined, constraint: string) =>
+    `Value ${value === undefined ? "" : `${value} `}at '${member}' failed to satisfy constraint: ${constraint}`,
+  required: (member: string) => `${member} is required.`,
+  lengthAtLeast: (n: number) => `Member must have length greater than or equal to ${n}`,
+  lengthAtMost: (n: number) => `Member must have length less than or equal to ${n}`,
+  valueAtLeast: (n: number) => `Member must have value greater than or equal to ${n}`,
+  valueAtMost: (n: number) => `Member must have value less than or equal to ${n}`,
+  enumValues: (values: readonly string[]) => `Member must satisfy enum value set: [${values.join(", ")}]`,
+  pattern: (pattern: string) => `Member must satisfy regular expression pattern: ${pattern}`,
+  notNull: "Member must not be null",
+  unsafeText: (member: string) =>
+    `1 validation error detected: Value at '${member}' contains a character that is not allowed (NUL or an unpaired surrogate).`,
+
+  // --- Finding the key ---
+  invalidKeyId: (sent: string) => `Invalid keyId '${sent}'`,
+  keyNotFound: (keyArn: string) => `Key '${keyArn}' does not exist`,
+  aliasNotFound: (aliasArn: string) => `Alias ${aliasArn} is not found.`,
+
+  // --- Key state, usage, spec and origin (named by the key ARN) ---
+  keyState: (keyArn: string, state: string) => `${keyArn} is ${STATE_WORDS[state] ?? state.toLowerCase()}.`,
+  keyUsage: (keyArn: string, usage: string, operation: string) =>
+    `${keyArn} key usage is ${usage} which is not valid for ${operation}.`,
+  keySpecNotValid: (keyArn: string, spec: string, operation: string) =>
+    `${keyArn} key spec is ${spec} which is not valid for ${operation}.`,
+  origin: (keyArn: string, origin: string) => `${keyArn} origin is ${origin} which is not valid for this operation.`,
+  incorrectKey: "The key ID in the request does not identify a CMK that can perform this operation.",
+  algorithmIncompatible: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
+  rsaPlaintextTooLarge: (algorithm: string, keySpec: string, max: number) =>
+    `Algorithm ${algorithm} and key spec ${keySpec} cannot encrypt data larger than ${max} bytes.`,
+  rsaCiphertextLength: (keySpec: string, bytes: number) => `A ${keySpec} ciphertext is exactly ${bytes} bytes long.`,
+  contextWithAsymmetricKey: (member: string) => `${member} is not supported with asymmetric KMS keys.`,
+  keyAgreementAlgorithm: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
+
+  notPendingDeletion: (keyArn: string) => `${keyArn} is not pending deletion.`,
+  invalidPeerPublicKey: (curve: string) =>
+    `The PublicKey is not a valid DER-encoded SubjectPublicKeyInfo of a public key on the ${curve} curve.`,
+
+  // --- Key policies ---
+  policyNotFound: (name: string, keyArn: string) =>
+    `No such policy exists: ${name} on key ${keyArn}. The only valid policy name is "default".`,
+  policyTooLarge: (max: number) => `The key policy exceeds the maximum size of ${max} bytes.`,
+
+  // --- Grants ---
+  invalidGrantPrincipal: (member: string, principal: string) =>
+    `${member} ${principal} is not a valid principal: use an IAM ARN (arn:aws:iam::<account>:user/<name>, …:root) or an account ID.`,
+  invalidGrantToken: "The grant token is not valid.",
+  invalidGrantId: (id: string) => `Invalid grant ID ${id}: a grant ID is 64 hexadecimal characters.`,
+  grantNotFound: (grantId: string, keyArn: string) => `Grant ID ${grantId} not found for key ${keyArn}.`,
+
+  // --- CreateKey ---
+  keyUsageRequired: "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.",
+  keyUsageIncompatible: (usage: string, spec: string) => `KeyUsage ${usage} is not compatible with KeySpec ${spec}`,
+  specConflict: "You cannot specify both KeySpec and CustomerMasterKeySpec with different values.",
+
+  // --- GenerateDataKey / GenerateRandom ---
+  dataKeyBothSizes: "Please specify either number of bytes or key spec, but not both.",
+  dataKeyNoSize: "Please specify either number of bytes or key spec.",
+
+  // --- Aliases ---
+  aliasPrefix: `Alias must start with the prefix "alias/". Please see ${AWS_ALIAS_DOCS}`,
+  aliasNameInvalid: (name: string) => `Alias name ${name} is not valid. Please see ${AWS_ALIAS_DOCS}`,
+  aliasReserved: (name: string) => `Alias names that begin with "alias/aws/" are reserved for AWS managed keys: ${name}`,
+  aliasExists: (aliasArn: string) => `An alias with the name ${aliasArn} already exists`,
+  aliasesQuota: (max: number) => `Cannot exceed quota for AliasesPerKey: ${max}`,
+
+  // --- Tags ---
+  tooManyTags: "Too many tags",
+  duplicateTagKeys: "Duplicate tag keys",
+  reservedTagKey: "Tags beginning with aws: are reserved",
+  tagsQuota: (max: number, total: number) => `Cannot exceed quota for TagsPerKey: ${max}. The key would have ${total} tags.`,
+
+  // --- Paging ---
+  invalidMarker: "The marker is not valid.",
+
+  // --- DryRun ---
+  dryRunSucceeded: "The request would have succeeded, but the DryRun option is set.",
+
+  // --- Keyhold-only refusals (AWS features Keyhold does not offer) ---
+  recipientUnsupported: "Recipient (Nitro Enclaves attestation) is not supported.",
+  customKeyStoresUnsupported:
+    "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold's own key store protects every key.",
+  sm2Unsupported: "SM2 keys are not supported: AWS offers them only in its China Regions.",
+  multiRegionUnsupported: "Multi-Region keys are not supported: Keyhold runs in a single region.",
+} as const;
+
+/** What the console shows for an exception AWS sends without a message. */
+export function explainSilentError(name: string): string {
+  switch (name) {
+    case "InvalidCiphertextException":
+      return "The ciphertext is not valid, was not made under this key, or its encryption context does not match.";
+    case "KMSInvalidSignatureException":
+      return "The signature is not valid for this message, key and signing algorithm.";
+    case "KMSInvalidMacException":
+      return "The MAC is not valid for this message, key and MAC algorithm.";
+    default:
+      return name;
+  }
+}
