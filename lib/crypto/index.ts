@@ -34,3 +34,9 @@ export {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from "./import-wrapping";
+export {
+  canonicalImportedPrivateKey,
+  isImportableAsymmetricSpec,
+  IMPORTABLE_ASYMMETRIC_SPECS,
+  type ImportableAsymmetricSpec,
+} from "./imported-private-key";

@@ -142,4 +142,45 @@ describe("AWS CLI", () => {
     aws("delete-imported-key-material", "--key-id", keyId);
     expect(awsError("decrypt", "--ciphertext-blob", `fileb://${file("byok.ct")}`)).toMatch(/KMSInvalidStateException|InvalidCiphertextException/);
   });
+
+  it("imports an openssl-generated RSA private key wrapped with RSA_AES_KEY_WRAP_SHA_256 (openssl), then signs with it", () => {
+    const key = aws("create-key", "--origin", "EXTERNAL", "--key-spec", "RSA_2048", "--key-usage", "SIGN_VERIFY") as { KeyMetadata: { KeyId: string; Arn: string } };
+    const keyId = key.KeyMetadata.KeyId;
+    const file = (name: string) => join(dir, `rsa-${name}`);
+    // RSAES_OAEP cannot carry an RSA private key: refused up front, as AWS.
+    expect(awsError("get-parameters-for-import", "--key-id", keyId, "--wrapping-algorithm", "RSAES_OAEP_SHA_256", "--wrapping-key-spec", "RSA_4096")).toContain("ValidationException");
+    const params = aws("get-parameters-for-import", "--key-id", keyId, "--wrapping-algorithm", "RSA_AES_KEY_WRAP_SHA_256", "--wrapping-key-spec", "RSA_4096") as {
+      PublicKey: string;
+      ImportToken: string;
+    };
+    writeFileSync(file("wrapping-key.der"), Buffer.from(params.PublicKey, "base64"));
+    writeFileSync(file("import-token.bin"), Buffer.from(params.ImportToken, "base64"));
+    // The AWS developer guide's steps: a PKCS#8 DER private key, an ephemeral AES key wrapped
+    // with RSA-OAEP-SHA256, the key wrapped with AES key wrap with padding, concatenated.
+    execFileSync("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", file("private.pem")]);
+    execFileSync("openssl", ["pkcs8", "-topk8", "-nocrypt", "-in", file("private.pem"), "-outform", "DER", "-out", file("private.der")]);
+    execFileSync("openssl", ["rand", "-out", file("aes.bin"), "32"]);
+    execFileSync("openssl", [
+      "pkeyutl", "-encrypt", "-in", file("aes.bin"), "-out", file("aes-wrapped.bin"),
+      "-inkey", file("wrapping-key.der"), "-keyform", "DER", "-pubin",
+      "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256",
+    ]);
+    const aesHex = readFileSync(file("aes.bin")).toString("hex");
+    execFileSync("openssl", ["enc", "-id-aes256-wrap-pad", "-K", aesHex, "-iv", "A65959A6", "-in", file("private.der"), "-out", file("key-wrapped.bin")]);
+    writeFileSync(file("wrapped.bin"), Buffer.concat([readFileSync(file("aes-wrapped.bin")), readFileSync(file("key-wrapped.bin"))]));
+    recordSecret(readFileSync(file("private.der")));
+    const imported = aws("import-key-material", "--key-id", keyId, "--encrypted-key-material", `fileb://${file("wrapped.bin")}`, "--import-token", `fileb://${file("import-token.bin")}`, "--expiration-model", "KEY_MATERIAL_DOES_NOT_EXPIRE") as { KeyId: string };
+    expect(imported.KeyId).toBe(key.KeyMetadata.Arn);
+
+    // Signed by Keyhold, verified by openssl with the public half of the owner's own key.
+    writeFileSync(file("msg.txt"), "signed with my imported RSA key");
+    const sig = aws("sign", "--key-id", keyId, "--message", `fileb://${file("msg.txt")}`, "--message-type", "RAW", "--signing-algorithm", "RSASSA_PKCS1_V1_5_SHA_256") as { Signature: string };
+    writeFileSync(file("sig.bin"), Buffer.from(sig.Signature, "base64"));
+    execFileSync("openssl", ["pkey", "-in", file("private.pem"), "-pubout", "-out", file("public.pem")]);
+    const verified = execFileSync("openssl", ["dgst", "-sha256", "-verify", file("public.pem"), "-signature", file("sig.bin"), file("msg.txt")], { encoding: "utf8" });
+    expect(verified).toContain("Verified OK");
+    const pub = aws("get-public-key", "--key-id", keyId) as { PublicKey: string };
+    const ownDer = execFileSync("openssl", ["pkey", "-in", file("private.pem"), "-pubout", "-outform", "DER"]);
+    expect(Buffer.from(pub.PublicKey, "base64").equals(ownDer)).toBe(true);
+  });
 });

@@ -6,37 +6,42 @@ import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { now } from "../clock";
 import { keyChanged } from "../key-notifications";
+import { keyMaterialId } from "../metadata";
 import { removeImportedMaterial } from "./external-key";
 
 const BATCH = 100;
 const MAX_BATCHES = 50;
 
-/** Deletes every expired imported material; returns how many keys lost theirs in this call. */
+/** Deletes every expired imported material; returns how many materials were deleted in this call. */
 export async function deleteExpiredKeyMaterial(): Promise<number> {
   let deleted = 0;
-  const skip: string[] = [];
+  const skip = new Set<string>();
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const at = now();
-    const due = await prisma.kmsKey.findMany({
-      where: { origin: "EXTERNAL", materialValidTo: { lte: at }, deletedAt: null, ...(skip.length ? { id: { notIn: skip } } : {}) },
-      orderBy: [{ materialValidTo: "asc" }, { id: "asc" }],
-      take: BATCH,
-      select: { id: true },
-    });
-    for (const { id } of due) {
+    // Each material expires on its own (AWS); the key goes to PendingImport only when its current one does.
+    const due = (
+      await prisma.importedMaterial.findMany({
+        where: { validTo: { lte: at }, key: { deletedAt: null } },
+        orderBy: [{ validTo: "asc" }, { keyId: "asc" }, { version: "asc" }],
+        take: BATCH + skip.size,
+        select: { keyId: true, version: true },
+      })
+    ).filter((m) => !skip.has(`${m.keyId}/${m.version}`));
+    for (const { keyId, version } of due.slice(0, BATCH)) {
       try {
         // The material goes with its event (AWS's DeleteExpiredKeyMaterial) in
         // one transaction; if the event cannot be written, the next run retries.
-        if (await auditedServiceChange("DeleteExpiredKeyMaterial", id, {}, () => removeImportedMaterial(id, { materialValidTo: { lte: at } }))) {
+        const request = { keyMaterialId: keyMaterialId(keyId, version) };
+        if (await auditedServiceChange("DeleteExpiredKeyMaterial", keyId, request, () => removeImportedMaterial(keyId, version, { dueBy: at }))) {
           deleted++;
-          await keyChanged([id]);
-          logger.info({ event: "imported-material-expired", keyId: id }, "expired imported key material deleted");
+          await keyChanged([keyId]);
+          logger.info({ event: "imported-material-expired", keyId, version }, "expired imported key material deleted");
         } else {
-          skip.push(id); // re-imported with a new ValidTo meanwhile
+          skip.add(`${keyId}/${version}`); // re-imported with a new ValidTo meanwhile
         }
       } catch (e) {
-        skip.push(id);
-        logger.error({ keyId: id, err: (e as Error).name }, "could not delete expired imported key material");
+        skip.add(`${keyId}/${version}`);
+        logger.error({ keyId, version, err: (e as Error).name }, "could not delete expired imported key material");
       }
     }
     if (due.length < BATCH) break;

@@ -1,5 +1,6 @@
 // Rules shared by the import operations and the expiry sweep: which keys take
 // imported material, and how imported material is removed.
+import { IMPORTABLE_ASYMMETRIC_SPECS } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { prisma } from "@/lib/db/client";
 import { UnsupportedOperationException } from "@/lib/errors";
@@ -7,8 +8,15 @@ import type { KmsContext } from "../context";
 import { forgetMaterial } from "../material";
 import { lockKeyRow } from "../operations/deletion";
 
-/** Key specs whose material can be imported. Asymmetric and ML-DSA imports are not implemented. */
-export const IMPORTABLE_SPECS = ["SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512"] as const;
+/** Key specs whose material can be imported (as AWS, less SM2; Ed25519 and ML-DSA imports are not implemented). */
+export const IMPORTABLE_SPECS = [
+  "SYMMETRIC_DEFAULT",
+  "HMAC_224",
+  "HMAC_256",
+  "HMAC_384",
+  "HMAC_512",
+  ...IMPORTABLE_ASYMMETRIC_SPECS,
+] as const;
 
 export function isImportableSpec(spec: string): boolean {
   return (IMPORTABLE_SPECS as readonly string[]).includes(spec);
@@ -23,35 +31,55 @@ export function assertExternal(ctx: KmsContext, key: KmsKey, operation: string):
   }
   if (!isImportableSpec(key.keySpec)) {
     throw new UnsupportedOperationException(
-      `Importing ${key.keySpec} key material is not supported by Keyhold; only symmetric encryption and HMAC keys take imported material.`,
+      `Importing ${key.keySpec} key material is not supported by Keyhold; only symmetric encryption, HMAC, RSA and ECC (NIST, secp256k1) keys take imported material.`,
     );
   }
 }
 
+/** The version a KeyMaterialId of this key names (see keyMaterialId), or undefined. */
+export function materialVersionOf(keyId: string, materialId: string): number | undefined {
+  if (!/^[0-9a-f]{64}$/.test(materialId) || materialId.slice(0, 32) !== keyId.replace(/-/g, "")) return undefined;
+  const version = Number.parseInt(materialId.slice(32), 16);
+  return version >= 1 && version <= 0x7fffffff ? version : undefined;
+}
+
 /**
- * Deletes a key's imported material (crypto-shredding: the only wrapped copy
- * goes) and puts the key in PendingImport; a key pending deletion stays so
- * (CancelKeyDeletion then returns it to PendingImport). `where` makes the
- * change conditional (e.g. still expired), so concurrent callers act once.
- * The fingerprint stays: it lets the same material be imported again.
+ * Deletes one imported material of a key (crypto-shredding: its only wrapped
+ * copy goes). Deleting the current material puts the key in PendingImport; a
+ * key pending deletion stays so (CancelKeyDeletion then returns it to
+ * PendingImport), unless `unlessPendingDeletion`. `dueBy` makes the change conditional on the material still
+ * expiring by then, so concurrent sweeps act once. The fingerprint
+ * (ImportedMaterial) stays: it lets the same material be imported again.
  */
-export async function removeImportedMaterial(keyId: string, where: { keyState?: { in: string[] }; materialValidTo?: { lte: Date } }): Promise<boolean> {
+export async function removeImportedMaterial(
+  keyId: string,
+  version: number,
+  opts: { dueBy?: Date; unlessPendingDeletion?: boolean } = {},
+): Promise<boolean> {
   const done = await prisma.$transaction(async (tx) => {
-    // Serialises with ImportKeyMaterial and ScheduleKeyDeletion on the same key.
-    await lockKeyRow(tx, keyId);
-    const key = await tx.kmsKey.findFirst({ where: { id: keyId, deletedAt: null, origin: "EXTERNAL", ...where } });
-    if (!key) return false;
-    const changed = await tx.kmsKey.updateMany({
-      where: { id: keyId, deletedAt: null, keyState: key.keyState, ...where },
-      data: {
-        keyState: key.keyState === "PendingDeletion" ? "PendingDeletion" : "PendingImport",
-        expirationModel: null,
-        materialValidTo: null,
-      },
+    // Serialises with ImportKeyMaterial, RotateKeyOnDemand and ScheduleKeyDeletion on the same key.
+    const locked = await lockKeyRow(tx, keyId);
+    if (!locked) return false;
+    const key = await tx.kmsKey.findFirst({ where: { id: keyId, deletedAt: null, origin: "EXTERNAL" } });
+    if (!key || (opts.unlessPendingDeletion && key.keyState === "PendingDeletion")) return false;
+    const gone = await tx.importedMaterial.updateMany({
+      where: { keyId, version, ...(opts.dueBy ? { validTo: { lte: opts.dueBy } } : {}) },
+      data: { expirationModel: null, validTo: null },
     });
-    if (changed.count !== 1) return false;
-    await tx.keyMaterial.deleteMany({ where: { keyId } });
-    return true;
+    if (gone.count !== 1) return false;
+    const removed = await tx.keyMaterial.deleteMany({ where: { keyId, version } });
+    if (version === key.currentVersion) {
+      await tx.kmsKey.update({
+        where: { id: keyId },
+        data: {
+          keyState: key.keyState === "PendingDeletion" ? "PendingDeletion" : "PendingImport",
+          expirationModel: null,
+          materialValidTo: null,
+        },
+      });
+      return true;
+    }
+    return removed.count === 1;
   });
   if (done) forgetMaterial(keyId);
   return done;

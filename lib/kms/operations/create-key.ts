@@ -55,7 +55,7 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   const origin = req.Origin ?? "AWS_KMS";
   if (origin === "EXTERNAL" && !isImportableSpec(keySpec)) {
     throw new UnsupportedOperationException(
-      `Imported key material is supported only for SYMMETRIC_DEFAULT and HMAC keys; importing ${keySpec} material is not implemented in Keyhold.`,
+      `Imported key material is supported for SYMMETRIC_DEFAULT, HMAC, RSA and ECC (NIST, secp256k1) keys; importing ${keySpec} material is not implemented in Keyhold.`,
     );
   }
   const tags = req.Tags ?? [];

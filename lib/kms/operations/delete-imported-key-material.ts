@@ -1,13 +1,16 @@
-// DeleteImportedKeyMaterial: destroys the imported material of an EXTERNAL key
-// (crypto-shredding: the only wrapped copy is deleted) and puts the key in
-// PendingImport. Ciphertexts under it stay undecryptable until the same
-// material is imported again.
+// DeleteImportedKeyMaterial: destroys one imported material of an EXTERNAL
+// key (crypto-shredding: its only wrapped copy is deleted), the current one
+// unless KeyMaterialId names another. Deleting the current material puts the
+// key in PendingImport. Ciphertexts under a deleted material stay
+// undecryptable until the same material is imported again.
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
-import { assertExternal, removeImportedMaterial } from "../import/external-key";
+import { assertExternal, materialVersionOf, removeImportedMaterial } from "../import/external-key";
+import { materialNotFound } from "../import/messages";
 import { keyMaterialId } from "../metadata";
 import { resolveKey } from "../resolve";
 import { assertNotInState } from "../state";
@@ -24,12 +27,12 @@ export async function deleteImportedKeyMaterial(caller: Principal, input: unknow
   assertExternal(ctx, key, "DeleteImportedKeyMaterial");
   // Keyhold refuses it while the key is pending deletion: the material goes with the key then.
   assertNotInState(ctx, key, ["PendingDeletion"]);
-  const materialId = keyMaterialId(key.id, key.currentVersion);
-  if (req.KeyMaterialId && req.KeyMaterialId !== materialId) {
-    throw new NotFoundException(`Key material ${req.KeyMaterialId} does not exist in ${ctx.keyArn(key.id)}.`);
+  const version = req.KeyMaterialId !== undefined ? materialVersionOf(key.id, req.KeyMaterialId) : key.currentVersion;
+  const known = version !== undefined && (await prisma.importedMaterial.count({ where: { keyId: key.id, version } })) === 1;
+  if (req.KeyMaterialId !== undefined && !known) throw new NotFoundException(materialNotFound(req.KeyMaterialId, ctx.keyArn(key.id)));
+  // A key that never had material, or whose material is already gone, has nothing to delete; AWS answers success then too.
+  if (known && !(await removeImportedMaterial(key.id, version, { unlessPendingDeletion: true }))) {
+    assertNotInState(ctx, (await resolveKey(ctx, key.id, { allowAlias: false })).key, ["PendingDeletion"]);
   }
-  // A key in PendingImport has nothing to delete; AWS answers success then too.
-  const removed = await removeImportedMaterial(key.id, { keyState: { in: ["Enabled", "Disabled", "PendingImport"] } });
-  if (!removed) assertNotInState(ctx, (await resolveKey(ctx, key.id, { allowAlias: false })).key, ["PendingDeletion"]);
-  return { KeyId: ctx.keyArn(key.id), KeyMaterialId: materialId };
+  return { KeyId: ctx.keyArn(key.id), KeyMaterialId: keyMaterialId(key.id, version ?? key.currentVersion) };
 }

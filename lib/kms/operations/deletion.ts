@@ -152,6 +152,7 @@ async function destroyKey(keyId: string, at: Date): Promise<boolean> {
     if (marked.count !== 1) return false; // cancelled meanwhile, or another instance swept it
     await tx.keyMaterial.deleteMany({ where: { keyId } });
     await tx.importParameters.deleteMany({ where: { keyId } });
+    await tx.importedMaterial.deleteMany({ where: { keyId } }); // the fingerprints go with the key
     await tx.alias.deleteMany({ where: { keyId } });
     await tx.keyTag.deleteMany({ where: { keyId } });
     return true;

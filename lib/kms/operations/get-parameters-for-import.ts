@@ -7,11 +7,12 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { generateWrappingKeyPair, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS, wrappingKeyAad } from "@/lib/crypto";
 import { prisma } from "@/lib/db/client";
-import { UnsupportedOperationException } from "@/lib/errors";
+import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext } from "../context";
 import { assertExternal } from "../import/external-key";
+import { wrappingAlgorithmNotForSpec } from "../import/messages";
 import { encodeImportToken } from "../import/token";
 import { resolveKey } from "../resolve";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
@@ -66,6 +67,11 @@ export async function getParametersForImport(
   }
   const algorithm = req.WrappingAlgorithm as Algorithm;
   const spec = req.WrappingKeySpec as Spec;
+  // AWS: an RSA private key is too long for RSAES_OAEP with any wrapping key,
+  // an ECC_NIST_P521 one too long for it with RSA_2048: RSA_AES_KEY_WRAP only.
+  if (algorithm.startsWith("RSAES_OAEP_") && (key.keySpec.startsWith("RSA_") || (key.keySpec === "ECC_NIST_P521" && spec === "RSA_2048"))) {
+    throw new ValidationException(wrappingAlgorithmNotForSpec(algorithm, spec, key.keySpec));
+  }
 
   const id = randomUUID();
   const createdAt = now();

@@ -1,13 +1,15 @@
 // ImportKeyMaterial: unwraps material the caller wrapped under a wrapping key
 // from GetParametersForImport, checks it fits the key, and stores it like
 // generated material (wrapped by the root key, AAD = key ID, version, spec).
-// A key takes one material for life: after DeleteImportedKeyMaterial (or
-// expiry) only the same material may come back, recognised by its
-// fingerprint, and then every ciphertext made under it decrypts again.
+// Each material is a version of the key. A symmetric key may take new
+// material (ImportType NEW_KEY_MATERIAL) as the next version, pending rotation
+// until RotateKeyOnDemand makes it current; other keys take one material for
+// life. A deleted or expired material may only come back as itself
+// (recognised by its fingerprint), and then every ciphertext made under it
+// decrypts again.
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import {
-  HMAC_KEY_BYTES,
   materialAad,
   unwrapImportedMaterial,
   wrappingKeyAad,
@@ -15,15 +17,13 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from "@/lib/crypto";
-import { prisma } from "@/lib/db/client";
+import { prisma, type KmsKey } from "@/lib/db/client";
 import {
   ExpiredImportTokenException,
-  IncorrectKeyMaterialException,
   InvalidCiphertextException,
   InvalidImportTokenException,
   KMSInternalException,
-  NotFoundException,
-  UnsupportedOperationException,
+  KmsError,
   ValidationException,
 } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -32,7 +32,9 @@ import { DAY_MS, now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
 import { assertExternal } from "../import/external-key";
 import { materialFingerprint } from "../import/fingerprint";
-import { macEquals } from "../import/import-key";
+import { fittedMaterial } from "../import/material-fit";
+import { validToRequired } from "../import/messages";
+import { importedMaterials, materialVersion, planImport } from "../import/plan";
 import { decodeImportToken } from "../import/token";
 import { forgetMaterial } from "../material";
 import { keyMaterialId } from "../metadata";
@@ -41,7 +43,8 @@ import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { assertNotInState } from "../state";
 import { assertLockedKey, lockKeyRow } from "./deletion";
 import { blob, enumField, keyIdField, str, validateRequest } from "../validate";
-import type { KmsKey } from "@/lib/db/client";
+
+type ExpirationModel = "KEY_MATERIAL_EXPIRES" | "KEY_MATERIAL_DOES_NOT_EXPIRE";
 
 /** AWS: ValidTo must lie between 15 minutes and 365 days after the request. */
 const MIN_VALIDITY_MS = 15 * 60 * 1000;
@@ -54,41 +57,24 @@ const schema = z.object({
   ValidTo: z.date({ error: "Member must be a timestamp" }).optional(),
   ExpirationModel: enumField(["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"] as const).optional(),
   ImportType: enumField(["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"] as const).optional(),
-  // Accepted for wire compatibility; Keyhold keeps one material per imported key and no description of it.
   KeyMaterialDescription: str(0, 256).optional(),
   KeyMaterialId: str(64, 64).optional(),
 });
 type Request = z.output<typeof schema>;
 
-function expiration(req: Request, at: Date): { model: "KEY_MATERIAL_EXPIRES" | "KEY_MATERIAL_DOES_NOT_EXPIRE"; validTo?: Date } {
-  // AWS: a ValidTo without a model means the material expires; neither means it does not.
-  const model = req.ExpirationModel ?? (req.ValidTo ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE");
+function expiration(req: Request, at: Date): { model: ExpirationModel; validTo?: Date } {
+  // AWS: without ExpirationModel the material expires (KEY_MATERIAL_EXPIRES), so ValidTo is required.
+  const model = req.ExpirationModel ?? "KEY_MATERIAL_EXPIRES";
   if (model === "KEY_MATERIAL_DOES_NOT_EXPIRE") {
     if (req.ValidTo) throw new ValidationException("ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.");
     return { model };
   }
-  if (!req.ValidTo) throw new ValidationException("ValidTo is required when ExpirationModel is KEY_MATERIAL_EXPIRES.");
+  if (!req.ValidTo) throw new ValidationException(validToRequired());
   const ahead = req.ValidTo.getTime() - at.getTime();
   if (ahead < MIN_VALIDITY_MS || ahead > MAX_VALIDITY_MS) {
     throw new ValidationException("ValidTo must be between 15 minutes and 365 days after the time of the request.");
   }
   return { model, validTo: req.ValidTo };
-}
-
-/** The material must be what the key spec takes (AWS: IncorrectKeyMaterialException for invalid material). */
-function checkMaterialFits(ctx: KmsContext, key: KmsKey, material: Buffer): void {
-  const spec = key.keySpec as KeySpec;
-  const range =
-    spec === "SYMMETRIC_DEFAULT" ? { min: 32, max: 32 } : (HMAC_KEY_BYTES as Record<string, { min: number; max: number } | undefined>)[spec];
-  if (!range) {
-    throw new UnsupportedOperationException(`Importing ${spec} key material is not supported by Keyhold.`);
-  }
-  if (material.length < range.min || material.length > range.max) {
-    const size = range.min === range.max ? `${range.min} bytes` : `${range.min} to ${range.max} bytes`;
-    throw new IncorrectKeyMaterialException(
-      `The key material is ${material.length} bytes; ${ctx.keyArn(key.id)} is a ${spec} key, which takes ${size}.`,
-    );
-  }
 }
 
 /** The unwrapped material of the request, after checking its import token. The caller wipes it. */
@@ -134,38 +120,22 @@ export async function importKeyMaterial(caller: Principal, input: unknown): Prom
   const at = now();
   await authorizeKeyAction(caller, "kms:ImportKeyMaterial", ctx, key, {
     values: {
-      "kms:ExpirationModel": req.ExpirationModel ?? (req.ValidTo ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE"),
+      "kms:ExpirationModel": req.ExpirationModel ?? "KEY_MATERIAL_EXPIRES",
       ...(req.ValidTo ? { "kms:ValidTo": Math.floor(req.ValidTo.getTime() / 1000) } : {}),
     },
   });
   assertExternal(ctx, key, "ImportKeyMaterial");
   assertNotInState(ctx, key, ["PendingDeletion"]);
   const { model, validTo } = expiration(req, at);
-  const materialId = keyMaterialId(key.id, key.currentVersion);
-  if (req.KeyMaterialId && req.KeyMaterialId !== materialId) {
-    throw new NotFoundException(`Key material ${req.KeyMaterialId} does not exist in ${ctx.keyArn(key.id)}.`);
-  }
-  if (req.ImportType === "NEW_KEY_MATERIAL" && key.importFingerprint) {
-    throw new UnsupportedOperationException(
-      `${ctx.keyArn(key.id)} already has imported key material; Keyhold keeps one material per imported key (rotation of imported material is not supported). Re-import the same material instead.`,
-    );
-  }
-  if (req.ImportType === "EXISTING_KEY_MATERIAL" && !key.importFingerprint) {
-    throw new ValidationException(`No key material has been imported into ${ctx.keyArn(key.id)} yet; use NEW_KEY_MATERIAL.`);
-  }
+  const plan = planImport(ctx, key, req, await importedMaterials(prisma, key.id));
 
-  const material = await unwrapRequestMaterial(ctx, key, req, at);
+  const unwrapped = await unwrapRequestMaterial(ctx, key, req, at);
+  const material = fittedMaterial(ctx, key, unwrapped);
+  let version: number;
   try {
-    checkMaterialFits(ctx, key, material);
     const fingerprint = await materialFingerprint(key.id, material);
-    const differs = (stored: Uint8Array | null) => stored !== null && !macEquals(stored, fingerprint);
-    const incorrect = () =>
-      new IncorrectKeyMaterialException(
-        `The key material is not the material previously imported into ${ctx.keyArn(key.id)}; only that material can be imported again.`,
-      );
-    if (differs(key.importFingerprint)) throw incorrect();
+    version = materialVersion(ctx, key, plan, await importedMaterials(prisma, key.id), fingerprint);
     // Wrapped like generated material, outside the transaction (no crypto while holding the row lock).
-    const version = key.currentVersion;
     const store = await rootKeyStore();
     const wrapped = new Uint8Array(await store.wrap(material, materialAad(key.id, version, key.keySpec as KeySpec)));
     const d = store.describe();
@@ -173,28 +143,40 @@ export async function importKeyMaterial(caller: Principal, input: unknown): Prom
     await prisma.$transaction(async (tx) => {
       const locked = await lockKeyRow(tx, key.id);
       assertLockedKey(ctx, key, locked, ["PendingDeletion"]);
-      // A concurrent first import of other material may have won meanwhile.
-      const current = await tx.kmsKey.findUniqueOrThrow({ where: { id: key.id }, select: { importFingerprint: true } });
-      if (differs(current.importFingerprint)) throw incorrect();
+      // Decided again under the lock: a concurrent import or rotation may have changed the key meanwhile.
+      const current = await tx.kmsKey.findUniqueOrThrow({ where: { id: key.id } });
+      const rows = await importedMaterials(tx, key.id);
+      if (materialVersion(ctx, current, planImport(ctx, current, req, rows), rows, fingerprint) !== version) {
+        throw new KmsError("ConflictException", `The key material of ${ctx.keyArn(key.id)} changed concurrently; try again.`);
+      }
       await tx.keyMaterial.upsert({
         where: { keyId_version: { keyId: key.id, version } },
         create: { keyId: key.id, version, wrapped, wrappedBy, createdAt: at },
         update: { wrapped, wrappedBy },
       });
-      await tx.kmsKey.update({
-        where: { id: key.id },
-        data: {
-          // AWS: PendingImport becomes Enabled; a Disabled key stays Disabled.
-          ...(locked!.keyState === "PendingImport" ? { keyState: "Enabled" } : {}),
-          importFingerprint: new Uint8Array(fingerprint),
-          expirationModel: model,
-          materialValidTo: validTo ?? null,
-        },
+      const expiry = { expirationModel: model, validTo: validTo ?? null };
+      const description = req.KeyMaterialDescription !== undefined ? { description: req.KeyMaterialDescription } : {};
+      await tx.importedMaterial.upsert({
+        where: { keyId_version: { keyId: key.id, version } },
+        create: { keyId: key.id, version, fingerprint: new Uint8Array(fingerprint), importedAt: at, ...expiry, ...description },
+        update: { ...expiry, ...description },
       });
+      if (version === current.currentVersion) {
+        await tx.kmsKey.update({
+          where: { id: key.id },
+          data: {
+            // AWS: PendingImport becomes Enabled; a Disabled key stays Disabled.
+            ...(current.keyState === "PendingImport" ? { keyState: "Enabled" } : {}),
+            importFingerprint: new Uint8Array(fingerprint),
+            expirationModel: model,
+            materialValidTo: validTo ?? null,
+          },
+        });
+      }
     });
   } finally {
     material.fill(0);
   }
   forgetMaterial(key.id);
-  return { KeyId: ctx.keyArn(key.id), KeyMaterialId: materialId };
+  return { KeyId: ctx.keyArn(key.id), KeyMaterialId: keyMaterialId(key.id, version) };
 }

@@ -16,6 +16,7 @@ import { logger } from "@/lib/log";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
+import { listImportedRotations, rotateToPendingMaterial } from "../import/imported-rotations";
 import { newWrappedMaterial } from "../material";
 import { keyMaterialId } from "../metadata";
 import { resolveKey } from "../resolve";
@@ -32,14 +33,17 @@ const MAX_ATTEMPTS = 10;
 
 export type RotationType = "AUTOMATIC" | "ON_DEMAND";
 
-/** Rotation exists only for symmetric encryption keys with material KMS generated (as AWS). */
-function assertRotatable(ctx: KmsContext, key: KmsKey, what: string): void {
+/**
+ * Rotation exists only for symmetric encryption keys with material KMS
+ * generated (as AWS); on-demand rotation also for imported material.
+ */
+function assertRotatable(ctx: KmsContext, key: KmsKey, what: string, imported = false): void {
   if (key.keySpec !== "SYMMETRIC_DEFAULT") {
     throw new UnsupportedOperationException(
       `${ctx.keyArn(key.id)} is a ${key.keySpec} key; ${what} is supported only for symmetric encryption KMS keys.`,
     );
   }
-  if (key.origin !== "AWS_KMS") {
+  if (key.origin !== "AWS_KMS" && !(imported && key.origin === "EXTERNAL")) {
     throw new UnsupportedOperationException(
       `${ctx.keyArn(key.id)} has imported key material; ${what} is not supported for it.`,
     );
@@ -160,8 +164,9 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
   let { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:RotateKeyOnDemand", ctx, key);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    assertEnabled(ctx, key); // state before spec, as AWS
-    assertRotatable(ctx, key, "on-demand key rotation");
+    // AWS: the key state is judged before the key spec (a disabled RSA key is DisabledException).
+    assertEnabled(ctx, key);
+    assertRotatable(ctx, key, "on-demand key rotation", true);
     if (key.onDemandRotations >= MAX_ON_DEMAND_ROTATIONS) {
       throw new LimitExceededException(
         `${ctx.keyArn(key.id)} has reached the limit of ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations.`,
@@ -174,16 +179,20 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
         `An automatic rotation of ${ctx.keyArn(key.id)} is in progress or scheduled within the next 20 minutes.`,
       );
     }
-    // On-demand rotations leave the automatic schedule unchanged (as AWS).
-    const rotated = await addMaterialVersion(
-      key,
-      "ON_DEMAND",
-      at,
-      { keyState: "Enabled", onDemandRotations: { lt: MAX_ON_DEMAND_ROTATIONS } },
-      { onDemandRotations: { increment: 1 } },
-    );
-    // AWS's RotateKeyOnDemand response carries the key ID, not the ARN.
-    if (rotated) return { KeyId: key.id };
+    // Imported keys rotate to the material imported with NEW_KEY_MATERIAL; others get new
+    // material. On-demand rotations leave the automatic schedule unchanged (as AWS).
+    const rotated =
+      key.origin === "EXTERNAL"
+        ? await rotateToPendingMaterial(ctx, key, at, MAX_ON_DEMAND_ROTATIONS)
+        : await addMaterialVersion(
+            key,
+            "ON_DEMAND",
+            at,
+            { keyState: "Enabled", onDemandRotations: { lt: MAX_ON_DEMAND_ROTATIONS } },
+            { onDemandRotations: { increment: 1 } },
+          );
+    // AWS's RotateKeyOnDemand response carries the key ARN.
+    if (rotated) return { KeyId: ctx.keyArn(key.id) };
     ({ key } = await resolveKey(ctx, key.id, { allowAlias: false }));
   }
   throw new KmsError("ConflictException", `${ctx.keyArn(key.id)} is being rotated concurrently; try again.`);
@@ -192,7 +201,11 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
 export interface RotationsListEntry {
   KeyId: string;
   KeyMaterialId: string;
-  KeyMaterialState: "CURRENT" | "NON_CURRENT";
+  KeyMaterialDescription?: string;
+  ImportState?: "IMPORTED" | "PENDING_IMPORT";
+  KeyMaterialState: "CURRENT" | "NON_CURRENT" | "PENDING_ROTATION";
+  ExpirationModel?: string;
+  ValidTo?: Date;
   RotationDate?: Date;
   RotationType?: RotationType;
 }
@@ -216,6 +229,15 @@ export async function listKeyRotations(
   const { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:ListKeyRotations", ctx, key);
   if (key.keySpec !== "SYMMETRIC_DEFAULT") assertRotatable(ctx, key, "key rotation");
+  if (key.origin === "EXTERNAL") {
+    const all = req.IncludeKeyMaterial === "ALL_KEY_MATERIAL";
+    const { entries, truncated, lastVersion } = await listImportedRotations(ctx, key, { all, after: after ?? 0, limit });
+    return {
+      Rotations: entries,
+      Truncated: truncated,
+      ...(truncated && lastVersion !== undefined ? { NextMarker: encodeListMarker("rotations", lastVersion) } : {}),
+    };
+  }
   // ROTATIONS_ONLY (the default) leaves out the first material.
   const from = Math.max(req.IncludeKeyMaterial === "ALL_KEY_MATERIAL" ? 0 : 1, after ?? 0);
   const rows = await prisma.keyMaterial.findMany({

@@ -41,7 +41,7 @@ describe("audit of the import operations", () => {
     });
     const material = randomBytes(32);
     const encrypted = wrapForImport(params.PublicKey, "RSA_AES_KEY_WRAP_SHA_256", material);
-    await call("ImportKeyMaterial", c.keyAdmin, { KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: encrypted });
+    await call("ImportKeyMaterial", c.keyAdmin, { KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: encrypted, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" });
     await call("Encrypt", c.keyUser, { KeyId: keyId, Plaintext: bytes("audited") });
     await call("DeleteImportedKeyMaterial", c.keyAdmin, { KeyId: keyId });
     // A failed re-import (other material) is recorded with its error.
@@ -50,6 +50,7 @@ describe("audit of the import operations", () => {
         KeyId: keyId,
         ImportToken: params.ImportToken,
         EncryptedKeyMaterial: wrapForImport(params.PublicKey, "RSA_AES_KEY_WRAP_SHA_256", randomBytes(32)),
+        ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
       }),
     );
     expect(failed.name).toBe("IncorrectKeyMaterialException");
@@ -67,7 +68,7 @@ describe("audit of the import operations", () => {
     ]);
     const importEvent = JSON.parse(rows[2]!.record) as { requestParameters: Record<string, unknown>; readOnly: boolean };
     expect(importEvent.readOnly).toBe(false);
-    expect(importEvent.requestParameters).toEqual({ keyId });
+    expect(importEvent.requestParameters).toEqual({ keyId, expirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" });
 
     // The wrapping private key, recovered the way the service does, for the scan only.
     const stored = await prisma.importParameters.findFirstOrThrow({ where: { keyId } });

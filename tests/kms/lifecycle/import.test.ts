@@ -47,6 +47,8 @@ async function importInto(
     KeyId: keyId,
     ImportToken: params.ImportToken,
     EncryptedKeyMaterial: wrapForImport(params.PublicKey, algorithm, material),
+    // AWS's default model is KEY_MATERIAL_EXPIRES (ValidTo required): these tests say which they mean.
+    ...("ExpirationModel" in extra || "ValidTo" in extra ? {} : { ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }),
     ...extra,
   });
 }
@@ -63,12 +65,16 @@ describe("CreateKey with Origin EXTERNAL", () => {
     expect(await prisma.keyMaterial.count({ where: { keyId: key.id } })).toBe(0);
   });
 
-  it("takes HMAC specs but refuses asymmetric ones with UnsupportedOperationException", async () => {
+  it("takes HMAC, RSA and ECC specs but refuses Ed25519 and ML-DSA with UnsupportedOperationException", async () => {
     const hmac = await externalKey({ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" });
     expect(await state(hmac.id)).toBe("PendingImport");
-    const e = await rejection(createKey(c.keyAdmin, { Origin: "EXTERNAL", KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" }));
-    expect(e.name).toBe("UnsupportedOperationException");
-    expect(e.message).toContain("RSA_2048");
+    const rsa = await externalKey({ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" });
+    expect(await state(rsa.id)).toBe("PendingImport");
+    for (const KeySpec of ["ECC_NIST_EDWARDS25519", "ML_DSA_44"]) {
+      const e = await rejection(createKey(c.keyAdmin, { Origin: "EXTERNAL", KeySpec, KeyUsage: "SIGN_VERIFY" }));
+      expect(e.name).toBe("UnsupportedOperationException");
+      expect(e.message).toContain(KeySpec);
+    }
   });
 });
 
@@ -200,8 +206,9 @@ describe("DeleteImportedKeyMaterial and re-import", () => {
     const material = randomBytes(32);
     await importInto(key.id, material);
     expect((await rejection(importInto(key.id, randomBytes(32)))).name).toBe("IncorrectKeyMaterialException");
+    // The same material again as NEW_KEY_MATERIAL: it is already the key's.
     expect((await rejection(importInto(key.id, material, "RSAES_OAEP_SHA_256", { ImportType: "NEW_KEY_MATERIAL" }))).name).toBe(
-      "UnsupportedOperationException",
+      "ValidationException",
     );
     // Re-importing the same material while Enabled changes only its expiration.
     freezeClock(T0);
@@ -218,8 +225,9 @@ describe("DeleteImportedKeyMaterial and re-import", () => {
     expect((await rejection(importInto(key.id, randomBytes(32), "RSAES_OAEP_SHA_256", { ImportType: "EXISTING_KEY_MATERIAL" }))).name).toBe(
       "ValidationException",
     );
+    // KeyMaterialId goes with EXISTING_KEY_MATERIAL only.
     expect((await rejection(importInto(key.id, randomBytes(32), "RSAES_OAEP_SHA_256", { KeyMaterialId: "0".repeat(64) }))).name).toBe(
-      "NotFoundException",
+      "ValidationException",
     );
     expect((await rejection(deleteImportedKeyMaterial(c.keyAdmin, { KeyId: key.id, KeyMaterialId: "0".repeat(64) }))).name).toBe(
       "NotFoundException",
@@ -261,11 +269,14 @@ describe("DeleteImportedKeyMaterial and re-import", () => {
     expect(await state(key.id)).toBe("PendingImport");
   });
 
-  it("imported keys cannot rotate (UnsupportedOperationException)", async () => {
+  it("imported keys have no automatic rotation; on demand only to imported material pending rotation", async () => {
     const key = await externalKey();
     await importInto(key.id, randomBytes(32));
     expect((await rejection(enableKeyRotation(c.keyAdmin, { KeyId: key.id }))).name).toBe("UnsupportedOperationException");
-    expect((await rejection(rotateKeyOnDemand(c.keyAdmin, { KeyId: key.id }))).name).toBe("UnsupportedOperationException");
+    expect(await rejection(rotateKeyOnDemand(c.keyAdmin, { KeyId: key.id }))).toMatchObject({
+      name: "KMSInvalidStateException",
+      message: `No available key material pending rotation for the key: ${key.arn}.`,
+    });
   });
 
   it("a key user may not import or delete material", async () => {
@@ -289,7 +300,7 @@ describe("Import tokens and encrypted material", () => {
     freezeClock(T0);
     const { key, params, wrapped } = await prepared();
     freezeClock(new Date(T0.getTime() + DAY_MS + 1));
-    const req = { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped };
+    const req = { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" };
     expect((await rejection(importKeyMaterial(c.keyAdmin, req))).name).toBe("ExpiredImportTokenException");
     expect(await purgeExpiredImportParameters()).toBeGreaterThanOrEqual(1);
     expect(await prisma.importParameters.count({ where: { keyId: key.id } })).toBe(0);
@@ -311,7 +322,7 @@ describe("Import tokens and encrypted material", () => {
     later.writeBigUInt64BE(later.readBigUInt64BE(37) + BigInt(365 * DAY_MS), 37);
     tries.push(later);
     for (const t of tries) {
-      const e = await rejection(importKeyMaterial(c.keyAdmin, { KeyId: key.id, ImportToken: t, EncryptedKeyMaterial: wrapped }));
+      const e = await rejection(importKeyMaterial(c.keyAdmin, { KeyId: key.id, ImportToken: t, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
       expect(e.name).toBe("InvalidImportTokenException");
     }
     expect(await state(key.id)).toBe("PendingImport");
@@ -327,20 +338,20 @@ describe("Import tokens and encrypted material", () => {
       randomBytes(256),
     ];
     for (const EncryptedKeyMaterial of cases) {
-      const e = await rejection(importKeyMaterial(c.keyAdmin, { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial }));
+      const e = await rejection(importKeyMaterial(c.keyAdmin, { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
       expect(e.name).toBe("InvalidCiphertextException");
     }
     // A flipped byte in the AES-KWP part of RSA_AES_KEY_WRAP fails its integrity check.
     const kw = await prepared("RSA_AES_KEY_WRAP_SHA_1");
     const tampered = Buffer.from(kw.wrapped);
     tampered[tampered.length - 3]! ^= 0x80;
-    const e = await rejection(importKeyMaterial(c.keyAdmin, { KeyId: kw.key.id, ImportToken: kw.params.ImportToken, EncryptedKeyMaterial: tampered }));
+    const e = await rejection(importKeyMaterial(c.keyAdmin, { KeyId: kw.key.id, ImportToken: kw.params.ImportToken, EncryptedKeyMaterial: tampered, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }));
     expect(e.name).toBe("InvalidCiphertextException");
   });
 
   it("a token is usable again within its validity (re-import after deletion)", async () => {
     const { key, params, wrapped } = await prepared();
-    const req = { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped };
+    const req = { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" };
     await importKeyMaterial(c.keyAdmin, req);
     await deleteImportedKeyMaterial(c.keyAdmin, { KeyId: key.id });
     await importKeyMaterial(c.keyAdmin, req);
@@ -361,7 +372,16 @@ describe("Expiring key material", () => {
       { ExpirationModel: "SOMETIMES" },
     ];
     for (const extra of bad) expect((await rejection(importInto(key.id, material, "RSAES_OAEP_SHA_256", extra))).name).toBe("ValidationException");
+    // No ExpirationModel: AWS's default is KEY_MATERIAL_EXPIRES, so ValidTo is required.
+    const params = await getParametersForImport(c.keyAdmin, { KeyId: key.id, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" });
+    const bare = { KeyId: key.id, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapForImport(params.PublicKey, "RSAES_OAEP_SHA_256", material) };
+    expect(await rejection(importKeyMaterial(c.keyAdmin, bare))).toMatchObject({
+      name: "ValidationException",
+      message: "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES",
+    });
     expect(await state(key.id)).toBe("PendingImport");
+    await importKeyMaterial(c.keyAdmin, { ...bare, ValidTo: new Date(T0.getTime() + DAY_MS) });
+    expect((await describeKey(c.auditor, { KeyId: key.id })).KeyMetadata).toMatchObject({ ExpirationModel: "KEY_MATERIAL_EXPIRES" });
   });
 
   it("the scheduler deletes material past its ValidTo (key → PendingImport, audited); the same material comes back", async () => {

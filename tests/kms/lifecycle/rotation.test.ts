@@ -137,7 +137,7 @@ describe("RotateKeyOnDemand", () => {
     expect(parseSymmetricHeader(first.CiphertextBlob).materialVersion).toBe(1);
 
     for (let v = 2; v <= 4; v++) {
-      expect(await rotateKeyOnDemand(c.keyAdmin, { KeyId: key.arn })).toEqual({ KeyId: key.id });
+      expect(await rotateKeyOnDemand(c.keyAdmin, { KeyId: key.arn })).toEqual({ KeyId: key.arn });
       const meta = (await describeKey(c.auditor, { KeyId: key.id })).KeyMetadata;
       expect(meta.CurrentKeyMaterialId).toBe(keyMaterialId(key.id, v));
       const out = await encryptText(c.keyUser, key.id, `v${v} secret`, { n: String(v) });

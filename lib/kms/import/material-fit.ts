@@ -1,0 +1,42 @@
+// Does unwrapped material fit the key it is imported into? Symmetric and HMAC
+// keys take raw bytes of the sizes AWS allows; RSA and ECC keys take a PKCS#8
+// private key of exactly their spec (AWS: IncorrectKeyMaterialException
+// otherwise), stored in its canonical encoding.
+import {
+  canonicalImportedPrivateKey,
+  HMAC_KEY_BYTES,
+  isImportableAsymmetricSpec,
+  type KeySpec,
+} from "@/lib/crypto";
+import type { KmsKey } from "@/lib/db/client";
+import { IncorrectKeyMaterialException, UnsupportedOperationException } from "@/lib/errors";
+import type { KmsContext } from "../context";
+
+/**
+ * The material to store for `key`: `material` itself, or for asymmetric keys
+ * a new canonical buffer (then `material` is wiped here). The caller wipes the result.
+ */
+export function fittedMaterial(ctx: KmsContext, key: KmsKey, material: Buffer): Buffer {
+  const spec = key.keySpec as KeySpec;
+  if (isImportableAsymmetricSpec(spec)) {
+    try {
+      return canonicalImportedPrivateKey(spec, material);
+    } catch {
+      throw new IncorrectKeyMaterialException(
+        `The key material is not a valid PKCS#8 ${spec} private key; ${ctx.keyArn(key.id)} is a ${spec} key.`,
+      );
+    } finally {
+      material.fill(0);
+    }
+  }
+  const range =
+    spec === "SYMMETRIC_DEFAULT" ? { min: 32, max: 32 } : (HMAC_KEY_BYTES as Record<string, { min: number; max: number } | undefined>)[spec];
+  if (!range) throw new UnsupportedOperationException(`Importing ${spec} key material is not supported by Keyhold.`);
+  if (material.length < range.min || material.length > range.max) {
+    const size = range.min === range.max ? `${range.min} bytes` : `${range.min} to ${range.max} bytes`;
+    throw new IncorrectKeyMaterialException(
+      `The key material is ${material.length} bytes; ${ctx.keyArn(key.id)} is a ${spec} key, which takes ${size}.`,
+    );
+  }
+  return material;
+}
