@@ -1,7 +1,7 @@
 // AES-256 keys that live only inside a token: generated there (sensitive,
 // never extractable), found by their label (the KMS key ID), used for
 // AES-GCM there, destroyed there.
-import * as pkcs11js from "pkcs11js";
+import pkcs11js from "pkcs11js";
 import { HsmError } from "./errors";
 import type { Handle, Pkcs11 } from "./module";
 import { pkcs11 } from "./module";

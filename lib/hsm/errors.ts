@@ -1,6 +1,6 @@
 // PKCS#11 return values, sorted into what Keyhold does about them. pkcs11js
 // throws Pkcs11Error with the CKR_* name as message and the number as code.
-import * as pkcs11js from "pkcs11js";
+import pkcs11js from "pkcs11js";
 
 /** AWS's ConnectionErrorCode values a PKCS#11 token can produce. */
 export type HsmConnectionError =

@@ -3,7 +3,7 @@
 // so the library must lock for itself. Never C_Finalize while serving: the
 // root key store may use the same library in this process. (SoftHSM2 reads its
 // token folder at C_Initialize: a token created after start-up needs a restart.)
-import * as pkcs11js from "pkcs11js";
+import pkcs11js from "pkcs11js";
 import { logger } from "@/lib/log";
 import { pkcs11Code } from "./errors";
 import { hsmSettings, moduleExists } from "./settings";
@@ -31,9 +31,9 @@ export function pkcs11(): Loaded {
   if (g.keyholdPkcs11) return g.keyholdPkcs11;
   const { modulePath } = hsmSettings();
   if (!moduleExists(modulePath)) throw new Error(`The PKCS#11 library ${modulePath} does not exist (KEYHOLD_PKCS11_MODULE)`);
-  const module = new pkcs11js.PKCS11();
-  module.load(modulePath);
-  initialize(module);
+  const library = new pkcs11js.PKCS11();
+  library.load(modulePath);
+  initialize(library);
   logger.info({ module: modulePath }, "PKCS#11 library loaded");
-  return (g.keyholdPkcs11 = { path: modulePath, module });
+  return (g.keyholdPkcs11 = { path: modulePath, module: library });
 }

@@ -2,7 +2,7 @@
 // login is per application and token: the first session logs in, the others
 // share it. A session is used by one operation at a time (an operation is
 // Init + Encrypt/Decrypt on the same session).
-import * as pkcs11js from "pkcs11js";
+import pkcs11js from "pkcs11js";
 import { isLostConnection, pkcs11Code } from "./errors";
 import type { Handle, Pkcs11 } from "./module";
 

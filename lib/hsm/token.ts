@@ -1,5 +1,5 @@
 // Finding a token by its label among the slots that hold one.
-import * as pkcs11js from "pkcs11js";
+import pkcs11js from "pkcs11js";
 import { HsmError } from "./errors";
 import type { Handle, Pkcs11 } from "./module";
 

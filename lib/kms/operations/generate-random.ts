@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
 import { authorizeAccountAction } from "../authorize";
+import { hsmRandom } from "../custom-key-store/hsm-key";
+import { assertConnected, loadStore } from "../custom-key-store/store";
 import { intField, str, validateRequest } from "../validate";
 
 const schema = z.object({
@@ -14,11 +16,6 @@ const schema = z.object({
 export async function generateRandom(caller: Principal, input: unknown): Promise<{ Plaintext: Buffer }> {
   authorizeAccountAction(caller, "kms:GenerateRandom");
   const req = validateRequest(schema, input);
-  if (req.CustomKeyStoreId !== undefined) {
-    throw new UnsupportedOperationException(
-      "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold generates random bytes itself.",
-    );
-  }
   if (req.Recipient !== undefined) {
     throw new UnsupportedOperationException("Recipient (Nitro Enclaves attestation) is not supported.");
   }
@@ -27,6 +24,12 @@ export async function generateRandom(caller: Principal, input: unknown): Promise
     throw new ValidationException(
       "1 validation error detected: Value at 'numberOfBytes' failed to satisfy constraint: Member must not be null",
     );
+  }
+  if (req.CustomKeyStoreId !== undefined) {
+    // From the store's HSM (C_GenerateRandom), which must be connected.
+    const store = await loadStore(req.CustomKeyStoreId);
+    assertConnected(store);
+    return { Plaintext: await hsmRandom(store, req.NumberOfBytes) };
   }
   return { Plaintext: randomBytes(req.NumberOfBytes) };
 }
