@@ -7,10 +7,13 @@ export { encodeEncryptionContext, type EncryptionContext } from "./encryption-co
 export {
   encryptSymmetric,
   decryptSymmetric,
+  encryptSymmetricWith,
+  decryptSymmetricWith,
   parseSymmetricHeader,
   SYMMETRIC_HEADER_BYTES,
   MIN_SYMMETRIC_BLOB_BYTES,
   type SymmetricHeader,
+  type ExternalGcm,
 } from "./symmetric-ciphertext";
 export { generateKeyMaterial, ML_DSA_SEED_BYTES, type EcSpec, type RsaSpec } from "./key-material";
 export type { KeyStore, KeyStoreDescription } from "./keystore/types";

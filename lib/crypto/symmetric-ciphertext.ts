@@ -39,6 +39,38 @@ export function encryptSymmetric(
   return Buffer.concat([h, iv, ciphertext, tag]);
 }
 
+/**
+ * AES-GCM done elsewhere (inside an HSM): `seal` returns ciphertext || tag,
+ * `open` takes it back. The blob format is the same, so Decrypt finds the key
+ * from the header whoever holds it.
+ */
+export interface ExternalGcm {
+  seal(iv: Buffer, plaintext: Buffer, aad: Buffer): Promise<Buffer>;
+  open(iv: Buffer, sealed: Buffer, aad: Buffer): Promise<Buffer>;
+}
+
+export async function encryptSymmetricWith(
+  gcm: ExternalGcm,
+  keyId: string,
+  materialVersion: number,
+  plaintext: Uint8Array,
+  context?: EncryptionContext,
+): Promise<Buffer> {
+  const h = header(keyId, materialVersion);
+  const iv = randomBytes(GCM_IV_BYTES);
+  const sealed = await gcm.seal(iv, Buffer.from(plaintext), Buffer.concat([h, encodeEncryptionContext(context)]));
+  if (sealed.length !== plaintext.length + GCM_TAG_BYTES) throw new CryptoError("InvalidInput", "the HSM returned a sealed text of an unexpected length");
+  return Buffer.concat([h, iv, sealed]);
+}
+
+/** Inverse of encryptSymmetricWith; `open` must throw when the tag does not verify. */
+export async function decryptSymmetricWith(gcm: ExternalGcm, blob: Uint8Array, context?: EncryptionContext): Promise<Buffer> {
+  parseSymmetricHeader(blob);
+  const aad = Buffer.concat([blob.subarray(0, SYMMETRIC_HEADER_BYTES), encodeEncryptionContext(context)]);
+  const ivEnd = SYMMETRIC_HEADER_BYTES + GCM_IV_BYTES;
+  return gcm.open(Buffer.from(blob.subarray(SYMMETRIC_HEADER_BYTES, ivEnd)), Buffer.from(blob.subarray(ivEnd)), aad);
+}
+
 /** Reads the key ID and version so the caller can fetch the right material. Does NOT authenticate. */
 export function parseSymmetricHeader(blob: Uint8Array): SymmetricHeader {
   if (!(blob instanceof Uint8Array) || blob.length < MIN_SYMMETRIC_BLOB_BYTES) {

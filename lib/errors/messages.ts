@@ -105,8 +105,8 @@ export const messages = {
 
   // --- Keyhold-only refusals (AWS features Keyhold does not offer) ---
   recipientUnsupported: "Recipient (Nitro Enclaves attestation) is not supported.",
-  customKeyStoresUnsupported:
-    "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold's own key store protects every key.",
+  externalKeyStoresUnsupported:
+    "External key stores (EXTERNAL_KEY_STORE) are not supported; custom key stores are AWS_CLOUDHSM stores on a PKCS#11 token.",
   sm2Unsupported: "SM2 keys are not supported: AWS offers them only in its China Regions.",
   multiRegionUnsupported: "Multi-Region keys are not supported: Keyhold runs in a single region.",
 } as const;

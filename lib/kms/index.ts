@@ -2,6 +2,7 @@
 import type { KmsOperation } from "./operation";
 import { coreOperations } from "./operations/registry-core";
 import { cryptoOperations } from "./operations/registry-crypto";
+import { customKeyStoreOperations } from "./operations/registry-custom-key-stores";
 import { importOperations } from "./operations/registry-import";
 import { lifecycleOperations } from "./operations/registry-lifecycle";
 import { policyOperations } from "./operations/registry-policy";
@@ -14,4 +15,5 @@ export const kmsOperations: Readonly<Record<string, KmsOperation>> = {
   ...cryptoOperations,
   ...policyOperations,
   ...importOperations,
+  ...customKeyStoreOperations,
 };

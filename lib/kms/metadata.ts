@@ -27,6 +27,9 @@ export interface KeyMetadata {
   /** Origin EXTERNAL keys with imported material. */
   ExpirationModel?: string;
   ValidTo?: Date;
+  /** Keys in a custom key store. */
+  CustomKeyStoreId?: string;
+  CloudHsmClusterId?: string;
 }
 
 /** A stable, non-secret identifier of a key material version (AWS returns a 64-hex ID). */
@@ -34,7 +37,15 @@ export function keyMaterialId(keyId: string, version: number): string {
   return `${keyId.replace(/-/g, "")}${version.toString(16).padStart(32, "0")}`;
 }
 
-export function keyMetadata(ctx: KmsContext, key: KmsKey): KeyMetadata {
+/** The custom key store of a key, when the caller has it at hand (DescribeKey, CreateKey). */
+export interface KeyStoreFacts {
+  clusterId: string;
+  connectionState: string;
+}
+
+export function keyMetadata(ctx: KmsContext, key: KmsKey, store?: KeyStoreFacts | null): KeyMetadata {
+  // As AWS: a key whose custom key store is not connected is Unavailable.
+  const unavailable = store && store.connectionState !== "CONNECTED" && key.keyState === "Enabled";
   return {
     AWSAccountId: ctx.account,
     KeyId: key.id,
@@ -43,7 +54,7 @@ export function keyMetadata(ctx: KmsContext, key: KmsKey): KeyMetadata {
     Enabled: key.keyState === "Enabled",
     Description: key.description,
     KeyUsage: key.keyUsage,
-    KeyState: key.keyState,
+    KeyState: unavailable ? "Unavailable" : key.keyState,
     ...(key.deletionDate ? { DeletionDate: key.deletionDate } : {}),
     ...(key.pendingWindowInDays ? { PendingDeletionWindowInDays: key.pendingWindowInDays } : {}),
     Origin: key.origin,
@@ -57,5 +68,7 @@ export function keyMetadata(ctx: KmsContext, key: KmsKey): KeyMetadata {
       : {}),
     ...(key.origin === "EXTERNAL" && key.expirationModel ? { ExpirationModel: key.expirationModel } : {}),
     ...(key.origin === "EXTERNAL" && key.materialValidTo ? { ValidTo: key.materialValidTo } : {}),
+    ...(key.customKeyStoreId ? { CustomKeyStoreId: key.customKeyStoreId } : {}),
+    ...(key.customKeyStoreId && store ? { CloudHsmClusterId: store.clusterId } : {}),
   };
 }

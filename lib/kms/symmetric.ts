@@ -8,9 +8,12 @@ import { NO_MESSAGE } from "@/lib/errors/messages";
 import { noteKeyMaterial } from "@/lib/audit/context";
 import { keyMaterialId } from "./metadata";
 import { withMaterial } from "./material";
+import { hsmDecrypt, hsmEncrypt } from "./custom-key-store/hsm-key";
 
 export async function encryptUnderKey(key: KmsKey, plaintext: Buffer, context: EncryptionContext | undefined): Promise<Buffer> {
   noteKeyMaterial(keyMaterialId(key.id, key.currentVersion));
+  // A key in a custom key store: AES-GCM inside its HSM.
+  if (key.customKeyStoreId) return hsmEncrypt(key, plaintext, context);
   return withMaterial(key, key.currentVersion, (material) =>
     encryptSymmetric(material, key.id, key.currentVersion, plaintext, context),
   );
@@ -40,6 +43,11 @@ export async function decryptWithKey(
   // Versions 1..currentVersion exist for every live key (rotation only adds;
   // deletion removes the key itself), so no query is needed to rule one out.
   if (materialVersion > key.currentVersion) throw new InvalidCiphertextException(INVALID);
+  if (key.customKeyStoreId) {
+    const plaintext = await hsmDecrypt(key, blob, context, INVALID);
+    noteKeyMaterial(keyMaterialId(key.id, materialVersion));
+    return { plaintext, materialVersion };
+  }
   try {
     const plaintext = await withMaterial(key, materialVersion, (material) => decryptSymmetric(material, blob, context));
     noteKeyMaterial(keyMaterialId(key.id, materialVersion));

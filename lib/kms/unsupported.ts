@@ -1,12 +1,7 @@
 // Why an AWS KMS operation that Keyhold does not implement answers
-// UnsupportedOperationException: only multi-Region and custom-key-store
-// operations remain.
+// UnsupportedOperationException: only the multi-Region operations remain.
 const WHY: Array<[RegExp, string]> = [
   [/^(ReplicateKey|UpdatePrimaryRegion)$/, "Multi-Region keys are not supported: Keyhold serves a single region."],
-  [
-    /CustomKeyStore/,
-    "Custom key stores (AWS CloudHSM and external key stores) are not supported: Keyhold's own key store (a local root key) protects every key.",
-  ],
 ];
 
 export function unsupportedReason(operation: string): string {

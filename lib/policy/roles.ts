@@ -53,6 +53,20 @@ export const ROLE_POLICIES: Record<Role, object> = {
         ],
         Resource: "*",
       },
+      {
+        // Separation of duties: HSM key stores (their token PIN, connecting them) are
+        // the administrator's; a key administrator may only see them and create keys in them.
+        Sid: "NoCustomKeyStoreManagement",
+        Effect: "Deny",
+        Action: [
+          "kms:CreateCustomKeyStore",
+          "kms:UpdateCustomKeyStore",
+          "kms:DeleteCustomKeyStore",
+          "kms:ConnectCustomKeyStore",
+          "kms:DisconnectCustomKeyStore",
+        ],
+        Resource: "*",
+      },
     ],
   },
   KEY_USER: {

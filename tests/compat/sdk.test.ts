@@ -133,7 +133,7 @@ describe("AWS SDK v3 (@aws-sdk/client-kms)", () => {
     await expectError(kms.send(new EncryptCommand({ KeyId: pendingImport.KeyMetadata!.KeyId, Plaintext: Buffer.from("x") })), KMSInvalidStateException);
     await expectError(kms.send(new CreateKeyCommand({ MultiRegion: true })), UnsupportedOperationException);
     await expectError(kms.send(new ReplicateKeyCommand({ KeyId: keyId, ReplicaRegion: "eu-west-1" })), UnsupportedOperationException);
-    await expectError(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: "x" })), UnsupportedOperationException);
+    await expectError(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: "x", CustomKeyStoreType: "EXTERNAL_KEY_STORE" })), UnsupportedOperationException);
     const alias = `alias/sdk-errors-${Date.now()}`;
     await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
     const dup = await expectError(kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId })), AlreadyExistsException);

@@ -17,6 +17,8 @@ import { keyMetadata, type KeyMetadata } from "../metadata";
 import { checkTags, tagListField } from "../tags";
 import { boolField, enumField, str, validateRequest } from "../validate";
 import { now } from "../clock";
+import { createHsmKey } from "../custom-key-store/hsm-key";
+import { customKeyStoreFor, insertKey } from "../custom-key-store/create-key";
 import { noteKey } from "@/lib/audit/context";
 
 const schema = z.object({
@@ -39,8 +41,8 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   if (req.MultiRegion) {
     throw new UnsupportedOperationException(messages.multiRegionUnsupported);
   }
-  if (req.CustomKeyStoreId || req.XksKeyId || req.Origin === "AWS_CLOUDHSM" || req.Origin === "EXTERNAL_KEY_STORE") {
-    throw new UnsupportedOperationException(messages.customKeyStoresUnsupported);
+  if (req.XksKeyId || req.Origin === "EXTERNAL_KEY_STORE") {
+    throw new UnsupportedOperationException(messages.externalKeyStoresUnsupported);
   }
   if (req.KeySpec && req.CustomerMasterKeySpec && req.KeySpec !== req.CustomerMasterKeySpec) {
     throw new ValidationException(messages.specConflict);
@@ -52,7 +54,8 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   if (req.KeyUsage === undefined && keySpec !== "SYMMETRIC_DEFAULT") throw new ValidationException(messages.keyUsageRequired);
   const keyUsage = req.KeyUsage ?? "ENCRYPT_DECRYPT";
   if (!isUsageAllowed(keySpec, keyUsage)) throw new ValidationException(messages.keyUsageIncompatible(keyUsage, keySpec));
-  const origin = req.Origin ?? "AWS_KMS";
+  const origin = req.Origin ?? (req.CustomKeyStoreId ? "AWS_CLOUDHSM" : "AWS_KMS");
+  const store = await customKeyStoreFor(origin, req.CustomKeyStoreId, keySpec, keyUsage);
   if (origin === "EXTERNAL" && !isImportableSpec(keySpec)) {
     throw new UnsupportedOperationException(
       `Imported key material is supported for SYMMETRIC_DEFAULT, HMAC, RSA and ECC (NIST, secp256k1) keys; importing ${keySpec} material is not implemented in Keyhold.`,
@@ -72,7 +75,9 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   // Material is generated and wrapped before the transaction: no crypto work
   // inside it, and a failure leaves nothing behind.
   const material = origin === "AWS_KMS" ? await newWrappedMaterial(id, 1, keySpec) : undefined;
-  const key = await prisma.kmsKey.create({
+  // A custom key store key is generated inside its HSM; no material row exists for it.
+  if (store) await createHsmKey(store, id);
+  const key = await insertKey(store?.id, id, () => prisma.kmsKey.create({
     data: {
       id,
       description: req.Description ?? "",
@@ -85,8 +90,9 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
       createdAt: now(),
       materials: material ? { create: [{ version: 1, wrapped: material.wrapped, wrappedBy: material.wrappedBy }] } : undefined,
       tags: { create: tags.map((t) => ({ tagKey: t.TagKey, tagValue: t.TagValue })) },
+      customKeyStoreId: store?.id ?? null,
     },
-  });
+  }));
   noteKey(ctx.keyArn(key.id));
-  return { KeyMetadata: keyMetadata(ctx, key) };
+  return { KeyMetadata: keyMetadata(ctx, key, store) };
 }

@@ -13,6 +13,7 @@ import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext, type KmsContext } from "../context";
 import { forgetMaterial } from "../material";
+import { destroyHsmKey } from "../custom-key-store/hsm-key";
 import { resolveKey } from "../resolve";
 import { assertNotInState, type KeyState } from "../state";
 import { intField, keyIdField, validateRequest } from "../validate";
@@ -139,6 +140,17 @@ export async function sweepDueDeletions(): Promise<number> {
   return destroyed;
 }
 
+/** A key in a custom key store: its object in the HSM is destroyed too (when the store is connected, as AWS). */
+async function destroyInCustomKeyStore(keyId: string): Promise<void> {
+  const row = await prisma.kmsKey.findUnique({ where: { id: keyId }, select: { customKeyStoreId: true } });
+  if (!row?.customKeyStoreId) return;
+  try {
+    await destroyHsmKey(row.customKeyStoreId, keyId);
+  } catch (e) {
+    logger.error({ keyId, customKeyStoreId: row.customKeyStoreId, err: (e as Error).name }, "could not destroy the key object in the HSM");
+  }
+}
+
 async function destroyKey(keyId: string, at: Date): Promise<boolean> {
   const due = await prisma.kmsKey.count({ where: { id: keyId, keyState: "PendingDeletion", deletionDate: { lte: at }, deletedAt: null } });
   if (!due) return false;
@@ -159,6 +171,7 @@ async function destroyKey(keyId: string, at: Date): Promise<boolean> {
   }));
   if (done) {
     forgetMaterial(keyId);
+    await destroyInCustomKeyStore(keyId);
     await keyChanged([keyId]);
     logger.info({ event: "key-deleted", keyId }, "key deleted after its waiting period");
   } else {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { keyMetadata, type KeyMetadata } from "../metadata";
@@ -14,5 +15,6 @@ export async function describeKey(caller: Principal, input: unknown): Promise<{ 
   const ctx = await kmsContext();
   const { key } = await resolveKey(ctx, req.KeyId);
   await authorizeKeyAction(caller, "kms:DescribeKey", ctx, key, { grantTokens: req.GrantTokens });
-  return { KeyMetadata: keyMetadata(ctx, key) };
+  const store = key.customKeyStoreId ? await prisma.customKeyStore.findUnique({ where: { id: key.customKeyStoreId } }) : null;
+  return { KeyMetadata: keyMetadata(ctx, key, store) };
 }

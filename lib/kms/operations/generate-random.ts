@@ -4,6 +4,8 @@ import type { Principal } from "@/lib/auth/principal";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
 import { authorizeAccountAction } from "../authorize";
 import { messages } from "@/lib/errors/messages";
+import { hsmRandom } from "../custom-key-store/hsm-key";
+import { assertConnected, loadStore } from "../custom-key-store/store";
 import { intField, str, validateRequest } from "../validate";
 
 const schema = z.object({
@@ -17,11 +19,12 @@ export async function generateRandom(caller: Principal, input: unknown): Promise
   const req = validateRequest(schema, input);
   // The model leaves NumberOfBytes optional, but AWS documents it as required with no default.
   if (req.NumberOfBytes === undefined) throw new ValidationException(messages.required("NumberOfBytes"));
-  if (req.CustomKeyStoreId !== undefined) {
-    throw new UnsupportedOperationException(
-      "Custom key stores (CloudHSM and external key stores) are not supported; Keyhold generates random bytes itself.",
-    );
-  }
   if (req.Recipient !== undefined) throw new UnsupportedOperationException(messages.recipientUnsupported);
+  if (req.CustomKeyStoreId !== undefined) {
+    // From the store's HSM (C_GenerateRandom), which must be connected.
+    const store = await loadStore(req.CustomKeyStoreId);
+    assertConnected(store);
+    return { Plaintext: await hsmRandom(store, req.NumberOfBytes) };
+  }
   return { Plaintext: randomBytes(req.NumberOfBytes) };
 }

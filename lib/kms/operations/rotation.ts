@@ -43,6 +43,9 @@ function assertRotatable(ctx: KmsContext, key: KmsKey, what: string, imported = 
       `${ctx.keyArn(key.id)} is a ${key.keySpec} key; ${what} is supported only for symmetric encryption KMS keys.`,
     );
   }
+  if (key.origin === "AWS_CLOUDHSM") {
+    throw new UnsupportedOperationException(`${ctx.keyArn(key.id)} is in a custom key store; ${what} is not supported for it.`);
+  }
   if (key.origin !== "AWS_KMS" && !(imported && key.origin === "EXTERNAL")) {
     throw new UnsupportedOperationException(
       `${ctx.keyArn(key.id)} has imported key material; ${what} is not supported for it.`,

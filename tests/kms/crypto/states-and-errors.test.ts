@@ -257,7 +257,7 @@ describe("request validation → ValidationException (or UnsupportedOperationExc
     ["GenerateRandom 1025 bytes", () => generateRandom(p.user, { NumberOfBytes: 1025 }), "ValidationException"],
     ["GenerateRandom 1.5 bytes", () => generateRandom(p.user, { NumberOfBytes: 1.5 }), "ValidationException"],
     ["GenerateRandom without NumberOfBytes", () => generateRandom(p.user, {}), "ValidationException"],
-    ["GenerateRandom with CustomKeyStoreId", () => generateRandom(p.user, { NumberOfBytes: 8, CustomKeyStoreId: "cks-1234567890abcdef0" }), "UnsupportedOperationException"],
+    ["GenerateRandom with an unknown CustomKeyStoreId", () => generateRandom(p.user, { NumberOfBytes: 8, CustomKeyStoreId: "cks-1234567890abcdef0" }), "CustomKeyStoreNotFoundException"],
     ["ReEncrypt without DestinationKeyId", () => reEncrypt(p.user, { CiphertextBlob: s.symCiphertext }), "ValidationException"],
     ["ReEncrypt without CiphertextBlob", () => reEncrypt(p.user, { DestinationKeyId: s.sym.id }), "ValidationException"],
     ["ReEncrypt with an encryption context for an RSA destination", () => reEncrypt(p.user, { CiphertextBlob: s.symCiphertext, DestinationKeyId: s.rsaEnc.id, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationEncryptionContext: { a: "b" } }), "ValidationException"],

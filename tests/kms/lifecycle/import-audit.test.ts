@@ -147,16 +147,15 @@ describe("GetKeyLastUsage", () => {
 });
 
 describe("unsupported operations", () => {
-  it("only multi-Region and custom-key-store operations remain, with the reason", async () => {
+  it("only multi-Region operations remain, with the reason", async () => {
     expect(unsupportedReason("ReplicateKey")).toContain("Multi-Region");
-    expect(unsupportedReason("CreateCustomKeyStore")).toBe(
-      "Custom key stores (AWS CloudHSM and external key stores) are not supported: Keyhold's own key store (a local root key) protects every key.",
-    );
-    const e = await rejection(call("ConnectCustomKeyStore", c.admin, { CustomKeyStoreId: "cks-1" }));
+    const e = await rejection(call("ReplicateKey", c.admin, { KeyId: "alias/x", ReplicaRegion: "eu-west-1" }));
     expect(e.name).toBe("UnsupportedOperationException");
+    // Custom key stores are implemented now (tests/compat/custom-key-stores.test.ts).
+    expect((await rejection(call("ConnectCustomKeyStore", c.admin, { CustomKeyStoreId: "cks-1" }))).name).toBe("CustomKeyStoreNotFoundException");
     const model = (await import("@/lib/api/kms-model.json")).default as { operations: Record<string, unknown> };
     const { kmsOperations } = await import("@/lib/kms");
     const missing = Object.keys(model.operations).filter((op) => !kmsOperations[op]);
-    expect(missing.every((op) => /CustomKeyStore|^ReplicateKey$|^UpdatePrimaryRegion$/.test(op)), missing.join(", ")).toBe(true);
+    expect(missing.every((op) => /^ReplicateKey$|^UpdatePrimaryRegion$/.test(op)), missing.join(", ")).toBe(true);
   });
 });

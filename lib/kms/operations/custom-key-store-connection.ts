@@ -1,0 +1,53 @@
+// ConnectCustomKeyStore and DisconnectCustomKeyStore. The state lives in the
+// database (every instance and worker agrees); the login happens here and, in
+// other processes, on first use. As AWS, a connection attempt that fails still
+// answers success: the store shows ConnectionState FAILED and its
+// ConnectionErrorCode (INVALID_CREDENTIALS, CLUSTER_NOT_FOUND, …).
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
+import { CustomKeyStoreInvalidStateException } from "@/lib/errors/custom-key-store";
+import { CloudHsmClusterNotFoundException } from "@/lib/errors/custom-key-store";
+import { connectToken, disconnectToken } from "@/lib/hsm";
+import { authorizeAccountAction } from "../authorize";
+import { loadStore, storeCredentials } from "../custom-key-store/store";
+import { assertTokenReady } from "../custom-key-store/token-check";
+import { str, validateRequest } from "../validate";
+
+const idSchema = z.object({ CustomKeyStoreId: str(1, 64) });
+
+export async function connectCustomKeyStore(caller: Principal, input: unknown): Promise<Record<string, never>> {
+  authorizeAccountAction(caller, "kms:ConnectCustomKeyStore");
+  const req = validateRequest(idSchema, input);
+  const store = await loadStore(req.CustomKeyStoreId);
+  if (store.connectionState === "CONNECTED") return {};
+  if (store.connectionState === "CONNECTING" || store.connectionState === "DISCONNECTING") {
+    throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is ${store.connectionState}; try again when it is done.`);
+  }
+  let error: string | undefined;
+  try {
+    await assertTokenReady(store.clusterId);
+    error = await connectToken(store.id, await storeCredentials(store)());
+  } catch (e) {
+    if (!(e instanceof CloudHsmClusterNotFoundException)) throw e;
+    error = "CLUSTER_NOT_FOUND";
+  }
+  await prisma.customKeyStore.update({
+    where: { id: store.id },
+    data: { connectionState: error ? "FAILED" : "CONNECTED", connectionError: error ?? null },
+  });
+  return {};
+}
+
+export async function disconnectCustomKeyStore(caller: Principal, input: unknown): Promise<Record<string, never>> {
+  authorizeAccountAction(caller, "kms:DisconnectCustomKeyStore");
+  const req = validateRequest(idSchema, input);
+  const store = await loadStore(req.CustomKeyStoreId);
+  if (store.connectionState === "CONNECTING") {
+    throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is CONNECTING; try again when it is done.`);
+  }
+  await prisma.customKeyStore.update({ where: { id: store.id }, data: { connectionState: "DISCONNECTED", connectionError: null } });
+  // Other processes close their sessions when they next find the store disconnected.
+  disconnectToken(store.id);
+  return {};
+}
