@@ -30,6 +30,13 @@ Commands:
   access-key deactivate|activate|delete --access-key-id ID
   key cancel-deletion KEY-ID               break-glass: cancel a key's scheduled deletion, whatever its policy
   key reset-policy KEY-ID                  break-glass: reset a key's policy to the default (account root)
+  approvals require --operation OP --approvals M [--role ROLE] [--ttl-hours H]
+                                           M approvals (from users with ROLE, default administrator; the
+                                           requester never counts) before OP runs; requests expire after H
+                                           hours (default 24)
+  approvals require --operation OP --off   remove the rule for OP
+  approvals rules                          list the approval rules
+  approvals list [--status S]              list approval requests (pending, executed, failed, rejected, expired)
   backup --out FILE [--passphrase-stdin]   encrypted, consistent archive of the database (under the root key,
                                            or a passphrase); works while the server runs
   restore FILE [--passphrase-stdin]        restore an archive into a new, empty database (server stopped)
@@ -127,6 +134,20 @@ function print(command: string, result: unknown, json: boolean) {
     case "key.reset-policy":
       console.log(`OK: ${String(r.KeyId)} ${command === "key.reset-policy" ? "has the default key policy" : "is no longer pending deletion (Disabled)"}`);
       return;
+    case "approvals.require": {
+      const rule = (r as { rule: { operation: string; approvals: number; approverRole: string; ttlSeconds: number } | null }).rule;
+      console.log(rule ? `OK: ${rule.operation} now needs ${rule.approvals} approval(s) from role ${rule.approverRole}; requests expire after ${rule.ttlSeconds / 3600} h` : "OK: rule removed");
+      return;
+    }
+    case "approvals.rules":
+      for (const x of result as Array<Record<string, unknown>>) console.log(`${String(x.operation).padEnd(28)} ${x.approvals} approval(s) from ${x.approverRole}, expire after ${Number(x.ttlSeconds) / 3600} h`);
+      if ((result as unknown[]).length === 0) console.log("No approval rules: quorum is off.");
+      return;
+    case "approvals.list":
+      for (const x of result as Array<Record<string, unknown>>) {
+        console.log(`${x.id}  ${String(x.status).padEnd(8)} ${String(x.operation).padEnd(26)} by ${String(x.requester).padEnd(16)} ${x.approvals}/${x.approvalsNeeded}  expires ${x.expiresAt}`);
+      }
+      return;
     case "backup": {
       const b = r as unknown as { file: string; bytes: number; protection: string; tables: Array<{ rows: number }> };
       const rows = b.tables.reduce((n, t) => n + t.rows, 0);
@@ -189,6 +210,13 @@ function printShares(r: { shares: string[]; threshold: number; custodians: numbe
   return 0;
 }
 
+function approvalRuleOptions(values: { operation?: string; approvals?: string; off?: boolean; "ttl-hours"?: string }): Record<string, unknown> {
+  if (!values.operation) throw new UsageError("--operation is required (e.g. ScheduleKeyDeletion)");
+  if (!values.off && (values.approvals === undefined || !/^\d+$/.test(values.approvals))) throw new UsageError("--approvals M (a whole number) or --off is required");
+  if (values["ttl-hours"] !== undefined && !(Number(values["ttl-hours"]) > 0)) throw new UsageError("--ttl-hours takes a positive number");
+  return { operation: values.operation, approvals: values.approvals, off: values.off, ttlHours: values["ttl-hours"] };
+}
+
 function tagsOption(values: string[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const v of values) {
@@ -219,6 +247,11 @@ export async function main(argv: string[]): Promise<number> {
         custodians: { type: "string" },
         threshold: { type: "string" },
         "share-dir": { type: "string" },
+        operation: { type: "string" },
+        approvals: { type: "string" },
+        off: { type: "boolean", default: false },
+        "ttl-hours": { type: "string" },
+        status: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -259,6 +292,8 @@ export async function main(argv: string[]): Promise<number> {
     if (role !== undefined) input.role = role;
     if (values["service-account"]) input.serviceAccount = true;
     if (values.before !== undefined) input.before = values.before;
+    if (command === "approvals.require") Object.assign(input, approvalRuleOptions(values));
+    if (values.status !== undefined) input.status = values.status;
     // Paths are the CLI user's: resolved here, as the server may run elsewhere in the file system.
     if (values.out !== undefined) input.out = resolve(values.out);
     if (file !== undefined) input.file = resolve(file);

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+import { QuorumOffBanner } from "@/components/approvals/quorum-off-banner";
 import { ConsoleShell } from "@/components/shell/console-shell";
+import { countAwaitingMe, quorumIsOff } from "@/lib/approvals";
 import { currentPrincipal } from "@/lib/auth/current";
 import { navigationFor } from "@/lib/console/navigation";
 import { ROLE_LABELS } from "@/lib/access/authorize";
@@ -10,11 +12,16 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const principal = await currentPrincipal();
   if (!principal) redirect("/login");
   if (principal.mustChangePassword) redirect("/change-password");
+  const [approvalsAwaitingMe, quorumOff] = await Promise.all([
+    countAwaitingMe(principal),
+    principal.role === "ADMINISTRATOR" ? quorumIsOff() : Promise.resolve(false),
+  ]);
   return (
     <ConsoleShell
       user={{ username: principal.username, role: principal.role ? ROLE_LABELS[principal.role] : "No role" }}
-      navigation={navigationFor(principal)}
+      navigation={navigationFor(principal, { approvalsAwaitingMe })}
     >
+      {quorumOff && <QuorumOffBanner />}
       {children}
     </ConsoleShell>
   );

@@ -92,6 +92,12 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
     },
     onError: (e) => {
       const err = e as ActionError;
+      if (err.approvalRequestId) {
+        // Held for approval: the policy is saved when the approvers agree (Approvals page).
+        reset();
+        toast("info", `Approval requested. ${err.message}`);
+        return;
+      }
       if (err.type === "MalformedPolicyDocumentException" && err.message.includes(LOCKOUT)) {
         setLockout(err.message);
         return;

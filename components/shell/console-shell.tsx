@@ -51,6 +51,15 @@ export function ConsoleShell({
               )}
             >
               {item.label}
+              {item.badge && (
+                <span
+                  className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white"
+                  data-testid="approvals-badge"
+                >
+                  <span aria-hidden>{item.badge.count}</span>
+                  <span className="sr-only">{item.badge.label}</span>
+                </span>
+              )}
             </Link>
           ))}
         </nav>

@@ -12,7 +12,7 @@ import { credentialFor, recordUse } from "./credentials";
 import { RequestEntityTooLargeException, ThrottlingException, UnknownOperationException } from "./errors";
 import { kmsModel, TARGET_PREFIX } from "./model";
 import { isKnownOperation } from "./operations";
-import { invokeKms } from "@/lib/kms/invoke";
+import { invokeKmsWithApproval } from "@/lib/approvals/gate";
 import { writeAuditEvent } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { checkRequestScope, headerValue, parseAuthorization, verifySignature } from "./sigv4";
@@ -132,7 +132,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     authenticated = caller;
     const input = inputShape ? deserialize(inputShape, parseJson(body)) : {};
     auditedByService = true; // from here on invokeKms records the call, whatever happens
-    const result = await invokeKms(operation, caller, input, meta);
+    const result = await invokeKmsWithApproval(operation, caller, input, meta); // protected operations may be held for approval
     send(res, 200, requestId, serialize(result));
     recordApiCall(operation, "ok", (performance.now() - started) / 1000);
   } catch (e) {

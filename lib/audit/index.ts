@@ -47,6 +47,8 @@ export interface AuditedCall {
   recordResponse?: boolean;
   /** What to record as responseElements instead of the value (also for reads: e.g. a verification's verdict). */
   recordedResponse?: (value: unknown) => unknown;
+  /** The approval request this call belongs to (lib/approvals). */
+  approval?: AuditInput["approval"];
 }
 
 /**
@@ -98,6 +100,7 @@ function eventOf<T>(call: AuditedCall, readOnly: boolean, facts: CallFacts, { va
     readOnly,
     keyArns: facts.keyArns,
     keyMaterialId: facts.keyMaterialId,
+    approval: call.approval,
   };
 }
 

@@ -24,7 +24,7 @@ export interface AuditRecord {
   userAgent: string;
   requestParameters: unknown;
   responseElements: unknown;
-  additionalEventData?: { keyMaterialId?: string; via?: string };
+  additionalEventData?: { keyMaterialId?: string; via?: string; approval?: ApprovalFacts };
   errorCode?: string;
   errorMessage?: string;
   requestID: string;
@@ -35,6 +35,12 @@ export interface AuditRecord {
   managementEvent: boolean;
   recipientAccountId: string;
   eventCategory: "Management";
+}
+
+/** Links an event to its approval request (lib/approvals); the executed change also names its approvers. */
+export interface ApprovalFacts {
+  requestId: string;
+  approvers?: string[];
 }
 
 export interface AuditInput {
@@ -57,6 +63,7 @@ export interface AuditInput {
   readOnly: boolean;
   keyArns?: string[];
   keyMaterialId?: string;
+  approval?: ApprovalFacts;
   time?: Date;
 }
 
@@ -90,7 +97,11 @@ export function buildRecord(input: AuditInput): AuditRecord {
     userAgent: input.userAgent !== undefined ? escapeUnsafeText(input.userAgent) : input.via === "cli" ? "keyhold-cli" : input.via === "service" ? "kms.amazonaws.com" : "unknown",
     requestParameters: sanitize(input.request) ?? null,
     responseElements: sanitize(input.response) ?? null,
-    additionalEventData: { ...(input.keyMaterialId ? { keyMaterialId: input.keyMaterialId } : {}), via: input.via },
+    additionalEventData: {
+      ...(input.keyMaterialId ? { keyMaterialId: input.keyMaterialId } : {}),
+      via: input.via,
+      ...(input.approval ? { approval: input.approval } : {}),
+    },
     ...(input.error ? { errorCode: input.error.name, errorMessage: escapeUnsafeText(input.error.message) } : {}),
     requestID: input.requestId ?? randomUUID(),
     eventID: randomUUID(),

@@ -6,6 +6,8 @@ export class ActionError extends Error {
   constructor(
     public readonly type: string,
     message: string,
+    /** Set when the change was held for approval instead of made. */
+    public readonly approvalRequestId?: string,
   ) {
     super(message);
     this.name = type;
@@ -22,6 +24,6 @@ export async function getJson<T>(url: string): Promise<T> {
 /** Unwraps an action result so TanStack Query sees failures as errors. */
 export async function unwrap<T>(p: Promise<ActionResult<T>>): Promise<T> {
   const r = await p;
-  if (!r.ok) throw new ActionError(r.error.name, r.error.message);
+  if (!r.ok) throw new ActionError(r.error.name, r.error.message, r.error.approvalRequestId);
   return r.data;
 }

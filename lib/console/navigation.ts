@@ -6,6 +6,8 @@ import { decideAccountAction } from "@/lib/kms/authorize";
 export interface NavItem {
   href: string;
   label: string;
+  /** A count shown next to the label (e.g. approval requests waiting for the caller). */
+  badge?: { count: number; label: string };
 }
 
 /**
@@ -22,18 +24,21 @@ const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[] }> = [
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
   { href: "/roles", label: "Roles", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/alerts", label: "Alerts", roles: ["ADMINISTRATOR", "AUDITOR"] },
+  { href: "/approvals", label: "Approvals", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/policy-simulator", label: "Policy simulator", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/settings", label: "Settings" },
   { href: "/account", label: "Account" },
 ];
 
-export function navigationFor(principal: Principal): NavItem[] {
+export function navigationFor(principal: Principal, counts: { approvalsAwaitingMe?: number } = {}): NavItem[] {
   const offered = (i: (typeof ITEMS)[number]) => {
     if (i.actions) return !principal.mustChangePassword && i.actions.every((a) => decideAccountAction(principal, a).decision.allowed);
     return !i.roles || (!!principal.role && i.roles.includes(principal.role));
   };
+  const waiting = counts.approvalsAwaitingMe ?? 0;
   return ITEMS.filter(offered).map(({ href, label }) => ({
     href,
     label,
+    ...(href === "/approvals" && waiting > 0 ? { badge: { count: waiting, label: `${waiting} waiting for your approval` } } : {}),
   }));
 }

@@ -8,6 +8,7 @@ import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
 import { explainSilentError } from "@/lib/errors/messages";
 import { logger } from "@/lib/log";
 import { outcomeOf, recordConsoleCall } from "@/lib/metrics";
+import { ApprovalRequiredException } from "@/lib/approvals/gate";
 import type { ActionResult } from "./result";
 
 function toError(e: unknown, kind: "action" | "route"): { name: string; message: string; status: number } {
@@ -26,7 +27,8 @@ export async function runAction<T>(fn: (caller: Principal) => Promise<T>): Promi
     return { ok: true, data };
   } catch (e) {
     const { name, message } = toError(e, "action");
-    return { ok: false, error: { name, message } };
+    const approvalRequestId = e instanceof ApprovalRequiredException ? e.approvalRequestId : undefined;
+    return { ok: false, error: { name, message, ...(approvalRequestId ? { approvalRequestId } : {}) } };
   }
 }
 

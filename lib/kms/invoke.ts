@@ -23,6 +23,8 @@ export interface InvocationMeta {
   source: "api" | "console" | "cli";
   requestId?: string;
   accessKeyId?: string;
+  /** Set when this call is the execution of an approved request (lib/approvals): its event names the request and approvers. */
+  approval?: { requestId: string; approvers: string[] };
 }
 
 export async function invokeKms(operation: string, caller: Principal, input: unknown, meta: InvocationMeta): Promise<object> {
@@ -30,7 +32,7 @@ export async function invokeKms(operation: string, caller: Principal, input: unk
   let dependencyTimeout: KmsError | undefined;
   try {
     return await audited(
-      { eventName: operation, caller, via: meta.source, request: input, requestId: meta.requestId, accessKeyId: meta.accessKeyId },
+      { eventName: operation, caller, via: meta.source, request: input, requestId: meta.requestId, accessKeyId: meta.accessKeyId, approval: meta.approval },
       async () => {
         if (!implementation) throw new UnsupportedOperationException(unsupportedReason(operation));
         try {

@@ -12,6 +12,7 @@ import {
   unlockUser,
 } from "@/lib/access/users";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
+import { listApprovalRequests, listApprovalRules, updateApprovalRule } from "@/lib/approvals";
 import { createBackup } from "@/lib/backup/backup";
 import { restoreBackup } from "@/lib/backup/restore";
 import { purgeAuditEvents } from "@/lib/audit/retention";
@@ -85,6 +86,28 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "key.reset-policy"(input) {
     return breakGlassResetKeyPolicy(await operator(), input.keyId);
+  },
+  // Approval rules are set by the host's operator directly (no quorum: whoever
+  // holds the data folder controls the installation); approving stays with
+  // signed-in users (lib/approvals/decide.ts refuses the operator).
+  async "approvals.require"(input) {
+    const hours = input.ttlHours === undefined ? undefined : Number(input.ttlHours);
+    return updateApprovalRule(
+      await operator(),
+      {
+        operation: input.operation,
+        approvals: input.off ? 0 : Number(input.approvals),
+        ...(input.role ? { approverRole: input.role } : {}),
+        ...(hours !== undefined ? { ttlSeconds: Math.round(hours * 3600) } : {}),
+      },
+      { source: "cli" },
+    );
+  },
+  async "approvals.rules"() {
+    return listApprovalRules(await operator());
+  },
+  async "approvals.list"(input) {
+    return listApprovalRequests(await operator(), input.status === undefined ? {} : { status: input.status as string });
   },
   async backup(input) {
     return createBackup(await operator(), { out: input.out, passphrase: input.passphrase });

@@ -2,10 +2,11 @@
 
 import { runAction } from "@/lib/console/run";
 import { aliasAvailability, listKeyPolicyPrincipals } from "@/lib/console/keys/queries";
-import { invokeKms } from "@/lib/kms/invoke";
+import { invokeKmsWithApproval as invokeKms } from "@/lib/approvals/gate";
 import { parsePolicy } from "@/lib/policy";
 
-// Thin doors to the key service: it validates and authorizes every call.
+// Thin doors to the key service: it validates and authorizes every call, and
+// holds protected operations for approval (the error names the request).
 const kms = (operation: string, input: object) =>
   runAction(async (caller) => {
     await invokeKms(operation, caller, input, { source: "console" });

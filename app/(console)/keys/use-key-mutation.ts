@@ -2,12 +2,14 @@
 
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useToast } from "@/components/ui/toast";
+import type { ActionError } from "@/lib/console/client";
 import type { KeyDetail, KeyListPage, KeyRow } from "@/lib/console/keys/types";
 
 /**
  * A key change with an optimistic update: `patch` is applied at once to the
  * key in every cached list page and its detail, rolled back (with the
- * server's message in a toast) when the service refuses.
+ * server's message in a toast) when the service refuses or holds the change
+ * for approval.
  */
 export function useKeyMutation<V extends { keyId: string }>({
   run,
@@ -39,7 +41,9 @@ export function useKeyMutation<V extends { keyId: string }>({
     },
     onError: (e, _vars, context) => {
       context?.snapshot.forEach(([key, data]) => queryClient.setQueryData(key, data));
-      toast("error", e.message);
+      // Held for approval: nothing changed yet (so the rollback above is right), but it is no failure.
+      if ((e as ActionError).approvalRequestId) toast("info", `Approval requested. ${e.message}`);
+      else toast("error", e.message);
     },
     onSuccess: (_data, vars) => {
       if (success) toast("success", success(vars));

@@ -1,0 +1,84 @@
+// Approving or rejecting a request. One decision per approver; the requester
+// never counts; step-up authentication first. The request row is locked
+// (SELECT … FOR UPDATE) for the whole decision, so two approvals landing at
+// once are serialised and the Mth one executes the request exactly once.
+import { audited } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/principal";
+import { requireRecentStepUp } from "@/lib/auth/step-up";
+import { prisma, type ApprovalRequest, type Prisma } from "@/lib/db/client";
+import { AccessDeniedException, KMSInvalidStateException, NotFoundException, ValidationException } from "@/lib/errors";
+import type { InvocationMeta } from "@/lib/kms/invoke";
+import { executeApproved, type ExecutionOutcome } from "./execute";
+import { APPROVALS_EVENT_SOURCE } from "./operations";
+
+export interface DecisionInput {
+  requestId: string;
+  decision: "approve" | "reject";
+  reason?: string;
+  /** Step-up proof (lib/auth/step-up.ts); never recorded. */
+  password?: string;
+}
+
+export interface DecisionResult {
+  requestId: string;
+  status: string;
+  approvals: number;
+  approvalsNeeded: number;
+  execution?: ExecutionOutcome;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parse(raw: unknown): Required<Omit<DecisionInput, "password">> & { password: string } {
+  const input = (raw ?? {}) as Record<string, unknown>;
+  if (typeof input.requestId !== "string" || !UUID.test(input.requestId)) throw new ValidationException("requestId must be an approval request ID (a UUID).");
+  if (input.decision !== "approve" && input.decision !== "reject") throw new ValidationException("decision must be approve or reject.");
+  const reason = typeof input.reason === "string" ? input.reason.trim() : "";
+  if (reason.length > 1000) throw new ValidationException("reason must be at most 1000 characters.");
+  if (input.decision === "reject" && !reason) throw new ValidationException("A rejection needs a reason.");
+  return { requestId: input.requestId, decision: input.decision, reason, password: typeof input.password === "string" ? input.password : "" };
+}
+
+async function lockRequest(id: string): Promise<ApprovalRequest> {
+  const locked = await prisma.$queryRaw<Array<{ id: string }>>`SELECT id FROM "ApprovalRequest" WHERE id = ${id}::uuid FOR UPDATE`;
+  if (locked.length === 0) throw new NotFoundException(`Approval request ${id} does not exist.`);
+  return (await prisma.approvalRequest.findUnique({ where: { id } }))!;
+}
+
+/** Approves or rejects; on the Mth approval the request runs, in this same transaction. */
+export async function decideApprovalRequest(caller: Principal, raw: unknown, meta: InvocationMeta = { source: "console" }): Promise<DecisionResult> {
+  const input = (raw ?? {}) as Record<string, unknown>;
+  const eventName = input.decision === "reject" ? "RejectApprovalRequest" : "ApproveApprovalRequest";
+  const recorded = { requestId: input.requestId, reason: input.reason };
+  return audited(
+    { eventName, eventSource: APPROVALS_EVENT_SOURCE, caller, via: meta.source, request: recorded, requestId: meta.requestId, approval: typeof input.requestId === "string" ? { requestId: input.requestId } : undefined },
+    async () => {
+      const { requestId, decision, reason, password } = parse(raw);
+      if (caller.kind !== "user" || !caller.userId) throw new AccessDeniedException("Approvals are decided by signed-in users, never by the host's operator alone.");
+      await requireRecentStepUp(caller, { password });
+      const request = await lockRequest(requestId);
+      if (request.status !== "pending") throw new KMSInvalidStateException(`Approval request ${requestId} is already ${request.status}.`);
+      if (request.expiresAt <= new Date()) throw new KMSInvalidStateException(`Approval request ${requestId} expired at ${request.expiresAt.toISOString()}.`);
+      if (request.requesterId === caller.userId) throw new AccessDeniedException("You cannot approve or reject your own request: the requester never counts.");
+      if (caller.mustChangePassword || caller.role !== request.approverRole) {
+        throw new AccessDeniedException(`Only users with role ${request.approverRole} may decide approval request ${requestId}.`);
+      }
+      const decisions = await prisma.approvalDecision.findMany({ where: { requestId } });
+      if (decisions.some((d) => d.userId === caller.userId)) throw new KMSInvalidStateException(`You have already decided approval request ${requestId}: an approver decides once.`);
+      await prisma.approvalDecision.create({ data: { requestId, userId: caller.userId, username: caller.username, decision, reason } });
+      const approvers = [...decisions.filter((d) => d.decision === "approve").map((d) => d.username), ...(decision === "approve" ? [caller.username] : [])];
+      const base = { requestId, approvals: approvers.length, approvalsNeeded: request.approvalsNeeded };
+
+      if (decision === "reject") {
+        await prisma.approvalRequest.update({ where: { id: requestId }, data: { status: "rejected", decidedAt: new Date() } });
+        return { ...base, status: "rejected" };
+      }
+      if (approvers.length < request.approvalsNeeded) return { ...base, status: "pending" };
+      // The Mth approval: run it now; the change (or its failure) commits with this decision.
+      const execution = await executeApproved(request, approvers);
+      const status = execution.ok ? "executed" : "failed";
+      await prisma.approvalRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date(), outcome: execution as Prisma.InputJsonValue } });
+      return { ...base, status, execution };
+    },
+  );
+}

@@ -1,0 +1,120 @@
+// The one gate for protected operations, for every door (API, console): when
+// a rule applies, the call is tried in a savepoint and rolled back (so bad
+// input, a missing key or a missing permission answer as they always do),
+// then held as an approval request. The request and the call's denial event
+// commit in one transaction, and the caller gets AccessDeniedException naming
+// the request. Executing an approved request bypasses the gate (execute.ts).
+import { buildRecord } from "@/lib/audit/record";
+import { commitChange, currentChangeScope } from "@/lib/audit/change";
+import { withCallFacts } from "@/lib/audit/context";
+import type { Principal } from "@/lib/auth/principal";
+import { AccessDeniedException, isKmsError } from "@/lib/errors";
+import { kmsOperations } from "@/lib/kms";
+import { invokeKms, type InvocationMeta } from "@/lib/kms/invoke";
+import { accountId, region } from "@/lib/settings/account";
+import { isKmsProtectable, POLICY_OPERATION } from "./operations";
+import { createApprovalRequest } from "./requests";
+import { applyApprovalRule, policyRule, ruleFor } from "./rules";
+import { summarizeChange } from "./summary";
+import { audited } from "@/lib/audit";
+import { APPROVALS_EVENT_SOURCE } from "./operations";
+
+/** The answer to a held call: AWS's AccessDeniedException, naming the request. */
+export class ApprovalRequiredException extends AccessDeniedException {
+  constructor(
+    readonly approvalRequestId: string,
+    operation: string,
+    approvals: number,
+    role: string,
+    expiresAt: Date,
+  ) {
+    super(
+      `${operation} requires ${approvals} approval(s) from role ${role}. Approval request ${approvalRequestId} was created; ` +
+        `the call runs when it is approved (Approvals page), or the request expires at ${expiresAt.toISOString()}.`,
+    );
+  }
+}
+
+type Rule = { approvals: number; approverRole: string; ttlSeconds: number };
+
+/** invokeKms for every door, with protected operations held for approval. */
+export async function invokeKmsWithApproval(operation: string, caller: Principal, input: unknown, meta: InvocationMeta): Promise<object> {
+  if (caller.kind === "operator" || !isKmsProtectable(operation) || !kmsOperations[operation]) return invokeKms(operation, caller, input, meta);
+  const rule = await ruleFor(operation);
+  if (!rule) return invokeKms(operation, caller, input, meta);
+  return hold(operation, "kms.amazonaws.com", caller, input, meta, rule, () => kmsOperations[operation](caller, input));
+}
+
+/** Sets or removes an approval rule; once any rule exists, that change itself needs approval. */
+export async function updateApprovalRule(caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
+  const rule = caller.kind === "operator" ? null : await policyRule();
+  const call = { eventName: POLICY_OPERATION, eventSource: APPROVALS_EVENT_SOURCE, caller, via: meta.source, request: input, requestId: meta.requestId, accessKeyId: meta.accessKeyId };
+  if (!rule) return audited(call, () => applyApprovalRule(caller, input));
+  return hold(POLICY_OPERATION, APPROVALS_EVENT_SOURCE, caller, input, meta, rule, () => applyApprovalRule(caller, input));
+}
+
+async function hold(
+  operation: string,
+  eventSource: string,
+  caller: Principal,
+  input: unknown,
+  meta: InvocationMeta,
+  rule: Rule,
+  tryOnce: () => Promise<unknown>,
+): Promise<never> {
+  let keyArns: string[] = [];
+  const created = await commitChange(
+    async () => {
+      const summary = await summarizeChange(operation, input);
+      const { facts, result } = withCallFacts(() => dryRun(tryOnce));
+      const tried = await result;
+      keyArns = facts.keyArns;
+      return createApprovalRequest({ operation, input, caller, via: meta.source, rule, summary: { ...summary, ...tried, keyArns } });
+    },
+    async (outcome) =>
+      buildRecord({
+        eventName: operation,
+        eventSource,
+        caller,
+        accessKeyId: meta.accessKeyId,
+        via: meta.source,
+        region: region(),
+        accountId: await accountId(),
+        requestId: meta.requestId,
+        sourceIp: caller.sourceIp,
+        userAgent: caller.userAgent,
+        request: input,
+        readOnly: false,
+        keyArns,
+        ...(outcome.error !== undefined
+          ? { error: isKmsError(outcome.error) ? { name: outcome.error.name, message: outcome.error.message } : { name: "KMSInternalException", message: "Internal error" } }
+          : {
+              error: { name: "AccessDeniedException", message: requiredError(outcome.value!, operation, rule).message },
+              approval: { requestId: outcome.value!.id },
+            }),
+      }),
+  );
+  throw requiredError(created, operation, rule);
+}
+
+function requiredError(request: { id: string; expiresAt: Date }, operation: string, rule: Rule) {
+  return new ApprovalRequiredException(request.id, operation, rule.approvals, rule.approverRole, request.expiresAt);
+}
+
+/**
+ * Runs the call inside a savepoint and rolls it back whatever happens: it
+ * checks everything the real call would (input, key state, authorization)
+ * and tells what it would answer (e.g. the deletion date), changing nothing.
+ */
+async function dryRun(tryOnce: () => Promise<unknown>): Promise<{ wouldAnswer?: unknown }> {
+  const scope = currentChangeScope()!;
+  const kept = scope.events.length;
+  await scope.tx.$executeRawUnsafe("SAVEPOINT keyhold_approval_dry_run");
+  try {
+    const answer = await tryOnce();
+    return { wouldAnswer: answer };
+  } finally {
+    scope.events.length = kept;
+    await scope.tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT keyhold_approval_dry_run");
+  }
+}

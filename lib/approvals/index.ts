@@ -1,0 +1,8 @@
+// Approvals (quorum): M-of-N approval of protected operations. Sits above
+// lib/kms and lib/access: the gate holds calls, decisions execute them.
+export { invokeKmsWithApproval, updateApprovalRule, ApprovalRequiredException } from "./gate";
+export { decideApprovalRequest, type DecisionResult } from "./decide";
+export { listApprovalRequests, countAwaitingMe, type RequestSummary } from "./requests";
+export { listApprovalRules, quorumIsOff, type RuleSummary } from "./rules";
+export { expireDueRequests } from "./expiry";
+export { PROTECTABLE_OPERATIONS } from "./operations";

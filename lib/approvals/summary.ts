@@ -1,0 +1,29 @@
+// What a held request will change, for its approvers: the key and its state
+// now, the policy before and after, the rule before and after. Read inside
+// the request's transaction, so it describes the state the request saw.
+import { prisma } from "@/lib/db/client";
+import { POLICY_OPERATION } from "./operations";
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function keyNow(keyRef: unknown) {
+  if (typeof keyRef !== "string") return {};
+  // Aliases are resolved by the dry run (keyArns); here only key IDs and ARNs.
+  let id = keyRef.match(UUID)?.[0];
+  if (!id && keyRef.startsWith("alias/")) id = (await prisma.alias.findFirst({ where: { name: keyRef } }))?.keyId;
+  if (!id) return {};
+  const key = await prisma.kmsKey.findUnique({ where: { id }, select: { id: true, keyState: true, policy: true, description: true } });
+  return key ? { keyId: key.id, keyStateBefore: key.keyState, description: key.description, policyBefore: key.policy } : {};
+}
+
+export async function summarizeChange(operation: string, rawInput: unknown): Promise<Record<string, unknown>> {
+  const input = (rawInput ?? {}) as Record<string, unknown>;
+  if (operation === POLICY_OPERATION) {
+    const before = typeof input.operation === "string" ? await prisma.approvalRule.findUnique({ where: { operation: input.operation } }) : null;
+    return { ruleBefore: before ? { approvals: before.approvals, approverRole: before.approverRole, ttlSeconds: before.ttlSeconds } : null, ruleAfter: input };
+  }
+  const { policyBefore, ...key } = await keyNow(input.KeyId);
+  if (operation === "PutKeyPolicy") return { ...key, policyBefore: policyBefore ?? null, policyAfter: input.Policy ?? null };
+  if (operation === "ScheduleKeyDeletion") return { ...key, pendingWindowInDays: input.PendingWindowInDays ?? 30 };
+  return key;
+}
