@@ -9,11 +9,21 @@ import { passkeysOf, type SecondFactorProof } from "@/lib/auth/mfa/second-factor
 import { requireMfaStepUp, stepUpApplies, verifyStepUp, STEP_UP_REQUIRED } from "@/lib/auth/mfa/step-up";
 import { authenticationOptions, relyingParty } from "@/lib/auth/mfa/webauthn";
 import { audited, writeAuditEvent } from "@/lib/audit";
+import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, ValidationException } from "@/lib/errors";
 import { rootKeyStore } from "@/lib/kms/root-key";
 import { validate } from "./validate";
 
 export { STEP_UP_REQUIRED };
+
+/** The key operations of issue 12 that need a recent step-up from console users with MFA. */
+export const SENSITIVE_KMS_OPERATIONS: ReadonlySet<string> = new Set([
+  "ScheduleKeyDeletion",
+  "PutKeyPolicy",
+  "DisableKey",
+  "DeleteImportedKeyMaterial",
+  "ImportKeyMaterial",
+]);
 
 const stepUpSchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("totp"), code: z.string().max(16) }),
@@ -64,6 +74,12 @@ export async function stepUpPasskeyOptions(caller: Principal, input: unknown): P
 
 /** Whether this principal's sensitive actions need a step-up (for the console to say so up front). */
 export { stepUpApplies };
+
+/** Creating an access key for an administrator is sensitive; for anyone else it is not. */
+export async function requireStepUpForAccessKey(caller: Principal, username: string | undefined): Promise<void> {
+  const target = await prisma.user.findUnique({ where: { username: username ?? caller.username }, select: { role: true } });
+  if (target?.role === "ADMINISTRATOR") await requireStepUpFor(caller, "CreateAccessKey", "iam.amazonaws.com", { userName: username ?? caller.username });
+}
 
 /**
  * The gate of a sensitive console action: passes when a recent step-up is

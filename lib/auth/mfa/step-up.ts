@@ -15,8 +15,9 @@ import { roleRequiresMfa } from "./required-roles";
 import { userHasMfa, verifySecondFactor, type SecondFactorProof } from "./second-factor";
 
 export const STEP_UP_SECONDS = 300;
-/** The message console callers recognise to offer the step-up dialog. */
-export const STEP_UP_REQUIRED = "This action needs a fresh second factor: confirm with your authenticator, a passkey or a recovery code.";
+import { STEP_UP_REQUIRED } from "./step-up-message";
+
+export { STEP_UP_REQUIRED };
 
 /** Whether this principal's sensitive actions need a step-up at all. */
 export async function stepUpApplies(principal: Principal): Promise<boolean> {
