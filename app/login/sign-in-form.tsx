@@ -2,16 +2,32 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
+import { SecondFactorForm } from "./second-factor-form";
+
+/** The password step's answer when a second factor is needed (lib/auth/options.ts MFA_REQUIRED_PREFIX). */
+const MFA_REQUIRED_PREFIX = "MFA_REQUIRED:";
 
 export function SignInForm() {
   const router = useRouter();
   const params = useSearchParams();
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
+
+  const done = useCallback(() => {
+    // Only same-origin paths: never an open redirect.
+    router.replace(safeCallbackPath(params.get("callbackUrl")));
+    router.refresh();
+  }, [router, params]);
+  const restart = useCallback((message: string) => {
+    setMfaToken(null);
+    setBusy(false);
+    setError(message);
+  }, []);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -23,16 +39,16 @@ export function SignInForm() {
       password: form.get("password"),
       redirect: false,
     });
-    if (res?.ok && !res.error) {
-      // Only same-origin paths: never an open redirect.
-      router.replace(safeCallbackPath(params.get("callbackUrl")));
-      router.refresh();
+    if (res?.ok && !res.error) return done();
+    setBusy(false);
+    if (res?.error?.startsWith(MFA_REQUIRED_PREFIX)) {
+      setMfaToken(res.error.slice(MFA_REQUIRED_PREFIX.length));
       return;
     }
-    setBusy(false);
     setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Invalid username or password");
   }
 
+  if (mfaToken) return <SecondFactorForm mfaToken={mfaToken} onDone={done} onRestart={restart} />;
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4">
       <Field label="Username">

@@ -31,6 +31,9 @@ export function authorize(caller: Principal, action: string, allowed: readonly R
   if (caller.mustChangePassword) {
     throw new AccessDeniedException(`You must change your password before you can perform ${action}.`);
   }
+  if (caller.mfaSetupRequired) {
+    throw new AccessDeniedException(`Your role requires multi-factor authentication: set up an authenticator app or a passkey before you can perform ${action}.`);
+  }
   if (!caller.role || !allowed.includes(caller.role)) {
     throw new AccessDeniedException(
       `User: ${caller.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,

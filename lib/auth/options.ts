@@ -9,8 +9,11 @@ import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
 import { safeRedirectUrl } from "./callback-path";
+import { createPending } from "./mfa/pending";
 import { userPrincipal } from "./principal";
+import { secondFactorProvider } from "./second-factor-provider";
 import { checkCredentials, HIDDEN_USER_NAME } from "./sign-in";
+import { completeSignIn, requestFacts, signInEvent, type SignedInUser } from "./sign-in-audit";
 import { isSessionClaims, revokeSessions, sessionIsCurrent } from "./session";
 
 /** Thrown to the sign-in form; next-auth passes the message through as `error`. */
@@ -18,6 +21,9 @@ export const SIGN_IN_ERRORS = {
   invalid: "Invalid username or password",
   locked: "Account locked after repeated failed sign-ins. Try again later or ask an administrator to unlock it.",
 } as const;
+
+/** The password step's answer when a second factor is needed: the prefix, then the pending handle. */
+export const MFA_REQUIRED_PREFIX = "MFA_REQUIRED:";
 
 /** A session cookie that was signed out, or whose user was disabled or changed since. */
 class SessionRevoked extends Error {
@@ -55,11 +61,10 @@ export function authOptions(): NextAuthOptions {
           password: { label: "Password", type: "password" },
         },
         async authorize(credentials, req) {
-          const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
-          const where = { sourceIp: headers["x-keyhold-client-ip"], userAgent: headers["user-agent"] };
+          const where = requestFacts(req);
           const username = String(credentials?.username ?? "").trim();
           const password = String(credentials?.password ?? "");
-          const signIn = { eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn" as const, via: "console" as const, readOnly: false, ...where };
+          const signIn = signInEvent(where);
           if (!username || !password || username.length > 64 || password.length > 256) {
             await writeAuditEvent({ ...signIn, claimedIdentity: HIDDEN_USER_NAME, error: { name: "AuthenticationFailed", message: SIGN_IN_ERRORS.invalid } });
             throw new Error(SIGN_IN_ERRORS.invalid);
@@ -76,16 +81,17 @@ export function authOptions(): NextAuthOptions {
             });
             throw new Error(SIGN_IN_ERRORS[result.reason]);
           }
-          // Fail closed: no session unless the sign-in is on record.
-          await writeAuditEvent({ ...signIn, caller: userPrincipal(await accountId(), result.user, where), response: { ConsoleLogin: "Success" } });
+          if (result.secondFactor) {
+            // No session yet: the form gets a single-use handle for the second step.
+            const token = await createPending(result.user.id, "signin");
+            await writeAuditEvent({ ...signIn, caller: userPrincipal(await accountId(), result.user, where), response: { ConsoleLogin: "SecondFactorRequired" } });
+            throw new Error(`${MFA_REQUIRED_PREFIX}${token}`);
+          }
           logger.info({ event: "sign-in", username }, "signed in");
-          return {
-            id: result.user.id,
-            name: result.user.username,
-            epoch: result.user.sessionEpoch,
-          } as { id: string; name: string; epoch: number };
+          return completeSignIn(result.user, where, "password");
         },
       }),
+      secondFactorProvider(),
     ],
     events: {
       async signOut({ token }) {
@@ -109,8 +115,10 @@ export function authOptions(): NextAuthOptions {
       redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async jwt({ token, user }) {
         if (user) {
-          token.uid = user.id;
-          token.epoch = (user as unknown as { epoch: number }).epoch;
+          const signedIn = user as unknown as SignedInUser;
+          token.uid = signedIn.id;
+          token.epoch = signedIn.epoch;
+          token.sid = signedIn.sid;
           token.authTime = Math.floor(Date.now() / 1000);
         } else if (isSessionClaims(token) && !(await sessionIsCurrent(token))) {
           // next-auth answers "no session" and clears the cookie.
@@ -120,7 +128,7 @@ export function authOptions(): NextAuthOptions {
       },
       async session({ session, token }) {
         if (isSessionClaims(token)) {
-          Object.assign(session, { uid: token.uid, epoch: token.epoch, authTime: token.authTime });
+          Object.assign(session, { uid: token.uid, epoch: token.epoch, authTime: token.authTime, sid: token.sid });
         }
         return session;
       },

@@ -26,6 +26,10 @@ export interface Principal {
   tags?: Record<string, string>;
   /** Whether the request reached Keyhold over TLS (aws:SecureTransport). */
   secureTransport?: boolean;
+  /** The console session record the request came with (step-up is recorded on it). */
+  sessionId?: string;
+  /** The user's role requires MFA and they have no factor yet: they may only enrol one. */
+  mfaSetupRequired?: boolean;
 }
 
 export function userArn(accountId: string, username: string): string {

@@ -19,7 +19,8 @@ export const lockoutPolicy = {
 export const HIDDEN_USER_NAME = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
 export type SignInResult =
-  | { ok: true; user: User }
+  // secondFactor: the password was right, but the sign-in is no success until a second factor is proven.
+  | { ok: true; user: User; secondFactor: boolean }
   // knownUser is for the audit record only: it never changes the answer.
   | { ok: false; reason: "invalid" | "locked"; lockedUntil?: Date; knownUser: boolean };
 
@@ -117,6 +118,13 @@ export async function checkCredentials(
     await sleep(failureDelayMs(attempt.failedSignIns, policy));
     return lockedUntil ? { ok: false, reason: "locked", lockedUntil, knownUser: true } : { ok: false, reason: "invalid", knownUser: true };
   }
+  // Right password of a user with MFA: the attempt stays counted until the
+  // second factor proves it (lib/auth/mfa/attempts.ts clears it then).
+  if ((await prisma.mfaFactor.count({ where: { userId: attempt.id, confirmed: true } })) > 0) {
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: attempt.id } });
+    if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: "locked", lockedUntil: user.lockedUntil, knownUser: true };
+    return { ok: true, user, secondFactor: true };
+  }
   // Right password: the attempt was no failure after all, unless a
   // concurrent one locked the account while this one was being verified.
   const cleared = await prisma.user.updateMany({
@@ -128,5 +136,5 @@ export async function checkCredentials(
     await sleep(policy.delayBaseMs);
     return { ok: false, reason: "locked", lockedUntil: user.lockedUntil ?? undefined, knownUser: true };
   }
-  return { ok: true, user };
+  return { ok: true, user, secondFactor: false };
 }

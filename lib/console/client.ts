@@ -1,5 +1,6 @@
 // Browser-side helpers for console data: route-handler reads and server-action
 // results, turned into errors TanStack Query understands (named after the AWS exception).
+import { STEP_UP_EVENT, STEP_UP_REQUIRED } from "@/lib/auth/mfa/step-up-message";
 import type { ActionResult } from "./result";
 
 export class ActionError extends Error {
@@ -24,6 +25,10 @@ export async function getJson<T>(url: string): Promise<T> {
 /** Unwraps an action result so TanStack Query sees failures as errors. */
 export async function unwrap<T>(p: Promise<ActionResult<T>>): Promise<T> {
   const r = await p;
-  if (!r.ok) throw new ActionError(r.error.name, r.error.message, r.error.approvalRequestId);
+  if (!r.ok) {
+    // Refused for want of a fresh second factor: the console offers the step-up dialog.
+    if (r.error.message === STEP_UP_REQUIRED && typeof window !== "undefined") window.dispatchEvent(new Event(STEP_UP_EVENT));
+    throw new ActionError(r.error.name, r.error.message, r.error.approvalRequestId);
+  }
   return r.data;
 }

@@ -38,6 +38,9 @@ export function assertCallerActive(caller: Principal, action: string): void {
   if (caller.mustChangePassword) {
     throw new AccessDeniedException(`You must change your password before you can perform ${action}.`);
   }
+  if (caller.mfaSetupRequired) {
+    throw new AccessDeniedException(`Your role requires multi-factor authentication: set up an authenticator app or a passkey before you can perform ${action}.`);
+  }
 }
 
 const GRANT_TOKEN = /^[A-Za-z0-9_\-+/=.]{1,8192}$/;

@@ -76,6 +76,23 @@ export async function consoleSignIn(
   return { error: error ?? `no session (status ${res.status}, redirect ${res.redirect})` };
 }
 
+/** The second sign-in step (the "mfa" provider) with the handle the password step answered with. */
+export async function consoleSecondFactor(
+  mfaToken: string,
+  proof: { method: "totp" | "recovery"; code: string } | { method: "webauthn"; assertion: string },
+): Promise<{ sessionToken?: string; error?: string }> {
+  const c = await csrf();
+  const res = await handle("callback/mfa", {
+    method: "POST",
+    cookies: { [CSRF_COOKIE]: c.cookie },
+    form: { csrfToken: c.token, mfaToken, ...proof, callbackUrl: ORIGIN },
+  });
+  const session = cookieOf(res, SESSION_COOKIE);
+  if (session?.value) return { sessionToken: session.value };
+  const error = res.redirect ? new URL(res.redirect).searchParams.get("error") : null;
+  return { error: error ?? `no session (status ${res.status}, redirect ${res.redirect})` };
+}
+
 /**
  * Reads the session as every console request does: the claims if the token
  * is still valid, and the token re-issued with a fresh idle expiry.

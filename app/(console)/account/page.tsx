@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { requirePrincipal } from "@/lib/auth/current";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { MfaSettings } from "@/components/account/mfa-settings";
+import { SessionsList } from "@/components/account/sessions-list";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -15,6 +17,14 @@ export default async function AccountPage() {
       <section className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
         <h2 className="mb-4 font-medium">Change password</h2>
         <ChangePasswordForm username={principal.username} />
+      </section>
+      <section aria-labelledby="mfa-heading" className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="mfa-heading" className="mb-4 font-medium">Multi-factor authentication</h2>
+        <MfaSettings />
+      </section>
+      <section aria-labelledby="sessions-heading" className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="sessions-heading" className="mb-4 font-medium">Active sessions</h2>
+        <SessionsList />
       </section>
     </div>
   );

@@ -1,5 +1,6 @@
 "use server";
 
+import { requireStepUpFor, SENSITIVE_KMS_OPERATIONS } from "@/lib/access/step-up";
 import { runAction } from "@/lib/console/run";
 import { aliasAvailability, listKeyPolicyPrincipals } from "@/lib/console/keys/queries";
 import { invokeKmsWithApproval as invokeKms } from "@/lib/approvals/gate";
@@ -9,6 +10,8 @@ import { parsePolicy } from "@/lib/policy";
 // holds protected operations for approval (the error names the request).
 const kms = (operation: string, input: object) =>
   runAction(async (caller) => {
+    // Sensitive operations need a recent second factor (lib/auth/mfa/step-up.ts); the refusal is recorded.
+    if (SENSITIVE_KMS_OPERATIONS.has(operation)) await requireStepUpFor(caller, operation, "kms.amazonaws.com", input);
     await invokeKms(operation, caller, input, { source: "console" });
     return true as const;
   });

@@ -3,6 +3,7 @@
 import type { Role } from "@/lib/db/client";
 import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
 import { createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/access/users";
+import { requireStepUpFor } from "@/lib/access/step-up";
 import { runAction } from "@/lib/console/run";
 
 // Each action is a thin door: the service layer validates and authorizes.
@@ -15,7 +16,10 @@ export async function setUserTagsAction(input: { userId: string; tags: Record<st
 }
 
 export async function setUserRoleAction(input: { userId: string; role: Role | null }) {
-  return runAction((caller) => setUserRole(caller, input));
+  return runAction(async (caller) => {
+    await requireStepUpFor(caller, "UpdateUserRole", "iam.amazonaws.com", input);
+    return setUserRole(caller, input);
+  });
 }
 
 export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
@@ -35,5 +39,8 @@ export async function listCustomRolesAction() {
 }
 
 export async function setUserCustomRoleAction(input: { userId: string; customRoleId: string | null }) {
-  return runAction((caller) => setUserCustomRole(caller, input));
+  return runAction(async (caller) => {
+    await requireStepUpFor(caller, "UpdateUserCustomRole", "iam.amazonaws.com", input);
+    return setUserCustomRole(caller, input);
+  });
 }

@@ -21,6 +21,7 @@ import {
 import { CreateUserDialog } from "./create-user-dialog";
 import { OneTimePasswordDialog } from "./one-time-password-dialog";
 import { UserTagsDialog } from "./user-tags-dialog";
+import { MfaPolicyPanel, UserSecurityActions } from "./user-security";
 import { ROLE_OPTIONS } from "./roles";
 
 const fetchUsers = () => getJson<UserSummary[]>("/api/users");
@@ -54,6 +55,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         <h1 className="text-2xl font-semibold">Users</h1>
         <Button onClick={() => setCreating(true)}>Create user</Button>
       </div>
+      <MfaPolicyPanel />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
@@ -127,7 +129,8 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                   {u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "Never"}
                 </td>
                 <td className="px-4 py-3">
-                  <div className="flex justify-end gap-2">
+                  <div className="flex items-center justify-end gap-2">
+                    <UserSecurityActions user={u} />
                     <Button variant="secondary" size="sm" onClick={() => setTagging(u)}>
                       Tags
                     </Button>

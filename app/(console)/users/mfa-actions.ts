@@ -1,0 +1,22 @@
+"use server";
+
+import { getMfaPolicy, listUserMfa, resetUserMfa, setMfaPolicy } from "@/lib/access/mfa-admin";
+import { runAction } from "@/lib/console/run";
+import type { Role } from "@/lib/db/client";
+
+// Thin doors: the service layer authorizes (administrators), asks for step-up and records each call.
+export async function listUserMfaAction() {
+  return runAction((caller) => listUserMfa(caller));
+}
+
+export async function resetUserMfaAction(input: { userId: string }) {
+  return runAction((caller) => resetUserMfa(caller, input));
+}
+
+export async function getMfaPolicyAction() {
+  return runAction((caller) => getMfaPolicy(caller));
+}
+
+export async function setMfaPolicyAction(input: { roles: Role[] }) {
+  return runAction((caller) => setMfaPolicy(caller, input));
+}
