@@ -16,6 +16,8 @@ export const AUDIT_READ_EVENTS = {
   export: "ExportAuditEvents",
   verify: "VerifyAuditChain",
   publicKey: "GetAuditSigningPublicKey",
+  summary: "GetAuditSummary",
+  suggestions: "ListAuditFilterSuggestions",
 } as const;
 
 /**
