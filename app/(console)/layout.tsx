@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { LiveUpdates } from "@/components/live/live-updates";
 import { ConsoleShell } from "@/components/shell/console-shell";
 import { currentPrincipal } from "@/lib/auth/current";
 import { navigationFor } from "@/lib/console/navigation";
@@ -15,6 +16,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       user={{ username: principal.username, role: principal.role ? ROLE_LABELS[principal.role] : "No role" }}
       navigation={navigationFor(principal)}
     >
+      <LiveUpdates />
       {children}
     </ConsoleShell>
   );

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { AuditRecord } from "@/lib/audit/record";
 import type { AuditEventPage, AuditEventView, AuditUsage, UsageBucket } from "@/lib/audit/query";
 import type { VerifyReport } from "@/lib/audit/verify";
+import { formatDateTime } from "@/lib/console/dates";
 
 export type { AuditEventPage, AuditEventView, AuditRecord, AuditUsage, UsageBucket, VerifyReport };
 
@@ -35,7 +36,9 @@ export interface TimelineFilters {
   principal?: string;
   sourceIp?: string;
   errorsOnly?: boolean;
+  outcome?: "allowed" | "denied" | "failed";
   readOnly?: boolean;
+  hideConsoleViews?: boolean;
   q?: string;
 }
 
@@ -87,12 +90,8 @@ export function principalFilter(r: AuditRecord): string | undefined {
   return r.userIdentity.arn ?? r.userIdentity.userName;
 }
 
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleString(undefined, { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-}
+/** The console's one date format (lib/console/dates.ts), in the zone the person chose. */
+export const formatTime = (iso: string): string => formatDateTime(iso);
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
