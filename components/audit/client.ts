@@ -71,6 +71,17 @@ export function keyIdOf(value: string): string | undefined {
   return m && UUID.test(m[1]!) ? m[1]!.toLowerCase() : undefined;
 }
 
+/** How the timeline names an event's kind: CloudTrail's readOnly, in words that do not call Encrypt a "read". */
+export function accessLabel(r: AuditRecord): string {
+  if (r.additionalEventData?.consoleView) return "console view";
+  return r.readOnly ? "data access" : "change";
+}
+
+/** An alias or key ID as typed in the Key filter: alias/name or its ARN (the server resolves it). */
+export function isAliasRef(value: string): boolean {
+  return /^(?:arn:[a-z-]+:kms:[a-z0-9-]*:\d*:)?alias\/[a-zA-Z0-9/_-]{1,250}$/.test(value.trim());
+}
+
 /** The key IDs an event is about (from its resources). */
 export function eventKeyIds(r: AuditRecord): string[] {
   return (r.resources ?? []).map((res) => keyIdOf(res.ARN)).filter((k): k is string => !!k);
