@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand } from "@aws-sdk/client-kms";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, content, keyhold, signIn } from "./helpers";
@@ -50,7 +50,7 @@ test("an auditor filters the timeline, opens an event, exports a verifiable rang
   await expect(content(page).getByTestId("usage-chart")).toContainText("4 calls");
 
   // … and by errors: the failed Encrypt alone.
-  await page.getByLabel("Errors only").check();
+  await page.getByLabel("Outcome").selectOption("errors");
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first()).toContainText("DisabledException");
 
@@ -114,6 +114,93 @@ test("an auditor filters the timeline, opens an event, exports a verifiable rang
   const pemFile = test.info().outputPath("audit-signing.pem");
   await pem.saveAs(pemFile);
   expect(readFileSync(pemFile, "utf8")).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+});
+
+test.describe("who used a key, by alias", () => {
+  // A fixed zone, so local times read "CET" and the UTC toggle is visible in the text.
+  test.use({ timezoneId: "Europe/Berlin" });
+
+  test("an auditor finds a key by alias, sees who used it and what was denied, hides page views and switches to UTC", async ({ page, baseURL }) => {
+    test.setTimeout(90_000);
+    const stamp = Date.now();
+    const auditor = { username: `auditor2-${stamp}`, password: "auditor e2e password" };
+    const keyUser = { username: `keyuser2-${stamp}`, password: "key user e2e password" };
+    keyhold(["user", "create", "--username", auditor.username, "--role", "auditor", "--password-stdin"], auditor.password);
+    keyhold(["user", "create", "--username", keyUser.username, "--role", "key-user", "--password-stdin"], keyUser.password);
+    const alias = `alias/e2e-payments-${stamp}`;
+
+    // The administrator creates a key with an alias and uses it twice; the key user (not in the key's policy) is denied.
+    const admin = apiClientFor(E2E_ADMIN.username, baseURL!);
+    const { KeyMetadata } = await admin.kms.send(new CreateKeyCommand({ Description: "who-used-it key" }));
+    const keyId = KeyMetadata!.KeyId!;
+    await admin.kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
+    await admin.kms.send(new EncryptCommand({ KeyId: alias, Plaintext: new Uint8Array([1]) }));
+    await admin.kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([2]) }));
+    admin.dispose();
+    const user = apiClientFor(keyUser.username, baseURL!);
+    const denied = await user.kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([3]) })).catch((e: Error) => e);
+    expect((denied as Error).name).toBe("AccessDeniedException");
+    user.dispose();
+
+    await signIn(page, auditor.username, auditor.password);
+    await expect(page.getByRole("heading", { name: `Welcome, ${auditor.username}` })).toBeVisible();
+    await page.goto("/audit");
+    await expect(rows(page).first()).toBeVisible();
+
+    // The auditor's own page reads are hidden by default; the toggle shows them.
+    await expect(rows(page).filter({ hasText: "LookupEvents" })).toHaveCount(0);
+    await page.getByLabel(/Show console page views/).check();
+    await expect(rows(page).filter({ hasText: "LookupEvents" }).first()).toBeVisible();
+    await expect(rows(page).filter({ hasText: "LookupEvents" }).first()).toContainText("console view");
+    await page.getByLabel(/Show console page views/).uncheck();
+    await expect(rows(page).filter({ hasText: "LookupEvents" })).toHaveCount(0);
+
+    // Key filter: typing part of the alias suggests it; the alias filters like the key ID.
+    const keyField = page.getByLabel("Key", { exact: true });
+    await keyField.fill(`e2e-payments-${stamp}`);
+    await expect(page.getByTestId("key-suggestions").locator(`option[value="${alias}"]`)).toHaveCount(1);
+    await keyField.fill(alias);
+    await expect(rows(page)).toHaveCount(5);
+    const names = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-event-name")));
+    expect(names).toEqual(["Encrypt", "Encrypt", "Encrypt", "CreateAlias", "CreateKey"]);
+    // Rows name the key by its alias next to the ID, and Encrypt is data access, not a "read".
+    await expect(rows(page).first()).toContainText(alias);
+    await expect(rows(page).first()).toContainText(keyId);
+    await expect(rows(page).filter({ hasText: "CreateKey" })).toContainText("change");
+    await expect(rows(page).filter({ hasNotText: "AccessDenied" }).filter({ hasText: "Encrypt" }).first()).toContainText("data access");
+
+    // One screen answers "who used it, and was anything denied?".
+    const summary = page.getByTestId("audit-summary");
+    await expect(summary).toContainText("1 denied");
+    const deniedRow = summary.getByTestId("audit-summary-row").filter({ hasText: keyUser.username });
+    await expect(deniedRow).toHaveAttribute("data-outcome", "denied");
+    await expect(deniedRow.getByRole("cell").nth(2)).toHaveText("1");
+    const allowedRow = summary.getByTestId("audit-summary-row").filter({ hasText: E2E_ADMIN.username });
+    await expect(allowedRow).toHaveAttribute("data-outcome", "allowed");
+    await expect(allowedRow.getByRole("cell").nth(2)).toHaveText("4");
+
+    // Outcome: denied separates AccessDenied from other errors.
+    await page.getByLabel("Outcome").selectOption("denied");
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first()).toContainText("AccessDeniedException");
+    await page.getByLabel("Outcome").selectOption("failed");
+    await expect(page.getByText("No events match these filters.")).toBeVisible();
+    await page.getByLabel("Outcome").selectOption("any");
+
+    // Principal autocomplete offers usernames.
+    await page.getByLabel("Principal", { exact: true }).fill(`keyuser2-${stamp}`.slice(0, 14));
+    await expect(page.getByTestId("principal-suggestions").locator(`option[value="${keyUser.username}"]`)).toHaveCount(1);
+    await page.getByLabel("Principal", { exact: true }).fill("");
+
+    // Dates carry their zone; the UTC toggle switches them and is remembered.
+    const time = rows(page).first().locator("time");
+    await expect(time).toContainText(/CET|CEST|GMT\+\d/);
+    await page.getByLabel("Show times in UTC").check();
+    await expect(time).toContainText("UTC");
+    await page.reload();
+    await expect(page.getByLabel("Show times in UTC")).toBeChecked();
+    await expect(rows(page).first().locator("time")).toContainText("UTC");
+  });
 });
 
 test("the audit trail is closed to key users and to signed-out visitors", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { QuorumOffBanner } from "@/components/approvals/quorum-off-banner";
+import { LiveUpdates } from "@/components/live/live-updates";
 import { ConsoleShell } from "@/components/shell/console-shell";
 import { countAwaitingMe, quorumIsOff } from "@/lib/approvals";
 import { currentPrincipal } from "@/lib/auth/current";
@@ -24,6 +25,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       navigation={navigationFor(principal, { approvalsAwaitingMe })}
     >
       {quorumOff && <QuorumOffBanner />}
+      <LiveUpdates />
       {principal.mfaSetupRequired ? (
         // The role requires MFA and the user has none yet: nothing else until they add one.
         <section aria-labelledby="mfa-required-heading" className="flex max-w-lg flex-col gap-4">

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { AuditRecord } from "@/lib/audit/record";
 import type { AuditEventPage, AuditEventView, AuditUsage, UsageBucket } from "@/lib/audit/query";
 import type { VerifyReport } from "@/lib/audit/verify";
+import { formatDateTime } from "@/lib/console/dates";
 
 export type { AuditEventPage, AuditEventView, AuditRecord, AuditUsage, UsageBucket, VerifyReport };
 
@@ -35,7 +36,9 @@ export interface TimelineFilters {
   principal?: string;
   sourceIp?: string;
   errorsOnly?: boolean;
+  outcome?: "allowed" | "denied" | "failed";
   readOnly?: boolean;
+  hideConsoleViews?: boolean;
   q?: string;
 }
 
@@ -68,6 +71,17 @@ export function keyIdOf(value: string): string | undefined {
   return m && UUID.test(m[1]!) ? m[1]!.toLowerCase() : undefined;
 }
 
+/** How the timeline names an event's kind: CloudTrail's readOnly, in words that do not call Encrypt a "read". */
+export function accessLabel(r: AuditRecord): string {
+  if (r.additionalEventData?.consoleView) return "console view";
+  return r.readOnly ? "data access" : "change";
+}
+
+/** An alias or key ID as typed in the Key filter: alias/name or its ARN (the server resolves it). */
+export function isAliasRef(value: string): boolean {
+  return /^(?:arn:[a-z-]+:kms:[a-z0-9-]*:\d*:)?alias\/[a-zA-Z0-9/_-]{1,250}$/.test(value.trim());
+}
+
 /** The key IDs an event is about (from its resources). */
 export function eventKeyIds(r: AuditRecord): string[] {
   return (r.resources ?? []).map((res) => keyIdOf(res.ARN)).filter((k): k is string => !!k);
@@ -87,12 +101,8 @@ export function principalFilter(r: AuditRecord): string | undefined {
   return r.userIdentity.arn ?? r.userIdentity.userName;
 }
 
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleString(undefined, { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-}
+/** The console's one date format (lib/console/dates.ts), in the zone the person chose. */
+export const formatTime = (iso: string): string => formatDateTime(iso);
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

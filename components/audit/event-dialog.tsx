@@ -5,14 +5,24 @@ import { useEffect, useId, useRef } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { eventKeyIds, formatTime, principalFilter, principalLabel, type AuditEventView } from "./client";
+import { DateTime } from "@/components/ui/date-time";
+import { accessLabel, eventKeyIds, principalFilter, principalLabel, type AuditEventView } from "./client";
 
 /**
  * The full event: a summary with links to the key and to the caller's other
  * events, and the CloudTrail record as pretty-printed JSON. A wide modal on
  * <dialog> (focus trap and Esc come from the browser).
  */
-export function AuditEventDialog({ event, onClose }: { event: AuditEventView | null; onClose: () => void }) {
+export function AuditEventDialog({
+  event,
+  aliases = {},
+  onClose,
+}: {
+  event: AuditEventView | null;
+  /** key ID → current aliases, shown next to the ID. */
+  aliases?: Record<string, string[]>;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const open = !!event;
@@ -43,7 +53,9 @@ export function AuditEventDialog({ event, onClose }: { event: AuditEventView | n
                 <span className="break-all">{r.eventName}</span> event
                 {r.errorCode ? <Badge tone="red">{r.errorCode}</Badge> : <Badge tone="green">Succeeded</Badge>}
               </h2>
-              <p className="text-sm text-slate-500 dark:text-slate-400">{formatTime(r.eventTime)}</p>
+              <p className="text-sm text-slate-500 dark:text-slate-400">
+                <DateTime value={r.eventTime} /> · {accessLabel(r)}
+              </p>
             </div>
             <Button variant="ghost" size="sm" onClick={onClose} aria-label="Close event details">
               <span aria-hidden>✕</span>
@@ -71,13 +83,15 @@ export function AuditEventDialog({ event, onClose }: { event: AuditEventView | n
                   <dt className="font-medium text-slate-500 dark:text-slate-400">{keys.length === 1 ? "Key" : "Keys"}</dt>
                   <dd className="flex min-w-0 flex-col gap-1">
                     {keys.map((k) => (
-                      <Link
-                        key={k}
-                        href={`/keys/${k}`}
-                        className="font-mono text-xs break-all text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-400"
-                      >
-                        {k}
-                      </Link>
+                      <span key={k} className="flex flex-wrap items-baseline gap-x-2">
+                        {aliases[k]?.length ? <span className="font-medium">{aliases[k].join(", ")}</span> : null}
+                        <Link
+                          href={`/keys/${k}`}
+                          className="font-mono text-xs break-all text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-400"
+                        >
+                          {k}
+                        </Link>
+                      </span>
                     ))}
                   </dd>
                 </>

@@ -5,8 +5,10 @@ import { useEffect, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { DateTime } from "@/components/ui/date-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import {
+  accessLabel,
   eventKeyIds,
   filterParams,
   formatTime,
@@ -32,7 +34,6 @@ export function AuditEventList({
   compact,
   label = "Audit events",
   emptyText = "No events match these filters.",
-  refetchInterval,
 }: {
   filters: TimelineFilters;
   limit?: number;
@@ -40,7 +41,6 @@ export function AuditEventList({
   compact?: boolean;
   label?: string;
   emptyText?: string;
-  refetchInterval?: number;
 }) {
   const [selected, setSelected] = useState<AuditEventView | null>(null);
   const events = useInfiniteQuery({
@@ -53,7 +53,6 @@ export function AuditEventList({
     },
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor,
-    refetchInterval,
     retry: (n, e) => !isAccessDenied(e) && n < 1,
   });
 
@@ -74,6 +73,7 @@ export function AuditEventList({
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
+  const aliases = Object.assign({}, ...(events.data?.pages.map((p) => p.aliases ?? {}) ?? [])) as Record<string, string[]>;
   const columns = compact ? 5 : 6;
 
   return (
@@ -151,7 +151,7 @@ export function AuditEventList({
                   )}
                 >
                   <td className="px-4 py-2.5 whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-400">
-                    <time dateTime={r.eventTime}>{formatTime(r.eventTime)}</time>
+                    <DateTime value={r.eventTime} />
                   </td>
                   <td className="px-4 py-2.5">
                     <button
@@ -163,15 +163,22 @@ export function AuditEventList({
                       {r.eventName}
                     </button>
                     <div className="text-xs text-slate-500 dark:text-slate-400">
-                      {r.readOnly ? "read" : "write"} · {r.eventSource.replace(".amazonaws.com", "")}
+                      {accessLabel(r)} · {r.eventSource.replace(".amazonaws.com", "")}
                     </div>
                   </td>
                   <td className="max-w-56 truncate px-4 py-2.5" title={r.userIdentity.arn ?? principalLabel(r)}>
                     {principalLabel(r)}
                   </td>
                   {!compact && (
-                    <td className="hidden max-w-48 truncate px-4 py-2.5 font-mono text-xs lg:table-cell" title={keys.join(", ")}>
-                      {keys[0] ?? <span className="text-slate-400">—</span>}
+                    <td className="hidden max-w-56 px-4 py-2.5 lg:table-cell" title={keys.map((k) => [...(aliases[k] ?? []), k].join(" ")).join(", ")}>
+                      {keys[0] ? (
+                        <>
+                          {aliases[keys[0]]?.length ? <div className="truncate text-sm">{aliases[keys[0]]!.join(", ")}</div> : null}
+                          <div className="truncate font-mono text-xs text-slate-500 dark:text-slate-400">{keys[0]}</div>
+                        </>
+                      ) : (
+                        <span className="text-slate-400">—</span>
+                      )}
                     </td>
                   )}
                   <td className="hidden px-4 py-2.5 font-mono text-xs md:table-cell">{r.sourceIPAddress}</td>
@@ -207,7 +214,7 @@ export function AuditEventList({
           </Button>
         )}
       </div>
-      <AuditEventDialog event={selected} onClose={() => setSelected(null)} />
+      <AuditEventDialog event={selected} aliases={aliases} onClose={() => setSelected(null)} />
     </div>
   );
 }

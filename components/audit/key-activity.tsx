@@ -57,12 +57,11 @@ export function KeyActivity({ keyId }: { keyId: string }) {
         <AuditUsageChart title="Calls to this key" keyId={id} range={r} />
       </div>
       <AuditEventList
-        filters={{ keyId: id, from: since, errorsOnly }}
+        filters={{ keyId: id, from: since, errorsOnly, hideConsoleViews: true }}
         compact
         limit={25}
         label="Events of this key"
-        refetchInterval={15_000}
-        emptyText={errorsOnly ? "No failed calls to this key in this period." : "No calls to this key in this period."}
+        emptyText={errorsOnly ? "No failed calls to this key in this period." : "No calls used this key in this period (console page views are in the audit timeline)."}
       />
     </section>
   );

@@ -5,12 +5,11 @@ import { useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { getJson, isAccessDenied, type AuditUsage, type UsageBucket } from "./client";
+import { formatAxis, formatDateTime } from "@/lib/console/dates";
+import { useUtc } from "@/components/ui/date-time";
 
-function bucketLabel(iso: string, bucket: UsageBucket): string {
-  const d = new Date(iso);
-  if (bucket === "day") return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
-  if (bucket === "hour") return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+function bucketLabel(iso: string, bucket: UsageBucket, utc: boolean): string {
+  return bucket === "minute" ? formatAxis(iso, "short", utc) : bucket === "day" ? formatAxis(iso, "day", utc) : formatDateTime(iso, utc);
 }
 
 /**
@@ -19,6 +18,7 @@ function bucketLabel(iso: string, bucket: UsageBucket): string {
  */
 export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; title: string; height?: number }) {
   const { buckets, bucket } = usage;
+  const utc = useUtc();
   const max = Math.max(1, ...buckets.map((b) => b.total));
   const total = buckets.reduce((n, b) => n + b.total, 0);
   const errors = buckets.reduce((n, b) => n + b.errors, 0);
@@ -41,7 +41,7 @@ export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; 
   const slot = (W - pad.left) / Math.max(1, buckets.length);
   const barW = Math.max(1, slot * 0.75);
   const y = (v: number) => pad.top + innerH - (v / max) * innerH;
-  const summary = `${title}: ${total} call${total === 1 ? "" : "s"}, ${errors} failed, ${bucketLabel(usage.from, bucket)} to ${bucketLabel(usage.to, bucket)}, per ${bucket}.`;
+  const summary = `${title}: ${total} call${total === 1 ? "" : "s"}, ${errors} failed, ${bucketLabel(usage.from, bucket, utc)} to ${bucketLabel(usage.to, bucket, utc)}, per ${bucket}.`;
   const nonEmpty = buckets.filter((b) => b.total > 0);
 
   return (
@@ -67,7 +67,7 @@ export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; 
           const ok = b.total - b.errors;
           return (
             <g key={b.time}>
-              <title>{`${bucketLabel(b.time, bucket)}: ${b.total} call${b.total === 1 ? "" : "s"}${b.errors ? `, ${b.errors} failed` : ""}`}</title>
+              <title>{`${bucketLabel(b.time, bucket, utc)}: ${b.total} call${b.total === 1 ? "" : "s"}${b.errors ? `, ${b.errors} failed` : ""}`}</title>
               {/* a transparent full-height target so small bars still show their tooltip */}
               <rect x={pad.left + i * slot} y={pad.top} width={slot} height={innerH} className="fill-transparent" />
               {ok > 0 && <rect x={x} y={y(b.total)} width={barW} height={y(b.errors) - y(b.total)} className="fill-indigo-500 dark:fill-indigo-400" />}
@@ -78,10 +78,10 @@ export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; 
         {buckets.length > 0 && (
           <>
             <text x={pad.left} y={H - 4} className="fill-slate-500 text-[10px] dark:fill-slate-400">
-              {bucketLabel(buckets[0]!.time, bucket)}
+              {bucketLabel(buckets[0]!.time, bucket, utc)}
             </text>
             <text x={W} y={H - 4} textAnchor="end" className="fill-slate-500 text-[10px] dark:fill-slate-400">
-              {bucketLabel(buckets[buckets.length - 1]!.time, bucket)}
+              {bucketLabel(buckets[buckets.length - 1]!.time, bucket, utc)}
             </text>
           </>
         )}
@@ -108,7 +108,7 @@ export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; 
         <tbody>
           {nonEmpty.slice(-60).map((b) => (
             <tr key={b.time}>
-              <td>{bucketLabel(b.time, bucket)}</td>
+              <td>{bucketLabel(b.time, bucket, utc)}</td>
               <td>{b.total}</td>
               <td>{b.errors}</td>
             </tr>
@@ -132,14 +132,21 @@ export const USAGE_RANGES: Record<string, UsageRange & { label: string }> = {
   "30d": { label: "Last 30 days", span: 30 * 86_400_000, bucket: "day" },
 };
 
-/** Usage of the trail (or one key) over a range back from now, refreshed periodically. */
-export function useAuditUsage({ keyId, span, bucket, refetchInterval = 60_000 }: UsageRange & { keyId?: string; refetchInterval?: number }) {
+/**
+ * Usage of the trail (or one key) over a range back from now, refetched when
+ * the window regains focus (no polling: the reads are audited). A key's usage
+ * counts what used the key, not the console reads that showed it.
+ */
+export function useAuditUsage({ keyId, span, bucket, refetchInterval }: UsageRange & { keyId?: string; refetchInterval?: number }) {
   return useQuery({
     queryKey: ["audit-usage", keyId ?? "", span, bucket],
     queryFn: ({ signal }) => {
       const to = new Date();
       const p = new URLSearchParams({ bucket, from: new Date(to.getTime() - span).toISOString(), to: to.toISOString() });
-      if (keyId) p.set("keyId", keyId);
+      if (keyId) {
+        p.set("keyId", keyId);
+        p.set("hideConsoleViews", "true");
+      }
       return getJson<AuditUsage>(`/api/audit/usage?${p}`, { signal });
     },
     refetchInterval,

@@ -1,4 +1,5 @@
 // Plain-words names for AWS key states, usages and specs.
+import { formatDateTime } from "@/lib/console/dates";
 
 export const STATE_LABELS: Record<string, string> = {
   Enabled: "Enabled",
@@ -35,8 +36,9 @@ export const SPEC_LABELS: Record<string, string> = {
 
 export const isAsymmetric = (spec: string) => spec !== "SYMMETRIC_DEFAULT" && !spec.startsWith("HMAC_");
 
+/** The console's one date format (lib/console/dates.ts). */
 export function formatDate(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+  return formatDateTime(iso);
 }
 
 /** "in 6 days 23 h", "in 3 h 10 min", "now". */

@@ -15,7 +15,10 @@ export const AUDIT_READ_EVENTS = {
   eventNames: "ListAuditEventNames",
   export: "ExportAuditEvents",
   verify: "VerifyAuditChain",
+  verifyProgress: "GetAuditVerificationProgress",
   publicKey: "GetAuditSigningPublicKey",
+  summary: "GetAuditSummary",
+  suggestions: "ListAuditFilterSuggestions",
 } as const;
 
 /**

@@ -9,11 +9,14 @@ import { prisma, Prisma } from "@/lib/db/client";
 import { InvalidMarkerException, NotFoundException } from "@/lib/errors";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
+import { CONSOLE_VIEW_SQL, conditions, date, filtersSchema, keyIdOfRef, keyRefSchema, optional, parseFilterParams, whereClause, type AuditFilters } from "./filters";
+import { aliasesOfKeys, type KeyAliases } from "./key-names";
 import type { AuditRecord } from "./record";
+
+export { likePattern, MAX_SEARCH_LENGTH, type AuditFilters } from "./filters";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
-export const MAX_SEARCH_LENGTH = 200;
 /** Usage charts never return more buckets than this (a minute chart spans at most a day). */
 export const MAX_USAGE_BUCKETS = 1500;
 
@@ -29,6 +32,8 @@ export interface AuditEventView {
 export interface AuditEventPage {
   events: AuditEventView[];
   nextCursor?: string;
+  /** The current aliases of the keys the page's events name. */
+  aliases: KeyAliases;
 }
 
 export type UsageBucket = "minute" | "hour" | "day";
@@ -47,50 +52,6 @@ export interface AuditUsage {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const KEY_ARN = /^arn:[a-z-]+:kms:[a-z0-9-]*:\d*:key\/([0-9a-f-]{36})$/i;
-
-/** Empty strings from forms and query strings mean "no filter". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
-
-const date = z.coerce.date({ error: "must be a date and time (ISO 8601)" }).refine((d) => !Number.isNaN(d.getTime()), "must be a valid date");
-
-const keyIdSchema = optional(
-  z
-    .string()
-    .trim()
-    .max(2048)
-    .transform((v, ctx) => {
-      if (UUID.test(v)) return v.toLowerCase();
-      const m = KEY_ARN.exec(v);
-      if (m && UUID.test(m[1]!)) return m[1]!.toLowerCase();
-      ctx.addIssue({ code: "custom", message: "keyId must be a key ID (UUID) or a key ARN" });
-      return z.NEVER;
-    }),
-);
-
-const filtersSchema = z
-  .object({
-    from: optional(date),
-    to: optional(date),
-    eventName: optional(
-      z
-        .string()
-        .trim()
-        .max(128, "eventName is at most 128 characters")
-        .regex(/^[A-Za-z0-9_.:-]+$/, "eventName may only contain letters, digits and _ . : -"),
-    ),
-    keyId: keyIdSchema,
-    principal: optional(z.string().trim().min(1).max(512, "principal is at most 512 characters")),
-    sourceIp: optional(z.string().trim().max(64, "sourceIp is at most 64 characters")),
-    errorsOnly: optional(z.boolean()),
-    readOnly: optional(z.boolean()),
-    search: optional(z.string().trim().max(MAX_SEARCH_LENGTH, `search is at most ${MAX_SEARCH_LENGTH} characters`)),
-  })
-  .strict()
-  .refine((f) => !f.from || !f.to || f.from.getTime() <= f.to.getTime(), { message: "from must not be after to" });
-
-export type AuditFilters = z.input<typeof filtersSchema>;
-type ParsedFilters = z.output<typeof filtersSchema>;
 
 const pageSchema = z
   .object({
@@ -98,11 +59,6 @@ const pageSchema = z
     limit: optional(z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE}`)),
   })
   .strict();
-
-/** Escapes LIKE wildcards so user text matches literally. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
-}
 
 function encodeCursor(time: Date, id: bigint): string {
   return Buffer.from(JSON.stringify([time.toISOString(), id.toString()])).toString("base64url");
@@ -119,34 +75,6 @@ function decodeCursor(cursor: string): { time: Date; id: bigint } {
     throw new InvalidMarkerException("The cursor is not valid. Start again from the first page.");
   }
 }
-
-function conditions(f: ParsedFilters): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [];
-  if (f.from) where.push(Prisma.sql`"eventTime" >= ${f.from}`);
-  if (f.to) where.push(Prisma.sql`"eventTime" <= ${f.to}`);
-  if (f.eventName) where.push(Prisma.sql`"eventName" = ${f.eventName}`);
-  if (f.keyId) where.push(Prisma.sql`"keyId" = ${f.keyId}::uuid`);
-  if (f.principal) {
-    if (f.principal.startsWith("arn:")) where.push(Prisma.sql`"principalArn" = ${f.principal}`);
-    else {
-      // A username (or any part of an ARN); callers that could not be
-      // authenticated have no ARN, only the name they claimed.
-      const p = likePattern(f.principal);
-      where.push(
-        Prisma.sql`("principalArn" ILIKE ${p} OR ("principalArn" IS NULL AND (record::jsonb #>> '{userIdentity,userName}') ILIKE ${p}))`,
-      );
-    }
-  }
-  if (f.sourceIp) where.push(Prisma.sql`"sourceIp" = ${f.sourceIp}`);
-  if (f.errorsOnly) where.push(Prisma.sql`"errorCode" IS NOT NULL`);
-  if (f.readOnly !== undefined) where.push(Prisma.sql`"readOnly" = ${f.readOnly}`);
-  // Bounded: the text is at most MAX_SEARCH_LENGTH characters, matched
-  // literally, and each page stops after `limit` matches in time order.
-  if (f.search) where.push(Prisma.sql`record ILIKE ${likePattern(f.search)}`);
-  return where;
-}
-
-const whereClause = (where: Prisma.Sql[]) => (where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty);
 
 interface EventRow {
   id: bigint;
@@ -176,7 +104,7 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   authorizeAuditRead(caller);
   const f = validate(filtersSchema, filters);
   const { cursor, limit = DEFAULT_PAGE_SIZE } = validate(pageSchema, page);
-  const where = conditions(f);
+  const where = await conditions(f);
   if (cursor) {
     const c = decodeCursor(cursor);
     where.push(Prisma.sql`("eventTime", id) < (${c.time}, ${c.id})`);
@@ -189,7 +117,9 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   const more = rows.length > limit;
   const events = rows.slice(0, limit);
   const last = events[events.length - 1];
-  return { events: events.map(view), ...(more && last ? { nextCursor: encodeCursor(last.eventTime, last.id) } : {}) };
+  const views = events.map(view);
+  const aliases = await aliasesOfKeys(views.flatMap((e) => (e.record.resources ?? []).map((r) => r.ARN)));
+  return { events: views, aliases, ...(more && last ? { nextCursor: encodeCursor(last.eventTime, last.id) } : {}) };
 }
 
 /** One event, by its row ID or its eventID (UUID). Recorded as GetAuditEvent. */
@@ -216,7 +146,9 @@ const BUCKET_MS: Record<UsageBucket, number> = { minute: 60_000, hour: 3_600_000
 
 const usageSchema = z
   .object({
-    keyId: keyIdSchema,
+    keyId: keyRefSchema,
+    /** Count only what used the key, not the console reads that showed it. */
+    hideConsoleViews: optional(z.boolean()),
     bucket: z.enum(["minute", "hour", "day"], { error: "bucket must be minute, hour or day" }),
     from: date,
     to: date,
@@ -246,7 +178,11 @@ async function countUsage(caller: Principal, input: AuditUsageInput): Promise<Au
   authorizeAuditRead(caller);
   const u = validate(usageSchema, input);
   const where = [Prisma.sql`"eventTime" >= ${u.from}`, Prisma.sql`"eventTime" <= ${u.to}`];
-  if (u.keyId) where.push(Prisma.sql`"keyId" = ${u.keyId}::uuid`);
+  if (u.keyId) {
+    const keyId = await keyIdOfRef(u.keyId);
+    where.push(keyId ? Prisma.sql`"keyId" = ${keyId}::uuid` : Prisma.sql`FALSE`);
+  }
+  if (u.hideConsoleViews) where.push(Prisma.sql`NOT ${CONSOLE_VIEW_SQL}`);
   const rows = await prisma.$queryRaw<Array<{ t: Date; eventName: string; count: number; errors: number }>>`
     SELECT date_trunc(${u.bucket}::text, "eventTime") AS t, "eventName",
            count(*)::int AS count, (count(*) FILTER (WHERE "errorCode" IS NOT NULL))::int AS errors
@@ -291,25 +227,6 @@ async function distinctEventNames(caller: Principal): Promise<string[]> {
 
 /** Reads the timeline filters and page from a query string (route handlers). */
 export function parseAuditSearchParams(sp: URLSearchParams): { filters: AuditFilters; page: PageInput } {
-  const text = (k: string) => sp.get(k) ?? undefined;
-  const bool = (k: string): boolean | undefined => {
-    const v = sp.get(k);
-    if (v === null || v === "" || v === "any") return undefined;
-    return v === "true" || v === "1";
-  };
   const limit = sp.get("limit");
-  return {
-    filters: {
-      from: text("from"),
-      to: text("to"),
-      eventName: text("eventName"),
-      keyId: text("keyId"),
-      principal: text("principal"),
-      sourceIp: text("sourceIp"),
-      errorsOnly: bool("errorsOnly"),
-      readOnly: bool("readOnly"),
-      search: text("q") ?? text("search"),
-    },
-    page: { cursor: text("cursor"), limit: limit ? Number(limit) : undefined },
-  };
+  return { filters: parseFilterParams(sp), page: { cursor: sp.get("cursor") ?? undefined, limit: limit ? Number(limit) : undefined } };
 }

@@ -24,7 +24,8 @@ export interface AuditRecord {
   userAgent: string;
   requestParameters: unknown;
   responseElements: unknown;
-  additionalEventData?: { keyMaterialId?: string; via?: string; approval?: ApprovalFacts };
+  /** consoleView: a read the console made to show a page (not a use of a key); the timeline hides these by default. */
+  additionalEventData?: { keyMaterialId?: string; via?: string; approval?: ApprovalFacts; consoleView?: true };
   errorCode?: string;
   errorMessage?: string;
   requestID: string;
@@ -101,6 +102,7 @@ export function buildRecord(input: AuditInput): AuditRecord {
       ...(input.keyMaterialId ? { keyMaterialId: input.keyMaterialId } : {}),
       via: input.via,
       ...(input.approval ? { approval: input.approval } : {}),
+      ...(isConsoleView(input) ? { consoleView: true as const } : {}),
     },
     ...(input.error ? { errorCode: input.error.name, errorMessage: escapeUnsafeText(input.error.message) } : {}),
     requestID: input.requestId ?? randomUUID(),
@@ -119,6 +121,16 @@ export function buildRecord(input: AuditInput): AuditRecord {
 /** Operations that change nothing (CloudTrail's readOnly). */
 export function isReadOnlyOperation(name: string): boolean {
   return /^(Describe|List|Get)/.test(name) || ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateRandom", "Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret"].includes(name);
+}
+
+/**
+ * A read the console makes to show a page (DescribeKey, ListAliases, the audit
+ * timeline itself): still one event, but flagged so an auditor can tell
+ * "someone looked" from "something used the key". Cryptographic calls made
+ * from the console (the playground) are uses, not views.
+ */
+export function isConsoleView(input: Pick<AuditInput, "via" | "readOnly" | "eventName">): boolean {
+  return input.via === "console" && input.readOnly && !isCryptoOperation(input.eventName);
 }
 
 /** Cryptographic operations: AWS logs no responseElements for them. */

@@ -14,10 +14,28 @@ import { headPayload, witnessedHeads, type WitnessedHead } from "./witness";
 
 export interface ChainReport {
   chainId: string;
+  /** Events vouched for: read in this run, plus those before the anchor it resumed from. */
   events: number;
   intactUpTo: number;
   digests: number;
   problem?: Problem;
+  /** An incremental run started after this event (a signed digest verified before). */
+  resumedFrom?: number;
+  /** The last signed digest this run found intact: where the next incremental run may start. */
+  anchor?: VerifiedAnchor;
+}
+
+/** A signed digest's position that a previous run verified everything up to. */
+export interface VerifiedAnchor {
+  seq: number;
+  hash: string;
+}
+
+export interface VerifyOptions {
+  /** Per chain, a verified anchor to resume from instead of event #1 (incremental verification). */
+  resumeFrom?: ReadonlyMap<string, VerifiedAnchor>;
+  /** Called after each page of events with how many were read so far in this run. */
+  onProgress?: (eventsRead: number) => void;
 }
 
 export interface Problem {
@@ -47,7 +65,9 @@ const signedBy = (keys: PublicKeys, keyId: string | null, payload: Buffer, signa
 async function verifyChain(
   chain: { id: string; prunedThroughSeq: number; prunedSignature: string | null; prunedKeyId: string | null },
   keys: PublicKeys,
-  witnessed?: WitnessedHead,
+  witnessed: WitnessedHead | undefined,
+  start: VerifiedAnchor | undefined,
+  progress: (n: number) => void,
 ): Promise<ChainReport> {
   const chainId = chain.id;
   let expectedSeq = 1;
@@ -73,6 +93,19 @@ async function verifyChain(
       hashes.set(pruned, at.lastHash);
       cursor = BigInt(pruned);
     }
+  }
+
+  // Incremental: resume after an anchor a previous run verified, if a signed
+  // digest still vouches for exactly that event and hash (its signature is
+  // checked with the others below); otherwise walk the whole chain.
+  let resumedFrom: number | undefined;
+  if (!problem && start && start.seq > expectedSeq - 1 && digests.some((d) => d.lastSeq === start.seq && d.lastHash === start.hash)) {
+    resumedFrom = start.seq;
+    events = start.seq - (expectedSeq - 1);
+    expectedSeq = start.seq + 1;
+    prev = start.hash;
+    hashes.set(start.seq, start.hash);
+    cursor = BigInt(start.seq);
   }
 
   outer: for (; !problem; ) {
@@ -110,6 +143,7 @@ async function verifyChain(
       prev = actual;
       expectedSeq++;
     }
+    progress(rows.length);
     if (rows.length < PAGE) break;
     cursor = BigInt(rows[rows.length - 1]!.chainSeq);
   }
@@ -126,7 +160,8 @@ async function verifyChain(
       break;
     }
     prevSignature = d.signature;
-    if (!problem && d.lastSeq > pruned) {
+    // Digests before the resume point were matched against their events by an earlier run.
+    if (!problem && d.lastSeq > pruned && d.lastSeq >= (resumedFrom ?? 0)) {
       if (d.lastSeq > intactUpTo) {
         problem = { kind: "truncated", chainSeq: intactUpTo + 1, message: `a signed digest covers events up to #${d.lastSeq}, but the chain ends at #${intactUpTo}` };
       } else if (hashes.get(d.lastSeq) !== d.lastHash) {
@@ -149,11 +184,20 @@ async function verifyChain(
       problem = { kind: "digest-mismatch", chainSeq: witnessed.lastSeq, message: `event #${witnessed.lastSeq} differs from the witnessed head` };
     }
   }
-  return { chainId, events, intactUpTo, digests: digests.length, problem };
+  const last = problem ? undefined : digests.filter((d) => d.lastSeq > pruned && d.lastSeq <= intactUpTo).at(-1);
+  return {
+    chainId,
+    events,
+    intactUpTo,
+    digests: digests.length,
+    problem,
+    ...(resumedFrom !== undefined ? { resumedFrom } : {}),
+    ...(last ? { anchor: { seq: last.lastSeq, hash: last.lastHash } } : {}),
+  };
 }
 
 /** The verifier itself, unaudited: for callers already inside an audited call (and tests). */
-export async function verifyAuditTrail(): Promise<VerifyReport> {
+export async function verifyAuditTrail(options: VerifyOptions = {}): Promise<VerifyReport> {
   const chains = await prisma.auditChain.findMany({ orderBy: { startedAt: "asc" } });
   const keys: PublicKeys = new Map(
     (await prisma.auditSigningKey.findMany()).map((k) => [k.id, createPublicKey({ key: Buffer.from(k.publicKeyDer), format: "der", type: "spki" })]),
@@ -167,7 +211,12 @@ export async function verifyAuditTrail(): Promise<VerifyReport> {
   const listed = [...chains, ...orphans.map((o) => ({ id: o.chainId, ...unpruned }))];
   // A chain witnessed here but gone from the database entirely: deleted with its digests.
   const gone = [...heads.keys()].filter((id) => !listed.some((c) => c.id === id)).map((id) => ({ id, ...unpruned }));
-  for (const c of [...listed, ...gone]) reports.push(await verifyChain(c, keys, heads.get(c.id)));
+  let read = 0;
+  const progress = (n: number) => {
+    read += n;
+    options.onProgress?.(read);
+  };
+  for (const c of [...listed, ...gone]) reports.push(await verifyChain(c, keys, heads.get(c.id), options.resumeFrom?.get(c.id), progress));
   const bad = reports.find((r) => r.problem);
   recordAuditVerification(!bad);
   return {

@@ -1,6 +1,8 @@
 // Key changes, told to every instance: the local key-row cache forgets the
 // key at once, and on PostgreSQL a NOTIFY reaches the other instances, whose
-// listener (started in boot.ts) forgets it too.
+// listener (started in boot.ts) forgets it too. Open console pages hear of
+// changes through onKeysChanged (server-sent events, app/api/events).
+import { EventEmitter } from "node:events";
 import pg from "pg";
 import { prisma } from "@/lib/db/client";
 import { databaseTimeouts } from "@/lib/db/timeouts";
@@ -8,11 +10,25 @@ import { logger } from "@/lib/log";
 import { invalidateKeyRow } from "./key-cache";
 
 const CHANNEL = "keyhold_key_changed";
-const g = globalThis as unknown as { keyholdNotify?: boolean };
+// On globalThis: the server and Next's bundles load this module separately.
+const g = globalThis as unknown as { keyholdNotify?: boolean; keyholdKeyEvents?: EventEmitter };
+const events = (g.keyholdKeyEvents ??= new EventEmitter().setMaxListeners(0));
+
+/**
+ * Calls `listener` with the IDs of keys that changed, in this or (on
+ * PostgreSQL) any instance. IDs only: nothing secret. Returns unsubscribe.
+ */
+export function onKeysChanged(listener: (keyIds: string[]) => void): () => void {
+  events.on("changed", listener);
+  return () => void events.off("changed", listener);
+}
 
 export async function keyChanged(keyIds: string[]): Promise<void> {
   for (const id of keyIds) invalidateKeyRow(id);
-  if (!g.keyholdNotify || keyIds.length === 0) return;
+  if (keyIds.length === 0) return;
+  // With a listener, the NOTIFY's echo tells this instance's pages too, and
+  // only once the change has committed; without one (embedded), tell them now.
+  if (!g.keyholdNotify) return void events.emit("changed", keyIds);
   await prisma.$executeRaw`SELECT pg_notify(${CHANNEL}, ${keyIds.join(",")})`.catch((e) =>
     logger.error({ err: e }, "could not notify other instances of a key change"),
   );
@@ -39,7 +55,9 @@ export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(
     const c = new pg.Client({ connectionString: databaseUrl, ...databaseTimeouts() });
     client = c;
     c.on("notification", (msg) => {
-      for (const id of (msg.payload ?? "").split(",")) if (id) invalidateKeyRow(id);
+      const ids = (msg.payload ?? "").split(",").filter(Boolean);
+      for (const id of ids) invalidateKeyRow(id);
+      if (ids.length) events.emit("changed", ids);
     });
     let lost = false;
     const onLost = (e?: Error) => {

@@ -177,7 +177,8 @@ describe("queryAuditEvents", () => {
   it("rejects bad filters with ValidationException and bad cursors with InvalidMarkerException", async () => {
     for (const f of [
       { keyId: "not-a-key" },
-      { keyId: "alias/my-key" },
+      { keyId: "alias/" },
+      { keyId: "alias/has space" },
       { from: "yesterday-ish" },
       { from: new Date(), to: new Date(Date.now() - 60_000) },
       { eventName: "Drop Table" },

@@ -11,6 +11,7 @@ import { useToast } from "@/components/ui/toast";
 import type { AccessKeySummary } from "@/lib/access/access-keys";
 import { getJson, unwrap } from "@/lib/console/client";
 import { createAccessKeyAction, deleteAccessKeyAction, setAccessKeyStatusAction } from "./actions";
+import { DateTime } from "@/components/ui/date-time";
 
 const fetchKeys = () => getJson<AccessKeySummary[]>("/api/access-keys");
 
@@ -19,7 +20,7 @@ type NewKey = { AccessKeyId: string; SecretAccessKey: string; UserName: string }
 export function AccessKeysTable({ isAdministrator, username }: { isAdministrator: boolean; username: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const keys = useQuery({ queryKey: ["access-keys"], queryFn: fetchKeys, refetchInterval: 30_000 });
+  const keys = useQuery({ queryKey: ["access-keys"], queryFn: fetchKeys });
   const [creating, setCreating] = useState(false);
   const [forUser, setForUser] = useState(username);
   const [created, setCreated] = useState<NewKey | null>(null);
@@ -70,8 +71,8 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
                 <td className="px-4 py-3">
                   {k.Status === "Active" ? <Badge tone="green">Active</Badge> : <Badge tone="slate">Inactive</Badge>}
                 </td>
-                <td className="px-4 py-3">{new Date(k.CreateDate).toLocaleString()}</td>
-                <td className="px-4 py-3">{k.LastUsedDate ? new Date(k.LastUsedDate).toLocaleString() : "Never"}</td>
+                <td className="px-4 py-3"><DateTime value={k.CreateDate} /></td>
+                <td className="px-4 py-3">{k.LastUsedDate ? <DateTime value={k.LastUsedDate} /> : "Never"}</td>
                 <td className="px-4 py-3">
                   <div className="flex justify-end gap-2">
                     <Button

@@ -13,6 +13,7 @@ import { Switch } from "@/components/ui/switch";
 import { useToast } from "@/components/ui/toast";
 import type { AlertDeliverySummary, NotificationRuleSummary } from "@/lib/alerts/rules";
 import { createRuleAction, deleteRuleAction, setRuleEnabledAction, updateRuleAction } from "./actions";
+import { DateTime } from "@/components/ui/date-time";
 
 const OUTCOMES = { any: "Any outcome", denied: "Denied (AccessDeniedException)", failed: "Failed (any error, or a failed verification)" } as const;
 
@@ -253,17 +254,17 @@ export function DeliveryLog({ deliveries }: { deliveries: AlertDeliverySummary[]
           <tbody>
             {deliveries.map((d) => (
               <tr key={d.id} className="border-t border-slate-200 align-top dark:border-slate-800">
-                <td className="py-2">{new Date(d.createdAt).toLocaleString()}</td>
+                <td className="py-2"><DateTime value={d.createdAt} /></td>
                 <td>{d.ruleName}</td>
                 <td>
                   <Badge tone={STATUS_TONE[d.status]}>{d.status}</Badge>
-                  {d.nextAttemptAt && <div className="text-xs text-slate-500">next {new Date(d.nextAttemptAt).toLocaleTimeString()}</div>}
+                  {d.nextAttemptAt && <div className="text-xs text-slate-500">next <DateTime value={d.nextAttemptAt} /></div>}
                 </td>
                 <td>
                   <ol className="text-xs">
                     {d.log.map((a, i) => (
                       <li key={i}>
-                        {new Date(a.at).toLocaleTimeString()} — {a.httpStatus ?? "no answer"}
+                        <DateTime value={a.at} /> — {a.httpStatus ?? "no answer"}
                         {a.error ? ` (${a.error})` : ""}
                       </li>
                     ))}

@@ -3,12 +3,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { ChainStatus } from "@/components/audit/chain-status";
-import { filterParams, fromLocalInput, getJson, keyIdOf, toLocalInput, useDebounced, type TimelineFilters } from "@/components/audit/client";
+import { filterParams, fromLocalInput, getJson, isAliasRef, keyIdOf, toLocalInput, useDebounced, type TimelineFilters } from "@/components/audit/client";
 import { AuditEventList } from "@/components/audit/event-list";
 import { ExportDialog } from "@/components/audit/export-dialog";
+import { AuditSummaryTable } from "@/components/audit/summary-table";
 import { AuditUsageChart, USAGE_RANGES } from "@/components/audit/usage-chart";
 import { Button } from "@/components/ui/button";
+import { UtcToggle } from "@/components/ui/date-time";
 import { Field, Input, Select } from "@/components/ui/field";
+import type { FilterSuggestions } from "@/lib/audit/key-names";
 
 export interface TimelineInitial {
   keyId?: string;
@@ -17,7 +20,20 @@ export interface TimelineInitial {
   sourceIp?: string;
   q?: string;
   errorsOnly?: boolean;
+  outcome?: string;
+  /** Show the console's own page reads (hidden by default). */
+  views?: boolean;
 }
+
+const OUTCOMES = {
+  any: "Any outcome",
+  allowed: "Allowed",
+  denied: "Denied (AccessDenied)",
+  failed: "Failed (other errors)",
+  errors: "Denied or failed",
+} as const;
+type OutcomeId = keyof typeof OUTCOMES;
+const outcomeOf = (v: string | undefined): OutcomeId | undefined => (v && v in OUTCOMES ? (v as OutcomeId) : undefined);
 
 const RANGES = {
   "15m": { label: "Last 15 minutes", span: 15 * 60_000 },
@@ -44,10 +60,13 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
   const [principal, setPrincipal] = useState(initial.principal ?? "");
   const [sourceIp, setSourceIp] = useState(initial.sourceIp ?? "");
   const [access, setAccess] = useState<"any" | "read" | "write">("any");
-  const [errorsOnly, setErrorsOnly] = useState(!!initial.errorsOnly);
+  const [outcome, setOutcome] = useState<OutcomeId>(outcomeOf(initial.outcome) ?? (initial.errorsOnly ? "errors" : "any"));
+  const [showViews, setShowViews] = useState(!!initial.views);
   const [exporting, setExporting] = useState(false);
   const namesListId = useId();
-  const errorsId = useId();
+  const keysListId = useId();
+  const principalsListId = useId();
+  const viewsId = useId();
 
   // Typed filters apply once typing pauses (debounced as one string, so the value is stable).
   const typed = useDebounced(
@@ -55,7 +74,8 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
     300,
   );
   const text = useMemo(() => JSON.parse(typed) as { q: string; eventName: string; key: string; principal: string; sourceIp: string }, [typed]);
-  const keyError = text.key && !keyIdOf(text.key) ? "Enter a key ID or a key ARN" : undefined;
+  const keyRef = keyIdOf(text.key) ?? (isAliasRef(text.key) ? text.key : undefined);
+
 
   const span = RANGES[range].span;
   const from = span !== null ? new Date(anchor - span).toISOString() : range === "custom" ? fromLocalInput(customFrom) : undefined;
@@ -67,15 +87,34 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
       from,
       to: rangeError ? undefined : to,
       eventName: text.eventName || undefined,
-      keyId: keyError ? undefined : keyIdOf(text.key),
+      keyId: keyRef,
       principal: text.principal || undefined,
       sourceIp: text.sourceIp || undefined,
-      errorsOnly: errorsOnly || undefined,
+      errorsOnly: outcome === "errors" || undefined,
+      outcome: outcome === "any" || outcome === "errors" ? undefined : outcome,
       readOnly: access === "any" ? undefined : access === "read",
+      hideConsoleViews: showViews ? undefined : true,
       q: text.q || undefined,
     }),
-    [from, to, rangeError, text, keyError, errorsOnly, access],
+    [from, to, rangeError, text, keyRef, outcome, showViews, access],
   );
+
+  // Autocomplete: aliases and key IDs for Key, usernames for Principal (while typing pauses).
+  const keySuggestions = useQuery({
+    queryKey: ["audit-suggestions", "key", text.key],
+    queryFn: ({ signal }) => getJson<FilterSuggestions>(`/api/audit/suggestions?${new URLSearchParams({ key: text.key })}`, { signal }),
+    enabled: text.key.length > 0 && !keyIdOf(text.key),
+    staleTime: 60_000,
+  });
+  // Typing a prefix is fine while it still matches something.
+  const keyError =
+    text.key && !keyRef && keySuggestions.isSuccess && keySuggestions.data.keys.length === 0 ? "No alias or key ID matches: enter a key ID, key ARN or alias/name" : undefined;
+  const principalSuggestions = useQuery({
+    queryKey: ["audit-suggestions", "principal", text.principal],
+    queryFn: ({ signal }) => getJson<FilterSuggestions>(`/api/audit/suggestions?${new URLSearchParams({ principal: text.principal })}`, { signal }),
+    enabled: text.principal.length > 0 && !text.principal.startsWith("arn:"),
+    staleTime: 60_000,
+  });
 
   const names = useQuery({
     queryKey: ["audit-event-names"],
@@ -83,7 +122,7 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
     staleTime: 60_000,
   });
 
-  const active = filterParams({ ...filters, from: undefined, to: undefined }).toString() !== "" || range !== "24h";
+  const active = filterParams({ ...filters, from: undefined, to: undefined, hideConsoleViews: undefined }).toString() !== "" || showViews || range !== "24h";
   const clear = () => {
     setRange("24h");
     setAnchor(Date.now());
@@ -93,7 +132,8 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
     setPrincipal("");
     setSourceIp("");
     setAccess("any");
-    setErrorsOnly(false);
+    setOutcome("any");
+    setShowViews(false);
     setCustomFrom("");
     setCustomTo("");
   };
@@ -101,6 +141,11 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
     setAnchor(Date.now());
     void queryClient.invalidateQueries({ queryKey: ["audit-events"] });
     void queryClient.invalidateQueries({ queryKey: ["audit-usage"] });
+    void queryClient.invalidateQueries({ queryKey: ["audit-summary"] });
+  };
+  const pick = (p: string, o: "allowed" | "denied" | "failed") => {
+    setPrincipal(p);
+    setOutcome(o);
   };
 
   return (
@@ -111,6 +156,7 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
           <p className="text-sm text-slate-600 dark:text-slate-400">Every call to Keyhold, allowed or denied, from the console, the API and the CLI.</p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
+          <UtcToggle />
           <Button variant="secondary" onClick={refresh}>
             Refresh
           </Button>
@@ -166,9 +212,9 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
         <Field label="Access">
           {(p) => (
             <Select {...p} value={access} onChange={(e) => setAccess(e.target.value as typeof access)}>
-              <option value="any">Read and write</option>
-              <option value="read">Read-only</option>
-              <option value="write">Write</option>
+              <option value="any">Data access and changes</option>
+              <option value="read">Data access (read-only calls)</option>
+              <option value="write">Changes</option>
             </Select>
           )}
         </Field>
@@ -195,18 +241,49 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
           )}
         </Field>
         <Field label="Key" error={keyError}>
-          {(p) => <Input {...p} value={key} autoComplete="off" placeholder="Key ID or ARN" onChange={(e) => setKey(e.target.value)} />}
+          {(p) => (
+            <>
+              <Input {...p} value={key} list={keysListId} autoComplete="off" placeholder="Alias, key ID or ARN" onChange={(e) => setKey(e.target.value)} />
+              <datalist id={keysListId} data-testid="key-suggestions">
+                {keySuggestions.data?.keys.map((k) => (
+                  <option key={k.value} value={k.value}>
+                    {k.value === k.keyId ? undefined : k.keyId}
+                  </option>
+                ))}
+              </datalist>
+            </>
+          )}
         </Field>
         <Field label="Principal">
-          {(p) => <Input {...p} value={principal} autoComplete="off" placeholder="Username or ARN" onChange={(e) => setPrincipal(e.target.value)} />}
+          {(p) => (
+            <>
+              <Input {...p} value={principal} list={principalsListId} autoComplete="off" placeholder="Username or ARN" onChange={(e) => setPrincipal(e.target.value)} />
+              <datalist id={principalsListId} data-testid="principal-suggestions">
+                {principalSuggestions.data?.principals.map((u) => (
+                  <option key={u.value} value={u.value} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field label="Outcome">
+          {(p) => (
+            <Select {...p} value={outcome} onChange={(e) => setOutcome(e.target.value as OutcomeId)}>
+              {Object.entries(OUTCOMES).map(([id, label]) => (
+                <option key={id} value={id}>
+                  {label}
+                </option>
+              ))}
+            </Select>
+          )}
         </Field>
         <Field label="Source IP">
           {(p) => <Input {...p} value={sourceIp} autoComplete="off" placeholder="e.g. 10.0.0.12" onChange={(e) => setSourceIp(e.target.value)} />}
         </Field>
         <div className="flex items-end justify-between gap-3 sm:col-span-2 lg:col-span-4">
-          <label htmlFor={errorsId} className="flex items-center gap-2 text-sm">
-            <input id={errorsId} type="checkbox" checked={errorsOnly} onChange={(e) => setErrorsOnly(e.target.checked)} className="size-4 accent-indigo-600" />
-            Errors only
+          <label htmlFor={viewsId} className="flex items-center gap-2 text-sm">
+            <input id={viewsId} type="checkbox" checked={showViews} onChange={(e) => setShowViews(e.target.checked)} className="size-4 accent-indigo-600" />
+            Show console page views (the console&apos;s and auditors&apos; own reads)
           </label>
           <Button type="button" variant="ghost" size="sm" onClick={clear} disabled={!active}>
             Clear filters
@@ -216,9 +293,11 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
 
       {filters.keyId && (
         <div className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-          <AuditUsageChart title="Calls to this key" keyId={filters.keyId} range={USAGE_RANGES["7d"]!} />
+          <AuditUsageChart title={`Uses of ${filters.keyId}`} keyId={filters.keyId} range={USAGE_RANGES["7d"]!} />
         </div>
       )}
+
+      <AuditSummaryTable filters={filters} onPick={pick} />
 
       <AuditEventList filters={filters} label="Audit events" />
 

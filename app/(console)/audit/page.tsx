@@ -21,6 +21,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     sourceIp: one(sp.sourceIp),
     q: one(sp.q),
     errorsOnly: one(sp.errorsOnly) === "true",
+    outcome: one(sp.outcome),
+    views: one(sp.views) === "true",
   };
   return <AuditTimeline key={JSON.stringify(initial)} initial={initial} />;
 }

@@ -73,7 +73,6 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
     queryKey: ["keys", apiSearch],
     queryFn: () => getJson<KeyListPage>(`/api/keys?${apiSearch}`),
     placeholderData: keepPreviousData,
-    refetchInterval: 5_000,
   });
 
   const setEnabled = useKeyMutation({

@@ -23,14 +23,15 @@ import { OneTimePasswordDialog } from "./one-time-password-dialog";
 import { UserTagsDialog } from "./user-tags-dialog";
 import { MfaPolicyPanel, UserSecurityActions } from "./user-security";
 import { ROLE_OPTIONS } from "./roles";
+import { DateTime } from "@/components/ui/date-time";
 
 const fetchUsers = () => getJson<UserSummary[]>("/api/users");
 
 export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
-  const users = useQuery({ queryKey: ["users"], queryFn: fetchUsers, refetchInterval: 15_000 });
-  const customRoles = useQuery({ queryKey: ["users", "custom-roles"], queryFn: () => unwrap(listCustomRolesAction()), refetchInterval: 15_000 });
+  const users = useQuery({ queryKey: ["users"], queryFn: fetchUsers });
+  const customRoles = useQuery({ queryKey: ["users", "custom-roles"], queryFn: () => unwrap(listCustomRolesAction()) });
   // userId → custom role id, from the roles' member lists.
   const customRoleOf = useMemo(() => {
     const m = new Map<string, string>();
@@ -126,7 +127,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                   </div>
                 </td>
                 <td className="px-4 py-3 text-slate-600 dark:text-slate-400">
-                  {u.lastSignInAt ? new Date(u.lastSignInAt).toLocaleString() : "Never"}
+                  {u.lastSignInAt ? <DateTime value={u.lastSignInAt} /> : "Never"}
                 </td>
                 <td className="px-4 py-3">
                   <div className="flex items-center justify-end gap-2">

@@ -39,7 +39,6 @@ export function KeyDetailView({
   const key = useQuery({
     queryKey: ["key", keyId],
     queryFn: () => getJson<KeyDetail>(`/api/keys/${encodeURIComponent(keyId)}`),
-    refetchInterval: 5_000,
     retry: (n, e) => (e as ActionError).type !== "NotFoundException" && n < 1,
   });
 

@@ -4,7 +4,7 @@ import { runRoute } from "@/lib/console/run";
 
 export const dynamic = "force-dynamic";
 
-/** Calls per bucket: ?bucket=minute|hour|day&from&to[&keyId] */
+/** Calls per bucket: ?bucket=minute|hour|day&from&to[&keyId][&hideConsoleViews=true] */
 export function GET(request: NextRequest) {
   const sp = request.nextUrl.searchParams;
   return runRoute((caller) =>
@@ -13,6 +13,7 @@ export function GET(request: NextRequest) {
       from: sp.get("from") ?? undefined,
       to: sp.get("to") ?? undefined,
       keyId: sp.get("keyId") ?? undefined,
+      hideConsoleViews: sp.get("hideConsoleViews") === "true" || undefined,
     } as AuditUsageInput),
   );
 }

@@ -1,0 +1,64 @@
+// "Who used key X last week, and was anything denied?": the events matching
+// the timeline's filters, grouped by principal and outcome (allowed / denied /
+// failed) with counts and the last time. Recorded as GetAuditSummary.
+import type { Principal } from "@/lib/auth/principal";
+import { validate } from "@/lib/access/validate";
+import { prisma } from "@/lib/db/client";
+import { authorizeAuditRead } from "./access";
+import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
+import { conditions, DENIED_ERROR, filtersSchema, whereClause, type AuditFilters, type Outcome } from "./filters";
+
+/** Rows beyond this are summed into `otherEvents`. */
+export const MAX_SUMMARY_ROWS = 100;
+
+export interface AuditSummaryRow {
+  /** The caller's ARN, or the name an unauthenticated caller claimed, or the invoking service. */
+  principal: string;
+  outcome: Outcome;
+  count: number;
+  lastTime: string;
+  /** The error codes seen (denied / failed rows). */
+  errorCodes: string[];
+}
+
+export interface AuditSummary {
+  rows: AuditSummaryRow[];
+  total: number;
+  /** Events in groups past MAX_SUMMARY_ROWS. */
+  otherEvents: number;
+}
+
+export function auditSummary(caller: Principal, filters: AuditFilters = {}): Promise<AuditSummary> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.summary, caller, filters, () => summarize(caller, filters));
+}
+
+async function summarize(caller: Principal, filters: AuditFilters): Promise<AuditSummary> {
+  authorizeAuditRead(caller);
+  const f = validate(filtersSchema, filters);
+  const where = await conditions(f);
+  const rows = await prisma.$queryRaw<Array<{ principal: string; outcome: Outcome; count: number; last: Date; codes: string[] | null }>>`
+    WITH e AS (
+      SELECT COALESCE("principalArn", record::jsonb #>> '{userIdentity,userName}', record::jsonb #>> '{userIdentity,invokedBy}', 'unknown') AS principal,
+             CASE WHEN "errorCode" IS NULL THEN 'allowed' WHEN "errorCode" = ${DENIED_ERROR} THEN 'denied' ELSE 'failed' END AS outcome,
+             "eventTime", "errorCode"
+      FROM "AuditEvent" ${whereClause(where)}
+    )
+    SELECT principal, outcome, count(*)::int AS count, max("eventTime") AS last,
+           array_agg(DISTINCT "errorCode") FILTER (WHERE "errorCode" IS NOT NULL) AS codes
+    FROM e GROUP BY 1, 2
+    ORDER BY CASE outcome WHEN 'denied' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, count(*) DESC, principal
+`;
+  const total = rows.reduce((n, r) => n + Number(r.count), 0);
+  const shown = rows.slice(0, MAX_SUMMARY_ROWS);
+  return {
+    rows: shown.map((r) => ({
+      principal: r.principal,
+      outcome: r.outcome,
+      count: Number(r.count),
+      lastTime: new Date(r.last).toISOString(),
+      errorCodes: (r.codes ?? []).slice(0, 10),
+    })),
+    total,
+    otherEvents: total - shown.reduce((n, r) => n + r.count, 0),
+  };
+}
