@@ -16,7 +16,7 @@ import { registrationOptions, relyingParty, verifyRegistration } from "@/lib/aut
 import { audited, type AuditedCall } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, NotFoundException, ValidationException } from "@/lib/errors";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { validate } from "./validate";
 
 export interface MfaFactorSummary {

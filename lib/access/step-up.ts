@@ -11,7 +11,7 @@ import { authenticationOptions, relyingParty } from "@/lib/auth/mfa/webauthn";
 import { audited, writeAuditEvent } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, ValidationException } from "@/lib/errors";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { validate } from "./validate";
 
 export { STEP_UP_REQUIRED };

@@ -3,7 +3,7 @@
 // or passkey assertion. Every failure is recorded (never the code).
 import CredentialsProvider from "next-auth/providers/credentials";
 import { writeAuditEvent } from "@/lib/audit";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
 import { completeSecondStep, SECOND_STEP_ERRORS } from "./mfa/sign-in-step";
