@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `npm run bench:audit-storage`: what an audit event costs on disk at steady
+// state, and whether the timeline's queries stay fast at that size.
+//
+// Fills a fresh database (migrated like production) with BENCH_AUDIT_EVENTS
+// (default 1,000,000) CloudTrail-shaped events through SQL — realistic record
+// text, 60 keys, 25 principals, a week-to-month spread, 3 % errors — then
+// prints table + index bytes per event and EXPLAIN ANALYZE of the queries the
+// console's timeline, usage chart and summary run (lib/audit/query.ts).
+// PostgreSQL only (DATABASE_URL). Never part of `npm test`.
+import { spawnSync } from "node:child_process";
+import pg from "pg";
+import { freshDatabase } from "./fresh-database.mjs";
+
+const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+if (!process.env.DATABASE_URL) {
+  console.error("bench:audit-storage needs DATABASE_URL (a PostgreSQL server); the embedded database is not measured.");
+  process.exit(2);
+}
+const url = await freshDatabase(process.env.DATABASE_URL, "bench_audit_storage");
+const migrate = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], {
+  env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: "1" },
+  encoding: "utf8",
+});
+if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+
+const db = new pg.Client({ connectionString: url });
+await db.connect();
+const t0 = performance.now();
+// One chain per 100,000 events (a restart or a cluster worker starts a new one).
+// The record text has the shape and size of a real Encrypt/Decrypt event.
+await db.query(
+  `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
+   SELECT chain, seq, eid, t, 'kms.amazonaws.com', op, key, principal, '10.0.' || (i % 250) || '.' || (i % 199), err, op <> 'CreateGrant',
+          json_build_object(
+            'eventVersion','1.08',
+            'userIdentity', json_build_object('type','IAMUser','principalId', md5(principal),'arn',principal,'accountId','111122223333','accessKeyId','AKIA' || upper(substr(md5(principal),1,16)),'userName', split_part(principal,'/',2),'sessionContext',json_build_object('attributes',json_build_object('mfaAuthenticated','false'))),
+            'eventTime', to_char(t AT TIME ZONE 'UTC','YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'eventSource','kms.amazonaws.com','eventName',op,'awsRegion','us-east-1',
+            'sourceIPAddress','10.0.' || (i % 250) || '.' || (i % 199),
+            'userAgent','aws-sdk-js/3.700.0 ua/2.1 os/linux#6.1 lang/js md/nodejs#20.20.2 api/kms#3.700.0 m/E',
+            'requestParameters', json_build_object('keyId','arn:aws:kms:us-east-1:111122223333:key/' || key,'encryptionAlgorithm','SYMMETRIC_DEFAULT','encryptionContext',json_build_object('tenant','t' || (i % 97))),
+            'responseElements', null,
+            'additionalEventData', json_build_object('keyMaterialId', md5(key::text) || md5(key::text), 'via','api'),
+            'requestID', gen_random_uuid(), 'eventID', eid, 'readOnly', true,
+            'resources', json_build_array(json_build_object('ARN','arn:aws:kms:us-east-1:111122223333:key/' || key,'accountId','111122223333','type','AWS::KMS::Key')),
+            'eventType','AwsApiCall','managementEvent',true,'recipientAccountId','111122223333','eventCategory','Management'
+          )::text,
+          md5(i::text) || md5((i + 1)::text), md5((i + 1)::text) || md5(i::text)
+   FROM (
+     SELECT i,
+            (lpad(to_hex(i / 100000), 8, '0') || '-0000-4000-8000-000000000000')::uuid AS chain,
+            (i % 100000) + 1 AS seq,
+            gen_random_uuid() AS eid,
+            now() - interval '30 days' + (i * interval '30 days' / $1) AS t,
+            (ARRAY['Encrypt','Decrypt','GenerateDataKey','Decrypt','Encrypt','DescribeKey','ReEncrypt','Decrypt','CreateGrant'])[1 + i % 9] AS op,
+            (lpad(to_hex(i % 60), 8, '0') || '-1111-4111-8111-111111111111')::uuid AS key,
+            'arn:aws:iam::111122223333:user/app-' || (i % 25) AS principal,
+            CASE WHEN i % 33 = 0 THEN 'AccessDeniedException' WHEN i % 101 = 0 THEN 'InvalidCiphertextException' END AS err
+     FROM generate_series(0, $1 - 1) AS i
+   ) AS g`,
+  [EVENTS],
+);
+await db.query(`VACUUM ANALYZE "AuditEvent"`);
+const fillSeconds = (performance.now() - t0) / 1000;
+
+const size = (
+  await db.query(`SELECT pg_table_size('"AuditEvent"') AS heap, pg_indexes_size('"AuditEvent"') AS indexes, count(*)::bigint AS n, avg(length(record))::int AS "recordChars" FROM "AuditEvent"`)
+).rows[0];
+const indexes = (
+  await db.query(`SELECT indexrelid::regclass::text AS name, pg_relation_size(indexrelid) AS bytes FROM pg_index WHERE indrelid = '"AuditEvent"'::regclass ORDER BY 2 DESC`)
+).rows;
+const n = Number(size.n);
+const perEvent = (bytes) => Math.round(Number(bytes) / n);
+
+// The queries the console runs (lib/audit/query.ts), with values from the data.
+const key = "0000002a-1111-4111-8111-111111111111";
+const principal = "arn:aws:iam::111122223333:user/app-7";
+const queries = {
+  "timeline, first page": `SELECT id, "chainId"::text, "chainSeq", hash, record, "eventTime" FROM "AuditEvent" ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, one key": `SELECT id, record, "eventTime" FROM "AuditEvent" WHERE "keyId" = '${key}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, one principal": `SELECT id, record, "eventTime" FROM "AuditEvent" WHERE "principalArn" = '${principal}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, errors only": `SELECT id, record, "eventTime" FROM "AuditEvent" WHERE "errorCode" IS NOT NULL ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, one operation, last week": `SELECT id, record, "eventTime" FROM "AuditEvent" WHERE "eventName" = 'ReEncrypt' AND "eventTime" >= now() - interval '7 days' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "usage chart, one key, 7 days by hour": `SELECT date_trunc('hour', "eventTime") AS t, "eventName", count(*)::int, (count(*) FILTER (WHERE "errorCode" IS NOT NULL))::int FROM "AuditEvent" WHERE "eventTime" >= now() - interval '7 days' AND "keyId" = '${key}' GROUP BY 1, 2 ORDER BY 1, 2`,
+  "who used a key last week (principal × outcome)": `SELECT "principalArn", "errorCode" IS NULL AS ok, count(*), max("eventTime") FROM "AuditEvent" WHERE "keyId" = '${key}' AND "eventTime" >= now() - interval '7 days' GROUP BY 1, 2`,
+};
+const plans = {};
+for (const [name, sql] of Object.entries(queries)) {
+  const plan = (await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`)).rows[0]["QUERY PLAN"][0];
+  plans[name] = { ms: Math.round(plan["Execution Time"] * 10) / 10, top: plan.Plan["Node Type"], plan };
+}
+await db.end();
+
+console.log(`\n${n.toLocaleString("en")} events, record text ${size.recordChars} characters on average (filled in ${fillSeconds.toFixed(0)} s)`);
+console.log("| on disk | bytes per event |\n|---|---:|");
+console.log(`| table (heap + TOAST) | ${perEvent(size.heap)} |`);
+for (const i of indexes) console.log(`| index ${i.name} | ${perEvent(i.bytes)} |`);
+console.log(`| **total** | **${perEvent(Number(size.heap) + Number(size.indexes))}** |`);
+console.log("\n| timeline query at this size | ms (EXPLAIN ANALYZE) | plan |\n|---|---:|---|");
+for (const [name, p] of Object.entries(plans)) console.log(`| ${name} | ${p.ms} | ${p.top} |`);
+console.log(
+  "\n" +
+    JSON.stringify(
+      {
+        events: n,
+        recordChars: size.recordChars,
+        bytesPerEvent: { table: perEvent(size.heap), indexes: perEvent(size.indexes), total: perEvent(Number(size.heap) + Number(size.indexes)) },
+        indexes: Object.fromEntries(indexes.map((i) => [i.name, perEvent(i.bytes)])),
+        queriesMs: Object.fromEntries(Object.entries(plans).map(([k, v]) => [k, v.ms])),
+      },
+      null,
+      2,
+    ),
+);
