@@ -1,10 +1,12 @@
 // Step-up authentication before a sensitive decision (approving or rejecting
 // an approval request): the signed-in user proves again that they are who
-// the session says. Today that is the user's password, entered in the
-// approval dialog. MFA (TOTP/passkeys) plugs in here: check a fresh second
-// factor instead of, or as well as, the password, and every caller follows.
+// the session says: the user's password, entered in the approval dialog, and
+// — when the user has MFA or their role requires it — a second factor proven
+// in this session within the last few minutes (lib/auth/mfa/step-up.ts; the
+// console answers STEP_UP_REQUIRED by opening its step-up dialog).
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException } from "@/lib/errors";
+import { requireMfaStepUp } from "./mfa/step-up";
 import { decoyHash, verifyPassword } from "./password";
 import type { Principal } from "./principal";
 
@@ -25,4 +27,5 @@ export async function requireRecentStepUp(principal: Principal, proof: StepUpPro
     throw new AccessDeniedException(STEP_UP_REFUSED);
   }
   if (!(await verifyPassword(password, user.passwordHash))) throw new AccessDeniedException(STEP_UP_REFUSED);
+  await requireMfaStepUp(principal);
 }
