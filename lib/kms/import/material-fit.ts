@@ -14,7 +14,8 @@ import type { KmsContext } from "../context";
 
 /**
  * The material to store for `key`: `material` itself, or for asymmetric keys
- * a new canonical buffer (then `material` is wiped here). The caller wipes the result.
+ * a new canonical buffer (then `material` is wiped here). `material` is wiped
+ * here too when it does not fit; the caller wipes the result.
  */
 export function fittedMaterial(ctx: KmsContext, key: KmsKey, material: Buffer): Buffer {
   const spec = key.keySpec as KeySpec;
@@ -29,6 +30,16 @@ export function fittedMaterial(ctx: KmsContext, key: KmsKey, material: Buffer): 
       material.fill(0);
     }
   }
+  try {
+    checkSize(ctx, key, spec, material);
+  } catch (e) {
+    material.fill(0);
+    throw e;
+  }
+  return material;
+}
+
+function checkSize(ctx: KmsContext, key: KmsKey, spec: KeySpec, material: Buffer): void {
   const range =
     spec === "SYMMETRIC_DEFAULT" ? { min: 32, max: 32 } : (HMAC_KEY_BYTES as Record<string, { min: number; max: number } | undefined>)[spec];
   if (!range) throw new UnsupportedOperationException(`Importing ${spec} key material is not supported by Keyhold.`);
@@ -38,5 +49,4 @@ export function fittedMaterial(ctx: KmsContext, key: KmsKey, material: Buffer): 
       `The key material is ${material.length} bytes; ${ctx.keyArn(key.id)} is a ${spec} key, which takes ${size}.`,
     );
   }
-  return material;
 }

@@ -3,12 +3,13 @@
 // each, ImportKeyMaterial of a PKCS#8 private key (generated and wrapped with
 // openssl, and with node:crypto), then Sign, Verify, GetPublicKey and (RSA)
 // Decrypt with the imported key, checked against the owner's own key.
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, publicEncrypt, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import { constants, createPrivateKey, diffieHellman, createPublicKey, generateKeyPairSync, publicEncrypt, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
 import { keyMaterialId } from "@/lib/kms/metadata";
 import { decrypt } from "@/lib/kms/operations/decrypt";
 import { deleteImportedKeyMaterial } from "@/lib/kms/operations/delete-imported-key-material";
+import { deriveSharedSecret } from "@/lib/kms/operations/derive-shared-secret";
 import { describeKey } from "@/lib/kms/operations/describe-key";
 import { getParametersForImport } from "@/lib/kms/operations/get-parameters-for-import";
 import { getPublicKey } from "@/lib/kms/operations/get-public-key";
@@ -114,6 +115,20 @@ describe("Imported asymmetric key material", () => {
     const ct = publicEncrypt({ key: owner, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from("for the imported key"));
     const pt = await decrypt(c.keyUser, { KeyId: key.id, CiphertextBlob: ct, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" });
     expect(Buffer.from(pt.Plaintext).toString()).toBe("for the imported key");
+  });
+
+  it("an imported ECC KEY_AGREEMENT key derives the same ECDH secret as its owner", async () => {
+    const key = await newKey(c.keyAdmin, { Origin: "EXTERNAL", KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT" });
+    const pkcs8 = opensslPrivateKey("ECC_NIST_P256");
+    await importPrivateKey(key.id, pkcs8, "RSAES_OAEP_SHA_256", "RSA_2048", "openssl");
+    const peer = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const out = await deriveSharedSecret(c.keyUser, {
+      KeyId: key.id,
+      KeyAgreementAlgorithm: "ECDH",
+      PublicKey: peer.publicKey.export({ type: "spki", format: "der" }),
+    });
+    const expected = diffieHellman({ privateKey: peer.privateKey, publicKey: createPublicKey(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" })) });
+    expect(Buffer.from(out.SharedSecret).equals(expected)).toBe(true);
   });
 
   it("GetParametersForImport refuses RSAES_OAEP for RSA keys, and for ECC_NIST_P521 with an RSA_2048 wrapping key", async () => {

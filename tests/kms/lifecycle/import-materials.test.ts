@@ -3,8 +3,10 @@
 // rotation, RotateKeyOnDemand makes it current, older ciphertexts keep
 // decrypting under the material they name; the state errors with AWS's texts.
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decryptSymmetric } from "@/lib/crypto";
+import { DAY_MS } from "@/lib/kms/clock";
+import { deleteExpiredKeyMaterial } from "@/lib/kms/import/expiry";
 import { keyMaterialId } from "@/lib/kms/metadata";
 import { decrypt } from "@/lib/kms/operations/decrypt";
 import { deleteImportedKeyMaterial } from "@/lib/kms/operations/delete-imported-key-material";
@@ -14,13 +16,14 @@ import { getParametersForImport } from "@/lib/kms/operations/get-parameters-for-
 import { importKeyMaterial } from "@/lib/kms/operations/import-key-material";
 import { reEncrypt } from "@/lib/kms/operations/re-encrypt";
 import { listKeyRotations, rotateKeyOnDemand } from "@/lib/kms/operations/rotation";
-import { bytes, callers, newKey, rejection, type Callers } from "./fixtures";
+import { bytes, callers, freezeClock, newKey, rejection, restoreClock, type Callers } from "./fixtures";
 import { wrapForImport } from "./import-wrap";
 
 let c: Callers;
 beforeAll(async () => {
   c = await callers();
 });
+afterEach(restoreClock);
 
 async function importInto(keyId: string, material: Uint8Array, extra: Record<string, unknown> = {}) {
   const params = await getParametersForImport(c.keyAdmin, { KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" });
@@ -131,5 +134,25 @@ describe("Several imported materials per symmetric key", () => {
       message: `Key material ${unknown} does not exist in ${key.arn}.`,
     });
     expect((await rejection(importInto(key.id, randomBytes(32), { KeyMaterialId: unknown }))).name).toBe("NotFoundException");
+  });
+
+  it("each material expires on its own: an expired staged material is deleted, the key stays Enabled", async () => {
+    const T0 = new Date("2035-05-01T00:00:00Z");
+    freezeClock(T0);
+    const key = await newKey(c.keyAdmin, { Origin: "EXTERNAL" });
+    await importInto(key.id, randomBytes(32));
+    const validTo = new Date(T0.getTime() + DAY_MS);
+    const staged = await importInto(key.id, randomBytes(32), { ImportType: "NEW_KEY_MATERIAL", ExpirationModel: "KEY_MATERIAL_EXPIRES", ValidTo: validTo });
+    const listed = (await listKeyRotations(c.auditor, { KeyId: key.id, IncludeKeyMaterial: "ALL_KEY_MATERIAL" })).Rotations;
+    expect(listed[1]).toMatchObject({ KeyMaterialId: staged.KeyMaterialId, ExpirationModel: "KEY_MATERIAL_EXPIRES", ValidTo: validTo });
+    // DescribeKey describes the current material, which does not expire.
+    expect((await describeKey(c.auditor, { KeyId: key.id })).KeyMetadata).toMatchObject({ ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" });
+
+    freezeClock(validTo);
+    expect(await deleteExpiredKeyMaterial()).toBeGreaterThanOrEqual(1);
+    expect((await describeKey(c.auditor, { KeyId: key.id })).KeyMetadata.KeyState).toBe("Enabled");
+    const after = (await listKeyRotations(c.auditor, { KeyId: key.id, IncludeKeyMaterial: "ALL_KEY_MATERIAL" })).Rotations;
+    expect(after[1]).toEqual({ KeyId: key.arn, KeyMaterialId: staged.KeyMaterialId, ImportState: "PENDING_IMPORT", KeyMaterialState: "PENDING_ROTATION" });
+    expect((await rejection(rotateKeyOnDemand(c.keyAdmin, { KeyId: key.id }))).name).toBe("KMSInvalidStateException");
   });
 });
