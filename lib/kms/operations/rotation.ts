@@ -160,8 +160,8 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
   let { key } = await resolveKey(ctx, req.KeyId, { allowAlias: false });
   await authorizeKeyAction(caller, "kms:RotateKeyOnDemand", ctx, key);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    assertEnabled(ctx, key); // state before spec, as AWS
     assertRotatable(ctx, key, "on-demand key rotation");
+    assertEnabled(ctx, key);
     if (key.onDemandRotations >= MAX_ON_DEMAND_ROTATIONS) {
       throw new LimitExceededException(
         `${ctx.keyArn(key.id)} has reached the limit of ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations.`,
