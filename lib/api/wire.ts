@@ -4,6 +4,7 @@
 // that no string may hold NUL or a lone surrogate (ValidationException: such
 // text cannot be stored or searched). Maps keep every key, "__proto__" too.
 import { KmsError, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { isSafeText } from "@/lib/errors/text";
 import { kmsModel, type Shape } from "./model";
 
@@ -23,13 +24,13 @@ function typeName(v: unknown): string {
 
 function safeText(path: string, s: string): string {
   if (!isSafeText(s)) {
-    throw new ValidationException(`1 validation error detected: Value at '${path}' contains a character that is not allowed (NUL or an unpaired surrogate).`);
+    throw new ValidationException(messages.unsafeText(path));
   }
   return s;
 }
 
 function fail(path: string, expected: string, value: unknown): never {
-  throw new SerializationException(`Unexpected value type for '${path}': expected ${expected}, got ${typeName(value)}`);
+  throw new SerializationException(messages.unexpectedType(path, expected, typeName(value)));
 }
 
 export function deserialize(shapeName: string, value: unknown, path = ""): unknown {
@@ -60,7 +61,7 @@ export function deserialize(shapeName: string, value: unknown, path = ""): unkno
       return typeof value === "number" ? new Date(value * 1000) : fail(path, "a timestamp (epoch seconds)", value);
     case "blob": {
       if (typeof value !== "string") fail(path, "a base64 string", value);
-      if (!BASE64.test(value)) throw new SerializationException(`'${path}' is not valid base64`);
+      if (!BASE64.test(value)) throw new SerializationException(messages.notBase64(path));
       return new Uint8Array(Buffer.from(value, "base64"));
     }
     case "list": {

@@ -39,6 +39,10 @@ export const messages = {
   unsafeText: (member: string) =>
     `1 validation error detected: Value at '${member}' contains a character that is not allowed (NUL or an unpaired surrogate).`,
 
+  // --- The wire (JSON 1.1): a value of the wrong JSON type ---
+  unexpectedType: (member: string, expected: string, got: string) => `Unexpected value type for '${member}': expected ${expected}, got ${got}`,
+  notBase64: (member: string) => `'${member}' is not valid base64`,
+
   // --- Finding the key ---
   invalidKeyId: (sent: string) => `Invalid keyId '${sent}'`,
   keyNotFound: (keyArn: string) => `Key '${keyArn}' does not exist`,

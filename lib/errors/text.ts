@@ -4,6 +4,7 @@
 // turn them into U+FFFD). Such input is refused at every door with
 // ValidationException, before anything is stored or searched.
 import { ValidationException } from "./index";
+import { messages } from "./messages";
 
 /** Whether a string is free of NUL and lone surrogates. */
 export function isSafeText(s: string): boolean {
@@ -31,8 +32,6 @@ export function escapeUnsafeText(s: string): string {
   return out;
 }
 
-const MESSAGE = "contains a character that is not allowed (NUL or an unpaired surrogate)";
-
 /** The path of the first unsafe string (value or object key) in a value, or undefined. */
 export function findUnsafeText(value: unknown, path = "", depth = 0): string | undefined {
   if (typeof value === "string") return isSafeText(value) ? undefined : path || "value";
@@ -55,5 +54,5 @@ export function findUnsafeText(value: unknown, path = "", depth = 0): string | u
 /** Throws ValidationException when any string in `value` (or any object key) is unsafe. */
 export function assertSafeText(value: unknown): void {
   const bad = findUnsafeText(value);
-  if (bad) throw new ValidationException(`1 validation error detected: Value at '${bad}' ${MESSAGE}.`);
+  if (bad) throw new ValidationException(messages.unsafeText(bad));
 }

@@ -7,6 +7,7 @@ import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, NotFoundException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { kmsContext } from "./context";
 import { defaultKeyPolicy } from "./default-policy";
 import { keyChanged } from "./key-notifications";
@@ -49,7 +50,7 @@ export function breakGlassResetKeyPolicy(caller: Principal, keyId: unknown): Pro
     const policy = defaultKeyPolicy(ctx.account);
     const changed = await prisma.kmsKey.updateMany({ where: { id: key.id, deletedAt: null }, data: { policy } });
     await keyChanged([key.id]);
-    if (changed.count !== 1) throw new NotFoundException(`Key '${ctx.keyArn(key.id)}' does not exist`);
+    if (changed.count !== 1) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(key.id)));
     return { KeyId: ctx.keyArn(key.id), Policy: policy };
   });
 }

@@ -8,13 +8,14 @@ import {
   DecryptCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
+  DisableKeyRotationCommand,
+  EnableKeyRotationCommand,
   EncryptCommand,
   GenerateMacCommand,
   GenerateRandomCommand,
   KMSClient,
   ListResourceTagsCommand,
   ReEncryptCommand,
-  RotateKeyOnDemandCommand,
   ScheduleKeyDeletionCommand,
   SignCommand,
   TagResourceCommand,
@@ -104,8 +105,10 @@ const cases: Case[] = [
   ["UntagResource of an aws: tag", () => kms.send(new UntagResourceCommand({ KeyId: keys.sym.id, TagKeys: ["aws:owner"] })), "TagException", () => "Tags beginning with aws: are reserved"],
 
   // --- Precedence: state before key spec ---
-  ["RotateKeyOnDemand: disabled RSA key", () => kms.send(new RotateKeyOnDemandCommand({ KeyId: keys.disabledRsa.id })), "DisabledException", () => `${arnOf("disabledRsa")} is disabled.`],
-  ["RotateKeyOnDemand: enabled RSA key", () => kms.send(new RotateKeyOnDemandCommand({ KeyId: keys.rsa.id })), "UnsupportedOperationException", () => `${arnOf("rsa")} is a RSA_2048 key; on-demand key rotation is supported only for symmetric encryption KMS keys.`],
+  // (RotateKeyOnDemand gets the same order on the aws-import branch, which owns rotation.ts's on-demand path.)
+  ["EnableKeyRotation: disabled RSA key", () => kms.send(new EnableKeyRotationCommand({ KeyId: keys.disabledRsa.id })), "DisabledException", () => `${arnOf("disabledRsa")} is disabled.`],
+  ["DisableKeyRotation: disabled RSA key", () => kms.send(new DisableKeyRotationCommand({ KeyId: keys.disabledRsa.id })), "DisabledException", () => `${arnOf("disabledRsa")} is disabled.`],
+  ["EnableKeyRotation: enabled RSA key", () => kms.send(new EnableKeyRotationCommand({ KeyId: keys.rsa.id })), "UnsupportedOperationException", () => `${arnOf("rsa")} is a RSA_2048 key; automatic key rotation is supported only for symmetric encryption KMS keys.`],
   ["Encrypt: disabled key named by a well-formed id is state, then usage", () => kms.send(new EncryptCommand({ KeyId: keys.disabled.id, Plaintext: Buffer.from("x"), EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })), "DisabledException", () => `${arnOf("disabled")} is disabled.`],
 
   // --- Validation texts from the API model ---

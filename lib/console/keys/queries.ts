@@ -6,6 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { describeAlgorithms, type KeySpec, type KeyUsage } from "@/lib/crypto";
 import { prisma, type Prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { audited, noteKey } from "@/lib/audit";
 import { assertSafeText } from "@/lib/errors/text";
 import { authorizeKeyAction, authorizeKms, decideKeyAction, type KeyConditionSubject } from "@/lib/kms/authorize";
@@ -127,7 +128,7 @@ async function readConsoleKey(caller: Principal, keyId: string): Promise<KeyDeta
         include: { aliases: { orderBy: { name: "asc" } }, tags: { orderBy: { tagKey: "asc" } } },
       })
     : null;
-  if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+  if (!key || key.deletedAt) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(keyId)));
   noteKey(ctx.keyArn(key.id));
   // As DescribeKey: the key policy (with the caller's identity policies) decides, once the key is found.
   await authorizeKeyAction(caller, "kms:DescribeKey", ctx, key);
@@ -232,7 +233,7 @@ export function listKeyPolicyPrincipals(caller: Principal, keyId: string): Promi
     async () => {
       const ctx = await kmsContext();
       const key = UUID.test(keyId) ? await prisma.kmsKey.findUnique({ where: { id: keyId } }) : null;
-      if (!key || key.deletedAt) throw new NotFoundException(`Key '${ctx.keyArn(keyId)}' does not exist`);
+      if (!key || key.deletedAt) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(keyId)));
       noteKey(ctx.keyArn(key.id));
       await authorizeKeyAction(caller, "kms:PutKeyPolicy", ctx, key);
       const users = await prisma.user.findMany({ where: { disabled: false }, orderBy: { username: "asc" }, select: { username: true }, take: 1000 });
