@@ -2,7 +2,7 @@
 import { config } from "@/lib/config";
 import { MaterialCache } from "../material-cache";
 import { openRootKeyStore } from "./open";
-import { ShamirKeyStore } from "./shamir";
+import type { ShamirKeyStore } from "./shamir";
 import type { KeyStore } from "./types";
 
 const g = globalThis as unknown as { keyholdKeyStore?: Promise<KeyStore>; keyholdMaterialCache?: MaterialCache };
@@ -15,10 +15,13 @@ export function rootKeyStore(): Promise<KeyStore> {
   }));
 }
 
-/** The Shamir store when the process uses one (unseal, seal, rekey), else undefined. */
+/**
+ * The Shamir store when the process uses one (unseal, seal, rekey), else undefined. By kind, not
+ * instanceof: the Next.js bundle has its own copy of the class, the store object is the process's one.
+ */
 export async function sealableKeyStore(): Promise<ShamirKeyStore | undefined> {
   const store = await rootKeyStore();
-  return store instanceof ShamirKeyStore ? store : undefined;
+  return store.kind === "shamir" ? (store as ShamirKeyStore) : undefined;
 }
 
 export function materialCache(): MaterialCache {
