@@ -48,6 +48,10 @@ Commands:
   root-key seal                            seal now: the running server forgets the root key until unsealed
   root-key rekey --custodians N --threshold M [--share-dir DIR]
                                            new shares for the same root key (unsealed server); old ones stop working
+  root-key migrate --to local|shamir|pkcs11 [--custodians N --threshold M] [--share-dir DIR] [--unseal-shares-stdin]
+                                           re-wrap everything under a new root key in another store (server stopped;
+                                           resumable: run it again after an interruption); from a Shamir-sealed
+                                           root key, give M current shares on stdin, one per line
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -188,7 +192,7 @@ async function readLine(): Promise<string> {
 }
 
 /** Each share shown once, or written to its own 0600 file (one per custodian) and not shown. */
-function printShares(r: { shares: string[]; threshold: number; custodians: number }, dir: string | undefined, json: boolean): number {
+function printShares(r: { shares: string[]; threshold: number; custodians: number }, dir: string | undefined, json: boolean, extra: object = {}): number {
   if (dir) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const files = r.shares.map((share, i) => {
@@ -196,12 +200,12 @@ function printShares(r: { shares: string[]; threshold: number; custodians: numbe
       writeFileSync(file, share + "\n", { mode: 0o600, flag: "wx" });
       return file;
     });
-    if (json) console.log(JSON.stringify({ threshold: r.threshold, custodians: r.custodians, files }, null, 2));
+    if (json) console.log(JSON.stringify({ ...extra, shares: undefined, threshold: r.threshold, custodians: r.custodians, files }, null, 2));
     else console.log(`Root key sealed: any ${r.threshold} of ${r.custodians} shares unseal it. Shares written (0600), one per custodian:\n${files.join("\n")}`);
     return 0;
   }
   if (json) {
-    console.log(JSON.stringify({ threshold: r.threshold, custodians: r.custodians, shares: r.shares }, null, 2));
+    console.log(JSON.stringify({ ...extra, threshold: r.threshold, custodians: r.custodians, shares: r.shares }, null, 2));
     return 0;
   }
   console.log(`Root key sealed: any ${r.threshold} of ${r.custodians} shares unseal it. Each share is shown only now:`);
@@ -252,6 +256,8 @@ export async function main(argv: string[]): Promise<number> {
         off: { type: "boolean", default: false },
         "ttl-hours": { type: "string" },
         status: { type: "string" },
+        to: { type: "string" },
+        "unseal-shares-stdin": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -300,6 +306,8 @@ export async function main(argv: string[]): Promise<number> {
     if (values["passphrase-stdin"]) input.passphrase = await readStdin();
     if (values.custodians !== undefined) input.custodians = Number(values.custodians);
     if (values.threshold !== undefined) input.threshold = Number(values.threshold);
+    if (values.to !== undefined) input.to = values.to;
+    if (values["unseal-shares-stdin"]) input.shares = (await readStdin()).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     if (command === "unseal") {
       if (process.stdin.isTTY) process.stderr.write("Unseal share (input is read until end of line): ");
       input.share = (await readLine()).trim();
@@ -318,19 +326,29 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const serverStopped = command === "restore" || command === "init";
+  const serverStopped = command === "restore" || command === "init" || command === "root-key.migrate";
   const serverRunning = command === "unseal" || command === "root-key.seal" || command === "root-key.rekey";
   let reply;
   try {
     ({ reply } = await send(command, input, { dataDir: config.dataDir, databaseUrl: config.databaseUrl, serverStopped, serverRunning }));
   } catch (e) {
-    if (!serverRunning && command !== "init") throw e;
+    if (!serverRunning && !serverStopped) throw e;
     console.error((e as Error).message);
     return 1;
   }
   if (!reply.ok) {
     console.error(`${reply.error.name}: ${reply.error.message}`);
     return 1;
+  }
+  if (command === "root-key.migrate") {
+    const m = reply.result as { from: string; to: string; rewrapped: Record<string, number>; alreadyMigrated: number; verified: number; shares?: string[]; threshold?: number; custodians?: number };
+    if (values.json && !m.shares) console.log(JSON.stringify(m, null, 2));
+    else if (!values.json) {
+      const n = Object.values(m.rewrapped).reduce((a, b) => a + b, 0);
+      console.log(`Root key moved from ${m.from} to ${m.to}: ${n} rows re-wrapped (${Object.entries(m.rewrapped).map(([t, c]) => `${t} ${c}`).join(", ") || "none"}), ${m.alreadyMigrated} already done, ${m.verified} verified.`);
+    }
+    if (m.shares) return printShares({ shares: m.shares, threshold: m.threshold!, custodians: m.custodians! }, values["share-dir"], values.json, m);
+    return 0;
   }
   if (command === "init" || command === "root-key.rekey") return printShares(reply.result as { shares: string[]; threshold: number; custodians: number }, values["share-dir"], values.json);
   print(command, reply.result, values.json);

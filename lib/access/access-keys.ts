@@ -27,7 +27,7 @@ export function generateSecretAccessKey(): string {
   return randomBytes(30).toString("base64"); // 40 characters, no padding
 }
 
-const secretAad = (accessKeyId: string) => Buffer.from(`keyhold:access-key-secret:${accessKeyId}`);
+export const secretAad = (accessKeyId: string) => Buffer.from(`keyhold:access-key-secret:${accessKeyId}`);
 
 export async function wrapSecret(accessKeyId: string, secret: string): Promise<Uint8Array<ArrayBuffer>> {
   const store = await rootKeyStore();

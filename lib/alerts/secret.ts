@@ -2,7 +2,8 @@
 // rule by the AAD (as access-key secrets are, lib/access/access-keys.ts).
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
-const aad = (ruleId: string) => Buffer.from(`keyhold:alert-rule-secret:${ruleId}`);
+export const ruleSecretAad = (ruleId: string) => Buffer.from(`keyhold:alert-rule-secret:${ruleId}`);
+const aad = ruleSecretAad;
 
 export async function wrapRuleSecret(ruleId: string, secret: string): Promise<Uint8Array<ArrayBuffer>> {
   const store = await rootKeyStore();

@@ -7,7 +7,8 @@ import { directPrisma } from "@/lib/db/client";
 import { outsideTransaction } from "@/lib/db/transaction";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
-const aad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
+export const signingKeyAad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
+const aad = signingKeyAad;
 
 export interface SigningKeyRow {
   id: string;
@@ -21,7 +22,9 @@ export interface Signer {
   sign(payload: Buffer): Promise<string>;
 }
 
-let cached: Promise<Signer> | undefined;
+// On globalThis: the Next.js bundle and server.ts each have a copy of this module, and a seal-now
+// from the console must drop the signer the (process-wide) audit writer uses.
+const g = globalThis as unknown as { keyholdAuditSigner?: Promise<Signer> };
 
 /** A new audit-signing key: its row, the private key wrapped by the root key. */
 export async function newSigningKeyRow(): Promise<SigningKeyRow> {
@@ -75,12 +78,12 @@ export function signerOf({ id, wrapped, publicKeyDer }: SigningKeyRow): Signer {
 
 /** Drops the unwrapped signing key (seal now): the next signature unwraps it again under the root key. */
 export function forgetAuditSigningKey(): void {
-  cached = undefined;
+  g.keyholdAuditSigner = undefined;
 }
 
 export function auditSigner(): Promise<Signer> {
-  return (cached ??= outsideTransaction(load).catch((e) => {
-    cached = undefined;
+  return (g.keyholdAuditSigner ??= outsideTransaction(load).catch((e) => {
+    g.keyholdAuditSigner = undefined;
     throw e;
   }));
 }

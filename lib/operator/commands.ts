@@ -20,6 +20,7 @@ import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
 import { breakGlassCancelKeyDeletion, breakGlassResetKeyPolicy } from "@/lib/kms/break-glass";
 import { databaseStatus } from "@/lib/db/status";
+import { migrateRootKey } from "@/lib/kms/root-key-migration";
 import { describeRootKeyCustody, initRootKeyCustody, rekeyRootKey, sealRootKey, submitUnsealShare } from "@/lib/kms/root-key-custody";
 import { ValidationException } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
@@ -131,6 +132,10 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "root-key.rekey"(input) {
     return rekeyRootKey(await operator(), input);
+  },
+  // Server stopped only (cli/transport.ts): re-wraps everything under the target store.
+  async "root-key.migrate"(input) {
+    return migrateRootKey(await operator(), input);
   },
   async "access-key.delete"(input) {
     await deleteAccessKey(await operator(), { accessKeyId: input.accessKeyId });

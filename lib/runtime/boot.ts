@@ -30,6 +30,13 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
   const lock = worker ? undefined : lockDataDir(cfg.dataDir, "server");
   process.env.NEXTAUTH_URL ??= `http://localhost:${cfg.port}`;
   process.env.NEXTAUTH_SECRET ??= readOrCreateSecret(cfg.dataDir, "nextauth-secret");
+  const { readMigrationRecord } = await import("@/lib/crypto/keystore/migration");
+  const migrating = readMigrationRecord(cfg.dataDir);
+  if (migrating) {
+    lock?.release();
+    // Some rows are wrapped by the old key and some by the new one: finish before serving.
+    throw new Error(`a root key migration to ${migrating.to} was interrupted: finish it with \`keyhold root-key migrate --to ${migrating.to}\` before starting the server`);
+  }
   const database = await connectDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, migrate: !worker });
 
   const { disconnectDatabase } = await import("@/lib/db/client");

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Config } from "@/lib/config";
 import { AES_KEY_BYTES } from "../aes-gcm";
 import { readCustodyRecord, writeCustodyRecord } from "./custody-record";
+import { destroyKeyFile } from "./key-file";
 import { ROOT_KEY_FILE } from "./local";
 import { splitRootKey } from "./shamir-shares";
 
@@ -24,19 +25,6 @@ function existingLocalKey(cfg: Pick<Config, "dataDir" | "rootKeyBase64">): Buffe
   if (cfg.rootKeyBase64) return Buffer.from(cfg.rootKeyBase64, "base64");
   const file = path.join(cfg.dataDir, ROOT_KEY_FILE);
   return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
-}
-
-/** Overwrites then unlinks: the key's bytes do not stay in the file's blocks when the FS allows. */
-function destroyKeyFile(file: string): void {
-  if (!fs.existsSync(file)) return;
-  const fd = fs.openSync(file, "r+");
-  try {
-    fs.writeSync(fd, Buffer.alloc(fs.fstatSync(fd).size));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.rmSync(file);
 }
 
 export async function initShamirCustody(cfg: Pick<Config, "dataDir" | "rootKeyBase64">, custodians: number, threshold: number): Promise<ShamirInitResult> {

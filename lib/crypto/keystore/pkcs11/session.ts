@@ -1,7 +1,8 @@
 // A small PKCS#11 session helper for the root key store: load the module, find the token by label,
 // open one read-write session and log in as the user. pkcs11js calls are synchronous, so on Node's one
 // thread each C_*Init/C_* pair runs uninterrupted on the one session.
-import * as pkcs11js from "pkcs11js";
+// The default import: the constants are set dynamically, so Node's ESM named-export detection misses them.
+import pkcs11js from "pkcs11js";
 
 export interface Pkcs11Options {
   module: string;

@@ -3,7 +3,8 @@
 // C_Decrypt): the root key's bytes never reach this process.
 // Wrapped blob = 0x02 | IV (12) | ciphertext | tag (16); the caller's AAD is GCM's AAD.
 import { randomBytes } from "node:crypto";
-import * as pkcs11js from "pkcs11js";
+// The default import: the constants are set dynamically, so Node's ESM named-export detection misses them.
+import pkcs11js from "pkcs11js";
 import { GCM_IV_BYTES, GCM_TAG_BYTES } from "../../aes-gcm";
 import { CiphertextError } from "../../errors";
 import type { KeyStore, KeyStoreDescription } from "../types";
