@@ -14,6 +14,9 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Menu } from "@/components/ui/menu";
 import type { KeyRow as Row } from "@/lib/console/keys/types";
 
+/** Characters kept at an alias's end when it is cut. */
+const TAIL = 10;
+
 const dateOnly = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" }) : "—");
 
 /** One key of the list. Long text is cut on one line; the full text is in its title (hover) and on the key's page. */
@@ -49,7 +52,7 @@ export function KeyRow({
       )}
       {/* Table cells ignore max-width: the div inside bounds the column, and the text is cut with its title. */}
       <td className="px-2 py-2">
-        <div className="flex max-w-52 min-w-0 items-center gap-1">
+        <div className="flex max-w-40 min-w-0 items-center gap-1 xl:max-w-52">
           <InlineEdit
             value={alias ?? ""}
             label={`alias of ${name}`}
@@ -58,8 +61,15 @@ export function KeyRow({
             placeholder="(no alias)"
             className="min-w-0"
             display={
-              <Link href={`/keys/${k.id}`} title={allAliases || k.id} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-                {alias ?? "(no alias)"}
+              <Link
+                href={`/keys/${k.id}`}
+                title={allAliases || k.id}
+                aria-label={alias ?? "(no alias)"}
+                className="inline-flex max-w-full font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+              >
+                {/* Cut in the middle: aliases that share a long prefix still differ at their end. */}
+                <span className="truncate">{alias ? alias.slice(0, -TAIL) : "(no alias)"}</span>
+                {alias && <span className="shrink-0">{alias.slice(-TAIL)}</span>}
               </Link>
             }
             onSave={(v) => onRename(fullAlias(v))}
@@ -86,7 +96,7 @@ export function KeyRow({
               Withheld
             </span>
           ) : (
-            <span title={k.description} className="block max-w-40 min-w-0">
+            <span title={k.description} className="block max-w-32 min-w-0 xl:max-w-40">
               <InlineEdit
                 value={k.description}
                 label={`description of ${name}`}

@@ -183,7 +183,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             </option>
           ))}
         </Select>
-        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="lg:col-span-2" />
+        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="self-start lg:col-span-2" />
         <div className="flex flex-wrap items-center gap-2 lg:col-span-3 lg:justify-end">
           <label className="mr-auto flex items-center gap-2 text-sm">
             <input type="checkbox" checked={view.usable === "1"} onChange={(e) => update({ usable: e.target.checked ? "1" : undefined }, "push")} />
