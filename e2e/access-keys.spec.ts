@@ -9,7 +9,11 @@ test("an administrator creates an access key, uses it with the AWS SDK, deactiva
   await page.goto("/access");
   await expect(page.getByRole("heading", { name: "Access keys" })).toBeVisible();
   await page.getByRole("button", { name: "Create access key" }).click();
-  await page.getByRole("dialog", { name: "Create access key" }).getByRole("button", { name: "Create" }).click();
+  const create = page.getByRole("dialog", { name: "Create access key" });
+  // "User" is a picker of the existing users, the administrator first chosen.
+  await expect(create.getByLabel("User").locator("option", { hasText: `${E2E_ADMIN.username} (you)` })).toHaveCount(1);
+  await expect(create.getByLabel("User")).toHaveValue(E2E_ADMIN.username);
+  await create.getByRole("button", { name: "Create" }).click();
   const accessKeyId = (await page.getByTestId("new-access-key-id").textContent())!.trim();
   const secretAccessKey = (await page.getByTestId("new-secret-access-key").textContent())!.trim();
   expect(accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);

@@ -1,9 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
   DisableKeyCommand,
   EncryptCommand,
+  GetKeyRotationStatusCommand,
   KMSClient,
 } from "@aws-sdk/client-kms";
 import { expect, test, type Page } from "@playwright/test";
@@ -32,7 +36,14 @@ async function signInAsAdmin(page: Page) {
 /** Walks the wizard; `configure` sets step 1. Returns the new key's ID. */
 async function createKeyInWizard(
   page: Page,
-  opts: { alias: string; description?: string; tag?: [string, string]; configure?: () => Promise<void>; screenshots?: boolean },
+  opts: {
+    alias: string;
+    description?: string;
+    tag?: [string, string];
+    configure?: () => Promise<void>;
+    review?: () => Promise<void>;
+    screenshots?: boolean;
+  },
 ): Promise<string> {
   await page.goto("/keys/new");
   await expect(page.getByRole("heading", { name: "Create key" })).toBeVisible();
@@ -56,8 +67,11 @@ async function createKeyInWizard(
   await page.getByRole("checkbox", { name: /^admin\b/ }).check();
   if (opts.screenshots) await shot(page, "wizard-4-users");
   await page.getByRole("button", { name: "Next" }).click();
-  await expect(page.getByLabel("Key policy")).toHaveValue(/Allow access for Key Administrators/);
-  await expect(page.getByLabel("Key policy")).toHaveValue(/:user\/admin"/);
+  // The policy is in the checked editor (problems marked as typed), not a plain textarea.
+  await expect(page.getByLabel("Key policy")).toContainText("Allow access for Key Administrators");
+  await expect(page.getByLabel("Key policy")).toContainText(/:user\/admin"/);
+  await expect(page.getByText("Valid JSON, and the policy grammar checks out.")).toBeVisible();
+  await opts.review?.();
   if (opts.screenshots) await shot(page, "wizard-5-review");
   await page.getByRole("button", { name: "Create key" }).click();
   await expect(page).toHaveURL(/\/keys\/[0-9a-f-]{36}$/, { timeout: 20_000 });
@@ -113,16 +127,25 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
   await row.getByRole("textbox", { name: `Description of ${alias}` }).fill("not saved");
   await row.getByRole("textbox", { name: `Description of ${alias}` }).press("Escape");
   await expect(row).toContainText("edited inline");
+  // Leaving the field keeps the draft (no silent discard); Cancel ends the edit unsaved.
+  await row.getByRole("button", { name: `Edit description of ${alias}` }).click();
+  await row.getByRole("textbox", { name: `Description of ${alias}` }).fill("kept across blur");
+  await page.getByRole("heading", { name: "Keys", exact: true }).click();
+  await expect(row.getByRole("textbox", { name: `Description of ${alias}` })).toHaveValue("kept across blur");
+  await expect(row).toContainText("Unsaved: Enter saves, Esc cancels");
+  await row.getByRole("button", { name: `Save description of ${alias}` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Description saved" }).first()).toBeVisible();
+  await expect(row).toContainText("kept across blur");
 
   // Disable with confirmation; the API then refuses to encrypt.
-  await row.getByRole("switch", { name: `Key enabled: ${alias}` }).click();
+  await row.getByRole("button", { name: `Actions for ${alias}` }).click();
+  await row.getByRole("menuitem", { name: "Disable" }).click();
   const disableDialog = page.getByRole("dialog", { name: "Disable key" });
   await expect(disableDialog).toContainText(alias);
   await shot(page, "keys-disable-confirm");
   await disableDialog.getByRole("button", { name: "Disable" }).click();
   await expect(page.getByRole("status").filter({ hasText: `${alias} disabled` })).toBeVisible();
   await expect(row.getByTestId("key-status")).toContainText("Disabled");
-  await expect(row.getByRole("switch", { name: `Key enabled: ${alias}` })).toHaveAttribute("aria-checked", "false");
 
   const kms = sdk(baseURL!);
   const failure = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: new TextEncoder().encode("secret") })).then(
@@ -131,8 +154,9 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
   );
   expect(failure?.name).toBe("DisabledException");
 
-  // Enable again.
-  await row.getByRole("switch", { name: `Key enabled: ${alias}` }).click();
+  // Enable again, from the row's menu.
+  await row.getByRole("button", { name: `Actions for ${alias}` }).click();
+  await row.getByRole("menuitem", { name: "Enable" }).click();
   await page.getByRole("dialog", { name: "Enable key" }).getByRole("button", { name: "Enable" }).click();
   await expect(page.getByRole("status").filter({ hasText: `${alias} enabled` })).toBeVisible();
   await expect(row.getByTestId("key-status")).toContainText("Enabled");
@@ -356,4 +380,108 @@ test("the wizard validates aliases as you type and reports a duplicate alias on 
   await expect(page.getByRole("group", { name: "Key administrators" })).toBeVisible();
   await page.getByRole("button", { name: "Back" }).click();
   await expect(page.getByLabel("Alias", { exact: true })).toHaveValue(`${taken}-free`);
+});
+
+test("the keys list fits 1280 px without cutting what tells keys apart, and columns can be chosen", async ({ page, baseURL }) => {
+  const kms = sdk(baseURL!);
+  // Two keys whose long aliases differ only at the end.
+  const stem = unique("a-very-long-alias-name-for-the-payments-service-production");
+  const made: string[] = [];
+  for (const end of ["eu", "us"]) {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: `a description long enough to need cutting in a narrow column ${end}` }));
+    await kms.send(new CreateAliasCommand({ AliasName: `alias/${stem}-${end}`, TargetKeyId: KeyMetadata!.KeyId! }));
+    made.push(KeyMetadata!.KeyId!);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signInAsAdmin(page);
+  await page.goto(`/keys?q=${stem}`);
+  const table = content(page).getByRole("table", { name: "Keys" });
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–2 of 2 keys");
+  // Nothing scrolls sideways at 1280 px.
+  const box = table.locator("xpath=..");
+  expect(await box.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await shot(page, "keys-1280px-light");
+  // The full alias is in the link's title (hover), each key's own.
+  for (const [i, end] of ["eu", "us"].entries()) {
+    const row = content(page).getByTestId(`key-row-${made[i]}`);
+    await expect(row.getByRole("link", { name: `alias/${stem}-${end}` })).toHaveAttribute("title", `alias/${stem}-${end}`);
+    await expect(row.getByTestId("key-status")).toHaveText("Enabled");
+  }
+
+  // The column chooser hides Key ID and Usage; the choice survives a reload.
+  await content(page).getByText("Columns", { exact: true }).click();
+  await content(page).getByRole("checkbox", { name: "Key ID" }).uncheck();
+  await content(page).getByRole("checkbox", { name: "Usage" }).uncheck();
+  await expect(table.getByRole("columnheader", { name: "Key ID" })).toHaveCount(0);
+  await page.reload();
+  await expect(content(page).getByTestId("keys-total")).toHaveText("1–2 of 2 keys");
+  await expect(table.getByRole("columnheader", { name: "Key ID" })).toHaveCount(0);
+  await expect(table.getByRole("columnheader", { name: "Usage" })).toHaveCount(0);
+  await expect(table.getByRole("columnheader", { name: "Key spec" })).toHaveCount(1);
+
+  // At 1024 px the list stays usable: the same rows, the row menu reachable.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await shot(page, "keys-1024px-light");
+  const row = content(page).getByTestId(`key-row-${made[0]}`);
+  await row.getByRole("button", { name: `Actions for alias/${stem}-eu` }).click();
+  await expect(row.getByRole("menuitem", { name: "Disable" })).toBeVisible();
+  await page.keyboard.press("Escape");
+});
+
+test("the wizard turns rotation on at creation, and imports key material wrapped in the browser", async ({ page, baseURL }) => {
+  test.setTimeout(120_000);
+  const kms = sdk(baseURL!);
+  await signInAsAdmin(page);
+
+  // Rotation chosen at creation: on, every 180 days.
+  const rotated = unique("e2e-rotation");
+  const rotatedId = await createKeyInWizard(page, {
+    alias: rotated,
+    configure: async () => {
+      await page.getByLabel("Rotate the key material automatically").check();
+      await page.getByLabel("Rotation period (days)").fill("30");
+      await page.getByRole("button", { name: "Next" }).click();
+      await expect(page.getByTestId("step-error")).toHaveText("The rotation period is 90 to 2560 days.");
+      await page.getByLabel("Rotation period (days)").fill("180");
+    },
+    review: async () => {
+      await expect(page.getByTestId("review-summary")).toContainText("Automatic, every 180 days");
+    },
+  });
+  const status = await kms.send(new GetKeyRotationStatusCommand({ KeyId: rotatedId }));
+  expect(status.KeyRotationEnabled).toBe(true);
+  expect(status.RotationPeriodInDays).toBe(180);
+
+  // Bring your own key: pasted material is wrapped by WebCrypto; no request carries it in clear.
+  const material = randomBytes(32);
+  const forms = [material.toString("hex"), material.toString("base64")];
+  const leaked: string[] = [];
+  page.on("request", (r) => {
+    const body = r.postData() ?? "";
+    if (forms.some((f) => body.includes(f))) leaked.push(r.url());
+  });
+  const imported = unique("e2e-import");
+  const importedId = await createKeyInWizard(page, {
+    alias: imported,
+    configure: async () => {
+      await page.getByLabel("Import your own key material").check();
+      await expect(page.getByLabel("Rotate the key material automatically")).toHaveCount(0);
+    },
+    review: async () => {
+      await expect(page.getByTestId("review-summary")).toContainText("Imported (wrapped in this browser)");
+      await page.getByLabel("Paste my key material").check();
+      await page.getByLabel("Key material (hex or base64, 32 bytes)").fill("abcd");
+      await expect(page.getByText("Hex key material must be 64 digits (32 bytes); this is 4.")).toBeVisible();
+      await page.getByLabel("Key material (hex or base64, 32 bytes)").fill(forms[0]!);
+      await expect(page.getByTestId("import-explanation")).toContainText("sends only the wrapped bytes");
+    },
+  });
+  await expect(content(page).getByTestId("key-state")).toContainText("Enabled");
+  expect(leaked).toEqual([]);
+  const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: importedId }));
+  expect(KeyMetadata?.Origin).toBe("EXTERNAL");
+  expect(KeyMetadata?.KeyState).toBe("Enabled");
+  const sealed = await kms.send(new EncryptCommand({ KeyId: importedId, Plaintext: new TextEncoder().encode("byok") }));
+  const opened = await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
+  expect(new TextDecoder().decode(opened.Plaintext)).toBe("byok");
 });

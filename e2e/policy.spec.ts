@@ -133,7 +133,7 @@ test("an admin adds a key user in the policy tab; the user can encrypt through t
   await shot(page, "roles");
 });
 
-test("the JSON view validates, shows the server's exact problem, diffs, and offers the lockout bypass only after a refusal", async ({ page, baseURL }) => {
+test("the JSON view validates, shows the server's exact problem, diffs, flags unknown actions, and runs the lockout check at review", async ({ page, baseURL }) => {
   test.setTimeout(90_000);
   const ts = Date.now();
   await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
@@ -171,7 +171,15 @@ test("the JSON view validates, shows the server's exact problem, diffs, and offe
   await expect(page.getByTestId("policy-server-error")).toContainText('MalformedPolicyDocumentException: Statement 1 (Sid "Enable IAM User Permissions"): Effect must be "Allow" or "Deny"');
   await shot(page, "policy-json-error");
 
-  // A policy that would lock the admin out: refused; only then is the bypass offered.
+  // Valid grammar, but an action that names nothing: flagged at review, with the likely action.
+  await editor.fill(saved.replace('"Action": "kms:*"', '"Action": ["kms:*", "kms:Encryp"]'));
+  await page.getByRole("button", { name: "Review changes" }).click();
+  const typo = page.getByRole("region", { name: "Review changes" }).getByTestId("policy-unknown-actions");
+  await expect(typo).toContainText("kms:Encryp");
+  await expect(typo).toContainText("did you mean kms:Encrypt?");
+  await page.getByRole("region", { name: "Review changes" }).getByRole("button", { name: "Back to editing" }).click();
+
+  // A policy that would lock the admin out: refused at review already; only then is the bypass offered.
   const lockout = JSON.stringify(
     {
       Version: "2012-10-17",
@@ -187,7 +195,7 @@ test("the JSON view validates, shows the server's exact problem, diffs, and offe
   const review = page.getByRole("region", { name: "Review changes" });
   await expect(review.getByTestId("policy-diff")).toContainText('"OnlySomeoneElse"');
   await expect(review.getByTestId("policy-diff")).toContainText("Enable IAM User Permissions");
-  await review.getByRole("button", { name: "Save changes" }).click();
+  await expect(review.getByRole("button", { name: "Save changes" })).toHaveCount(0);
   await expect(review.getByRole("alert")).toContainText("The new key policy will not allow you to update the key policy in the future.");
   await expect(review.getByRole("button", { name: "Save anyway" })).toBeDisabled();
   await expect(review.getByLabel("Bypass the policy lockout safety check")).toBeVisible();

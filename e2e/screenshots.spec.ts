@@ -31,7 +31,8 @@ const PAGES: Array<[path: string, heading: string | RegExp, name: string]> = [
 ];
 
 test("screenshots of every console page, each key tab and the event drawer, light and dark", async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
+  // Two themes × every page on a shared CI machine: generous, it asserts no timing.
+  test.setTimeout(300_000);
   // A key with an alias, a tag and some activity, so its tabs have content.
   const { kms, dispose } = apiClientFor(E2E_ADMIN.username, baseURL!);
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "screenshot key" }));

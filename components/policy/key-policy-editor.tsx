@@ -6,7 +6,7 @@ import {
   getKeyPolicyAction,
   listKeyPolicyPrincipalsAction,
   putKeyPolicyAction,
-  validateKeyPolicyAction,
+  reviewKeyPolicyAction,
 } from "@/app/(console)/keys/actions";
 import { ActionError, unwrap } from "@/components/keys/client";
 import { Button } from "@/components/ui/button";
@@ -42,7 +42,7 @@ export interface PolicyKey {
 }
 
 /** The key page's "Key policy" tab: default view (people pickers), JSON view, review diff, save, simulate. */
-export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean }) {
+export function KeyPolicyEditor({ k, canEdit, canSimulate = true }: { k: PolicyKey; canEdit: boolean; canSimulate?: boolean }) {
   const id = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -64,6 +64,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
   const [serverError, setServerError] = useState("");
   const [schemaProblems, setSchemaProblems] = useState<string[]>([]);
   const [lockout, setLockout] = useState("");
+  const [unknownActions, setUnknownActions] = useState<Array<{ action: string; suggestion?: string }>>([]);
   const [bypass, setBypass] = useState(false);
   const [simulating, setSimulating] = useState(false);
 
@@ -72,12 +73,18 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
     setStage("edit");
     setServerError("");
     setLockout("");
+    setUnknownActions([]);
     setBypass(false);
   };
 
+  // Review runs every check Save would (grammar, principals, lockout), so Save holds no surprise.
   const validate = useMutation({
-    mutationFn: (text: string) => unwrap(validateKeyPolicyAction(text)),
-    onSuccess: () => setStage("review"),
+    mutationFn: (text: string) => unwrap(reviewKeyPolicyAction(k.id, text)),
+    onSuccess: (review) => {
+      setLockout(review.lockout ?? "");
+      setUnknownActions(review.unknownActions);
+      setStage("review");
+    },
     onError: (e) => setServerError(`${(e as ActionError).type}: ${e.message}`),
   });
 
@@ -109,7 +116,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
 
   if (policy.isPending) {
     return (
-      <div className="flex flex-col gap-3" aria-busy aria-label="Loading the key policy">
+      <div role="status" className="flex flex-col gap-3" aria-busy aria-label="Loading the key policy">
         <Skeleton className="h-8 w-64" />
         <Skeleton className="h-64" />
       </div>
@@ -145,6 +152,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
     setDraft(next);
     setServerError("");
     setLockout("");
+    setUnknownActions([]);
     setBypass(false);
     if (stage === "review") setStage("edit");
   };
@@ -169,7 +177,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
             </button>
           ))}
         </div>
-        <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="policy-status">
+        <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="policy-status">
           {dirty ? "Unsaved changes" : "Saved"}
         </span>
       </div>
@@ -204,7 +212,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
                 Users could not be loaded: {people.error.message}
               </p>
             )}
-            <p className="text-xs text-slate-500 dark:text-slate-400">
+            <p className="text-xs text-slate-600 dark:text-slate-400">
               The default view edits the standard statements by their Sid; the policy&apos;s {parsed.doc.Statement.length} statement
               {parsed.doc.Statement.length === 1 ? "" : "s"} are otherwise kept as they are. Use the JSON view for anything else.
             </p>
@@ -269,10 +277,28 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
       {editable && dirty && stage === "review" && (
         <section aria-label="Review changes" className="flex flex-col gap-3 rounded-md border border-indigo-200 p-4 dark:border-indigo-900">
           <PolicyDiff before={saved} after={text} />
+          {unknownActions.length > 0 && (
+            <div role="alert" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200" data-testid="policy-unknown-actions">
+              <p className="font-medium">These actions match no KMS action, so their statements do nothing for them:</p>
+              <ul className="mt-1 list-disc pl-5">
+                {unknownActions.map((u) => (
+                  <li key={u.action}>
+                    <code className="font-mono">{u.action}</code>
+                    {u.suggestion && (
+                      <>
+                        {" "}
+                        (did you mean <code className="font-mono">{u.suggestion}</code>?)
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {lockout && (
             <div role="alert" className="flex flex-col gap-2 rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
               <p>
-                <span className="font-medium">Refused:</span> {lockout} Saving anyway could leave nobody able to change this key&apos;s policy.
+                <span className="font-medium">The lockout safety check fails:</span> {lockout} Saving anyway could leave nobody able to change this key&apos;s policy.
               </p>
               <label className="flex items-center gap-2">
                 <input type="checkbox" checked={bypass} onChange={(e) => setBypass(e.target.checked)} />
@@ -297,6 +323,13 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
         </section>
       )}
 
+      {!canEdit && (
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="policy-read-only">
+          Read-only: changing this policy needs kms:PutKeyPolicy on this key, which its policy does not give you.
+        </p>
+      )}
+
+      {canSimulate && (
       <section className="flex flex-col gap-3 border-t border-slate-200 pt-4 dark:border-slate-800">
         <Button
           variant="secondary"
@@ -315,6 +348,7 @@ export function KeyPolicyEditor({ k, canEdit }: { k: PolicyKey; canEdit: boolean
           </div>
         )}
       </section>
+      )}
     </div>
   );
 }

@@ -80,7 +80,7 @@ export function IdentityPolicy({ label, policy, defaultOpen = false }: { label: 
         <CopyButton value={policy} label={`${label} policy JSON`} />
       </div>
       {open && (
-        <pre id={`${id}-policy`} aria-label={`${label} identity policy`} className="max-h-96 overflow-auto rounded bg-slate-50 p-4 font-mono text-xs dark:bg-slate-950">
+        <pre id={`${id}-policy`} aria-label={`${label} identity policy`} tabIndex={0} className="max-h-96 overflow-auto rounded bg-slate-50 p-4 font-mono text-xs dark:bg-slate-950">
           {policy}
         </pre>
       )}

@@ -89,7 +89,7 @@ export function PolicySimulator({ keyId, initialKeyId = "" }: { keyId?: string; 
 
   if (principals.isPending) {
     return (
-      <div className="flex flex-col gap-3" aria-busy aria-label="Loading the simulator">
+      <div role="status" className="flex flex-col gap-3" aria-busy aria-label="Loading the simulator">
         <Skeleton className="h-6 w-48" />
         <Skeleton className="h-32" />
       </div>

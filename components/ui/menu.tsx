@@ -11,8 +11,11 @@ export interface MenuItem {
   hidden?: boolean;
 }
 
-/** A button that opens a list of actions (menu role, arrow keys, Esc closes). */
-export function Menu({ label, items }: { label: string; items: MenuItem[] }) {
+/**
+ * A button that opens a list of actions (menu role, arrow keys, Esc closes).
+ * With `icon`, the button shows only the icon and `label` is its accessible name.
+ */
+export function Menu({ label, items, icon }: { label: string; items: MenuItem[]; icon?: React.ReactNode }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const visible = items.filter((i) => !i.hidden);
@@ -32,9 +35,15 @@ export function Menu({ label, items }: { label: string; items: MenuItem[] }) {
   };
   return (
     <div ref={root} className="relative">
-      <Button variant="secondary" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} disabled={!visible.length}>
-        {label} <span aria-hidden>▾</span>
-      </Button>
+      {icon ? (
+        <Button variant="ghost" size="sm" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} disabled={!visible.length}>
+          {icon}
+        </Button>
+      ) : (
+        <Button variant="secondary" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} disabled={!visible.length}>
+          {label} <span aria-hidden>▾</span>
+        </Button>
+      )}
       {open && (
         <div
           role="menu"

@@ -3,13 +3,15 @@
 // a username that does not exist as for one that does (no enumeration).
 import { LRUCache } from "lru-cache";
 import { prisma, type User } from "@/lib/db/client";
+import { DEFAULT_LOCKOUT, readRuntimeSettings } from "@/lib/settings/runtime";
 import { decoyHash, verifyPassword } from "./password";
 
+/** The defaults; threshold and lock duration are Settings an administrator can change (lib/settings/runtime.ts). */
 export const lockoutPolicy = {
   /** Failures in a row that lock the account. */
-  threshold: 5,
+  threshold: DEFAULT_LOCKOUT.threshold,
   /** How long a lock lasts unless an administrator unlocks it sooner. */
-  lockMinutes: 15,
+  lockMinutes: DEFAULT_LOCKOUT.lockMinutes,
   /** Delay after a failure: base * 2^(failures-1), capped. */
   delayBaseMs: 200,
   delayMaxMs: 3000,
@@ -91,13 +93,19 @@ async function unknownUserAttempt(username: string, password: string, now: Date,
   return lockedUntil ? { ok: false, reason: "locked", lockedUntil, knownUser: false } : { ok: false, reason: "invalid", knownUser: false };
 }
 
+/** The lockout policy with the administrator's threshold and lock duration. */
+export async function currentLockoutPolicy(): Promise<typeof lockoutPolicy> {
+  const s = await readRuntimeSettings();
+  return { ...lockoutPolicy, threshold: s.lockoutThreshold.value, lockMinutes: s.lockoutMinutes.value };
+}
+
 export async function checkCredentials(
   username: string,
   password: string,
   options: { now?: Date; policy?: typeof lockoutPolicy } = {},
 ): Promise<SignInResult> {
   const now = options.now ?? new Date();
-  const policy = options.policy ?? lockoutPolicy;
+  const policy = options.policy ?? (await currentLockoutPolicy());
   const attempt = await claimAttempt(username, now);
   if (!attempt) return unknownUserAttempt(username, password, now, policy);
   if (attempt.lockedUntil && attempt.lockedUntil > now) {

@@ -4,7 +4,7 @@
 // server instance (no external cron); the operations it calls are
 // conditional per key, so instances running it at once do each job once.
 import { purgeExpiredAuditEvents } from "@/lib/audit/retention";
-import { config } from "@/lib/config";
+import { readRuntimeSettings } from "@/lib/settings/runtime";
 import { logger } from "@/lib/log";
 import { recordSchedulerRun } from "@/lib/metrics";
 import { runPeriodically, type Periodic } from "@/lib/timers/periodic";
@@ -34,7 +34,8 @@ export function startKeyScheduler({ intervalMs = 60_000 }: { intervalMs?: number
     await runJob("keys-rotated", rotateDueKeys);
     await runJob("imported-material-expired", deleteExpiredKeyMaterial);
     await runJob("import-parameters-purged", purgeExpiredImportParameters);
-    const retentionDays = config().auditRetentionDays;
+    // KEYHOLD_AUDIT_RETENTION_DAYS, else the retention set on the Settings page.
+    const retentionDays = (await readRuntimeSettings()).auditRetentionDays.value;
     if (retentionDays) await runJob("audit-purged", () => purgeExpiredAuditEvents(retentionDays));
   };
   const periodic = runPeriodically(run, intervalMs);

@@ -6,9 +6,10 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { QueryStatusRows } from "@/components/ui/query-status-rows";
 import { Dialog } from "@/components/ui/dialog";
-import { Field, Input } from "@/components/ui/field";
+import { Field, Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import type { AccessKeySummary } from "@/lib/access/access-keys";
+import type { UserSummary } from "@/lib/access/users";
 import { getJson, unwrap } from "@/lib/console/client";
 import { createAccessKeyAction, deleteAccessKeyAction, setAccessKeyStatusAction } from "./actions";
 import { DateTime } from "@/components/ui/date-time";
@@ -22,6 +23,8 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
   const toast = useToast();
   const keys = useQuery({ queryKey: ["access-keys"], queryFn: fetchKeys });
   const [creating, setCreating] = useState(false);
+  // Administrators pick whose key it is from the users that exist (and are enabled).
+  const users = useQuery({ queryKey: ["users"], queryFn: () => getJson<UserSummary[]>("/api/users"), enabled: isAdministrator && creating });
   const [forUser, setForUser] = useState(username);
   const [created, setCreated] = useState<NewKey | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
@@ -45,7 +48,7 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
       </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
             <tr>
               <th className="px-4 py-3">Access key ID</th>
               <th className="px-4 py-3">User</th>
@@ -59,7 +62,7 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
             <QueryStatusRows query={keys} columns={6} />
             {keys.data?.length === 0 && (
               <tr>
-                <td colSpan={6} className="px-4 py-8 text-center text-slate-500">
+                <td colSpan={6} className="px-4 py-8 text-center text-slate-600 dark:text-slate-400">
                   No access keys yet. Create one to call the API with the AWS SDK or CLI.
                 </td>
               </tr>
@@ -118,8 +121,21 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
           }}
         >
           {isAdministrator ? (
-            <Field label="User" hint="The user whose identity API calls with this key will carry.">
-              {(p) => <Input {...p} value={forUser} onChange={(e) => setForUser(e.target.value)} required />}
+            <Field label="User" hint="The user whose identity API calls with this key will carry." error={users.isError ? users.error.message : undefined}>
+              {(p) => (
+                <Select {...p} value={forUser} onChange={(e) => setForUser(e.target.value)} required disabled={users.isPending}>
+                  {users.isPending && <option value={forUser}>Loading users…</option>}
+                  {users.data
+                    ?.filter((u) => !u.disabled)
+                    .map((u) => (
+                      <option key={u.id} value={u.username}>
+                        {u.username}
+                        {u.serviceAccount ? " (service account)" : ""}
+                        {u.username === username ? " (you)" : ""}
+                      </option>
+                    ))}
+                </Select>
+              )}
             </Field>
           ) : (
             <p className="text-sm">The key will act as you ({username}).</p>

@@ -4,7 +4,7 @@ import { requireStepUpFor, SENSITIVE_KMS_OPERATIONS } from "@/lib/access/step-up
 import { runAction } from "@/lib/console/run";
 import { aliasAvailability, listKeyPolicyPrincipals } from "@/lib/console/keys/queries";
 import { invokeKmsWithApproval as invokeKms } from "@/lib/approvals/gate";
-import { parsePolicy } from "@/lib/policy";
+import { reviewKeyPolicy } from "@/lib/console/keys/policy-review";
 
 // Thin doors to the key service: it validates and authorizes every call, and
 // holds protected operations for approval (the error names the request).
@@ -87,6 +87,7 @@ export async function createKeyAction(input: {
   Description: string;
   Policy: string;
   Tags: Array<{ TagKey: string; TagValue: string }>;
+  Origin?: "AWS_KMS" | "EXTERNAL";
 }) {
   return runAction(async (caller) => {
     const r = (await invokeKms("CreateKey", caller, input, { source: "console" })) as { KeyMetadata: { KeyId: string } };
@@ -111,14 +112,37 @@ export async function putKeyPolicyAction(keyId: string, policy: string, bypassLo
   });
 }
 
-/** Checks a policy against the grammar PutKeyPolicy applies (MalformedPolicyDocumentException with the exact problem). */
-export async function validateKeyPolicyAction(policy: string) {
-  return runAction(async () => {
-    parsePolicy(policy, { kind: "resource" });
-    return true as const;
-  });
+/** "Review changes": grammar, principals, lockout and unknown actions, without saving. */
+export async function reviewKeyPolicyAction(keyId: string, policy: string) {
+  return runAction((caller) => reviewKeyPolicy(caller, keyId, policy));
 }
 
 export async function listKeyPolicyPrincipalsAction(keyId: string) {
   return runAction((caller) => listKeyPolicyPrincipals(caller, keyId));
+}
+
+const b64 = (u: Uint8Array) => Buffer.from(u).toString("base64");
+const bytes = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
+
+/** A wrapping public key (RSA-OAEP SHA-256) and import token for bring-your-own-key: the browser wraps, the server never sees plaintext. */
+export async function getParametersForImportAction(keyId: string) {
+  return runAction(async (caller) => {
+    const r = (await invokeKms(
+      "GetParametersForImport",
+      caller,
+      { KeyId: keyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_3072" },
+      { source: "console" },
+    )) as { PublicKey: Uint8Array; ImportToken: Uint8Array };
+    return { publicKey: b64(r.PublicKey), importToken: b64(r.ImportToken) };
+  });
+}
+
+/** ImportKeyMaterial with material the browser wrapped (base64); it does not expire. */
+export async function importKeyMaterialAction(keyId: string, wrappedMaterial: string, importToken: string) {
+  return kms("ImportKeyMaterial", {
+    KeyId: keyId,
+    EncryptedKeyMaterial: bytes(wrappedMaterial),
+    ImportToken: bytes(importToken),
+    ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE",
+  });
 }

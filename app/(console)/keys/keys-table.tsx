@@ -4,21 +4,18 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { ActionError, getJson, keyName, unwrap } from "@/components/keys/client";
-import { InlineEdit } from "@/components/keys/inline-edit";
-import { formatDate, SPEC_LABELS, STATE_LABELS, USAGE_LABELS } from "@/components/keys/labels";
-import { KeyStatus } from "@/components/keys/status-badge";
-import { aliasError, descriptionError, fullAlias } from "@/components/keys/validation";
+import { ColumnChooser } from "@/components/keys/column-chooser";
+import { useKeyColumns, type KeyColumn } from "@/components/keys/key-columns";
+import { SPEC_LABELS, STATE_LABELS, USAGE_LABELS } from "@/components/keys/labels";
 import { Button } from "@/components/ui/button";
-import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { CopyButton } from "@/components/ui/copy-button";
 import { Input, Select } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
-import { Switch } from "@/components/ui/switch";
 import { useToast } from "@/components/ui/toast";
 import { KEY_SPECS, KEY_USAGES } from "@/lib/crypto/specs";
 import type { KeyListPage, KeyListSort, KeyRow } from "@/lib/console/keys/types";
 import { disableKeyAction, enableKeyAction, renameAliasAction, updateDescriptionAction } from "./actions";
+import { KeyRow as KeyRowView } from "./key-row";
 import { useKeyListView } from "./use-key-list-view";
 import { useKeyMutation } from "./use-key-mutation";
 
@@ -62,7 +59,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
   }
 
   // Another result set: the selection is cleared.
-  const filterKey = JSON.stringify([view.q, view.tag, status, spec, usage, pageSize]);
+  const filterKey = JSON.stringify([view.q, view.tag, status, spec, usage, view.usable, pageSize]);
   const [lastFilterKey, setLastFilterKey] = useState(filterKey);
   if (filterKey !== lastFilterKey) {
     setLastFilterKey(filterKey);
@@ -93,10 +90,14 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
     success: ({ to }) => `Alias ${to} saved`,
   });
 
+  const columns = useKeyColumns();
+  const show = (c: KeyColumn) => columns.visible.has(c);
+  const columnCount = 3 + columns.visible.size + (canManage ? 1 : 0);
+
   const data = keys.data;
   const totalPages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   const selectedKeys = Object.values(selected);
-  const filtered = !!(view.q || view.tag || status || spec || usage);
+  const filtered = !!(view.q || view.tag || status || spec || usage || view.usable);
   const allOnPageSelected = !!data?.keys.length && data.keys.every((k) => selected[k.id]);
 
   // A link to a page past the end (keys deleted since it was shared) shows the last page.
@@ -122,7 +123,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
   }
 
   const sortHeader = (column: KeyListSort, children: React.ReactNode) => (
-    <th scope="col" className="px-3 py-3" aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+    <th scope="col" className="px-2 py-3 whitespace-nowrap" aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
       <button
         type="button"
         onClick={() => sortBy(column)}
@@ -181,9 +182,15 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             </option>
           ))}
         </Select>
-        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="lg:col-span-2" />
-        {canManage && (
-          <div className="flex items-center gap-2 lg:col-span-3 lg:justify-end">
+        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="self-start lg:col-span-2" />
+        <div className="flex flex-wrap items-center gap-2 lg:col-span-3 lg:justify-end">
+          <label className="mr-auto flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={view.usable === "1"} onChange={(e) => update({ usable: e.target.checked ? "1" : undefined }, "push")} />
+            Keys I can use
+          </label>
+          <ColumnChooser visible={columns.visible} onChange={columns.setVisible} />
+          {canManage && (
+            <>
             <span className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               {selectedKeys.length ? `${selectedKeys.length} selected` : ""}
             </span>
@@ -193,16 +200,17 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: false })}>
               Disable selected
             </Button>
-          </div>
-        )}
+            </>
+          )}
+        </div>
       </div>
 
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full min-w-[960px] text-left text-sm" aria-label="Keys" aria-busy={keys.isFetching}>
+        <table className="w-full text-left text-sm" aria-label="Keys" aria-busy={keys.isFetching}>
           <thead className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800">
             <tr>
               {canManage && (
-                <th scope="col" className="w-8 px-3 py-3">
+                <th scope="col" className="w-8 px-2 py-3">
                   <input
                     type="checkbox"
                     aria-label="Select all keys on this page"
@@ -218,32 +226,30 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                 </th>
               )}
               {sortHeader("alias", "Alias")}
-              {sortHeader("id", "Key ID")}
-              {sortHeader("description", "Description")}
+              {show("id") && sortHeader("id", "Key ID")}
+              {show("description") && sortHeader("description", "Description")}
               {sortHeader("keyState", "Status")}
-              {sortHeader("keySpec", "Key spec")}
-              {sortHeader("keyUsage", "Usage")}
-              {sortHeader("createdAt", "Created")}
-              {sortHeader("rotation", "Rotation")}
-              {canManage && (
-                <th scope="col" className="px-3 py-3 uppercase">
-                  Enabled
-                </th>
-              )}
+              {show("keySpec") && sortHeader("keySpec", "Key spec")}
+              {show("keyUsage") && sortHeader("keyUsage", "Usage")}
+              {show("createdAt") && sortHeader("createdAt", "Created")}
+              {show("rotation") && sortHeader("rotation", "Rotation")}
+              <th scope="col" className="w-10 px-2 py-3">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {keys.isPending &&
               Array.from({ length: 8 }, (_, i) => (
                 <tr key={i}>
-                  <td colSpan={10} className="px-3 py-3">
+                  <td colSpan={columnCount} className="px-3 py-3">
                     <Skeleton className="h-5" />
                   </td>
                 </tr>
               ))}
             {keys.isError && !data && (
               <tr>
-                <td colSpan={10} className="px-3 py-6 text-center text-red-600">
+                <td colSpan={columnCount} className="px-3 py-6 text-center text-red-600">
                   {keys.error.message}{" "}
                   <Button variant="secondary" size="sm" onClick={() => keys.refetch()}>
                     Retry
@@ -253,7 +259,7 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
             )}
             {data && data.keys.length === 0 && (
               <tr>
-                <td colSpan={10} className="px-3 py-12 text-center" data-testid="keys-empty">
+                <td colSpan={columnCount} className="px-3 py-12 text-center" data-testid="keys-empty">
                   {filtered ? (
                     <p className="text-slate-600 dark:text-slate-400">No keys match these filters.</p>
                   ) : (
@@ -270,94 +276,26 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
                 </td>
               </tr>
             )}
-            {data?.keys.map((k) => {
-              const name = keyName(k);
-              const toggleable = k.keyState === "Enabled" || k.keyState === "Disabled";
-              return (
-                <tr key={k.id} data-testid={`key-row-${k.id}`} className={cn(k.keyState === "PendingDeletion" && "bg-red-50/50 dark:bg-red-950/20")}>
-                  {canManage && (
-                    <td className="px-3 py-2">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${name}`}
-                        checked={!!selected[k.id]}
-                        onChange={(e) =>
-                          setSelected((s) => {
-                            const next = { ...s };
-                            if (e.target.checked) next[k.id] = k;
-                            else delete next[k.id];
-                            return next;
-                          })
-                        }
-                      />
-                    </td>
-                  )}
-                  <td className="max-w-48 px-3 py-2">
-                    <InlineEdit
-                      value={k.aliases[0] ?? ""}
-                      label={`alias of ${name}`}
-                      disabled={!canManage || k.keyState === "PendingDeletion"}
-                      validate={(v) => aliasError(fullAlias(v))}
-                      placeholder="(no alias)"
-                      display={
-                        <Link href={`/keys/${k.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-                          {k.aliases[0] ?? "(no alias)"}
-                        </Link>
-                      }
-                      onSave={(v) => {
-                        const to = fullAlias(v);
-                        renameAlias.mutate({ keyId: k.id, from: k.aliases[0] ?? null, to, aliases: [to, ...k.aliases.slice(1)] });
-                      }}
-                    />
-                    {k.aliases.length > 1 && <span className="ml-1 text-xs text-slate-500">+{k.aliases.length - 1}</span>}
-                  </td>
-                  <td className="px-3 py-2">
-                    <span className="inline-flex items-center gap-1">
-                      <Link href={`/keys/${k.id}`} className="font-mono text-xs hover:underline" title={k.id}>
-                        {k.id.slice(0, 8)}…
-                      </Link>
-                      <CopyButton value={k.id} label={`key ID of ${name}`} />
-                    </span>
-                  </td>
-                  <td className="max-w-52 px-3 py-2">
-                    {k.restricted ? (
-                      <span className="text-slate-500 italic" title="The key policy lets you list this key but not describe it.">
-                        Withheld by the key policy
-                      </span>
-                    ) : (
-                      <InlineEdit
-                        value={k.description}
-                        label={`description of ${name}`}
-                        disabled={!canManage}
-                        validate={descriptionError}
-                        onSave={(description) => editDescription.mutate({ keyId: k.id, description })}
-                      />
-                    )}
-                  </td>
-                  <td className="px-3 py-2" data-testid="key-status">
-                    <KeyStatus state={k.keyState} deletionDate={k.deletionDate} />
-                  </td>
-                  {/* Spec and usage may wrap: the table must fit a laptop's width without scrolling. */}
-                  <td className="min-w-28 px-3 py-2">{SPEC_LABELS[k.keySpec] ?? k.keySpec}</td>
-                  <td className="min-w-24 px-3 py-2">{USAGE_LABELS[k.keyUsage] ?? k.keyUsage}</td>
-                  <td className="px-3 py-2 whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDate(k.createdAt)}</td>
-                  <td className="px-3 py-2 whitespace-nowrap text-slate-600 dark:text-slate-400">
-                    {k.keySpec !== "SYMMETRIC_DEFAULT" ? "—" : k.rotationEnabled ? `Next ${formatDate(k.nextRotationDate)}` : "Off"}
-                  </td>
-                  {canManage && (
-                    <td className="px-3 py-2">
-                      {toggleable && (
-                        <Switch
-                          checked={k.keyState === "Enabled"}
-                          label={`Key enabled: ${name}`}
-                          onChange={(enable) => setToggle({ keys: [k], enable })}
-                        />
-                      )}
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
+            {data?.keys.map((k) => (
+              <KeyRowView
+                key={k.id}
+                k={k}
+                columns={columns.visible}
+                canManage={canManage}
+                selected={!!selected[k.id]}
+                onSelect={(on) =>
+                  setSelected((s) => {
+                    const next = { ...s };
+                    if (on) next[k.id] = k;
+                    else delete next[k.id];
+                    return next;
+                  })
+                }
+                onToggle={(enable) => setToggle({ keys: [k], enable })}
+                onRename={(to) => renameAlias.mutate({ keyId: k.id, from: k.aliases[0] ?? null, to, aliases: [to, ...k.aliases.slice(1)] })}
+                onDescribe={(description) => editDescription.mutate({ keyId: k.id, description })}
+              />
+            ))}
           </tbody>
         </table>
       </div>

@@ -50,7 +50,8 @@ interface Sealed {
 export function Playground() {
   const keys = useQuery({
     queryKey: ["keys", "playground"],
-    queryFn: () => getJson<KeyListPage>("/api/keys?spec=SYMMETRIC_DEFAULT&usage=ENCRYPT_DECRYPT&status=Enabled&pageSize=100"),
+    // Only keys this user may use (the key policy's decision for Encrypt/Decrypt), not every key they can list.
+    queryFn: () => getJson<KeyListPage>("/api/keys?spec=SYMMETRIC_DEFAULT&usage=ENCRYPT_DECRYPT&status=Enabled&usable=1&pageSize=100"),
   });
   const [keyId, setKeyId] = useState("");
   const [text, setText] = useState("Hello from the envelope-encryption playground!");
@@ -142,7 +143,7 @@ export function Playground() {
         {keys.isPending ? (
           <Skeleton className="h-16" />
         ) : keys.data?.keys.length ? (
-          <Field label="Key" hint="Enabled symmetric encryption keys.">
+          <Field label="Key" hint="Enabled symmetric encryption keys you may use.">
             {(p) => (
               <Select {...p} value={selected} onChange={(e) => setKeyId(e.target.value)} className="max-w-lg">
                 {keys.data.keys.map((k) => (
@@ -155,7 +156,8 @@ export function Playground() {
           </Field>
         ) : (
           <p className="text-sm">
-            No enabled symmetric key yet. <Link href="/keys/new" className="text-indigo-700 underline dark:text-indigo-300">Create one</Link> first.
+            No enabled symmetric key you may use yet. <Link href="/keys/new" className="text-indigo-700 underline dark:text-indigo-300">Create one</Link>, or
+            ask a key administrator to add you to a key&apos;s users.
           </p>
         )}
         <Field label="Text to encrypt">

@@ -4,19 +4,13 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { ROLE_LABELS, ROLES } from "@/lib/access/authorize";
 import { listCustomRoles } from "@/lib/access/custom-roles";
 import { requirePrincipal } from "@/lib/auth/current";
-import type { Role } from "@/lib/db/client";
+import { ROLE_SUMMARIES } from "@/lib/console/role-summaries";
 import { ROLE_POLICIES, ROLE_POLICY_NAMES } from "@/lib/policy/roles";
 import { CustomRoles } from "./custom-roles";
 import { usersByRole } from "./queries";
 
 export const metadata: Metadata = { title: "Roles" };
 
-const SUMMARIES: Record<Role, string> = {
-  ADMINISTRATOR: "Everything: manages and uses keys, users, settings and the audit log.",
-  KEY_ADMINISTRATOR: "Manages keys (create, enable/disable, rotate, tag, alias, policy, deletion) — no cryptographic use and no grants.",
-  KEY_USER: "Uses keys (encrypt, decrypt, data keys, sign, MAC) and reads their metadata; can delegate use with grants. Cannot manage keys.",
-  AUDITOR: "Reads key metadata and the audit log. No cryptographic use, no changes.",
-};
 
 export default async function RolesPage() {
   const principal = await requirePrincipal();
@@ -38,7 +32,7 @@ export default async function RolesPage() {
             key={role}
             label={ROLE_LABELS[role]}
             policyName={ROLE_POLICY_NAMES[role]}
-            summary={SUMMARIES[role]}
+            summary={ROLE_SUMMARIES[role]}
             policy={JSON.stringify(ROLE_POLICIES[role], null, 2)}
             members={members.byRole[role]}
           />

@@ -6,7 +6,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import type { Role } from "@/lib/db/client";
 import { createUserAction } from "./actions";
+import { roleSummary } from "@/lib/console/role-summaries";
 import { ROLE_OPTIONS } from "./roles";
+
+const NO_ROLE = "none";
 
 export function CreateUserDialog({
   open,
@@ -21,6 +24,7 @@ export function CreateUserDialog({
   const [busy, setBusy] = useState(false);
   const [typed, setTyped] = useState(false);
   const [service, setService] = useState(false);
+  const [role, setRole] = useState("");
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -29,7 +33,7 @@ export function CreateUserDialog({
     setError("");
     const result = await createUserAction({
       username: String(form.get("username") ?? ""),
-      role: (String(form.get("role") ?? "") || null) as Role | null,
+      role: role === NO_ROLE ? null : (role as Role),
       password: typed && !service ? String(form.get("password") ?? "") : undefined,
       serviceAccount: service,
     });
@@ -37,6 +41,7 @@ export function CreateUserDialog({
     if (!result.ok) return setError(result.error.message);
     setTyped(false);
     setService(false);
+    setRole("");
     onCreated(result.data.user.username, result.data.generatedPassword);
   }
 
@@ -46,11 +51,15 @@ export function CreateUserDialog({
         <Field label="Username" hint="Letters, digits and _ . @ + = , - (up to 64).">
           {(p) => <Input {...p} name="username" required maxLength={64} autoComplete="off" />}
         </Field>
-        <Field label="Role">
+        {/* A deliberate choice: no role is an option, but never a silent default. */}
+        <Field label="Role" hint={role ? roleSummary(role === NO_ROLE ? null : (role as Role)) : "Choose what this user may do."}>
           {(p) => (
-            <Select {...p} name="role" defaultValue="">
+            <Select {...p} name="role" required value={role} onChange={(e) => setRole(e.target.value)}>
+              <option value="" disabled>
+                Choose a role…
+              </option>
               {ROLE_OPTIONS.map((o) => (
-                <option key={o.value} value={o.value}>
+                <option key={o.value || NO_ROLE} value={o.value || NO_ROLE}>
                   {o.label}
                 </option>
               ))}
@@ -61,7 +70,7 @@ export function CreateUserDialog({
           <input type="checkbox" className="mt-1" checked={service} onChange={(e) => setService(e.target.checked)} />
           <span>
             Service account
-            <span className="block text-xs text-slate-500 dark:text-slate-400">
+            <span className="block text-xs text-slate-600 dark:text-slate-400">
               For applications: API access keys only, no password and no console sign-in.
             </span>
           </span>

@@ -18,10 +18,12 @@ import {
   setUserRoleAction,
   unlockUserAction,
 } from "./actions";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CreateUserDialog } from "./create-user-dialog";
 import { OneTimePasswordDialog } from "./one-time-password-dialog";
 import { UserTagsDialog } from "./user-tags-dialog";
 import { MfaPolicyPanel, UserSecurityActions } from "./user-security";
+import { RoleChangeDialog } from "./role-change-dialog";
 import { ROLE_OPTIONS } from "./roles";
 import { DateTime } from "@/components/ui/date-time";
 
@@ -41,6 +43,8 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const [creating, setCreating] = useState(false);
   const [oneTime, setOneTime] = useState<{ username: string; password: string } | null>(null);
   const [tagging, setTagging] = useState<UserSummary | null>(null);
+  const [roleChange, setRoleChange] = useState<{ user: UserSummary; role: Role | null } | null>(null);
+  const [disabling, setDisabling] = useState<UserSummary | null>(null);
 
   const mutate = useMutation({
     mutationFn: (fn: () => Promise<unknown>) => fn(),
@@ -59,7 +63,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
       <MfaPolicyPanel />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 text-xs uppercase text-slate-500 dark:border-slate-800">
+          <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
             <tr>
               <th className="px-4 py-3">Username</th>
               <th className="px-4 py-3">Role</th>
@@ -75,17 +79,14 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
               <tr key={u.id} data-testid={`user-row-${u.username}`}>
                 <td className="px-4 py-3 font-medium">
                   {u.username}
-                  {u.id === currentUserId && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+                  {u.id === currentUserId && <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">(you)</span>}
                 </td>
                 <td className="px-4 py-3">
                   <Select
                     aria-label={`Role of ${u.username}`}
                     value={u.role ?? ""}
                     className="w-44 py-1"
-                    onChange={(e) => {
-                      const role = (e.target.value || null) as Role | null;
-                      run(() => unwrap(setUserRoleAction({ userId: u.id, role })), `Role of ${u.username} changed`);
-                    }}
+                    onChange={(e) => setRoleChange({ user: u, role: (e.target.value || null) as Role | null })}
                   >
                     {ROLE_OPTIONS.map((o) => (
                       <option key={o.value} value={o.value}>
@@ -161,11 +162,8 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                         variant={u.disabled ? "secondary" : "danger"}
                         size="sm"
                         onClick={() => {
-                          if (!u.disabled && !window.confirm(`Disable ${u.username}? Their sessions end at once.`)) return;
-                          run(
-                            () => unwrap(setUserDisabledAction({ userId: u.id, disabled: !u.disabled })),
-                            `${u.username} ${u.disabled ? "enabled" : "disabled"}`,
-                          );
+                          if (!u.disabled) return setDisabling(u);
+                          run(() => unwrap(setUserDisabledAction({ userId: u.id, disabled: false })), `${u.username} enabled`);
                         }}
                       >
                         {u.disabled ? "Enable" : "Disable"}
@@ -188,6 +186,29 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
           if (generatedPassword) setOneTime({ username, password: generatedPassword });
         }}
       />
+      <RoleChangeDialog
+        change={roleChange}
+        self={roleChange?.user.id === currentUserId}
+        onClose={() => setRoleChange(null)}
+        onConfirm={({ user, role }) => {
+          setRoleChange(null);
+          run(() => unwrap(setUserRoleAction({ userId: user.id, role })), `Role of ${user.username} changed`);
+        }}
+      />
+      <ConfirmDialog
+        open={!!disabling}
+        title={`Disable ${disabling?.username ?? "user"}`}
+        confirmLabel="Disable"
+        tone="danger"
+        onClose={() => setDisabling(null)}
+        onConfirm={() => {
+          const u = disabling!;
+          setDisabling(null);
+          run(() => unwrap(setUserDisabledAction({ userId: u.id, disabled: true })), `${u.username} disabled`);
+        }}
+      >
+        {disabling?.username} can no longer sign in or call the API, and their sessions end at once. You can enable them again later.
+      </ConfirmDialog>
       <OneTimePasswordDialog value={oneTime} onClose={() => setOneTime(null)} />
       <UserTagsDialog
         user={tagging}

@@ -38,6 +38,7 @@ export const keyListParamsSchema = z.object({
   status: oneOf(KEY_STATES),
   spec: oneOf(KEY_SPECS),
   usage: oneOf(KEY_USAGES),
+  usable: oneOf(["1"]),
   sort: z.enum(KEY_LIST_SORTS).catch(KEY_LIST_DEFAULTS.sort),
   dir: z.enum(["asc", "desc"]).catch(KEY_LIST_DEFAULTS.dir),
   page: clampedInt(KEY_LIST_DEFAULTS.page, 1, MAX_PAGE),

@@ -62,6 +62,19 @@ const rowSelect = {
 } satisfies Prisma.KmsKeySelect;
 
 /** As the console's reads are recorded: one read-only event per call, like the KMS operation they stand for. */
+/** The calls that count as using a key, by its usage. */
+export const USE_ACTIONS: Record<string, string[]> = {
+  ENCRYPT_DECRYPT: ["kms:Encrypt", "kms:Decrypt"],
+  SIGN_VERIFY: ["kms:Sign", "kms:Verify"],
+  GENERATE_VERIFY_MAC: ["kms:GenerateMac", "kms:VerifyMac"],
+  KEY_AGREEMENT: ["kms:DeriveSharedSecret"],
+};
+
+async function someAllowed(actions: string[], may: (action: string) => Promise<boolean>): Promise<boolean> {
+  for (const a of actions) if (await may(a)) return true;
+  return false;
+}
+
 const auditedConsoleRead = <T>(eventName: string, caller: Principal, request: unknown, read: () => Promise<T>) =>
   audited({ eventName, caller, via: "console", request, readOnly: true }, read);
 
@@ -83,14 +96,19 @@ export function listConsoleKeys(caller: Principal, params: KeyListParams): Promi
     const may = async (action: string, k: KeyConditionSubject) => (await decideKeyAction(caller, action, ctx, k)).decision.allowed;
     let ids: string[];
     let total: number;
-    if (searchesText(view)) {
+    if (searchesText(view) || view.usable) {
       const readable: string[] = [];
       for (const m of await keyListSearch(view)) {
-        const byTags = async () => m.byTags && (await may("kms:ListResourceTags", m));
-        const found = view.tag
-          ? (await may("kms:ListResourceTags", m)) && (!view.q || m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags()))
-          : m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags());
-        if (found) readable.push(m.id);
+        if (searchesText(view)) {
+          const byTags = async () => m.byTags && (await may("kms:ListResourceTags", m));
+          const found = view.tag
+            ? (await may("kms:ListResourceTags", m)) && (!view.q || m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags()))
+            : m.open || (m.byDescription && (await may("kms:DescribeKey", m))) || (await byTags());
+          if (!found) continue;
+        }
+        // "Keys I can use": the same decision the key's cryptographic calls get (key policy, roles, grants).
+        if (view.usable && !(await someAllowed(USE_ACTIONS[m.keyUsage] ?? [], (a) => may(a, m)))) continue;
+        readable.push(m.id);
       }
       total = readable.length;
       ids = readable.slice((view.page - 1) * view.pageSize, view.page * view.pageSize);

@@ -16,6 +16,8 @@ export interface KeyListParams {
   usage?: string;
   /** "key=value" or "key". */
   tag?: string;
+  /** "1": only keys the caller may use for their usage (Encrypt/Decrypt, Sign/Verify, GenerateMac/VerifyMac, DeriveSharedSecret). */
+  usable?: "1";
   sort?: KeyListSort;
   dir?: SortDirection;
   page?: number;

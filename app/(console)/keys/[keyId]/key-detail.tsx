@@ -26,11 +26,13 @@ export function KeyDetailView({
   keyId,
   canManage,
   canAudit,
+  canSimulate = false,
   initialError,
 }: {
   keyId: string;
   canManage: boolean;
   canAudit: boolean;
+  canSimulate?: boolean;
   initialError?: string;
 }) {
   const [tab, setTab] = useState("general");
@@ -95,7 +97,7 @@ export function KeyDetailView({
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/keys" className="text-indigo-700 hover:underline dark:text-indigo-300">
+        <Link href="/keys" className="text-indigo-700 underline dark:text-indigo-300">
           Keys
         </Link>{" "}
         / <span className="font-mono">{name}</span>
@@ -119,7 +121,7 @@ export function KeyDetailView({
           {tab === "tags" && <Tags k={k} canManage={canManage} run={run} />}
           {tab === "rotation" && symmetric && <Rotation k={k} canManage={canManage} run={run} onRotate={() => setPending("rotate")} />}
           {tab === "public" && <PublicKey k={k} />}
-          {tab === "policy" && <KeyPolicyEditor k={k} canEdit={canManage} />}
+          {tab === "policy" && <KeyPolicyEditor k={k} canEdit={canManage} canSimulate={canSimulate} />}
           {tab === "activity" && canAudit && <KeyActivity keyId={k.id} />}
         </div>
       </Tabs>

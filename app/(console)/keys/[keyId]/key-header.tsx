@@ -86,7 +86,7 @@ export function KeyHeader({ k, canManage, run, onAction }: { k: KeyDetail; canMa
           <dt className="text-slate-500">Created</dt>
           <dd>{formatDate(k.createdAt)}</dd>
         </div>
-        <div className="min-w-0">
+        <div className="min-w-0 sm:col-span-2 lg:col-span-3">
           <dt className="text-slate-500">Description</dt>
           <dd data-testid="key-description">
             <InlineEdit
@@ -94,6 +94,7 @@ export function KeyHeader({ k, canManage, run, onAction }: { k: KeyDetail; canMa
               label="description"
               disabled={!canManage}
               validate={descriptionError}
+              wrap
               onSave={(description) => void run(() => unwrap(updateDescriptionAction(k.id, description)), "Description saved", { description })}
             />
           </dd>

@@ -32,7 +32,17 @@ export function Rotation({ k, canManage, run, onRotate }: { k: KeyDetail; canMan
           }
         />
         <span className="text-sm font-medium">Automatic rotation {k.rotationEnabled ? "on" : "off"}</span>
-        {!enabled && <span className="text-xs text-slate-500">(the key must be enabled to change rotation)</span>}
+        {!canManage ? (
+          <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="rotation-why">
+            (read-only: changing rotation needs kms:EnableKeyRotation on this key, which its policy does not give you)
+          </span>
+        ) : (
+          !enabled && (
+            <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="rotation-why">
+              (the key must be enabled to change rotation)
+            </span>
+          )
+        )}
       </div>
       <div className="flex flex-wrap items-start gap-2">
         <div className="w-48">
@@ -52,9 +62,9 @@ export function Rotation({ k, canManage, run, onRotate }: { k: KeyDetail; canMan
         )}
       </div>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
-        <dt className="text-slate-500">Next rotation</dt>
+        <dt className="text-slate-600 dark:text-slate-400">Next rotation</dt>
         <dd>{k.rotationEnabled ? formatDate(k.nextRotationDate) : "—"}</dd>
-        <dt className="text-slate-500">On-demand rotations left</dt>
+        <dt className="text-slate-600 dark:text-slate-400">On-demand rotations left</dt>
         <dd data-testid="on-demand-remaining">
           {remaining} of {k.onDemandRotationLimit}
         </dd>
@@ -72,7 +82,7 @@ export function Rotation({ k, canManage, run, onRotate }: { k: KeyDetail; canMan
           <p className="text-sm text-slate-600 dark:text-slate-400">The key material has never been rotated.</p>
         ) : (
           <table className="w-full text-left text-sm" aria-label="Rotation history">
-            <thead className="text-xs text-slate-500 uppercase">
+            <thead className="text-xs text-slate-600 dark:text-slate-400 uppercase">
               <tr>
                 <th className="py-2">Date</th>
                 <th className="py-2">Type</th>

@@ -18,12 +18,14 @@ export default async function KeyPage({
   const principal = await requirePrincipal();
   // Decided by DescribeKey (key policy, built-in and custom roles, grants), not by the role's name.
   if ((await keyPageAccess(principal, keyId)) === "denied") return <Forbidden what="this key" />;
+  // Administrators and auditors read the audit trail and may run the policy simulator.
   const canAudit = principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR";
   return (
     <KeyDetailView
       keyId={keyId}
       canManage={await mayManageKey(principal, keyId)}
       canAudit={canAudit}
+      canSimulate={canAudit}
       initialError={aliasError?.slice(0, 1000)}
     />
   );

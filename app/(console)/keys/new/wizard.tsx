@@ -18,10 +18,30 @@ import {
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, Input, Select, Textarea } from "@/components/ui/field";
+import { PolicyJsonField } from "@/components/policy/policy-json-field";
+import { policySchemaDiagnostics as policyProblems } from "@/components/policy/policy-lint";
 import { useToast } from "@/components/ui/toast";
 import type { KeyPrincipal } from "@/lib/console/keys/types";
 import { algorithmsFor, KEY_USAGES, usagesFor, type KeySpec, type KeyUsage } from "@/lib/crypto/specs";
-import { checkAliasAction, createAliasAction, createKeyAction } from "../actions";
+import {
+  checkAliasAction,
+  createAliasAction,
+  createKeyAction,
+  enableRotationAction,
+  getParametersForImportAction,
+  importKeyMaterialAction,
+} from "../actions";
+import {
+  materialError,
+  MaterialChoiceField,
+  OriginChoice,
+  RotationChoiceField,
+  rotationError,
+  type MaterialChoice,
+  type Origin,
+  type RotationChoice,
+} from "./creation-options";
+import { generateMaterial, parseMaterial, wrapMaterial } from "./wrap-material";
 
 const STEPS = ["Key type", "Labels", "Key administrators", "Key usage permissions", "Review"] as const;
 
@@ -53,6 +73,9 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
   const [stepErrors, setStepErrors] = useState<Record<number, string>>({});
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<Progress>([]);
+  const [origin, setOrigin] = useState<Origin>("AWS_KMS");
+  const [rotation, setRotation] = useState<RotationChoice>({ on: false, days: "365" });
+  const [material, setMaterial] = useState<MaterialChoice>({ mode: "generate", pasted: "" });
 
   const specs = TYPE_SPECS[type].filter((s) => usagesFor(s).includes(usage));
   const aliasName = alias.trim() ? fullAlias(alias) : "";
@@ -64,6 +87,9 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
   const labelsValid = !aliasProblem && !descriptionError(description) && tagProblems.every((p) => !p.key && !p.value);
   const generated = generatePolicy({ account, spec, usage, administrators: admins, users });
   const effectivePolicy = policyEdited ? policy : generated;
+  // Only symmetric keys can have imported material here, and imported keys do not rotate.
+  const importing = spec === "SYMMETRIC_DEFAULT" && origin === "EXTERNAL";
+  const rotating = spec === "SYMMETRIC_DEFAULT" && origin === "AWS_KMS" && rotation.on;
 
   function chooseType(t: KeyType) {
     setType(t);
@@ -79,6 +105,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
 
   async function next() {
     setError(step, "");
+    if (step === 0 && rotating && rotationError(rotation)) return setError(0, rotationError(rotation));
     if (step === 1) {
       setAliasTouched(true);
       if (!labelsValid) return;
@@ -100,10 +127,12 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
     } catch (e) {
       return setError(4, `The key policy is not valid JSON: ${(e as Error).message}`);
     }
+    if (policyProblems(effectivePolicy).length) return setError(4, "Fix the problems marked in the key policy first.");
+    if (importing && materialError(material)) return setError(4, materialError(material));
     setBusy(true);
     const steps: Progress = [{ label: "Creating the key", state: "running" }];
     if (aliasName) steps.push({ label: `Creating alias ${aliasName}`, state: "running" });
-    setProgress(steps.map((s, i) => (i === 0 ? s : { ...s, state: "running" as const })).slice(0, 1));
+    setProgress(steps.slice(0, 1));
     let keyId: string;
     try {
       ({ keyId } = await unwrap(
@@ -113,6 +142,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
           Description: description,
           Policy: effectivePolicy,
           Tags: tags.filter((t) => t.key).map((t) => ({ TagKey: t.key, TagValue: t.value })),
+          ...(importing ? { Origin: "EXTERNAL" as const } : {}),
         }),
       ));
     } catch (e) {
@@ -135,8 +165,42 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
       }
       setProgress(steps.map((s) => ({ ...s, state: "done" })));
     }
+    const after = importing
+      ? { label: "Wrapping the key material in this browser and importing it", run: () => importMaterial(keyId) }
+      : rotating
+        ? { label: `Turning on automatic rotation every ${rotation.days} days`, run: () => unwrap(enableRotationAction(keyId, Number(rotation.days))) }
+        : null;
+    if (after) {
+      const done = steps.map((s) => ({ ...s, state: "done" as const }));
+      setProgress([...done, { label: after.label, state: "running" }]);
+      try {
+        await after.run();
+        setProgress([...done, { label: after.label, state: "done" }]);
+      } catch (e) {
+        // The key exists: say what is missing and finish on its page.
+        setProgress([...done, { label: after.label, state: "failed" }]);
+        toast("error", `The key was created, but this step failed: ${(e as Error).message}`);
+        router.push(`/keys/${keyId}`);
+        return;
+      }
+    }
     toast("success", `Key ${aliasName || keyId} created`);
     router.push(`/keys/${keyId}`);
+  }
+
+  /** Bring your own key: only wrapped material leaves the browser; the plaintext bytes are zeroed after wrapping. */
+  async function importMaterial(keyId: string) {
+    const params = await unwrap(getParametersForImportAction(keyId));
+    const parsed = material.mode === "generate" ? { bytes: generateMaterial() } : parseMaterial(material.pasted);
+    if ("error" in parsed) throw new Error(parsed.error);
+    let wrapped: string;
+    try {
+      wrapped = await wrapMaterial(params.publicKey, parsed.bytes);
+    } finally {
+      parsed.bytes.fill(0);
+    }
+    await unwrap(importKeyMaterialAction(keyId, wrapped, params.importToken));
+    setMaterial({ mode: "generate", pasted: "" });
   }
 
   const peoplePicker = (roles: string[], picked: string[], setPicked: (v: string[]) => void, legend: string, help: string) => {
@@ -155,8 +219,8 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
                 onChange={(e) => setPicked(e.target.checked ? [...picked, p.username] : picked.filter((u) => u !== p.username))}
               />
               <span className="font-medium">{p.username}</span>
-              <span className="text-xs text-slate-500">{p.role.replace(/_/g, " ").toLowerCase()}</span>
-              <span className="ml-auto hidden font-mono text-xs text-slate-400 md:inline">{p.arn}</span>
+              <span className="text-xs text-slate-600 dark:text-slate-400">{p.role.replace(/_/g, " ").toLowerCase()}</span>
+              <span className="ml-auto hidden font-mono text-xs text-slate-600 md:inline dark:text-slate-400">{p.arn}</span>
             </label>
           ))}
         </div>
@@ -249,6 +313,8 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
                 ))}
               </ul>
             </div>
+            {spec === "SYMMETRIC_DEFAULT" && <OriginChoice origin={origin} onChange={setOrigin} />}
+            {spec === "SYMMETRIC_DEFAULT" && origin === "AWS_KMS" && <RotationChoiceField value={rotation} onChange={setRotation} />}
           </>
         )}
 
@@ -262,7 +328,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
             >
               {(p) => (
                 <div className="flex max-w-lg items-stretch">
-                  <span className="inline-flex items-center rounded-l-md border border-r-0 border-slate-300 bg-slate-50 px-2 font-mono text-sm text-slate-500 dark:border-slate-600 dark:bg-slate-800">
+                  <span className="inline-flex items-center rounded-l-md border border-r-0 border-slate-300 bg-slate-50 px-2 font-mono text-sm text-slate-600 dark:text-slate-400 dark:border-slate-600 dark:bg-slate-800">
                     {ALIAS_PREFIX}
                   </span>
                   <Input
@@ -309,7 +375,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
                 <Button variant="secondary" size="sm" disabled={tags.length >= MAX_TAGS} onClick={() => setTags([...tags, { key: "", value: "" }])}>
                   Add tag
                 </Button>
-                <span className="ml-2 text-xs text-slate-500">
+                <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">
                   Up to {MAX_TAGS} tags; keys 1–128 characters, values up to 256; “aws:” is reserved.
                 </span>
               </div>
@@ -338,36 +404,35 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
           <>
             <h2 className="text-lg font-medium">Review</h2>
             <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm" data-testid="review-summary">
-              <dt className="text-slate-500">Key spec</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Key spec</dt>
               <dd>{SPEC_LABELS[spec]} ({spec})</dd>
-              <dt className="text-slate-500">Key usage</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Key usage</dt>
               <dd>{USAGE_LABELS[usage]}</dd>
-              <dt className="text-slate-500">Alias</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Alias</dt>
               <dd className="font-mono">{aliasName || "—"}</dd>
-              <dt className="text-slate-500">Description</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Description</dt>
               <dd>{description || "—"}</dd>
-              <dt className="text-slate-500">Tags</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Tags</dt>
               <dd>{tags.filter((t) => t.key).map((t) => `${t.key}=${t.value}`).join(", ") || "—"}</dd>
-              <dt className="text-slate-500">Administrators</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Administrators</dt>
               <dd>{admins.join(", ") || "—"}</dd>
-              <dt className="text-slate-500">Users</dt>
+              <dt className="text-slate-600 dark:text-slate-400">Users</dt>
               <dd>{users.join(", ") || "—"}</dd>
+              <dt className="text-slate-600 dark:text-slate-400">Key material</dt>
+              <dd>{importing ? "Imported (wrapped in this browser)" : "Generated by Keyhold"}</dd>
+              <dt className="text-slate-600 dark:text-slate-400">Rotation</dt>
+              <dd>{rotating ? `Automatic, every ${rotation.days} days` : spec === "SYMMETRIC_DEFAULT" && !importing ? "Off" : "Not available for this key"}</dd>
             </dl>
-            <Field label="Key policy" hint="Generated from your choices, in the AWS console's format. You may edit it.">
-              {(p) => (
-                <Textarea
-                  {...p}
-                  rows={16}
-                  spellCheck={false}
-                  className="font-mono text-xs"
-                  value={effectivePolicy}
-                  onChange={(e) => {
-                    setPolicy(e.target.value);
-                    setPolicyEdited(true);
-                  }}
-                />
-              )}
-            </Field>
+            {importing && <MaterialChoiceField value={material} onChange={setMaterial} />}
+            <PolicyJsonField
+              label="Key policy"
+              hint="Generated from your choices, in the AWS console's format. You may edit it; problems are marked as you type."
+              value={effectivePolicy}
+              onChange={(v) => {
+                setPolicy(v);
+                setPolicyEdited(true);
+              }}
+            />
             {policyEdited && (
               <div>
                 <Button variant="ghost" size="sm" onClick={() => setPolicyEdited(false)}>
