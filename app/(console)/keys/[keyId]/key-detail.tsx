@@ -36,6 +36,7 @@ import {
   updateAliasAction,
   updateDescriptionAction,
 } from "../actions";
+import { KeyLocation } from "@/components/key-stores/key-location";
 import { useKeyMutation } from "../use-key-mutation";
 
 type Pending = "enable" | "disable" | "schedule" | "rotate" | null;
@@ -303,6 +304,7 @@ function General({ k }: { k: KeyDetail }) {
     ["Key spec", k.keySpec],
     ["Key usage", k.keyUsage],
     ["Origin", k.origin === "AWS_KMS" ? "Keyhold (AWS_KMS)" : k.origin],
+    ["Key store", <KeyLocation key="store" keyStore={k.keyStore} />],
     ["Regionality", `Single-Region (${k.region})`],
     ["Account", k.accountId],
   ];

@@ -22,6 +22,7 @@ import { useToast } from "@/components/ui/toast";
 import type { KeyPrincipal } from "@/lib/console/keys/types";
 import { algorithmsFor, KEY_USAGES, usagesFor, type KeySpec, type KeyUsage } from "@/lib/crypto/specs";
 import { checkAliasAction, createAliasAction, createKeyAction } from "../actions";
+import { KeyStorePicker, keyStoreRequest, type PickableKeyStore } from "@/components/key-stores/key-store-picker";
 
 const STEPS = ["Key type", "Labels", "Key administrators", "Key usage permissions", "Review"] as const;
 
@@ -34,13 +35,15 @@ function usagesForType(type: KeyType): KeyUsage[] {
 
 type Progress = { label: string; state: "running" | "done" | "failed" }[];
 
-export function CreateKeyWizard({ account, principals }: { account: string; principals: KeyPrincipal[] }) {
+export function CreateKeyWizard({ account, principals, keyStores = [] }: { account: string; principals: KeyPrincipal[]; keyStores?: PickableKeyStore[] }) {
   const router = useRouter();
   const toast = useToast();
   const [step, setStep] = useState(0);
   const [type, setType] = useState<KeyType>("SYMMETRIC");
   const [usage, setUsage] = useState<KeyUsage>("ENCRYPT_DECRYPT");
   const [spec, setSpec] = useState<KeySpec>("SYMMETRIC_DEFAULT");
+  const [keyStore, setKeyStore] = useState("");
+  const storeId = spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" ? keyStore : "";
   const [alias, setAlias] = useState("");
   const [aliasTouched, setAliasTouched] = useState(false);
   const [aliasServerError, setAliasServerError] = useState("");
@@ -113,6 +116,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
           Description: description,
           Policy: effectivePolicy,
           Tags: tags.filter((t) => t.key).map((t) => ({ TagKey: t.key, TagValue: t.value })),
+          ...keyStoreRequest(storeId),
         }),
       ));
     } catch (e) {
@@ -239,6 +243,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
                 </Select>
               )}
             </Field>
+            {spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" && <KeyStorePicker stores={keyStores} value={keyStore} onChange={setKeyStore} />}
             <div className="text-sm">
               <p className="font-medium">Algorithms this key allows</p>
               <ul className="mt-1 flex flex-wrap gap-2" data-testid="spec-algorithms">
@@ -342,6 +347,8 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
               <dd>{SPEC_LABELS[spec]} ({spec})</dd>
               <dt className="text-slate-500">Key usage</dt>
               <dd>{USAGE_LABELS[usage]}</dd>
+              {storeId && <dt className="text-slate-500">Key store</dt>}
+              {storeId && <dd>{keyStores.find((k) => k.id === storeId)?.name ?? storeId} (HSM)</dd>}
               <dt className="text-slate-500">Alias</dt>
               <dd className="font-mono">{aliasName || "—"}</dd>
               <dt className="text-slate-500">Description</dt>
