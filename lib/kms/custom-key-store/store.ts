@@ -3,7 +3,7 @@
 import { prisma, type CustomKeyStore } from "@/lib/db/client";
 import { CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException } from "@/lib/errors/custom-key-store";
 import type { TokenCredentials } from "@/lib/hsm";
-import { rootKeyStore } from "../root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
 export const CONNECTION_STATES = ["CONNECTED", "CONNECTING", "DISCONNECTED", "DISCONNECTING", "FAILED"] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
