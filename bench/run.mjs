@@ -9,6 +9,9 @@
 //  3. the same operations through @aws-sdk/client-kms (what an app sees;
 //     on 2 cores the SDK itself costs ~290 µs CPU per call)
 //
+//     and Encrypt on an HSM-backed key (a custom key store on SoftHSM2, when
+//     installed): AES-GCM inside the token through PKCS#11
+//
 //  4. what durable audit costs: Encrypt through the key service in one
 //     process with and without the audit trail (bench/audit-cost.ts)
 //
@@ -32,6 +35,7 @@ import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freshDatabase } from "./fresh-database.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
+import { benchHsmKey, benchSoftHsm } from "./softhsm.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE === "1";
@@ -136,6 +140,7 @@ try {
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let log = "";
   const profileDir = join(dataDir, "cpu-profile");
+  const hsmEnv = benchSoftHsm(join(dataDir, "softhsm"));
   const server = spawn(process.execPath, [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "scripts/start-api.mjs"], {
     env: {
       ...process.env,
@@ -148,6 +153,7 @@ try {
       KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
       KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
       LOG_LEVEL: "warn",
+      ...hsmEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -163,6 +169,7 @@ try {
   const keyId = KeyMetadata.KeyId;
   const plaintext = Buffer.alloc(32, 7);
   const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
+  const hsmKeyId = hsmEnv ? await benchHsmKey(kms) : undefined;
 
   // The server's own view of each run: /metrics before and after (none when KEYHOLD_METRICS=off).
   const scrape = async () => {
@@ -199,6 +206,10 @@ try {
     const file = readdirSync(profileDir).map((f) => join(profileDir, f)).sort((x, y) => statSync(y).size - statSync(x).size)[0];
     profile = summarizeProfile(file, { lastSeconds: DURATION, rows: 30 });
   } else {
+    if (hsmKeyId) {
+      const hsmEncrypt = await signed(endpoint, "Encrypt", { KeyId: hsmKeyId, Plaintext: plaintext.toString("base64") });
+      results.push(await measured(async () => summarize("Keyhold Encrypt on an HSM key (SoftHSM2, replayed signed request)", await run({ url: endpoint, ...hsmEncrypt }))));
+    }
     const decrypt = await signed(endpoint, "Decrypt", { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") });
     results.push(await measured(async () => summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt }))));
     const gdk = await signed(endpoint, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });

@@ -3,6 +3,7 @@
 // DATABASE_URL), then `npm start` exactly as a user runs it.
 import { rmSync } from "node:fs";
 import pg from "pg";
+import { e2eSoftHsm } from "./e2e-softhsm.mjs";
 
 const dataDir = process.env.KEYHOLD_DATA_DIR ?? ".e2e-data";
 rmSync(dataDir, { recursive: true, force: true });
@@ -18,5 +19,8 @@ if (process.env.DATABASE_URL) {
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
 }
+
+// A SoftHSM2 token for the custom key store tests (e2e/key-stores.spec.ts).
+Object.assign(process.env, e2eSoftHsm(`${dataDir}-softhsm`));
 
 await import("./start.mjs");

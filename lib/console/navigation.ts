@@ -18,6 +18,7 @@ export interface NavItem {
 const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[] }> = [
   { href: "/", label: "Dashboard" },
   { href: "/keys", label: "Keys", actions: ["kms:ListKeys"] },
+  { href: "/key-stores", label: "Key stores", actions: ["kms:DescribeCustomKeyStores"] },
   { href: "/playground", label: "Playground", actions: ["kms:GenerateDataKey", "kms:Decrypt"] },
   { href: "/audit", label: "Audit trail", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/access", label: "Access keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },

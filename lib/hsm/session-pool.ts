@@ -6,8 +6,12 @@ import pkcs11js from "pkcs11js";
 import { isLostConnection, pkcs11Code } from "./errors";
 import type { Handle, Pkcs11 } from "./module";
 
-/** Idle sessions kept open; more may be open while calls are in flight. */
-const MAX_IDLE = 16;
+/**
+ * Idle sessions kept open; more may be open while calls are in flight. Above
+ * the usual concurrency (32 in the benchmark): a session closed and opened
+ * again per call costs more than the call.
+ */
+const MAX_IDLE = 64;
 
 export class SessionPool {
   private idle: Handle[] = [];

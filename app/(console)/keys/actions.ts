@@ -87,7 +87,8 @@ export async function createKeyAction(input: {
   Description: string;
   Policy: string;
   Tags: Array<{ TagKey: string; TagValue: string }>;
-  Origin?: "AWS_KMS" | "EXTERNAL";
+  CustomKeyStoreId?: string;
+  Origin?: string;
 }) {
   return runAction(async (caller) => {
     const r = (await invokeKms("CreateKey", caller, input, { source: "console" })) as { KeyMetadata: { KeyId: string } };

@@ -143,7 +143,11 @@ async function readConsoleKey(caller: Principal, keyId: string): Promise<KeyDeta
   const key = UUID.test(keyId)
     ? await prisma.kmsKey.findUnique({
         where: { id: keyId },
-        include: { aliases: { orderBy: { name: "asc" } }, tags: { orderBy: { tagKey: "asc" } } },
+        include: {
+          aliases: { orderBy: { name: "asc" } },
+          tags: { orderBy: { tagKey: "asc" } },
+          customKeyStore: { select: { id: true, name: true, clusterId: true, connectionState: true } },
+        },
       })
     : null;
   if (!key || key.deletedAt) throw new NotFoundException(messages.keyNotFound(ctx.keyArn(keyId)));
@@ -161,6 +165,7 @@ async function readConsoleKey(caller: Principal, keyId: string): Promise<KeyDeta
   return {
     ...toRow(ctx.keyArn, key),
     origin: key.origin,
+    keyStore: key.customKeyStore,
     accountId: ctx.account,
     region: ctx.region,
     aliasArns: Object.fromEntries(key.aliases.map((a) => [a.name, ctx.aliasArn(a.name)])),

@@ -52,6 +52,8 @@ export interface KeyListPage {
 
 export interface KeyDetail extends KeyRow {
   origin: string;
+  /** The custom key store (HSM) holding the key; null for keys under Keyhold's root key. */
+  keyStore: { id: string; name: string; clusterId: string; connectionState: string } | null;
   accountId: string;
   region: string;
   aliasArns: Record<string, string>;

@@ -1,5 +1,6 @@
 "use client";
 
+import { KeyLocation } from "@/components/key-stores/key-location";
 import type { KeyDetail } from "@/lib/console/keys/types";
 
 export function General({ k }: { k: KeyDetail }) {
@@ -7,6 +8,7 @@ export function General({ k }: { k: KeyDetail }) {
     ["Key spec", k.keySpec],
     ["Key usage", k.keyUsage],
     ["Origin", k.origin === "AWS_KMS" ? "Keyhold (AWS_KMS)" : k.origin],
+    ["Key store", <KeyLocation key="store" keyStore={k.keyStore} />],
     ["Regionality", `Single-Region (${k.region})`],
     ["Account", k.accountId],
   ];

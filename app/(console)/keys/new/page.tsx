@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
 import { listKeyPrincipals } from "@/lib/console/keys/queries";
+import { connectedKeyStores } from "@/lib/console/key-stores";
 import { mayCreateKeys } from "@/lib/console/keys/capabilities";
 import { accountId } from "@/lib/settings/account";
 import { CreateKeyWizard } from "./wizard";
@@ -11,6 +12,6 @@ export const metadata: Metadata = { title: "Create key" };
 export default async function NewKeyPage() {
   const principal = await requirePrincipal();
   if (!mayCreateKeys(principal)) return <Forbidden what="key creation" />;
-  const [principals, account] = await Promise.all([listKeyPrincipals(principal), accountId()]);
-  return <CreateKeyWizard account={account} principals={principals} />;
+  const [principals, account, keyStores] = await Promise.all([listKeyPrincipals(principal), accountId(), connectedKeyStores(principal)]);
+  return <CreateKeyWizard account={account} principals={principals} keyStores={keyStores} />;
 }

@@ -42,6 +42,7 @@ import {
   type RotationChoice,
 } from "./creation-options";
 import { generateMaterial, parseMaterial, wrapMaterial } from "./wrap-material";
+import { KeyStorePicker, keyStoreRequest, type PickableKeyStore } from "@/components/key-stores/key-store-picker";
 
 const STEPS = ["Key type", "Labels", "Key administrators", "Key usage permissions", "Review"] as const;
 
@@ -54,13 +55,15 @@ function usagesForType(type: KeyType): KeyUsage[] {
 
 type Progress = { label: string; state: "running" | "done" | "failed" }[];
 
-export function CreateKeyWizard({ account, principals }: { account: string; principals: KeyPrincipal[] }) {
+export function CreateKeyWizard({ account, principals, keyStores = [] }: { account: string; principals: KeyPrincipal[]; keyStores?: PickableKeyStore[] }) {
   const router = useRouter();
   const toast = useToast();
   const [step, setStep] = useState(0);
   const [type, setType] = useState<KeyType>("SYMMETRIC");
   const [usage, setUsage] = useState<KeyUsage>("ENCRYPT_DECRYPT");
   const [spec, setSpec] = useState<KeySpec>("SYMMETRIC_DEFAULT");
+  const [keyStore, setKeyStore] = useState("");
+  const storeId = spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" ? keyStore : "";
   const [alias, setAlias] = useState("");
   const [aliasTouched, setAliasTouched] = useState(false);
   const [aliasServerError, setAliasServerError] = useState("");
@@ -143,6 +146,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
           Policy: effectivePolicy,
           Tags: tags.filter((t) => t.key).map((t) => ({ TagKey: t.key, TagValue: t.value })),
           ...(importing ? { Origin: "EXTERNAL" as const } : {}),
+          ...keyStoreRequest(storeId),
         }),
       ));
     } catch (e) {
@@ -303,6 +307,7 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
                 </Select>
               )}
             </Field>
+            {spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" && <KeyStorePicker stores={keyStores} value={keyStore} onChange={setKeyStore} />}
             <div className="text-sm">
               <p className="font-medium">Algorithms this key allows</p>
               <ul className="mt-1 flex flex-wrap gap-2" data-testid="spec-algorithms">
@@ -408,6 +413,8 @@ export function CreateKeyWizard({ account, principals }: { account: string; prin
               <dd>{SPEC_LABELS[spec]} ({spec})</dd>
               <dt className="text-slate-600 dark:text-slate-400">Key usage</dt>
               <dd>{USAGE_LABELS[usage]}</dd>
+              {storeId && <dt className="text-slate-600 dark:text-slate-400">Key store</dt>}
+              {storeId && <dd>{keyStores.find((k) => k.id === storeId)?.name ?? storeId} (HSM)</dd>}
               <dt className="text-slate-600 dark:text-slate-400">Alias</dt>
               <dd className="font-mono">{aliasName || "—"}</dd>
               <dt className="text-slate-600 dark:text-slate-400">Description</dt>
