@@ -3,6 +3,7 @@
 // thread each C_*Init/C_* pair runs uninterrupted on the one session.
 // The default import: the constants are set dynamically, so Node's ESM named-export detection misses them.
 import pkcs11js from "pkcs11js";
+import { loadPkcs11Library } from "../../pkcs11-library";
 
 export interface Pkcs11Options {
   module: string;
@@ -21,21 +22,17 @@ export class Pkcs11Session {
   }
 
   static open({ module, tokenLabel, pin }: Pkcs11Options): Pkcs11Session {
-    const lib = new pkcs11js.PKCS11();
+    let lib: pkcs11js.PKCS11;
     try {
-      lib.load(module);
+      lib = loadPkcs11Library(module); // shared with custom key stores: never unloaded here
     } catch (e) {
       throw new Error(`could not load the PKCS#11 module ${module} (KEYHOLD_PKCS11_MODULE): ${(e as Error).message}`);
     }
-    try {
-      lib.C_Initialize();
-    } catch (e) {
-      if (!/CKR_CRYPTOKI_ALREADY_INITIALIZED/.test(String((e as Error).message))) throw e;
-    }
+    let session: Buffer | undefined;
     try {
       const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === tokenLabel);
       if (!slot) throw new Error(`no PKCS#11 token labelled "${tokenLabel}" in ${module} (KEYHOLD_PKCS11_TOKEN_LABEL)`);
-      const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+      session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
       try {
         lib.C_Login(session, pkcs11js.CKU_USER, pin);
       } catch (e) {
@@ -46,7 +43,7 @@ export class Pkcs11Session {
       }
       return new Pkcs11Session(lib, session);
     } catch (e) {
-      lib.close();
+      if (session) lib.C_CloseSession(session);
       throw e;
     }
   }
@@ -95,12 +92,12 @@ export class Pkcs11Session {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // No C_Logout (the login is the application's, shared with custom key stores' sessions on
+    // the same token) and no unload: the library stays for the process.
     try {
-      this.lib.C_Logout(this.session);
       this.lib.C_CloseSession(this.session);
     } catch {
       // the token may already be gone; nothing to release then
     }
-    this.lib.close();
   }
 }
