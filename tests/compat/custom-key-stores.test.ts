@@ -132,7 +132,7 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("AWS SDK: cust
     await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId }));
     expect(await describeStore(storeId)).toMatchObject({ ConnectionState: "CONNECTED" });
     await rejects(
-      kms.send(new CreateKeyCommand({ CustomKeyStoreId: storeId, Origin: "AWS_CLOUDHSM", KeySpec: "RSA_2048" })),
+      kms.send(new CreateKeyCommand({ CustomKeyStoreId: storeId, Origin: "AWS_CLOUDHSM", KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" })),
       UnsupportedOperationException,
     );
 
