@@ -32,6 +32,8 @@ Commands:
   backup --out FILE [--passphrase-stdin]   encrypted, consistent archive of the database (under the root key,
                                            or a passphrase); works while the server runs
   restore FILE [--passphrase-stdin]        restore an archive into a new, empty database (server stopped)
+  demo seed                                demo keys (every kind, aliases, tags), users of each role and some
+                                           traffic with denied calls, through the audited service; idempotent
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -102,6 +104,13 @@ function print(command: string, result: unknown, json: boolean) {
       const { purged } = r as unknown as { purged: Array<{ chainId: string; throughSeq: number; events: number }> };
       for (const p of purged) console.log(`chain ${p.chainId}: ${p.events} events purged, through event #${p.throughSeq}`);
       console.log(purged.length ? "Purged; the remaining trail verifies from each chain's signed digest." : "Nothing to purge before that date.");
+      return;
+    }
+    case "demo.seed": {
+      const d = r as unknown as { keysCreated: number; keysPresent: number; trafficCalls: number; usersCreated: Array<{ username: string; role: string; generatedPassword?: string }> };
+      console.log(`Demo keys: ${d.keysCreated} created, ${d.keysPresent - d.keysCreated} already there. Demo calls made: ${d.trafficCalls}.`);
+      for (const u of d.usersCreated) console.log(`Created demo service account ${u.username} (${u.role})`);
+      if (d.usersCreated.length === 0) console.log("Demo users already exist.");
       return;
     }
     case "access-key.create":
