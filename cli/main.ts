@@ -52,6 +52,8 @@ Commands:
                                            re-wrap everything under a new root key in another store (server stopped;
                                            resumable: run it again after an interruption); from a Shamir-sealed
                                            root key, give M current shares on stdin, one per line
+  demo seed                                demo keys (every kind, aliases, tags), users of each role and some
+                                           traffic with denied calls, through the audited service; idempotent
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -122,6 +124,13 @@ function print(command: string, result: unknown, json: boolean) {
       const { purged } = r as unknown as { purged: Array<{ chainId: string; throughSeq: number; events: number }> };
       for (const p of purged) console.log(`chain ${p.chainId}: ${p.events} events purged, through event #${p.throughSeq}`);
       console.log(purged.length ? "Purged; the remaining trail verifies from each chain's signed digest." : "Nothing to purge before that date.");
+      return;
+    }
+    case "demo.seed": {
+      const d = r as unknown as { keysCreated: number; keysPresent: number; trafficCalls: number; usersCreated: Array<{ username: string; role: string; generatedPassword?: string }> };
+      console.log(`Demo keys: ${d.keysCreated} created, ${d.keysPresent - d.keysCreated} already there. Demo calls made: ${d.trafficCalls}.`);
+      for (const u of d.usersCreated) console.log(`Created demo service account ${u.username} (${u.role})`);
+      if (d.usersCreated.length === 0) console.log("Demo users already exist.");
       return;
     }
     case "access-key.create":

@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { countdown, formatDate, SPEC_LABELS, STATE_LABELS } from "@/components/keys/labels";
+import { countdown, SPEC_LABELS, STATE_LABELS } from "@/components/keys/labels";
+import { DemoSeedButton } from "./demo-seed-button";
+import { DateTime } from "@/components/ui/date-time";
+import { AUDIT_READERS } from "@/lib/audit/access";
+import { auditSummary } from "@/lib/audit/summary";
 import { requirePrincipal } from "@/lib/auth/current";
+import type { Principal } from "@/lib/auth/principal";
 import { ROLE_LABELS } from "@/lib/access/authorize";
 import { keyDashboard } from "@/lib/console/keys/queries";
 import { CallsPerMinute } from "@/components/audit/calls-per-minute";
@@ -12,18 +17,32 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 const card = "rounded-lg border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
 
+/** Denied calls of the last 24 hours, or null when the trail cannot be read. */
+async function deniedLastDay(principal: Principal): Promise<number | null> {
+  const from = new Date(Date.now() - 86_400_000);
+  return auditSummary(principal, { from, outcome: "denied", hideConsoleViews: true }).then(
+    (s) => s.total,
+    () => null,
+  );
+}
+
 export default async function DashboardPage() {
   const principal = await requirePrincipal();
   // The service layer decides (kms:ListKeys under the caller's built-in and custom roles; a password
   // that must be changed first): no stats when it refuses.
   const stats: KeyDashboard | null = principal.mustChangePassword ? null : await keyDashboard(principal).catch(() => null);
+  const readsAudit = !principal.mustChangePassword && !!principal.role && (AUDIT_READERS as readonly string[]).includes(principal.role);
+  // Denied calls of the last 24 hours (an audited GetAuditSummary, flagged as a console view).
+  const denied = readsAudit ? await deniedLastDay(principal) : null;
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Welcome, {principal.username}</h1>
 
+      {readsAudit && <CallsPerMinute />}
+
       {stats && (
         <>
-          <section aria-label="Keys by state" className="grid grid-cols-2 gap-4 md:grid-cols-5">
+          <section aria-label="Keys by state" className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
             <Link href="/keys" className={`${card} hover:border-indigo-400`}>
               <p className="text-sm text-slate-500">All keys</p>
               <p className="text-3xl font-semibold" data-testid="dashboard-total">
@@ -31,11 +50,17 @@ export default async function DashboardPage() {
               </p>
             </Link>
             {Object.entries(STATE_LABELS).map(([state, label]) => (
-              <div key={state} className={card}>
+              <Link key={state} href={`/keys?status=${encodeURIComponent(state)}`} className={`${card} hover:border-indigo-400`} data-testid={`dashboard-state-${state}`}>
                 <p className="text-sm text-slate-500">{label}</p>
                 <p className="text-3xl font-semibold">{(stats.byState[state] ?? 0).toLocaleString("en-US")}</p>
-              </div>
+              </Link>
             ))}
+            {denied !== null && (
+              <Link href="/audit?outcome=denied&range=24h" className={`${card} hover:border-red-400`} data-testid="dashboard-denied">
+                <p className="text-sm text-slate-500">Denied calls (24 h)</p>
+                <p className={`text-3xl font-semibold ${denied > 0 ? "text-red-700 dark:text-red-400" : ""}`}>{denied.toLocaleString("en-US")}</p>
+              </Link>
+            )}
           </section>
 
           {stats.total === 0 && (
@@ -46,6 +71,7 @@ export default async function DashboardPage() {
                   Create your first key
                 </Link>
               )}
+              {principal.role === "ADMINISTRATOR" && <DemoSeedButton />}
             </section>
           )}
 
@@ -62,7 +88,9 @@ export default async function DashboardPage() {
                     .sort((a, b) => b[1] - a[1])
                     .map(([spec, n]) => (
                       <li key={spec} className="flex items-center gap-2">
-                        <span className="w-40 shrink-0">{SPEC_LABELS[spec] ?? spec}</span>
+                        <Link href={`/keys?spec=${encodeURIComponent(spec)}`} className="w-40 shrink-0 text-indigo-700 hover:underline dark:text-indigo-300">
+                          {SPEC_LABELS[spec] ?? spec}
+                        </Link>
                         <span className="h-2 rounded bg-indigo-500" style={{ width: `${Math.max(4, (n / stats.total) * 100)}%` }} aria-hidden />
                         <span className="tabular-nums">{n.toLocaleString("en-US")}</span>
                       </li>
@@ -83,7 +111,7 @@ export default async function DashboardPage() {
                       <Link href={`/keys/${k.id}`} className="font-mono text-indigo-700 hover:underline dark:text-indigo-300">
                         {k.aliases[0] ?? k.id}
                       </Link>{" "}
-                      <span className="text-slate-500">{formatDate(k.nextRotationDate)}</span>
+                      <DateTime value={k.nextRotationDate} className="text-slate-500" />
                     </li>
                   ))}
                 </ul>
@@ -103,7 +131,7 @@ export default async function DashboardPage() {
                         {k.aliases[0] ?? k.id}
                       </Link>{" "}
                       <span className="text-red-700 dark:text-red-300">
-                        {formatDate(k.deletionDate)} ({countdown(k.deletionDate)})
+                        <DateTime value={k.deletionDate} /> ({countdown(k.deletionDate)})
                       </span>
                     </li>
                   ))}
@@ -114,7 +142,6 @@ export default async function DashboardPage() {
         </>
       )}
 
-      {(principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR") && <CallsPerMinute />}
 
       <section className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
         <h2 className="mb-2 font-medium">Your access</h2>

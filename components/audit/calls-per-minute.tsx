@@ -2,7 +2,7 @@
 
 import { AuditUsageChart, USAGE_RANGES } from "./usage-chart";
 
-/** For the dashboard: calls per minute over the last hour, refreshed every minute. */
+/** For the dashboard: calls per minute over the last hour (refetched when the window regains focus). */
 export function CallsPerMinute() {
   return (
     <section

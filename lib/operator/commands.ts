@@ -18,6 +18,7 @@ import { restoreBackup } from "@/lib/backup/restore";
 import { purgeAuditEvents } from "@/lib/audit/retention";
 import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
+import { seedDemo } from "@/lib/demo/seed";
 import { breakGlassCancelKeyDeletion, breakGlassResetKeyPolicy } from "@/lib/kms/break-glass";
 import { databaseStatus } from "@/lib/db/status";
 import { migrateRootKey } from "@/lib/kms/root-key-migration";
@@ -61,6 +62,9 @@ export const operatorCommands: Record<string, Command> = {
   },
   async "user.tag"(input) {
     return setUserTags(await operator(), { userId: await userIdOf(input), tags: input.tags ?? {} });
+  },
+  async "demo.seed"() {
+    return seedDemo();
   },
   async "audit.verify"() {
     return verifyAuditTrailAs(await operator());

@@ -23,6 +23,7 @@ export interface TimelineInitial {
   outcome?: string;
   /** Show the console's own page reads (hidden by default). */
   views?: boolean;
+  range?: string;
 }
 
 const OUTCOMES = {
@@ -49,7 +50,7 @@ type RangeId = keyof typeof RANGES;
 export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
   const queryClient = useQueryClient();
   const hasInitial = Object.values(initial).some(Boolean);
-  const [range, setRange] = useState<RangeId>(hasInitial ? "all" : "24h");
+  const [range, setRange] = useState<RangeId>(initial.range && initial.range in RANGES ? (initial.range as RangeId) : hasInitial ? "all" : "24h");
   // Preset ranges count back from a fixed moment, so loaded pages stay stable until "Refresh".
   const [anchor, setAnchor] = useState(() => Date.now());
   const [customFrom, setCustomFrom] = useState("");

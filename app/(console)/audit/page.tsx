@@ -23,6 +23,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     errorsOnly: one(sp.errorsOnly) === "true",
     outcome: one(sp.outcome),
     views: one(sp.views) === "true",
+    range: one(sp.range),
   };
   return <AuditTimeline key={JSON.stringify(initial)} initial={initial} />;
 }
