@@ -34,6 +34,7 @@ const lines = [
   `  KMS API:  POST ${url}/ (AWS SDK/CLI: --endpoint-url ${url} --region ${cfg.region})`,
   `  Database: ${booted.database.describe}   Account: ${booted.account}   Root key: ${booted.keyStore}`,
 ];
+if (booted.rootKeyNotice) lines.push(`  ${booted.rootKeyNotice}`);
 const { bootstrap } = booted;
 if (bootstrap.created && bootstrap.generatedPassword) {
   lines.push(

@@ -31,6 +31,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freshDatabase } from "./fresh-database.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
+import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE === "1";
@@ -70,6 +71,7 @@ function summarize(name, r) {
   const ok = r["2xx"];
   return {
     name,
+    count: ok + r.non2xx,
     opsPerSec: Math.round(ok / DURATION),
     p50ms: r.latency.p50,
     p99ms: r.latency.p99,
@@ -114,7 +116,7 @@ async function sdkLoad(kms, command) {
   );
   latencies.sort((a, b) => a - b);
   const pct = (p) => Math.round(latencies[Math.floor((latencies.length - 1) * p)] * 100) / 100;
-  return { opsPerSec: Math.round(ok / DURATION), p50ms: pct(0.5), p99ms: pct(0.99), non2xx: 0, errors: 0 };
+  return { count: ok, opsPerSec: Math.round(ok / DURATION), p50ms: pct(0.5), p99ms: pct(0.99), non2xx: 0, errors: 0 };
 }
 
 const results = [];
@@ -154,6 +156,7 @@ try {
   cleanup.push(() => server.kill("SIGTERM"));
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor(`${endpoint}/readyz`, server, () => log);
+  const memoryAfterStart = residentMemory(server.pid);
 
   const kms = new KMSClient({ endpoint, region: REGION, credentials: CREDS });
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "benchmark" }));
@@ -169,7 +172,9 @@ try {
   };
   const measured = async (load) => {
     const before = await scrape();
+    const window = cpuWindow(server.pid);
     const result = await load();
+    result.cpu = window.end(result.count);
     const after = await scrape();
     if (before && after) result.server = serverSideSummary(before, after);
     return result;
@@ -179,7 +184,10 @@ try {
   const workers = Number(process.env.BENCH_API_WORKERS ?? 1);
   console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db}, ${workers} API worker(s) …`);
 
-  results.push(summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" })));
+  const bareWindow = cpuWindow(bare.pid);
+  const ceilingRun = summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" }));
+  ceilingRun.cpu = bareWindow.end(ceilingRun.count);
+  results.push(ceilingRun);
   const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });
   results.push(await measured(async () => summarize("Keyhold Encrypt (replayed signed request)", await run({ url: endpoint, ...encrypt }))));
   let profile;
@@ -201,6 +209,7 @@ try {
     results.push(await sdk("Keyhold GenerateDataKey via @aws-sdk/client-kms", () => new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" })));
   }
   kms.destroy();
+  const memoryAfterLoad = PROFILE ? undefined : residentMemory(server.pid);
 
   // 4. Audit cost, in its own process, data folder (root key) and database.
   const auditDir = mkdtempSync(join(tmpdir(), "keyhold-bench-audit-"));
@@ -216,6 +225,11 @@ try {
   for (const r of results) r.ofCeiling = Math.round((r.opsPerSec / ceiling) * 1000) / 10;
   console.log("\n| run | ops/s | p50 ms | p99 ms | % of ceiling | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.ofCeiling} | ${r.non2xx} | ${r.errors} |`);
+  console.log("\nCPU per request over each run's window, from /proc (server = its process tree; PostgreSQL = every postgres process on the machine):");
+  console.log("| run | server µs | PostgreSQL µs | load generator µs | server cores | machine busy % | steal % |\n|---|---:|---:|---:|---:|---:|---:|");
+  for (const { name, cpu } of results.filter((r) => r.cpu)) {
+    console.log(`| ${name} | ${cpu.serverCpuMicrosPerRequest} | ${cpu.postgresCpuMicrosPerRequest} | ${cpu.loadGeneratorCpuMicrosPerRequest} | ${cpu.serverCores} | ${cpu.machineBusyPercent} | ${cpu.machineStealPercent} |`);
+  }
   const seen = results.filter((r) => r.server);
   if (seen.length) {
     console.log("\nThe server's own figures for the same runs (its /metrics; p50/p99 interpolated from histogram buckets):");
@@ -224,13 +238,14 @@ try {
       console.log(`| ${name} | ${m.requests} | ${m.ok} | ${m.p50ms ?? "-"} | ${m.p99ms ?? "-"} | ${m.auditBatches} | ${m.auditBatchMean ?? "-"} | ${m.auditCommitMeanMs ?? "-"} |`);
     }
   }
+  console.log(`\nServer memory (process tree): after start ${memoryAfterStart.rssMB} MB resident (peak ${memoryAfterStart.peakMB} MB)` + (memoryAfterLoad ? `; after the load ${memoryAfterLoad.rssMB} MB (peak ${memoryAfterLoad.peakMB} MB)` : ""));
   console.log("\n| key service alone, concurrency " + CONCURRENCY + " | ops/s | CPU µs per call |\n|---|---:|---:|");
   for (const r of [auditCost.withAudit, auditCost.withoutAudit]) console.log(`| ${r.name} | ${r.opsPerSec} | ${r.cpuMicrosPerCall} |`);
   if (profile) {
     console.log("\nWhere the server's time went during the replayed Encrypt run (each sample charged to the nearest lib/ frame):");
     for (const r of profile) console.log(`${String(r.percent).padStart(6)}%  ${r.owner}`);
   }
-  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, apiWorkers: workers, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
+  console.log("\n" + JSON.stringify({ database: db, durationSeconds: DURATION, concurrency: CONCURRENCY, apiWorkers: workers, memoryAfterStart, memoryAfterLoad, results, auditCost, ...(profile ? { profile } : {}) }, null, 2));
 } finally {
   for (const c of cleanup.reverse()) {
     try {

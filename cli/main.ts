@@ -1,6 +1,7 @@
 // The `keyhold` operator CLI. Subcommands map to operator commands
 // (lib/operator/commands.ts); this file only parses arguments and prints.
-import { resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "@/lib/config";
 import { parseRoleName } from "@/lib/access/authorize";
@@ -39,6 +40,14 @@ Commands:
   backup --out FILE [--passphrase-stdin]   encrypted, consistent archive of the database (under the root key,
                                            or a passphrase); works while the server runs
   restore FILE [--passphrase-stdin]        restore an archive into a new, empty database (server stopped)
+  init --custodians N --threshold M [--share-dir DIR]
+                                           Shamir-seal the root key (server stopped): N shares, any M unseal;
+                                           each printed once, or written to DIR/custodian-<i>.share (0600)
+  unseal                                   enter one custodian's share (read from stdin) into the running server
+  root-key status                          root key store kind, sealed or not, M of N, HSM token
+  root-key seal                            seal now: the running server forgets the root key until unsealed
+  root-key rekey --custodians N --threshold M [--share-dir DIR]
+                                           new shares for the same root key (unsealed server); old ones stop working
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON
@@ -151,6 +160,14 @@ function print(command: string, result: unknown, json: boolean) {
       console.log(`Restored archive ${x.archiveId} (made ${x.archiveCreatedAt}): ${x.tables.length} tables, ${x.rows} rows. Recorded as RestoreBackup.`);
       return;
     }
+    case "unseal":
+    case "root-key.seal":
+    case "root-key.status": {
+      const p = r as { kind?: string; sealed: boolean; entered?: number; threshold?: number; custodians?: number; tokenLabel?: string };
+      if (p.kind && p.kind !== "shamir") return console.log(`Root key store: ${p.kind}${p.tokenLabel ? ` (token ${p.tokenLabel})` : ""}, unsealed`);
+      console.log(p.sealed ? `Sealed: ${p.entered ?? 0} of ${p.threshold} unseal shares entered (${p.custodians} custodians)` : `Unsealed (any ${p.threshold} of ${p.custodians} shares unseal it)`);
+      return;
+    }
     default: {
       const user = r as { username?: string };
       console.log(`OK${user.username ? `: ${user.username}` : ""}`);
@@ -163,6 +180,41 @@ function approvalRuleOptions(values: { operation?: string; approvals?: string; o
   if (!values.off && (values.approvals === undefined || !/^\d+$/.test(values.approvals))) throw new UsageError("--approvals M (a whole number) or --off is required");
   if (values["ttl-hours"] !== undefined && !(Number(values["ttl-hours"]) > 0)) throw new UsageError("--ttl-hours takes a positive number");
   return { operation: values.operation, approvals: values.approvals, off: values.off, ttlHours: values["ttl-hours"] };
+}
+
+/** One line of stdin (a share), without waiting for end of input when typed at a terminal. */
+async function readLine(): Promise<string> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return "";
+  } finally {
+    rl.close();
+  }
+}
+
+/** Each share shown once, or written to its own 0600 file (one per custodian) and not shown. */
+function printShares(r: { shares: string[]; threshold: number; custodians: number }, dir: string | undefined, json: boolean): number {
+  if (dir) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const files = r.shares.map((share, i) => {
+      const file = join(resolve(dir), `custodian-${i + 1}.share`);
+      writeFileSync(file, share + "\n", { mode: 0o600, flag: "wx" });
+      return file;
+    });
+    if (json) console.log(JSON.stringify({ threshold: r.threshold, custodians: r.custodians, files }, null, 2));
+    else console.log(`Root key sealed: any ${r.threshold} of ${r.custodians} shares unseal it. Shares written (0600), one per custodian:\n${files.join("\n")}`);
+    return 0;
+  }
+  if (json) {
+    console.log(JSON.stringify({ threshold: r.threshold, custodians: r.custodians, shares: r.shares }, null, 2));
+    return 0;
+  }
+  console.log(`Root key sealed: any ${r.threshold} of ${r.custodians} shares unseal it. Each share is shown only now:`);
+  r.shares.forEach((s, i) => console.log(`  custodian ${i + 1}: ${s}`));
+  console.log("Give each custodian their share; the server starts sealed until they enter them (keyhold unseal, or the console's Unseal page).");
+  return 0;
 }
 
 function tagsOption(values: string[]): Record<string, string> {
@@ -197,6 +249,9 @@ export async function main(argv: string[]): Promise<number> {
         off: { type: "boolean", default: false },
         "ttl-hours": { type: "string" },
         status: { type: "string" },
+        custodians: { type: "string" },
+        threshold: { type: "string" },
+        "share-dir": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -243,6 +298,12 @@ export async function main(argv: string[]): Promise<number> {
     if (values.out !== undefined) input.out = resolve(values.out);
     if (file !== undefined) input.file = resolve(file);
     if (values["passphrase-stdin"]) input.passphrase = await readStdin();
+    if (values.custodians !== undefined) input.custodians = Number(values.custodians);
+    if (values.threshold !== undefined) input.threshold = Number(values.threshold);
+    if (command === "unseal") {
+      if (process.stdin.isTTY) process.stderr.write("Unseal share (input is read until end of line): ");
+      input.share = (await readLine()).trim();
+    }
     if (command === "user.tag") input.tags = tagsOption(values.tag ?? []);
     if (values["password-stdin"]) {
       input.password = await readStdin();
@@ -257,12 +318,21 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const serverStopped = command === "restore";
-  const { reply } = await send(command, input, { dataDir: config.dataDir, databaseUrl: config.databaseUrl, serverStopped });
+  const serverStopped = command === "restore" || command === "init";
+  const serverRunning = command === "unseal" || command === "root-key.seal" || command === "root-key.rekey";
+  let reply;
+  try {
+    ({ reply } = await send(command, input, { dataDir: config.dataDir, databaseUrl: config.databaseUrl, serverStopped, serverRunning }));
+  } catch (e) {
+    if (!serverRunning && command !== "init") throw e;
+    console.error((e as Error).message);
+    return 1;
+  }
   if (!reply.ok) {
     console.error(`${reply.error.name}: ${reply.error.message}`);
     return 1;
   }
+  if (command === "init" || command === "root-key.rekey") return printShares(reply.result as { shares: string[]; threshold: number; custodians: number }, values["share-dir"], values.json);
   print(command, reply.result, values.json);
   if (command === "audit.verify" && !(reply.result as { ok: boolean }).ok) return 1;
   return 0;

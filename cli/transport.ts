@@ -81,13 +81,15 @@ async function serverListening(dataDir: string): Promise<boolean> {
 export async function send(
   command: string,
   input: Record<string, unknown>,
-  options: { dataDir: string; databaseUrl?: string; serverStopped?: boolean },
+  options: { dataDir: string; databaseUrl?: string; serverStopped?: boolean; serverRunning?: boolean },
 ): Promise<{ reply: CommandReply; via: "server" | "database" }> {
   if (options.serverStopped && (await serverListening(options.dataDir))) {
     throw new Error(`a Keyhold server is running on the data folder ${options.dataDir}: stop it first`);
   }
   const fromServer = options.serverStopped ? null : await viaServer(options.dataDir, command, input);
   if (fromServer) return { reply: fromServer, via: "server" };
+  // Unseal and seal act on a running server's memory: a throwaway process would do nothing useful.
+  if (options.serverRunning) throw new Error(`no Keyhold server answers on the data folder ${options.dataDir}: start it first`);
   const { prepareDataDir } = await import("@/lib/runtime/data-dir");
   prepareDataDir(options.dataDir);
   let lock;

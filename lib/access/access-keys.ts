@@ -7,7 +7,7 @@ import { afterCommit } from "@/lib/db/transaction";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, LimitExceededException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { audited, auditedOperation } from "@/lib/audit";
 import { accountId } from "@/lib/settings/account";
 import { authorize } from "./authorize";

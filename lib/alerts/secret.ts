@@ -1,6 +1,6 @@
 // A rule's signing secret at rest: only wrapped by the root key, bound to the
 // rule by the AAD (as access-key secrets are, lib/access/access-keys.ts).
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
 const aad = (ruleId: string) => Buffer.from(`keyhold:alert-rule-secret:${ruleId}`);
 

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { EcKey, generateKeyMaterial } from "@/lib/crypto";
 import { directPrisma } from "@/lib/db/client";
 import { outsideTransaction } from "@/lib/db/transaction";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
 const aad = (id: string) => Buffer.from(`keyhold:audit-signing-key:${id}`);
 
@@ -71,6 +71,11 @@ export function signerOf({ id, wrapped, publicKeyDer }: SigningKeyRow): Signer {
       return (await signingKey()).sign(payload, "ECDSA_SHA_256", "RAW").toString("base64");
     },
   };
+}
+
+/** Drops the unwrapped signing key (seal now): the next signature unwraps it again under the root key. */
+export function forgetAuditSigningKey(): void {
+  cached = undefined;
 }
 
 export function auditSigner(): Promise<Signer> {

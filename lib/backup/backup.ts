@@ -8,7 +8,7 @@ import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { pgPool } from "@/lib/db/client";
 import { AccessDeniedException, AlreadyExistsException, ValidationException } from "@/lib/errors";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { VERSION } from "@/lib/version";
 import { ArchiveWriter, newArchive } from "./archive";
 import { line } from "./content";

@@ -13,7 +13,7 @@ import { config } from "@/lib/config";
 import { isCiphertextError } from "@/lib/crypto";
 import { pgPool } from "@/lib/db/client";
 import { ValidationException } from "@/lib/errors";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { region } from "@/lib/settings/account";
 import { archiveKey, ArchiveError, NOT_THIS_KEY, readChunks, readHeader, type ArchiveHeader, type ByteSource } from "./archive";
 import { contentLines, type ContentLine } from "./content";

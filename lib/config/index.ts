@@ -76,6 +76,14 @@ export const configSchema = z
     KEYHOLD_ROOT_KEY: optionalString.pipe(
       z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "KEYHOLD_ROOT_KEY must be the base64 encoding of exactly 32 bytes").optional(),
     ),
+    KEYHOLD_ROOT_KEY_STORE: optionalString.pipe(
+      z.enum(["local", "shamir", "pkcs11"], { error: "KEYHOLD_ROOT_KEY_STORE must be local, shamir or pkcs11" }).optional(),
+    ),
+    KEYHOLD_PKCS11_MODULE: optionalString,
+    KEYHOLD_PKCS11_TOKEN_LABEL: optionalString.pipe(z.string().max(32, "KEYHOLD_PKCS11_TOKEN_LABEL must be at most 32 characters").optional()),
+    KEYHOLD_PKCS11_KEY_LABEL: optionalString.pipe(z.string().min(1).max(128).default("keyhold-root-key")),
+    KEYHOLD_PKCS11_PIN: optionalString,
+    KEYHOLD_PKCS11_PIN_FILE: optionalString,
     KEYHOLD_KEY_CACHE_SIZE: z.coerce
       .number({ error: "KEYHOLD_KEY_CACHE_SIZE must be a number" })
       .int("KEYHOLD_KEY_CACHE_SIZE must be a whole number")
@@ -166,6 +174,15 @@ export const configSchema = z
     sessionIdleSeconds: env.KEYHOLD_SESSION_IDLE_MINUTES * 60,
     sessionMaxSeconds: env.KEYHOLD_SESSION_MAX_MINUTES * 60,
     rootKeyBase64: env.KEYHOLD_ROOT_KEY,
+    /** Root key store kind asked for; undefined = what the data folder records, else local. */
+    rootKeyStore: env.KEYHOLD_ROOT_KEY_STORE,
+    /** The PIN itself stays out of the config object (read from the environment or file when the token opens). */
+    pkcs11: {
+      module: env.KEYHOLD_PKCS11_MODULE,
+      tokenLabel: env.KEYHOLD_PKCS11_TOKEN_LABEL,
+      keyLabel: env.KEYHOLD_PKCS11_KEY_LABEL,
+      pinFile: env.KEYHOLD_PKCS11_PIN_FILE,
+    },
     keyCacheSize: env.KEYHOLD_KEY_CACHE_SIZE,
     keyCacheTtlSeconds: env.KEYHOLD_KEY_CACHE_TTL_SECONDS,
     bootstrapAccessKey:

@@ -4,8 +4,10 @@
 // in a folder private to this OS user (lib/db/socket-dir.ts): pglite-socket
 // has no authentication, so a TCP port would hand every local user a
 // superuser session.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { privateSocketDir, socketUrl } from "./socket-dir";
 
 export interface EmbeddedDatabase {
@@ -22,7 +24,13 @@ export async function startEmbeddedDatabase(dir: string, options: { socketDir?: 
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   if (!dir.startsWith("memory://")) mkdirSync(dirname(dir), { recursive: true }); // PGlite creates only the last level
-  const db = await PGlite.create(dir);
+  if (!dir.startsWith("memory://") && !existsSync(join(dir, "PG_VERSION"))) await initdbInChild(dir);
+  // PGlite's default of 128 MB shared buffers is resident once touched and is
+  // most of its memory; Keyhold's working set (keys, recent audit pages) is far
+  // smaller, and the OS page cache still holds the files.
+  const db = await PGlite.create(dir, {
+    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers()}`],
+  });
   const socket = privateSocketDir(options.socketDir);
   // PGlite is ONE Postgres session: the socket server multiplexes connections
   // onto it message by message, so two concurrently active connections
@@ -52,4 +60,29 @@ export async function startEmbeddedDatabase(dir: string, options: { socketDir?: 
       socket.remove();
     },
   };
+}
+
+function sharedBuffers(): string {
+  const v = process.env.KEYHOLD_EMBEDDED_SHARED_BUFFERS ?? "16MB";
+  if (!/^\d+(kB|MB|GB)$/.test(v)) throw new Error(`KEYHOLD_EMBEDDED_SHARED_BUFFERS must look like 16MB (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+/** Creates the cluster in a child process, in a scratch folder renamed into place: a crash leaves no half-made cluster. */
+async function initdbInChild(dir: string): Promise<void> {
+  const script = fileURLToPath(new URL("./embedded-initdb.mjs", import.meta.url));
+  const scratch = `${dir}.initdb`;
+  rmSync(scratch, { recursive: true, force: true });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, scratch], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`creating the embedded database failed (exit ${code}):\n${output.trim()}`)),
+    );
+  });
+  rmSync(dir, { recursive: true, force: true }); // an empty or half-made folder from an older version
+  renameSync(scratch, dir);
 }

@@ -6,7 +6,7 @@ import { currentTransaction } from "@/lib/db/transaction";
 import { KeyUnavailableException, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { recordCacheLookup } from "@/lib/metrics";
-import { materialCache, rootKeyStore } from "./root-key";
+import { materialCache, rootKeyStore } from "@/lib/crypto/keystore/process";
 
 export interface WrappedMaterial {
   version: number;

@@ -20,6 +20,7 @@ import { verifyAuditTrailAs } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
 import { breakGlassCancelKeyDeletion, breakGlassResetKeyPolicy } from "@/lib/kms/break-glass";
 import { databaseStatus } from "@/lib/db/status";
+import { describeRootKeyCustody, initRootKeyCustody, rekeyRootKey, sealRootKey, submitUnsealShare } from "@/lib/kms/root-key-custody";
 import { ValidationException } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
 import { VERSION } from "@/lib/version";
@@ -114,6 +115,22 @@ export const operatorCommands: Record<string, Command> = {
   // Server stopped only (cli/transport.ts); recorded as RestoreBackup with the restored rows.
   async restore(input) {
     return restoreBackup({ file: input.file, passphrase: input.passphrase });
+  },
+  // Server stopped only (cli/transport.ts): splits the root key into custodians' shares.
+  async init(input) {
+    return initRootKeyCustody(await operator(), input);
+  },
+  async "root-key.status"() {
+    return describeRootKeyCustody(await operator());
+  },
+  async unseal(input) {
+    return submitUnsealShare(await operator(), input);
+  },
+  async "root-key.seal"() {
+    return sealRootKey(await operator());
+  },
+  async "root-key.rekey"(input) {
+    return rekeyRootKey(await operator(), input);
   },
   async "access-key.delete"(input) {
     await deleteAccessKey(await operator(), { accessKeyId: input.accessKeyId });

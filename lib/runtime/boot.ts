@@ -12,6 +12,8 @@ export interface Booted {
   account: string;
   bootstrap: { created: boolean; username: string; generatedPassword?: string };
   keyStore: string;
+  /** A warning about the root key for the banner: unprotected on disk (local), or sealed (shamir). */
+  rootKeyNotice?: string;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
   const { accountId } = await import("@/lib/settings/account");
   const { ensureFirstAdministrator } = await import("@/lib/access/bootstrap");
   const { ensureBootstrapAccessKey } = await import("@/lib/access/access-keys");
-  const { rootKeyStore } = await import("@/lib/kms/root-key");
+  const { rootKeyStore } = await import("@/lib/crypto/keystore/process");
   const { startAdminSocket } = await import("@/lib/operator/admin-socket");
 
   // The root key must load before anything is served: a missing or unsafe
@@ -42,9 +44,16 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
   const store = await rootKeyStore();
   const account = await accountId();
   const bootstrap = worker ? { created: false, username: cfg.adminUser } : await ensureFirstAdministrator(cfg.adminUser, cfg.adminPassword);
+  const sealed = store.describe().sealed === true;
   if (cfg.bootstrapAccessKey && !worker) {
-    await ensureBootstrapAccessKey(cfg.adminUser, cfg.bootstrapAccessKey.accessKeyId, cfg.bootstrapAccessKey.secretAccessKey);
-    logger.info({ accessKeyId: cfg.bootstrapAccessKey.accessKeyId }, "bootstrap access key ensured (meant for CI and local development)");
+    try {
+      await ensureBootstrapAccessKey(cfg.adminUser, cfg.bootstrapAccessKey.accessKeyId, cfg.bootstrapAccessKey.secretAccessKey);
+      logger.info({ accessKeyId: cfg.bootstrapAccessKey.accessKeyId }, "bootstrap access key ensured (meant for CI and local development)");
+    } catch (e) {
+      // A new bootstrap secret cannot be wrapped while sealed; an existing one needs nothing.
+      if (!sealed) throw e;
+      logger.warn({ accessKeyId: cfg.bootstrapAccessKey.accessKeyId }, "bootstrap access key not created: the root key is sealed (restart after unsealing)");
+    }
   }
   const adminSocket = worker ? undefined : await startAdminSocket(cfg.dataDir);
   // Servers cache key rows; every instance hears of every key change.
@@ -53,7 +62,15 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
   enableKeyCache();
   const keyListener = database.kind === "postgresql" ? await listenForKeyChanges(process.env.DATABASE_URL!) : undefined;
   const d = store.describe();
+  const rootKeyNotice =
+    d.kind === "local"
+      ? `WARNING: the root key rests unprotected ${d.source === "env" ? "in KEYHOLD_ROOT_KEY" : `on disk (${String(d.path)})`}: see "Choosing where your keys live" in README.md`
+      : sealed
+        ? `SEALED: the KMS API answers DependencyTimeoutException until ${String(d.threshold)} of ${String(d.custodians)} custodians enter their shares (keyhold unseal, or /unseal in the console)`
+        : undefined;
+  if (rootKeyNotice) logger.warn({ rootKeyStore: d.kind }, rootKeyNotice);
   return {
+    rootKeyNotice,
     database,
     account,
     bootstrap,

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { handleApiRequest, isApiRequest } from "@/lib/api/handler";
 import { config } from "@/lib/config";
 import { databaseStatus } from "@/lib/db/status";
+import { custodyStatusUnaudited } from "@/lib/kms/root-key-custody";
 import { logger } from "@/lib/log";
 import { serveMetrics } from "@/lib/metrics/endpoint";
 
@@ -57,8 +58,10 @@ export function createKeyholdServer(fallback: Fallback): { server: Server; shutd
     if (path === "/metrics" && metrics.enabled) return serveMetrics(req, res, metrics.token);
     if (path === "/readyz") {
       const status = await databaseStatus({ timeoutMs: READY_PROBE_TIMEOUT_MS });
-      const ready = status.reachable && status.migrations.pending.length === 0 && !shuttingDown;
-      return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", database: status });
+      const { kind, sealed, entered, threshold } = await custodyStatusUnaudited();
+      const rootKey = { kind, sealed, ...(sealed ? { entered, threshold } : {}) };
+      const ready = status.reachable && status.migrations.pending.length === 0 && !shuttingDown && !sealed;
+      return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : sealed ? "sealed" : "not ready", database: status, rootKey });
     }
     return fallback(req, res);
   }

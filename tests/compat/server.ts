@@ -47,6 +47,8 @@ export async function startApiServer(
     /** The embedded database in the data folder, whatever the test run uses. */
     embedded?: boolean;
     env?: Record<string, string>;
+    /** A Shamir-sealed server is started once /readyz answers "sealed" (503). */
+    sealed?: boolean;
   } = {},
 ): Promise<TestServer> {
   const port = options.port ?? (await freePort());
@@ -107,6 +109,7 @@ export async function startApiServer(
     try {
       const res = await fetch(`${endpoint}/readyz`);
       if (res.ok) break;
+      if (options.sealed && res.status === 503 && ((await res.json()) as { status?: string }).status === "sealed") break;
     } catch {
       /* not listening yet */
     }

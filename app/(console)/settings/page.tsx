@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requirePrincipal } from "@/lib/auth/current";
 import { readSettings } from "@/lib/settings/overview";
+import { RootKeyCustodyCard } from "@/components/settings/root-key-custody";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -25,6 +26,7 @@ export default async function SettingsPage() {
           </div>
         ))}
       </dl>
+      <RootKeyCustodyCard />
     </div>
   );
 }

@@ -5,7 +5,7 @@
 // root key is never exported to compute an HMAC).
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
 import { prisma } from "@/lib/db/client";
-import { rootKeyStore } from "../root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
 const SETTING = "import_mac_key";
 const AAD = Buffer.from("keyhold/import-mac-key/v1", "utf8");

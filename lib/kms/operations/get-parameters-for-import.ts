@@ -14,7 +14,7 @@ import { kmsContext } from "../context";
 import { assertExternal } from "../import/external-key";
 import { encodeImportToken } from "../import/token";
 import { resolveKey } from "../resolve";
-import { rootKeyStore } from "../root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { assertNotInState } from "../state";
 import { enumField, keyIdField, validateRequest } from "../validate";
 

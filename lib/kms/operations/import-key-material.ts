@@ -37,7 +37,7 @@ import { decodeImportToken } from "../import/token";
 import { forgetMaterial } from "../material";
 import { keyMaterialId } from "../metadata";
 import { resolveKey } from "../resolve";
-import { rootKeyStore } from "../root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { assertNotInState } from "../state";
 import { assertLockedKey, lockKeyRow } from "./deletion";
 import { blob, enumField, keyIdField, str, validateRequest } from "../validate";

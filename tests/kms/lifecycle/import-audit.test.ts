@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { wrappingKeyAad, type WrappingAlgorithm, type WrappingKeySpec } from "@/lib/crypto";
 import { prisma } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
-import { rootKeyStore } from "@/lib/kms/root-key";
+import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { unsupportedReason } from "@/lib/kms/unsupported";
 import type { Principal } from "@/lib/auth/principal";
 import { makeUser } from "../../helpers";
