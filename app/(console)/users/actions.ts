@@ -2,7 +2,8 @@
 
 import type { Role } from "@/lib/db/client";
 import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
-import { createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/access/users";
+import { createUser, resetUserPassword, setUserDisabled, setUserTags, unlockUser } from "@/lib/access/users";
+import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { runAction } from "@/lib/console/run";
 
 // Each action is a thin door: the service layer validates and authorizes.
@@ -15,7 +16,7 @@ export async function setUserTagsAction(input: { userId: string; tags: Record<st
 }
 
 export async function setUserRoleAction(input: { userId: string; role: Role | null }) {
-  return runAction((caller) => setUserRole(caller, input));
+  return runAction((caller) => setUserRoleWithApproval(caller, input, { source: "console" }));
 }
 
 export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
