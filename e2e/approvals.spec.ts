@@ -24,6 +24,7 @@ async function as(browser: Browser, username: string): Promise<Page> {
 }
 
 test("two of three approve a key deletion; the requester never counts", async ({ browser, baseURL }) => {
+  test.setTimeout(240_000); // three people, three browser contexts and several CLI runs
   const stamp = Date.now().toString(36);
   const [alice, bob, carol] = ["alice", "bob", "carol"].map((n) => createAdmin(`${n}-${stamp}`)) as [string, string, string];
   const api = apiClientFor(alice, baseURL!);

@@ -40,6 +40,14 @@ export function ChangeSummary({ operation, summary: s }: { operation: string; su
             </dd>
           </>
         )}
+        {operation === "UpdateUserRole" && (
+          <>
+            <dt className="text-slate-500">User</dt>
+            <dd>
+              {String(s.username ?? "unknown")}: role {String(s.roleBefore ?? "none")} → {String(s.roleAfter ?? "none")}
+            </dd>
+          </>
+        )}
         {ruleAfter && (
           <>
             <dt className="text-slate-500">Rule</dt>

@@ -2,7 +2,8 @@
 // (reloaded now, so authorization is checked again at execution time), inside
 // the approving call's transaction so the change, its event (naming the
 // request and the approvers) and the request's new status commit together.
-import { audited } from "@/lib/audit";
+import { setUserRole } from "@/lib/access/users";
+import { audited, withApprovalFacts } from "@/lib/audit";
 import { userPrincipal, type Principal } from "@/lib/auth/principal";
 import { prisma, type ApprovalRequest } from "@/lib/db/client";
 import { AccessDeniedException, isKmsError } from "@/lib/errors";
@@ -36,6 +37,8 @@ export async function executeApproved(request: ApprovalRequest, approvers: strin
         { eventName: POLICY_OPERATION, eventSource: APPROVALS_EVENT_SOURCE, caller, via: via(request), request: request.input, approval },
         () => applyApprovalRule(caller, request.input),
       );
+    } else if (request.operation === "UpdateUserRole") {
+      response = await withApprovalFacts(approval, () => setUserRole(caller, request.input));
     } else {
       throw new AccessDeniedException(`${request.operation} cannot be executed by approval.`);
     }

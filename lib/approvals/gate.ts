@@ -16,6 +16,7 @@ import { isKmsProtectable, POLICY_OPERATION } from "./operations";
 import { createApprovalRequest } from "./requests";
 import { applyApprovalRule, policyRule, ruleFor } from "./rules";
 import { summarizeChange } from "./summary";
+import { setUserRole } from "@/lib/access/users";
 import { audited } from "@/lib/audit";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 
@@ -51,6 +52,13 @@ export async function updateApprovalRule(caller: Principal, input: unknown, meta
   const call = { eventName: POLICY_OPERATION, eventSource: APPROVALS_EVENT_SOURCE, caller, via: meta.source, request: input, requestId: meta.requestId, accessKeyId: meta.accessKeyId };
   if (!rule) return audited(call, () => applyApprovalRule(caller, input));
   return hold(POLICY_OPERATION, APPROVALS_EVENT_SOURCE, caller, input, meta, rule, () => applyApprovalRule(caller, input));
+}
+
+/** setUserRole for the console, held for approval when a rule protects UpdateUserRole (the operator's CLI is never held). */
+export async function setUserRoleWithApproval(caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
+  const rule = caller.kind === "operator" ? null : await ruleFor("UpdateUserRole");
+  if (!rule) return setUserRole(caller, input);
+  return hold("UpdateUserRole", "iam.amazonaws.com", caller, input, meta, rule, () => setUserRole(caller, input));
 }
 
 async function hold(

@@ -4,10 +4,13 @@
 // an import token, is left out for that reason).
 export const KMS_PROTECTABLE = ["ScheduleKeyDeletion", "PutKeyPolicy", "DisableKey", "DisableKeyRotation", "DeleteImportedKeyMaterial"] as const;
 
+/** Console/IAM-side operations (lib/access) that may be protected. */
+export const ACCESS_PROTECTABLE = ["UpdateUserRole"] as const;
+
 /** Changing the approval policy itself. */
 export const POLICY_OPERATION = "UpdateApprovalRule";
 
-export const PROTECTABLE_OPERATIONS: readonly string[] = [...KMS_PROTECTABLE, POLICY_OPERATION];
+export const PROTECTABLE_OPERATIONS: readonly string[] = [...KMS_PROTECTABLE, ...ACCESS_PROTECTABLE, POLICY_OPERATION];
 
 export function isProtectable(operation: string): boolean {
   return PROTECTABLE_OPERATIONS.includes(operation);

@@ -22,6 +22,12 @@ export async function summarizeChange(operation: string, rawInput: unknown): Pro
     const before = typeof input.operation === "string" ? await prisma.approvalRule.findUnique({ where: { operation: input.operation } }) : null;
     return { ruleBefore: before ? { approvals: before.approvals, approverRole: before.approverRole, ttlSeconds: before.ttlSeconds } : null, ruleAfter: input };
   }
+  if (operation === "UpdateUserRole") {
+    // A malformed ID is left to the dry run to refuse (a failed query would abort the transaction).
+    const id = typeof input.userId === "string" && UUID.test(input.userId) && input.userId.length === 36 ? input.userId : undefined;
+    const user = id ? await prisma.user.findUnique({ where: { id }, select: { username: true, role: true } }) : null;
+    return { username: user?.username ?? null, roleBefore: user?.role ?? null, roleAfter: input.role ?? null };
+  }
   const { policyBefore, ...key } = await keyNow(input.KeyId);
   if (operation === "PutKeyPolicy") return { ...key, policyBefore: policyBefore ?? null, policyAfter: input.Policy ?? null };
   if (operation === "ScheduleKeyDeletion") return { ...key, pendingWindowInDays: input.PendingWindowInDays ?? 30 };

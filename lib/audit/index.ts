@@ -1,5 +1,6 @@
 // Audit: every call becomes one CloudTrail-shaped event, committed before the
 // caller gets its answer (fail closed).
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Principal } from "@/lib/auth/principal";
 import { isKmsError } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
@@ -9,6 +10,14 @@ import { buildRecord, isCryptoOperation, isReadOnlyOperation, type AuditInput, t
 import { auditWriter } from "./writer";
 
 export { noteKey } from "./context";
+
+// The approval an execution belongs to (lib/approvals/execute.ts): every event
+// written while it runs names the request and its approvers.
+const approvalScope = new AsyncLocalStorage<NonNullable<AuditInput["approval"]>>();
+
+export function withApprovalFacts<T>(approval: NonNullable<AuditInput["approval"]>, fn: () => Promise<T>): Promise<T> {
+  return approvalScope.run(approval, fn);
+}
 
 type EventInput = Omit<AuditInput, "region" | "accountId"> & Partial<Pick<AuditInput, "region" | "accountId">>;
 
@@ -100,7 +109,7 @@ function eventOf<T>(call: AuditedCall, readOnly: boolean, facts: CallFacts, { va
     readOnly,
     keyArns: facts.keyArns,
     keyMaterialId: facts.keyMaterialId,
-    approval: call.approval,
+    approval: call.approval ?? approvalScope.getStore(),
   };
 }
 

@@ -6,6 +6,8 @@
 // handled and recorded.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decideApprovalRequest, expireDueRequests, invokeKmsWithApproval, listApprovalRequests, updateApprovalRule } from "@/lib/approvals";
+import { setUserRole } from "@/lib/access/users";
+import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { countAwaitingMe } from "@/lib/approvals/requests";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
@@ -193,5 +195,32 @@ describe("approvals", () => {
     expect((await rejection(require("ScheduleKeyDeletion", Math.min(admins, 10)))).name).toBe("ValidationException");
     expect((await rejection(require("Encrypt", 1))).name).toBe("ValidationException");
     expect((await rejection(updateApprovalRule(await operator(), { operation: "DisableKey", approvals: 1.5 }))).name).toBe("ValidationException");
+  });
+});
+
+describe("approvals for user role changes", () => {
+  afterEach(async () => {
+    await prisma.approvalRule.deleteMany();
+  });
+
+  it("holds a role change until approved, then makes it as the requester; the event names the approvers", async () => {
+    await updateApprovalRule(await operator(), { operation: "UpdateUserRole", approvals: 1 });
+    const target = await makeUser("KEY_USER");
+    const e = await rejection(setUserRoleWithApproval(alice, { userId: target.user.id, role: "ADMINISTRATOR" }));
+    expect(e.name).toBe("AccessDeniedException");
+    const id = e.message.match(/Approval request ([0-9a-f-]{36})/)![1]!;
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: target.user.id } })).role).toBe("KEY_USER");
+    const [listed] = (await listApprovalRequests(bob, { status: "pending" })).filter((r) => r.id === id);
+    expect(listed!.summary).toMatchObject({ username: target.user.username, roleBefore: "KEY_USER", roleAfter: "ADMINISTRATOR" });
+
+    expect(await decide(bob, id, "approve")).toMatchObject({ status: "executed" });
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: target.user.id } })).role).toBe("ADMINISTRATOR");
+    const executed = (await eventsOf(id)).filter((x) => x.name === "UpdateUserRole" && x.error === null);
+    expect(executed).toHaveLength(1);
+    expect(executed[0]!.principal).toBe(alice.arn);
+    expect(executed[0]!.record.additionalEventData!.approval).toEqual({ requestId: id, approvers: [bob.username] });
+    // The operator on the host is never held.
+    await setUserRole(await operator(), { userId: target.user.id, role: "AUDITOR" });
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: target.user.id } })).role).toBe("AUDITOR");
   });
 });

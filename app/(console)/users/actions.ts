@@ -2,8 +2,9 @@
 
 import type { Role } from "@/lib/db/client";
 import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
-import { createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/access/users";
+import { createUser, resetUserPassword, setUserDisabled, setUserTags, unlockUser } from "@/lib/access/users";
 import { requireStepUpFor } from "@/lib/access/step-up";
+import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { runAction } from "@/lib/console/run";
 
 // Each action is a thin door: the service layer validates and authorizes.
@@ -18,7 +19,7 @@ export async function setUserTagsAction(input: { userId: string; tags: Record<st
 export async function setUserRoleAction(input: { userId: string; role: Role | null }) {
   return runAction(async (caller) => {
     await requireStepUpFor(caller, "UpdateUserRole", "iam.amazonaws.com", input);
-    return setUserRole(caller, input);
+    return setUserRoleWithApproval(caller, input, { source: "console" });
   });
 }
 

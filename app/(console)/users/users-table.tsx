@@ -8,7 +8,7 @@ import { QueryStatusRows } from "@/components/ui/query-status-rows";
 import { Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import type { UserSummary } from "@/lib/access/users";
-import { getJson, unwrap } from "@/lib/console/client";
+import { getJson, unwrap, type ActionError } from "@/lib/console/client";
 import type { Role } from "@/lib/db/client";
 import {
   listCustomRolesAction,
@@ -49,7 +49,8 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
   const mutate = useMutation({
     mutationFn: (fn: () => Promise<unknown>) => fn(),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["users"] }),
-    onError: (e) => toast("error", e.message),
+    // A role change held for approval is no failure: the Approvals page shows the request.
+    onError: (e) => ((e as ActionError).approvalRequestId ? toast("info", `Approval requested. ${e.message}`) : toast("error", e.message)),
   });
 
   const run = (fn: () => Promise<unknown>, success: string) => mutate.mutate(fn, { onSuccess: () => toast("success", success) });
