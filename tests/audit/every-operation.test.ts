@@ -4,6 +4,7 @@
 // invalid one, each under its own request ID; then every console/CLI
 // operation (users, access keys, custom roles) and the console's sign-in
 // and sign-out through the real next-auth handler.
+import { spawnSync } from "node:child_process";
 import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
@@ -27,6 +28,7 @@ import { accountId } from "@/lib/settings/account";
 import { consoleSignIn, consoleSignOut, useTestAuthEnvironment } from "../auth/console-session";
 import { makeUser, operator, uniqueName } from "../helpers";
 import { recordSecret, recordSecretsIn } from "../secret-registry";
+import { createSoftHsm, softHsmAvailable } from "../support/softhsm";
 
 type Json = Record<string, unknown>;
 interface AuditRecordShape {
@@ -47,6 +49,7 @@ interface AuditRecordShape {
 /** CloudTrail's readOnly for KMS: Describe/List/Get and the cryptographic operations; everything else writes. */
 const CLOUDTRAIL_READ_ONLY = new Set([
   "DescribeKey",
+  "DescribeCustomKeyStores",
   "ListKeys",
   "ListAliases",
   "ListGrants",
@@ -305,6 +308,38 @@ describe("every KMS operation: exactly one event with the right fields", () => {
       if ("DeleteImportedKeyMaterial" in kmsOperations) {
         await ok("DeleteImportedKeyMaterial", { KeyId: external.KeyId }, [external.Arn]);
         await fails("DeleteImportedKeyMaterial", { KeyId: sym.KeyId }, [sym.Arn]);
+      }
+    }
+
+    // Custom key stores: a SoftHSM2 token of this test's own (SoftHSM reads SOFTHSM2_CONF when this
+    // process first loads the library, which is here).
+    if ("CreateCustomKeyStore" in kmsOperations && softHsmAvailable()) {
+      const hsm = createSoftHsm();
+      const pin = "every-op-pin-1234";
+      const trustAnchor = spawnSync(
+        "openssl",
+        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=keyhold-test-hsm", "-days", "1", "-keyout", "/dev/null", "-out", "-"],
+        { encoding: "utf8" },
+      ).stdout;
+      recordSecret(pin, "custom key store PIN");
+      hsm.initToken("kh-every-op", pin);
+      Object.assign(process.env, hsm.env);
+      try {
+        const store = await ok("CreateCustomKeyStore", { CustomKeyStoreName: uniqueName("store"), CloudHsmClusterId: "kh-every-op", KeyStorePassword: pin, TrustAnchorCertificate: trustAnchor });
+        const CustomKeyStoreId = store.CustomKeyStoreId as string;
+        await fails("CreateCustomKeyStore", { CustomKeyStoreName: "no-token", CloudHsmClusterId: "kh-no-such-token", KeyStorePassword: pin, TrustAnchorCertificate: trustAnchor });
+        await ok("DescribeCustomKeyStores", { CustomKeyStoreId });
+        await fails("DescribeCustomKeyStores", { CustomKeyStoreId: "cks-00000000000000000" });
+        await ok("UpdateCustomKeyStore", { CustomKeyStoreId, NewCustomKeyStoreName: uniqueName("store") });
+        await fails("UpdateCustomKeyStore", { CustomKeyStoreId: "cks-00000000000000000", NewCustomKeyStoreName: "x" });
+        await ok("ConnectCustomKeyStore", { CustomKeyStoreId });
+        await fails("ConnectCustomKeyStore", { CustomKeyStoreId: "cks-00000000000000000" });
+        await fails("DeleteCustomKeyStore", { CustomKeyStoreId }); // still connected
+        await ok("DisconnectCustomKeyStore", { CustomKeyStoreId });
+        await fails("DisconnectCustomKeyStore", { CustomKeyStoreId: "cks-00000000000000000" });
+        await ok("DeleteCustomKeyStore", { CustomKeyStoreId });
+      } finally {
+        hsm.cleanup();
       }
     }
 
