@@ -14,9 +14,9 @@ const MFA_REQUIRED_PREFIX = "MFA_REQUIRED:";
 export function SignInForm({ sso = false }: { sso?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
-  // next-auth sends a failed single sign-on back here with ?error=OAuth…/Callback.
+  // next-auth sends a failed single sign-on back here with ?error=<code> (OAuthCallback, Callback, AccessDenied…).
   const [error, setError] = useState(() =>
-    /^(OAuth|Callback)/.test(params.get("error") ?? "") ? "Single sign-on did not complete: your account may have no Keyhold role. Ask an administrator." : "",
+    params.get("error") ? "Single sign-on did not complete: your account may have no Keyhold role. Ask an administrator." : "",
   );
   const [busy, setBusy] = useState(false);
   const [mfaToken, setMfaToken] = useState<string | null>(null);

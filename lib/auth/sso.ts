@@ -124,7 +124,7 @@ export async function completeSsoSignIn(settings: OidcSettings, claims: Record<s
   }
 }
 
-/** next-auth's provider for the IdP ("oidc"): discovery, PKCE + state, claims from the userinfo endpoint. */
+/** next-auth's provider for the IdP ("oidc"): discovery, PKCE + state, claims from the verified ID token (the role-map claims must be in it). */
 export function oidcProvider(settings: OidcSettings): OAuthConfig<Record<string, unknown>> {
   return {
     id: "oidc",
@@ -135,7 +135,7 @@ export function oidcProvider(settings: OidcSettings): OAuthConfig<Record<string,
     clientSecret: settings.clientSecret,
     authorization: { params: { scope: "openid profile email groups" } },
     checks: ["pkce", "state"],
-    idToken: false,
+    idToken: true,
     async profile(claims) {
       return completeSsoSignIn(settings, claims);
     },
