@@ -7,6 +7,14 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const E2E_ADMIN = { username: "admin", password: "e2e admin password" };
+/** The OpenID provider e2e/sso.spec.ts starts (oidc-provider) on the port after next. */
+export const E2E_OIDC = {
+  port: port + 2,
+  issuer: `http://localhost:${port + 2}`,
+  clientId: "keyhold-e2e",
+  clientSecret: "keyhold e2e oidc client secret",
+  roleMap: "groups:kms-admins=Administrator,groups:kms-auditors=auditor",
+};
 
 export default defineConfig({
   testDir: "./e2e",
@@ -47,6 +55,10 @@ export default defineConfig({
       KEYHOLD_ADMIN_USER: E2E_ADMIN.username,
       KEYHOLD_ADMIN_PASSWORD: E2E_ADMIN.password,
       LOG_LEVEL: "warn",
+      KEYHOLD_OIDC_ISSUER: E2E_OIDC.issuer,
+      KEYHOLD_OIDC_CLIENT_ID: E2E_OIDC.clientId,
+      KEYHOLD_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+      KEYHOLD_OIDC_ROLE_MAP: E2E_OIDC.roleMap,
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     },
   },

@@ -7,6 +7,9 @@ import { generate } from "otplib";
 import { E2E_ADMIN } from "../playwright.config";
 import { content, keyhold, signIn, signOut } from "./helpers";
 
+// Each test signs in several times (scrypt, lockout-safe second steps): more room than the default on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 const codeAt = (secret: string, offsetSeconds = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
 
 function newUser(prefix: string) {
@@ -22,8 +25,9 @@ async function openAccount(page: Page) {
 
 async function savedRecoveryCodes(page: Page): Promise<string[]> {
   const dialog = page.getByRole("dialog", { name: "Recovery codes" });
-  const codes = (await dialog.getByTestId("recovery-codes").getByRole("listitem").allTextContents()).map((c) => c.trim());
-  expect(codes).toHaveLength(10);
+  const items = dialog.getByTestId("recovery-codes").getByRole("listitem");
+  await expect(items).toHaveCount(10);
+  const codes = (await items.allTextContents()).map((c) => c.trim());
   await dialog.getByRole("button", { name: "I have saved them" }).click();
   return codes;
 }

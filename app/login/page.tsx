@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { currentPrincipal } from "@/lib/auth/current";
+import { oidcSettings } from "@/lib/auth/sso";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,7 +18,7 @@ export default async function LoginPage() {
           <h1 className="text-xl font-semibold">Sign in to Keyhold</h1>
         </div>
         <Suspense>
-          <SignInForm />
+          <SignInForm sso={!!oidcSettings()} />
         </Suspense>
       </div>
     </main>

@@ -11,10 +11,13 @@ import { SecondFactorForm } from "./second-factor-form";
 /** The password step's answer when a second factor is needed (lib/auth/options.ts MFA_REQUIRED_PREFIX). */
 const MFA_REQUIRED_PREFIX = "MFA_REQUIRED:";
 
-export function SignInForm() {
+export function SignInForm({ sso = false }: { sso?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState("");
+  // next-auth sends a failed single sign-on back here with ?error=<code> (OAuthCallback, Callback, AccessDenied…).
+  const [error, setError] = useState(() =>
+    params.get("error") ? "Single sign-on did not complete: your account may have no Keyhold role. Ask an administrator." : "",
+  );
   const [busy, setBusy] = useState(false);
   const [mfaToken, setMfaToken] = useState<string | null>(null);
 
@@ -65,6 +68,11 @@ export function SignInForm() {
       <Button type="submit" busy={busy}>
         Sign in
       </Button>
+      {sso && (
+        <Button type="button" variant="secondary" onClick={() => void signIn("oidc", { callbackUrl: safeCallbackPath(params.get("callbackUrl")) })}>
+          Continue with single sign-on
+        </Button>
+      )}
     </form>
   );
 }

@@ -39,7 +39,9 @@ function sessionUser(caller: Principal): string {
 /** Proves a fresh second factor for this session (counted against lockout like sign-in). */
 export async function stepUp(caller: Principal, input: unknown): Promise<{ verified: true }> {
   const method = (input as { method?: unknown } | null)?.method;
-  return audited({ eventName: "CheckMfa", eventSource: "signin.amazonaws.com", caller, via: "console", request: { method, purpose: "step-up" } }, async () => {
+  // Recorded like a read (after the fact, not in a transaction): a failed attempt's lockout count
+  // must stay written although the call fails, as for sign-in.
+  return audited({ eventName: "CheckMfa", eventSource: "signin.amazonaws.com", caller, via: "console", request: { method, purpose: "step-up" }, readOnly: true }, async () => {
     const userId = sessionUser(caller);
     const parsed = validate(stepUpSchema, input);
     let proof: SecondFactorProof;

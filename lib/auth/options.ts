@@ -13,6 +13,7 @@ import { createPending } from "./mfa/pending";
 import { userPrincipal } from "./principal";
 import { secondFactorProvider } from "./second-factor-provider";
 import { checkCredentials, HIDDEN_USER_NAME } from "./sign-in";
+import { oidcProvider, oidcSettings } from "./sso";
 import { completeSignIn, requestFacts, signInEvent, type SignedInUser } from "./sign-in-audit";
 import { isSessionClaims, revokeSessions, sessionIsCurrent } from "./session";
 
@@ -35,6 +36,7 @@ class SessionRevoked extends Error {
 
 export function authOptions(): NextAuthOptions {
   const cfg = config();
+  const sso = oidcSettings();
   return {
     secret: process.env.NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: cfg.sessionIdleSeconds, updateAge: 0 },
@@ -92,6 +94,8 @@ export function authOptions(): NextAuthOptions {
         },
       }),
       secondFactorProvider(),
+      // Single sign-on, when KEYHOLD_OIDC_ISSUER is set (lib/auth/sso.ts).
+      ...(sso ? [oidcProvider(sso)] : []),
     ],
     events: {
       async signOut({ token }) {

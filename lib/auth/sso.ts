@@ -1,0 +1,143 @@
+// Single sign-on with an OpenID Connect identity provider (next-auth's OAuth
+// provider with discovery), configured by environment:
+//   KEYHOLD_OIDC_ISSUER, KEYHOLD_OIDC_CLIENT_ID, KEYHOLD_OIDC_CLIENT_SECRET,
+//   KEYHOLD_OIDC_ROLE_MAP  e.g. "groups:kms-admins=Administrator,groups:kms-users=key-user"
+// The first rule whose claim holds the value gives the Keyhold role; no
+// matching rule, no sign-in. IdP accounts become Keyhold users on first
+// sign-in (linked by issuer + subject); a local account of the same name is
+// never taken over, so local accounts stay for break-glass.
+import { randomBytes } from "node:crypto";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import { writeAuditEvent } from "@/lib/audit";
+import { commitChange } from "@/lib/audit/change";
+import { prisma, type Role, type User } from "@/lib/db/client";
+import { logger } from "@/lib/log";
+import { accountId } from "@/lib/settings/account";
+import { createConsoleSession } from "./console-sessions";
+import { hashPassword } from "./password";
+import { userPrincipal } from "./principal";
+import { signInEvent, type SignedInUser } from "./sign-in-audit";
+
+export interface RoleRule {
+  claim: string;
+  value: string;
+  role: Role;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  rules: RoleRule[];
+}
+
+const ROLE_NAMES: Record<string, Role> = {
+  administrator: "ADMINISTRATOR",
+  keyadministrator: "KEY_ADMINISTRATOR",
+  keyuser: "KEY_USER",
+  auditor: "AUDITOR",
+};
+
+/** "claim:value=Role" rules, comma-separated; roles as labels or slugs ("Key administrator", "key-administrator"). */
+export function parseRoleMap(text: string): RoleRule[] {
+  return text
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((rule) => {
+      const m = /^([^:=]+):([^=]+)=(.+)$/.exec(rule);
+      const role = m && ROLE_NAMES[m[3]!.toLowerCase().replace(/[\s_-]+/g, "")];
+      if (!m || !role) throw new Error(`KEYHOLD_OIDC_ROLE_MAP: "${rule}" is not claim:value=Role (roles: Administrator, Key administrator, Key user, Auditor)`);
+      return { claim: m[1]!.trim(), value: m[2]!.trim(), role };
+    });
+}
+
+/** The SSO settings, or null when single sign-on is not configured. */
+export function oidcSettings(env: Record<string, string | undefined> = process.env): OidcSettings | null {
+  const issuer = env.KEYHOLD_OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  const clientId = env.KEYHOLD_OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.KEYHOLD_OIDC_CLIENT_SECRET ?? "";
+  if (!clientId || !clientSecret) throw new Error("KEYHOLD_OIDC_ISSUER needs KEYHOLD_OIDC_CLIENT_ID and KEYHOLD_OIDC_CLIENT_SECRET");
+  return { issuer: issuer.replace(/\/+$/, ""), clientId, clientSecret, rules: parseRoleMap(env.KEYHOLD_OIDC_ROLE_MAP ?? "") };
+}
+
+/** The role the first matching rule gives (a claim may be a string or a list of strings). */
+export function roleFromClaims(claims: Record<string, unknown>, rules: RoleRule[]): Role | null {
+  for (const r of rules) {
+    const v = claims[r.claim];
+    if (v === r.value || (Array.isArray(v) && v.includes(r.value))) return r.role;
+  }
+  return null;
+}
+
+/** A Keyhold username from the IdP's claims: preferred_username, else email, else sub. */
+function usernameOf(claims: Record<string, unknown>): string {
+  const raw = [claims.preferred_username, claims.email, claims.sub].find((v) => typeof v === "string" && v.length > 0) as string;
+  return raw.replace(/[^A-Za-z0-9._@+-]/g, "-").slice(0, 64);
+}
+
+class SsoRefused extends Error {
+  override name = "SsoRefused";
+}
+
+/** Finds or creates the linked user, keeps their role in step with the IdP, and opens a session. */
+async function ssoUser(settings: OidcSettings, claims: Record<string, unknown>): Promise<User> {
+  const sub = String(claims.sub ?? "");
+  if (!sub) throw new SsoRefused("The identity provider sent no subject");
+  const subject = `${settings.issuer} ${sub}`;
+  const role = roleFromClaims(claims, settings.rules);
+  const linked = await prisma.user.findUnique({ where: { ssoSubject: subject } });
+  if (linked) {
+    if (linked.disabled) throw new SsoRefused("This user is disabled");
+    if (!role) throw new SsoRefused("Your groups give you no Keyhold role");
+    // The IdP is the source of the role: a change there ends the user's other sessions, as a role change here does.
+    return linked.role === role ? linked : prisma.user.update({ where: { id: linked.id }, data: { role, sessionEpoch: { increment: 1 } } });
+  }
+  if (!role) throw new SsoRefused("Your groups give you no Keyhold role");
+  const username = usernameOf(claims);
+  if (await prisma.user.findUnique({ where: { username } })) throw new SsoRefused(`A local user named ${username} exists: it is not taken over by single sign-on`);
+  // No password anybody knows: the account signs in only through the IdP.
+  return prisma.user.create({ data: { username, role, ssoSubject: subject, passwordHash: await hashPassword(randomBytes(32).toString("base64")) } });
+}
+
+export async function completeSsoSignIn(settings: OidcSettings, claims: Record<string, unknown>): Promise<SignedInUser> {
+  const event = signInEvent({});
+  try {
+    // A user created or changed here commits with its ConsoleLogin event, or neither does.
+    const user = await commitChange(
+      async () => {
+        const u = await ssoUser(settings, claims);
+        await writeAuditEvent({ ...event, caller: userPrincipal(await accountId(), u), response: { ConsoleLogin: "Success", identityProvider: settings.issuer, MFAUsed: "IdP" } });
+        return u;
+      },
+      async () => null,
+    );
+    const sid = await createConsoleSession(user, { method: "sso" });
+    logger.info({ event: "sign-in", username: user.username, sso: settings.issuer }, "signed in");
+    return { id: user.id, name: user.username, epoch: user.sessionEpoch, sid };
+  } catch (e) {
+    const message = e instanceof SsoRefused ? e.message : "Single sign-on failed";
+    if (!(e instanceof SsoRefused)) logger.error({ err: e }, "single sign-on failed");
+    await writeAuditEvent({ ...event, claimedIdentity: usernameOf(claims), request: { identityProvider: settings.issuer }, error: { name: "AuthenticationFailed", message } });
+    throw e;
+  }
+}
+
+/** next-auth's provider for the IdP ("oidc"): discovery, PKCE + state, claims from the verified ID token (the role-map claims must be in it). */
+export function oidcProvider(settings: OidcSettings): OAuthConfig<Record<string, unknown>> {
+  return {
+    id: "oidc",
+    name: "Single sign-on",
+    type: "oauth",
+    wellKnown: `${settings.issuer}/.well-known/openid-configuration`,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    authorization: { params: { scope: "openid profile email groups" } },
+    checks: ["pkce", "state"],
+    idToken: true,
+    async profile(claims) {
+      return completeSsoSignIn(settings, claims);
+    },
+  };
+}
