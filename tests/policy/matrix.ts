@@ -17,6 +17,8 @@ export type AdminCall = (operation: string, input: object) => Promise<unknown>;
 const ALL: Role[] = ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"];
 const MANAGE: Role[] = ["ADMINISTRATOR", "KEY_ADMINISTRATOR"];
 const USE: Role[] = ["ADMINISTRATOR", "KEY_USER"];
+const ADMIN: Role[] = ["ADMINISTRATOR"];
+const NO_STORE = "cks-00000000000000000";
 
 export const BUILT_IN_ROLES: Role[] = ALL;
 
@@ -80,6 +82,14 @@ export function authorizationMatrix(admin: AdminCall): AuthorizationMatrix {
     GenerateDataKeyPairWithoutPlaintext: [USE, async () => ({ KeyId: sym.id, KeyPairSpec: "ECC_NIST_P256" })],
     ReEncrypt: [USE, async () => ({ CiphertextBlob: ciphertext, DestinationKeyId: sym2.id })],
     GenerateRandom: [USE, async () => ({ NumberOfBytes: 8 })],
+    // Custom key stores: the administrator's alone (separation of duties, as CloudHSM); a key
+    // administrator may list them. An unknown store gets an allowed caller past authorization.
+    CreateCustomKeyStore: [ADMIN, async () => ({ CustomKeyStoreName: unique("matrix-store"), CloudHsmClusterId: unique("no-token").slice(0, 30), KeyStorePassword: "matrix-pin" })],
+    DescribeCustomKeyStores: [MANAGE, async () => ({ CustomKeyStoreId: NO_STORE })],
+    UpdateCustomKeyStore: [ADMIN, async () => ({ CustomKeyStoreId: NO_STORE, NewCustomKeyStoreName: unique("matrix-store") })],
+    DeleteCustomKeyStore: [ADMIN, async () => ({ CustomKeyStoreId: NO_STORE })],
+    ConnectCustomKeyStore: [ADMIN, async () => ({ CustomKeyStoreId: NO_STORE })],
+    DisconnectCustomKeyStore: [ADMIN, async () => ({ CustomKeyStoreId: NO_STORE })],
     GetPublicKey: [ALL, async () => ({ KeyId: ecSign.id })],
     Sign: [USE, async () => ({ KeyId: ecSign.id, Message: MESSAGE, SigningAlgorithm: "ECDSA_SHA_256" })],
     Verify: [USE, async () => ({ KeyId: ecSign.id, Message: MESSAGE, Signature: new Uint8Array(70), SigningAlgorithm: "ECDSA_SHA_256" })],
