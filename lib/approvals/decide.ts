@@ -63,6 +63,12 @@ export async function decideApprovalRequest(caller: Principal, raw: unknown, met
       if (caller.mustChangePassword || caller.role !== request.approverRole) {
         throw new AccessDeniedException(`Only users with role ${request.approverRole} may decide approval request ${requestId}.`);
       }
+      // An account made after the request cannot approve it: otherwise one administrator could
+      // create the approvers a quorum needs and approve their own change.
+      const approver = await prisma.user.findUnique({ where: { id: caller.userId }, select: { createdAt: true } });
+      if (!approver || approver.createdAt >= request.createdAt) {
+        throw new AccessDeniedException(`Accounts created after approval request ${requestId} was made cannot decide it.`);
+      }
       const decisions = await prisma.approvalDecision.findMany({ where: { requestId } });
       if (decisions.some((d) => d.userId === caller.userId)) throw new KMSInvalidStateException(`You have already decided approval request ${requestId}: an approver decides once.`);
       await prisma.approvalDecision.create({ data: { requestId, userId: caller.userId, username: caller.username, decision, reason } });

@@ -126,6 +126,16 @@ describe("approvals", () => {
     expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).keyState).toBe("Enabled");
   });
 
+  it("an administrator account made after the request cannot approve it (no self-made quorum)", async () => {
+    await require("DisableKey", 1);
+    const key = await rootKey();
+    const id = await held("DisableKey", alice, { KeyId: key.id });
+    const sockPuppet = (await makeUser("ADMINISTRATOR", { password: PASSWORD })).principal;
+    expect((await rejection(decide(sockPuppet, id, "approve"))).message).toContain("created after approval request");
+    expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).keyState).toBe("Enabled");
+    expect(await decide(bob, id, "approve")).toMatchObject({ status: "executed" });
+  });
+
   it("expires unapproved requests with an event, and refuses to approve them", async () => {
     await require("DisableKey", 1);
     const key = await rootKey();
