@@ -76,6 +76,14 @@ export function disconnectToken(storeId: string): void {
   entry.pool.close();
 }
 
+/**
+ * Closes every store's sessions in this process (the root key was sealed): a
+ * pool opened again needs the store's PIN, which only the root key unwraps.
+ */
+export function disconnectAllTokens(): void {
+  for (const storeId of [...pools().keys()]) disconnectToken(storeId);
+}
+
 /** The store's pool in this process, opened now if needed (another instance connected it, or after a restart). */
 export async function tokenPool(storeId: string, credentials: () => Promise<TokenCredentials>): Promise<SessionPool> {
   const entry = pools().get(storeId);

@@ -9,6 +9,7 @@ import type { UnsealProgress } from "@/lib/crypto/keystore/shamir";
 import { config } from "@/lib/config";
 import { initShamirCustody, type ShamirInitResult } from "@/lib/crypto/keystore/init-shamir";
 import { isKmsError, KMSInvalidStateException, UnsupportedOperationException, ValidationException } from "@/lib/errors";
+import { disconnectAllTokens } from "@/lib/hsm";
 
 const SOURCE = "keyhold.root-key";
 const everyRole = ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] as const;
@@ -80,13 +81,17 @@ export async function submitUnsealShare(caller: Principal, input: { share?: unkn
   );
 }
 
-/** Seal now: drops the root key and every plaintext key cached from it. Administrators only. */
+/**
+ * Seal now: drops the root key, every plaintext key cached from it, and this process's logged-in
+ * HSM sessions of custom key stores (their PINs are wrapped by the root key). Administrators only.
+ */
 export async function sealRootKey(caller: Principal): Promise<UnsealProgress> {
   return audited({ eventName: "SealRootKey", eventSource: SOURCE, caller, via: via(caller), readOnly: false }, async () => {
     authorize(caller, "keyhold:SealRootKey", ["ADMINISTRATOR"]);
     const store = await shamirStore();
     store.seal();
     materialCache().clear();
+    disconnectAllTokens();
     forgetAuditSigningKey();
     return store.progress();
   });
