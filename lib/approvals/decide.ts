@@ -50,12 +50,21 @@ export async function decideApprovalRequest(caller: Principal, raw: unknown, met
   const input = (raw ?? {}) as Record<string, unknown>;
   const eventName = input.decision === "reject" ? "RejectApprovalRequest" : "ApproveApprovalRequest";
   const recorded = { requestId: input.requestId, reason: input.reason };
+  // Step-up first, outside the decision's transaction: a wrong password must stay counted toward
+  // the lockout although the refused decision rolls back. Its refusal is raised (and audited) below.
+  const stepUp =
+    caller.kind === "user" && caller.userId
+      ? await requireRecentStepUp(caller, { password: typeof input.password === "string" ? input.password : undefined }).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+      : undefined;
   return audited(
     { eventName, eventSource: APPROVALS_EVENT_SOURCE, caller, via: meta.source, request: recorded, requestId: meta.requestId, approval: typeof input.requestId === "string" ? { requestId: input.requestId } : undefined },
     async () => {
-      const { requestId, decision, reason, password } = parse(raw);
+      const { requestId, decision, reason } = parse(raw); // and the password, checked above
       if (caller.kind !== "user" || !caller.userId) throw new AccessDeniedException("Approvals are decided by signed-in users, never by the host's operator alone.");
-      await requireRecentStepUp(caller, { password });
+      if (stepUp !== undefined) throw stepUp;
       const request = await lockRequest(requestId);
       if (request.status !== "pending") throw new KMSInvalidStateException(`Approval request ${requestId} is already ${request.status}.`);
       if (request.expiresAt <= new Date()) throw new KMSInvalidStateException(`Approval request ${requestId} expired at ${request.expiresAt.toISOString()}.`);

@@ -62,7 +62,7 @@ async function claimAttempt(username: string, now: Date): Promise<Attempt | null
   return rows[0] ?? null;
 }
 
-async function lockUser(id: string, now: Date, policy: typeof lockoutPolicy): Promise<Date> {
+export async function lockUser(id: string, now: Date, policy: typeof lockoutPolicy): Promise<Date> {
   const lockedUntil = lockEnd(now, policy);
   await prisma.user.update({ where: { id }, data: { lockedUntil, failedSignIns: 0 } });
   return lockedUntil;

@@ -126,6 +126,21 @@ describe("approvals", () => {
     expect((await prisma.kmsKey.findUniqueOrThrow({ where: { id: key.id } })).keyState).toBe("Enabled");
   });
 
+  it("wrong step-up passwords count toward the sign-in lockout (a stolen session is no password oracle)", async () => {
+    await require("DisableKey", 1);
+    const erin = await makeUser("ADMINISTRATOR", { password: PASSWORD });
+    const key = await rootKey();
+    const id = await held("DisableKey", alice, { KeyId: key.id });
+    for (let i = 0; i < 4; i++) {
+      expect((await rejection(decide(erin.principal, id, "approve", { password: `guess ${i}` }))).message).toContain("password you entered is not correct");
+    }
+    expect((await rejection(decide(erin.principal, id, "approve", { password: "guess 4" }))).message).toContain("locked");
+    // Locked: even the right password is refused now, and nothing was decided.
+    expect((await rejection(decide(erin.principal, id, "approve"))).message).toContain("locked");
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: erin.user.id } })).lockedUntil).not.toBeNull();
+    expect(await prisma.approvalDecision.count({ where: { requestId: id } })).toBe(0);
+  });
+
   it("an administrator account made after the request cannot approve it (no self-made quorum)", async () => {
     await require("DisableKey", 1);
     const key = await rootKey();
