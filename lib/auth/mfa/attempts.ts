@@ -39,7 +39,15 @@ export async function secondFactorAttempt(
     await lock(userId, now, policy);
     return { ok: false, reason: "locked" };
   }
-  const valid = await check();
+  let valid: boolean;
+  try {
+    valid = await check();
+  } catch (e) {
+    // Not the user's failure (the root key is sealed, so a TOTP secret cannot be read; the
+    // database went away): the attempt does not count toward the lockout.
+    await prisma.user.updateMany({ where: { id: userId, failedSignIns: { gt: 0 } }, data: { failedSignIns: { decrement: 1 } } }).catch(() => undefined);
+    throw e;
+  }
   if (!valid || attempt.disabled) {
     const locked = attempt.failedSignIns >= policy.threshold;
     if (locked) await lock(userId, now, policy);
