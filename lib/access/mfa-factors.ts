@@ -9,7 +9,7 @@ import { revokeOtherConsoleSessions } from "@/lib/auth/console-sessions";
 import { createPending, consumePending, findPending } from "@/lib/auth/mfa/pending";
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from "@/lib/auth/mfa/recovery-codes";
 import { roleRequiresMfa } from "@/lib/auth/mfa/required-roles";
-import { passkeysOf } from "@/lib/auth/mfa/second-factor";
+import { passkeysOf, userHasMfa } from "@/lib/auth/mfa/second-factor";
 import { requireMfaStepUp } from "@/lib/auth/mfa/step-up";
 import { checkTotpCode, newTotpSecret, totpUri, unwrapTotpSecret, wrapTotpSecret } from "@/lib/auth/mfa/totp";
 import { registrationOptions, relyingParty, verifyRegistration } from "@/lib/auth/mfa/webauthn";
@@ -85,10 +85,19 @@ export async function getMyMfa(caller: Principal): Promise<MyMfa> {
   });
 }
 
+/**
+ * A user who already has a factor proves one again before adding another: otherwise a stolen
+ * session could add the thief's authenticator (and its recovery codes) and keep the account.
+ */
+async function requireStepUpToAddFactor(caller: Principal, userId: string): Promise<void> {
+  if (await userHasMfa(userId)) await requireMfaStepUp(caller);
+}
+
 /** Step 1 of TOTP enrolment: a new secret (wrapped by the root key) as a QR code and text. */
 export async function beginTotpEnrolment(caller: Principal, input: unknown): Promise<{ factorId: string; secret: string; uri: string; qrDataUrl: string }> {
   return audited(call(caller, "CreateVirtualMFADevice", input, { recordedResponse: (v) => ({ factorId: (v as { factorId: string }).factorId }) }), async () => {
     const userId = self(caller, "iam:CreateVirtualMFADevice");
+    await requireStepUpToAddFactor(caller, userId);
     const { name } = validate(totpBeginSchema, input);
     // Abandoned enrolments of this user go: only the newest one can be confirmed.
     await prisma.mfaFactor.deleteMany({ where: { userId, type: "totp", confirmed: false } });
@@ -126,6 +135,7 @@ export async function confirmTotpEnrolment(caller: Principal, input: unknown): P
 export async function beginPasskeyEnrolment(caller: Principal, input: unknown): Promise<{ handle: string; options: unknown }> {
   return audited(call(caller, "CreatePasskeyChallenge", {}, { recordedResponse: () => ({}) }), async () => {
     const userId = self(caller, "iam:CreatePasskeyChallenge");
+    await requireStepUpToAddFactor(caller, userId);
     const { origin } = validate(passkeyBeginSchema, input ?? {});
     const options = await registrationOptions(relyingParty(origin), { id: userId, username: caller.username }, await passkeysOf(userId));
     const handle = await createPending(userId, "webauthn-register", options.challenge);
