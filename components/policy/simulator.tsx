@@ -10,7 +10,7 @@ import { Field, Input, Textarea } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { KeyListPage } from "@/lib/console/keys/types";
 import type { DecidingStatement, DecisionReason } from "@/lib/policy/evaluate";
-import type { SimulationResult } from "@/lib/policy/simulate";
+import type { SimulationResult } from "@/lib/kms/simulate";
 import { KMS_ACTION_GROUPS } from "./kms-actions";
 import { principalLabel } from "./statements";
 

@@ -240,7 +240,7 @@ describe("the lockout safety check judges the policy on the key's own condition 
 
 describe("policy simulator", () => {
   it("explains allow and deny per principal and action, for administrators and auditors only", async () => {
-    const { simulatePolicy } = await import("@/lib/policy/simulate");
+    const { simulatePolicy } = await import("@/lib/kms/simulate");
     const auditor = await userWith("AUDITOR");
     const key = await rootKey();
     await call("PutKeyPolicy", root, {

@@ -1,7 +1,7 @@
 "use server";
 
 import { runAction } from "@/lib/console/run";
-import { simulatePolicy, type SimulationRequest } from "@/lib/policy/simulate";
+import { simulatePolicy, type SimulationRequest } from "@/lib/kms/simulate";
 import { listSimulationPrincipals } from "./queries";
 
 export async function simulatePolicyAction(request: SimulationRequest) {

@@ -5,10 +5,10 @@ import { authorize } from "@/lib/access/authorize";
 import { operatorPrincipal, userPrincipal, type Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { NotFoundException, ValidationException } from "@/lib/errors";
-import { decideAccountAction, decideKeyAction } from "@/lib/kms/authorize";
-import { kmsContext } from "@/lib/kms/context";
-import { resolveKey } from "@/lib/kms/resolve";
-import { denialMessage, type DecidingStatement, type DecisionReason } from "./evaluate";
+import { decideAccountAction, decideKeyAction } from "./authorize";
+import { kmsContext } from "./context";
+import { resolveKey } from "./resolve";
+import { denialMessage, type DecidingStatement, type DecisionReason } from "@/lib/policy/evaluate";
 
 /** Actions decided by identity policies alone (no key). */
 export const ACCOUNT_ACTIONS = new Set(["kms:CreateKey", "kms:ListKeys", "kms:ListAliases", "kms:GenerateRandom", "kms:ListRetirableGrants"]);
