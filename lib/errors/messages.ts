@@ -101,6 +101,22 @@ export const messages = {
   reservedTagKey: "Tags beginning with aws: are reserved",
   tagsQuota: (max: number, total: number) => `Cannot exceed quota for TagsPerKey: ${max}. The key would have ${total} tags.`,
 
+  // --- Imported key material (ImportKeyMaterial, GetParametersForImport, RotateKeyOnDemand) ---
+  /** ImportKeyMaterial (NEW_KEY_MATERIAL) while another material waits for RotateKeyOnDemand. */
+  anotherMaterialPendingRotation: (newMaterialId: string, keyArn: string, pendingMaterialId: string) =>
+    `New key material (id: ${newMaterialId}) cannot be imported into KMS key ${keyArn}, because another key material (id: ${pendingMaterialId}) is pending rotation.`,
+  /** RotateKeyOnDemand of an imported key with no imported material pending rotation. */
+  noMaterialPendingRotation: (keyArn: string) => `No available key material pending rotation for the key: ${keyArn}.`,
+  /** ExpirationModel is (or defaults to) KEY_MATERIAL_EXPIRES without ValidTo. */
+  validToRequired: "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES",
+  // Keyhold's own wording where no AWS text is on record:
+  wrappingAlgorithmNotForSpec: (algorithm: string, wrappingKeySpec: string, keySpec: string) =>
+    `${algorithm} with a ${wrappingKeySpec} wrapping key cannot be used to import ${keySpec} key material; use RSA_AES_KEY_WRAP_SHA_1 or RSA_AES_KEY_WRAP_SHA_256.`,
+  materialIdWithNewMaterial: "You cannot specify a KeyMaterialId when ImportType is NEW_KEY_MATERIAL.",
+  singleMaterialOnly: (keyArn: string, keySpec: string) =>
+    `${keyArn} is a ${keySpec} key; only symmetric encryption KMS keys can have more than one key material.`,
+  materialNotFound: (materialId: string, keyArn: string) => `Key material ${materialId} does not exist in ${keyArn}.`,
+
   // --- Paging ---
   invalidMarker: "The marker is not valid.",
 

@@ -4,6 +4,8 @@
 import { randomBytes } from "node:crypto";
 import {
   CreateAliasCommand,
+  DeleteImportedKeyMaterialCommand,
+  GetParametersForImportCommand,
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
@@ -103,6 +105,10 @@ const cases: Case[] = [
   ["CreateKey with an aws: tag", () => kms.send(new CreateKeyCommand({ Tags: [{ TagKey: "aws:owner", TagValue: "x" }] })), "TagException", () => "Tags beginning with aws: are reserved"],
   ["TagResource with an AWS: tag", () => kms.send(new TagResourceCommand({ KeyId: keys.sym.id, Tags: [{ TagKey: "AWS:owner", TagValue: "x" }] })), "TagException", () => "Tags beginning with aws: are reserved"],
   ["UntagResource of an aws: tag", () => kms.send(new UntagResourceCommand({ KeyId: keys.sym.id, TagKeys: ["aws:owner"] })), "TagException", () => "Tags beginning with aws: are reserved"],
+
+  // --- Import operations on a key whose material KMS generated ---
+  ["GetParametersForImport: key with origin AWS_KMS", () => kms.send(new GetParametersForImportCommand({ KeyId: keys.sym.id, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" })), "UnsupportedOperationException", () => `${arnOf("sym")} origin is AWS_KMS which is not valid for this operation.`],
+  ["DeleteImportedKeyMaterial: key with origin AWS_KMS", () => kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: keys.sym.id })), "UnsupportedOperationException", () => `${arnOf("sym")} origin is AWS_KMS which is not valid for this operation.`],
 
   // --- Precedence: state before key spec ---
   // (RotateKeyOnDemand gets the same order on the aws-import branch, which owns rotation.ts's on-demand path.)

@@ -4,6 +4,7 @@ import { IMPORTABLE_ASYMMETRIC_SPECS } from "@/lib/crypto";
 import type { KmsKey } from "@/lib/db/client";
 import { prisma } from "@/lib/db/client";
 import { UnsupportedOperationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import type { KmsContext } from "../context";
 import { forgetMaterial } from "../material";
 import { lockKeyRow } from "../operations/deletion";
@@ -23,11 +24,9 @@ export function isImportableSpec(spec: string): boolean {
 }
 
 /** AWS: import operations are for keys created with Origin EXTERNAL only. */
-export function assertExternal(ctx: KmsContext, key: KmsKey, operation: string): void {
+export function assertExternal(ctx: KmsContext, key: KmsKey, _operation: string): void {
   if (key.origin !== "EXTERNAL") {
-    throw new UnsupportedOperationException(
-      `${ctx.keyArn(key.id)} has Origin ${key.origin}; ${operation} is valid only for KMS keys with Origin EXTERNAL.`,
-    );
+    throw new UnsupportedOperationException(messages.origin(ctx.keyArn(key.id), key.origin));
   }
   if (!isImportableSpec(key.keySpec)) {
     throw new UnsupportedOperationException(

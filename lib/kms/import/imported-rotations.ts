@@ -6,14 +6,14 @@ import { prisma, type KmsKey } from "@/lib/db/client";
 import { KMSInvalidStateException } from "@/lib/errors";
 import type { KmsContext } from "../context";
 import { keyMaterialId } from "../metadata";
-import { noMaterialPendingRotation } from "./messages";
+import { messages } from "@/lib/errors/messages";
 
 /**
  * Makes the imported material pending rotation current. False when the key
  * row moved meanwhile (a concurrent rotation: the caller re-reads and retries).
  */
 export async function rotateToPendingMaterial(ctx: KmsContext, key: KmsKey, at: Date, maxOnDemandRotations: number): Promise<boolean> {
-  const none = () => new KMSInvalidStateException(noMaterialPendingRotation(ctx.keyArn(key.id)));
+  const none = () => new KMSInvalidStateException(messages.noMaterialPendingRotation(ctx.keyArn(key.id)));
   const pending = await prisma.importedMaterial.findFirst({ where: { keyId: key.id, version: { gt: key.currentVersion } }, orderBy: { version: "asc" } });
   // Staged and then deleted (ImportState PENDING_IMPORT) is not available either.
   if (!pending || !(await prisma.keyMaterial.count({ where: { keyId: key.id, version: pending.version } }))) throw none();

@@ -9,7 +9,7 @@ import type { KmsContext } from "../context";
 import { keyMaterialId } from "../metadata";
 import { materialVersionOf } from "./external-key";
 import { macEquals } from "./import-key";
-import { anotherMaterialPendingRotation, materialIdWithNewMaterial, materialNotFound, pendingImport, singleMaterialOnly } from "./messages";
+import { messages } from "@/lib/errors/messages";
 
 export interface ImportedMaterialRow {
   version: number;
@@ -34,14 +34,14 @@ export function planImport(
   // AWS: the default is NEW_KEY_MATERIAL until material was first imported, EXISTING_KEY_MATERIAL after.
   const type = req.ImportType ?? (rows.length ? "EXISTING_KEY_MATERIAL" : "NEW_KEY_MATERIAL");
   if (type === "NEW_KEY_MATERIAL") {
-    if (req.KeyMaterialId) throw new ValidationException(materialIdWithNewMaterial());
+    if (req.KeyMaterialId) throw new ValidationException(messages.materialIdWithNewMaterial);
     if (!rows.length) return { type, version: key.currentVersion };
-    if (key.keySpec !== "SYMMETRIC_DEFAULT") throw new UnsupportedOperationException(singleMaterialOnly(arn, key.keySpec));
-    if (key.keyState === "PendingImport") throw new KMSInvalidStateException(pendingImport(arn));
+    if (key.keySpec !== "SYMMETRIC_DEFAULT") throw new UnsupportedOperationException(messages.singleMaterialOnly(arn, key.keySpec));
+    if (key.keyState === "PendingImport") throw new KMSInvalidStateException(messages.keyState(arn, "PendingImport"));
     const next = Math.max(key.currentVersion, ...rows.map((r) => r.version)) + 1;
     const pending = rows.find((r) => r.version > key.currentVersion);
     if (pending) {
-      throw new KMSInvalidStateException(anotherMaterialPendingRotation(keyMaterialId(key.id, next), arn, keyMaterialId(key.id, pending.version)));
+      throw new KMSInvalidStateException(messages.anotherMaterialPendingRotation(keyMaterialId(key.id, next), arn, keyMaterialId(key.id, pending.version)));
     }
     return { type, version: next };
   }
@@ -49,7 +49,7 @@ export function planImport(
   if (req.KeyMaterialId === undefined) return { type };
   const version = materialVersionOf(key.id, req.KeyMaterialId);
   if (version === undefined || !rows.some((r) => r.version === version)) {
-    throw new NotFoundException(materialNotFound(req.KeyMaterialId, arn));
+    throw new NotFoundException(messages.materialNotFound(req.KeyMaterialId, arn));
   }
   return { type, version };
 }

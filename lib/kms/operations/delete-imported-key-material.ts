@@ -10,7 +10,7 @@ import { NotFoundException } from "@/lib/errors";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
 import { assertExternal, materialVersionOf, removeImportedMaterial } from "../import/external-key";
-import { materialNotFound } from "../import/messages";
+import { messages } from "@/lib/errors/messages";
 import { keyMaterialId } from "../metadata";
 import { resolveKey } from "../resolve";
 import { assertNotInState } from "../state";
@@ -29,7 +29,7 @@ export async function deleteImportedKeyMaterial(caller: Principal, input: unknow
   assertNotInState(ctx, key, ["PendingDeletion"]);
   const version = req.KeyMaterialId !== undefined ? materialVersionOf(key.id, req.KeyMaterialId) : key.currentVersion;
   const known = version !== undefined && (await prisma.importedMaterial.count({ where: { keyId: key.id, version } })) === 1;
-  if (req.KeyMaterialId !== undefined && !known) throw new NotFoundException(materialNotFound(req.KeyMaterialId, ctx.keyArn(key.id)));
+  if (req.KeyMaterialId !== undefined && !known) throw new NotFoundException(messages.materialNotFound(req.KeyMaterialId, ctx.keyArn(key.id)));
   // A key that never had material, or whose material is already gone, has nothing to delete; AWS answers success then too.
   if (known && !(await removeImportedMaterial(key.id, version, { unlessPendingDeletion: true }))) {
     assertNotInState(ctx, (await resolveKey(ctx, key.id, { allowAlias: false })).key, ["PendingDeletion"]);

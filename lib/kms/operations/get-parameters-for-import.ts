@@ -12,7 +12,7 @@ import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { DAY_MS, now } from "../clock";
 import { kmsContext } from "../context";
 import { assertExternal } from "../import/external-key";
-import { wrappingAlgorithmNotForSpec } from "../import/messages";
+import { messages } from "@/lib/errors/messages";
 import { encodeImportToken } from "../import/token";
 import { resolveKey } from "../resolve";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
@@ -70,7 +70,7 @@ export async function getParametersForImport(
   // AWS: an RSA private key is too long for RSAES_OAEP with any wrapping key,
   // an ECC_NIST_P521 one too long for it with RSA_2048: RSA_AES_KEY_WRAP only.
   if (algorithm.startsWith("RSAES_OAEP_") && (key.keySpec.startsWith("RSA_") || (key.keySpec === "ECC_NIST_P521" && spec === "RSA_2048"))) {
-    throw new ValidationException(wrappingAlgorithmNotForSpec(algorithm, spec, key.keySpec));
+    throw new ValidationException(messages.wrappingAlgorithmNotForSpec(algorithm, spec, key.keySpec));
   }
 
   const id = randomUUID();

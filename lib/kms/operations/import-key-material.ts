@@ -33,7 +33,7 @@ import { kmsContext, type KmsContext } from "../context";
 import { assertExternal } from "../import/external-key";
 import { materialFingerprint } from "../import/fingerprint";
 import { fittedMaterial } from "../import/material-fit";
-import { validToRequired } from "../import/messages";
+import { messages } from "@/lib/errors/messages";
 import { importedMaterials, materialVersion, planImport } from "../import/plan";
 import { decodeImportToken } from "../import/token";
 import { forgetMaterial } from "../material";
@@ -69,7 +69,7 @@ function expiration(req: Request, at: Date): { model: ExpirationModel; validTo?:
     if (req.ValidTo) throw new ValidationException("ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.");
     return { model };
   }
-  if (!req.ValidTo) throw new ValidationException(validToRequired());
+  if (!req.ValidTo) throw new ValidationException(messages.validToRequired);
   const ahead = req.ValidTo.getTime() - at.getTime();
   if (ahead < MIN_VALIDITY_MS || ahead > MAX_VALIDITY_MS) {
     throw new ValidationException("ValidTo must be between 15 minutes and 365 days after the time of the request.");
