@@ -27,7 +27,7 @@ export function ChainStatus() {
   });
   const [runId, setRunId] = useState<string | null>(null);
   const full = useMutation({
-    mutationFn: (run: string) => getJson<CachedVerifyReport>(`/api/audit/verify?mode=full&run=${run}`),
+    mutationFn: (run: string) => getJson<CachedVerifyReport>(`/api/audit/verify?run=${run}`, { method: "POST" }),
     onMutate: (run) => setRunId(run),
     onSuccess: (r) => queryClient.setQueryData(["audit-verify"], r),
     onSettled: () => setRunId(null),

@@ -15,8 +15,8 @@ export class ActionError extends Error {
   }
 }
 
-export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: "no-store" });
+export async function getJson<T>(url: string, init: { method?: "GET" | "POST"; signal?: AbortSignal } = {}): Promise<T> {
+  const res = await fetch(url, { cache: "no-store", ...init });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new ActionError(body.__type ?? "Error", body.message ?? `Request failed (${res.status})`);
   return body as T;

@@ -5,11 +5,18 @@ import { runRoute } from "@/lib/console/run";
 export const dynamic = "force-dynamic";
 
 /**
- * Chain status. By default incremental: each chain resumes from the last
- * signed digest an earlier run verified. `?mode=full&run=<uuid>` re-reads
- * every event (poll /api/audit/verify/progress?run=<uuid> meanwhile).
+ * Chain status: incremental, each chain resuming from the last signed digest
+ * an earlier run verified.
  */
-export function GET(request: NextRequest) {
-  const sp = request.nextUrl.searchParams;
-  return runRoute((caller) => (sp.get("mode") === "full" ? verifyFullyAs(caller, sp.get("run") ?? undefined) : verifyIncrementallyAs(caller)));
+export function GET() {
+  return runRoute((caller) => verifyIncrementallyAs(caller));
+}
+
+/**
+ * A full re-verification, `?run=<uuid>` (poll /api/audit/verify/progress?run=<uuid>
+ * meanwhile). A POST: the session cookie (SameSite=Lax) does not travel with a
+ * cross-site POST, so another site cannot make an auditor's browser start one.
+ */
+export function POST(request: NextRequest) {
+  return runRoute((caller) => verifyFullyAs(caller, request.nextUrl.searchParams.get("run") ?? undefined));
 }
