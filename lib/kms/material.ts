@@ -3,7 +3,7 @@
 import { generateKeyMaterial, materialAad, type KeySpec } from "@/lib/crypto";
 import { prisma } from "@/lib/db/client";
 import { currentTransaction } from "@/lib/db/transaction";
-import { KeyUnavailableException, KMSInternalException } from "@/lib/errors";
+import { isKmsError, KeyUnavailableException, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { recordCacheLookup } from "@/lib/metrics";
 import { materialCache, rootKeyStore } from "@/lib/crypto/keystore/process";
@@ -48,6 +48,8 @@ export async function withMaterial<T>(
     try {
       plaintext = await store.unwrap(Buffer.from(row.wrapped), materialAad(key.id, version, key.keySpec as KeySpec));
     } catch (e) {
+      // The root key store's own answer (sealed, HSM unreachable) goes to the caller as it is.
+      if (isKmsError(e)) throw e;
       // Wrong root key or a tampered row: an operator problem, never the caller's.
       logger.error({ keyId: key.id, version, err: (e as Error).name }, "cannot unwrap key material");
       throw new KMSInternalException("Key material could not be unwrapped");
