@@ -127,7 +127,7 @@ test("an admin adds a key user in the policy tab; the user can encrypt through t
   for (const role of ["Administrator", "Key administrator", "Key user", "Auditor"]) {
     await expect(page.getByRole("heading", { name: role, exact: true })).toBeVisible();
   }
-  await expect(page.getByRole("list", { name: "Administrator members" })).toContainText("admin");
+  await expect(page.getByRole("list", { name: "Administrator members", exact: true })).toContainText("admin");
   await expect(page.getByLabel("Key user identity policy")).toContainText('"kms:Encrypt"');
   await expect(page.getByRole("list", { name: "Users with no role" })).toContainText(username);
   await shot(page, "roles");

@@ -53,7 +53,7 @@ export function ChainStatus() {
   return (
     <div className="flex flex-col gap-2" data-testid="chain-status">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <span className="text-slate-500 dark:text-slate-400">Chain status:</span>
+        <span className="text-slate-600 dark:text-slate-400">Chain status:</span>
         <span role="status" aria-live="polite" className="flex flex-wrap items-center gap-2" title={details}>
           {report.isPending && <Badge tone="slate">Verifying…</Badge>}
           {(full.error ?? report.error) && (
@@ -71,7 +71,7 @@ export function ChainStatus() {
             </>
           )}
           {r && (
-            <span className="text-xs text-slate-500 dark:text-slate-400">
+            <span className="text-xs text-slate-600 dark:text-slate-400">
               {r.mode === "full" ? "full check" : `checked ${r.eventsRead} new event${r.eventsRead === 1 ? "" : "s"}`} · <DateTime value={r.verifiedAt} />
             </span>
           )}

@@ -53,7 +53,7 @@ export function AuditEventDialog({
                 <span className="break-all">{r.eventName}</span> event
                 {r.errorCode ? <Badge tone="red">{r.errorCode}</Badge> : <Badge tone="green">Succeeded</Badge>}
               </h2>
-              <p className="text-sm text-slate-500 dark:text-slate-400">
+              <p className="text-sm text-slate-600 dark:text-slate-400">
                 <DateTime value={r.eventTime} /> · {accessLabel(r)}
               </p>
             </div>
@@ -63,7 +63,7 @@ export function AuditEventDialog({
           </div>
           <div className="flex flex-col gap-4 overflow-y-auto p-4 sm:px-6">
             <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
-              <dt className="font-medium text-slate-500 dark:text-slate-400">Principal</dt>
+              <dt className="font-medium text-slate-600 dark:text-slate-400">Principal</dt>
               <dd className="min-w-0 break-all">
                 {who ? (
                   <Link
@@ -76,11 +76,11 @@ export function AuditEventDialog({
                 ) : (
                   principalLabel(r)
                 )}
-                {r.userIdentity.arn && <span className="ml-2 font-mono text-xs text-slate-500">{r.userIdentity.arn}</span>}
+                {r.userIdentity.arn && <span className="ml-2 font-mono text-xs text-slate-600">{r.userIdentity.arn}</span>}
               </dd>
               {keys.length > 0 && (
                 <>
-                  <dt className="font-medium text-slate-500 dark:text-slate-400">{keys.length === 1 ? "Key" : "Keys"}</dt>
+                  <dt className="font-medium text-slate-600 dark:text-slate-400">{keys.length === 1 ? "Key" : "Keys"}</dt>
                   <dd className="flex min-w-0 flex-col gap-1">
                     {keys.map((k) => (
                       <span key={k} className="flex flex-wrap items-baseline gap-x-2">
@@ -96,23 +96,23 @@ export function AuditEventDialog({
                   </dd>
                 </>
               )}
-              <dt className="font-medium text-slate-500 dark:text-slate-400">Source</dt>
+              <dt className="font-medium text-slate-600 dark:text-slate-400">Source</dt>
               <dd className="min-w-0 break-all">
-                {r.sourceIPAddress} <span className="text-slate-500">· {r.eventSource}</span>
-                {r.additionalEventData?.via && <span className="text-slate-500"> · via {r.additionalEventData.via}</span>}
+                {r.sourceIPAddress} <span className="text-slate-600">· {r.eventSource}</span>
+                {r.additionalEventData?.via && <span className="text-slate-600"> · via {r.additionalEventData.via}</span>}
               </dd>
-              <dt className="font-medium text-slate-500 dark:text-slate-400">User agent</dt>
+              <dt className="font-medium text-slate-600 dark:text-slate-400">User agent</dt>
               <dd className="min-w-0 break-all">{r.userAgent}</dd>
               {r.errorCode && (
                 <>
-                  <dt className="font-medium text-slate-500 dark:text-slate-400">Error</dt>
+                  <dt className="font-medium text-slate-600 dark:text-slate-400">Error</dt>
                   <dd className="min-w-0 text-red-700 dark:text-red-400">
                     <strong>{r.errorCode}</strong>
                     {r.errorMessage ? `: ${r.errorMessage}` : ""}
                   </dd>
                 </>
               )}
-              <dt className="font-medium text-slate-500 dark:text-slate-400">Chain</dt>
+              <dt className="font-medium text-slate-600 dark:text-slate-400">Chain</dt>
               <dd className="min-w-0 font-mono text-xs break-all text-slate-600 dark:text-slate-400">
                 event #{event.chainSeq} of {event.chainId}
                 <br />

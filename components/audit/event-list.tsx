@@ -80,7 +80,7 @@ export function AuditEventList({
     <div className="flex flex-col gap-2">
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label={label} aria-busy={events.isFetching || undefined}>
-          <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase dark:border-slate-800 dark:text-slate-400">
+          <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
             <tr>
               <th scope="col" className="px-4 py-3 whitespace-nowrap">
                 Time
@@ -131,7 +131,7 @@ export function AuditEventList({
             )}
             {events.isSuccess && rows.length === 0 && (
               <tr>
-                <td colSpan={columns} className="px-4 py-8 text-center text-slate-500 dark:text-slate-400">
+                <td colSpan={columns} className="px-4 py-8 text-center text-slate-600 dark:text-slate-400">
                   {emptyText}
                 </td>
               </tr>
@@ -162,7 +162,7 @@ export function AuditEventList({
                     >
                       {r.eventName}
                     </button>
-                    <div className="text-xs text-slate-500 dark:text-slate-400">
+                    <div className="text-xs text-slate-600 dark:text-slate-400">
                       {accessLabel(r)} · {r.eventSource.replace(".amazonaws.com", "")}
                     </div>
                   </td>
@@ -174,7 +174,7 @@ export function AuditEventList({
                       {keys[0] ? (
                         <>
                           {aliases[keys[0]]?.length ? <div className="truncate text-sm">{aliases[keys[0]]!.join(", ")}</div> : null}
-                          <div className="truncate font-mono text-xs text-slate-500 dark:text-slate-400">{keys[0]}</div>
+                          <div className="truncate font-mono text-xs text-slate-600 dark:text-slate-400">{keys[0]}</div>
                         </>
                       ) : (
                         <span className="text-slate-400">—</span>
@@ -199,7 +199,7 @@ export function AuditEventList({
           </tbody>
         </table>
       </div>
-      <div ref={sentinel} className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
+      <div ref={sentinel} className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600 dark:text-slate-400">
         <span aria-live="polite">
           {events.isSuccess && `${rows.length} event${rows.length === 1 ? "" : "s"} shown${hasNextPage ? "; more below" : ""}`}
         </span>

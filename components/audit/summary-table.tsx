@@ -50,7 +50,7 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
       </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label="Calls by principal and outcome" aria-busy={summary.isFetching || undefined}>
-          <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase dark:border-slate-800 dark:text-slate-400">
+          <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
             <tr>
               <th scope="col" className="px-4 py-2">Principal</th>
               <th scope="col" className="px-4 py-2">Outcome</th>
@@ -78,7 +78,7 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
             )}
             {s && s.rows.length === 0 && (
               <tr>
-                <td colSpan={5} className="px-4 py-4 text-center text-slate-500 dark:text-slate-400">
+                <td colSpan={5} className="px-4 py-4 text-center text-slate-600 dark:text-slate-400">
                   No calls match these filters.
                 </td>
               </tr>
@@ -91,7 +91,7 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
                 <td className="px-4 py-2">
                   <span className="flex flex-wrap items-center gap-1">
                     <Badge tone={OUTCOME_BADGE[r.outcome].tone}>{OUTCOME_BADGE[r.outcome].label}</Badge>
-                    {r.outcome === "failed" && <span className="text-xs text-slate-500">{r.errorCodes.join(", ")}</span>}
+                    {r.outcome === "failed" && <span className="text-xs text-slate-600">{r.errorCodes.join(", ")}</span>}
                   </span>
                 </td>
                 <td className="px-4 py-2 text-right tabular-nums">{r.count.toLocaleString("en-US")}</td>
@@ -109,7 +109,7 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
         </table>
       </div>
       {s && s.otherEvents > 0 && (
-        <p className="text-xs text-slate-500">{s.otherEvents.toLocaleString("en-US")} more events from other principals: narrow the filters to see them.</p>
+        <p className="text-xs text-slate-600">{s.otherEvents.toLocaleString("en-US")} more events from other principals: narrow the filters to see them.</p>
       )}
     </section>
   );

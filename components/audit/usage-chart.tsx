@@ -48,7 +48,7 @@ export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; 
     <figure className="flex flex-col gap-2" data-testid="usage-chart">
       <figcaption className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="font-medium">{title}</span>
-        <span className="text-xs text-slate-500 dark:text-slate-400">
+        <span className="text-xs text-slate-600 dark:text-slate-400">
           {total} call{total === 1 ? "" : "s"}
           {errors > 0 && <span className="text-red-600 dark:text-red-400"> · {errors} failed</span>} · per {bucket}
         </span>
