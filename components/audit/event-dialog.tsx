@@ -76,7 +76,7 @@ export function AuditEventDialog({
                 ) : (
                   principalLabel(r)
                 )}
-                {r.userIdentity.arn && <span className="ml-2 font-mono text-xs text-slate-600">{r.userIdentity.arn}</span>}
+                {r.userIdentity.arn && <span className="ml-2 font-mono text-xs text-slate-600 dark:text-slate-400">{r.userIdentity.arn}</span>}
               </dd>
               {keys.length > 0 && (
                 <>
@@ -98,8 +98,8 @@ export function AuditEventDialog({
               )}
               <dt className="font-medium text-slate-600 dark:text-slate-400">Source</dt>
               <dd className="min-w-0 break-all">
-                {r.sourceIPAddress} <span className="text-slate-600">· {r.eventSource}</span>
-                {r.additionalEventData?.via && <span className="text-slate-600"> · via {r.additionalEventData.via}</span>}
+                {r.sourceIPAddress} <span className="text-slate-600 dark:text-slate-400">· {r.eventSource}</span>
+                {r.additionalEventData?.via && <span className="text-slate-600 dark:text-slate-400"> · via {r.additionalEventData.via}</span>}
               </dd>
               <dt className="font-medium text-slate-600 dark:text-slate-400">User agent</dt>
               <dd className="min-w-0 break-all">{r.userAgent}</dd>

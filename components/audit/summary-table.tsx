@@ -91,7 +91,7 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
                 <td className="px-4 py-2">
                   <span className="flex flex-wrap items-center gap-1">
                     <Badge tone={OUTCOME_BADGE[r.outcome].tone}>{OUTCOME_BADGE[r.outcome].label}</Badge>
-                    {r.outcome === "failed" && <span className="text-xs text-slate-600">{r.errorCodes.join(", ")}</span>}
+                    {r.outcome === "failed" && <span className="text-xs text-slate-600 dark:text-slate-400">{r.errorCodes.join(", ")}</span>}
                   </span>
                 </td>
                 <td className="px-4 py-2 text-right tabular-nums">{r.count.toLocaleString("en-US")}</td>
@@ -109,7 +109,7 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
         </table>
       </div>
       {s && s.otherEvents > 0 && (
-        <p className="text-xs text-slate-600">{s.otherEvents.toLocaleString("en-US")} more events from other principals: narrow the filters to see them.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">{s.otherEvents.toLocaleString("en-US")} more events from other principals: narrow the filters to see them.</p>
       )}
     </section>
   );
