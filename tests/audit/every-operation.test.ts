@@ -4,7 +4,6 @@
 // invalid one, each under its own request ID; then every console/CLI
 // operation (users, access keys, custom roles) and the console's sign-in
 // and sign-out through the real next-auth handler.
-import { spawnSync } from "node:child_process";
 import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
@@ -28,7 +27,7 @@ import { accountId } from "@/lib/settings/account";
 import { consoleSignIn, consoleSignOut, useTestAuthEnvironment } from "../auth/console-session";
 import { makeUser, operator, uniqueName } from "../helpers";
 import { recordSecret, recordSecretsIn } from "../secret-registry";
-import { createSoftHsm, softHsmAvailable } from "../support/softhsm";
+import { createSoftHsm, softHsmAvailable, selfSignedTrustAnchor } from "../support/softhsm";
 
 type Json = Record<string, unknown>;
 interface AuditRecordShape {
@@ -316,11 +315,7 @@ describe("every KMS operation: exactly one event with the right fields", () => {
     if ("CreateCustomKeyStore" in kmsOperations && softHsmAvailable()) {
       const hsm = createSoftHsm();
       const pin = "every-op-pin-1234";
-      const trustAnchor = spawnSync(
-        "openssl",
-        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=keyhold-test-hsm", "-days", "1", "-keyout", "/dev/null", "-out", "-"],
-        { encoding: "utf8" },
-      ).stdout;
+      const trustAnchor = selfSignedTrustAnchor("keyhold-test-hsm");
       recordSecret(pin, "custom key store PIN");
       hsm.initToken("kh-every-op", pin);
       Object.assign(process.env, hsm.env);

@@ -2,7 +2,6 @@
 // store on SoftHSM2), then a restart on the same data folder and database: the
 // key, every ciphertext answered before the crash and the store's connection
 // come back (the new process logs in to the token again on first use).
-import { spawnSync } from "node:child_process";
 import {
   ConnectCustomKeyStoreCommand,
   CreateCustomKeyStoreCommand,
@@ -14,15 +13,11 @@ import {
 } from "@aws-sdk/client-kms";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordSecret } from "../secret-registry";
-import { createSoftHsm, softHsmAvailable, type SoftHsm } from "../support/softhsm";
+import { createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../support/softhsm";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
 
 const PIN = "crash-test-pin-31";
-const TRUST_ANCHOR = spawnSync(
-  "openssl",
-  ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=keyhold-crash-hsm", "-days", "1", "-keyout", "/dev/null", "-out", "-"],
-  { encoding: "utf8" },
-).stdout;
+const TRUST_ANCHOR = selfSignedTrustAnchor("keyhold-crash-hsm");
 const WORKERS = 8;
 /** Answered encryptions before the kill: enough to be sure it lands mid-load. */
 const ANSWERED_BEFORE_KILL = 60;

@@ -3,7 +3,6 @@
 // cryptographic operations on a key that lives in the HSM, AWS's exceptions
 // (checked with instanceof), the proof with pkcs11-tool that the key is
 // sensitive and cannot be exported, and that no key material row holds it.
-import { spawnSync } from "node:child_process";
 import {
   CloudHsmClusterInUseException,
   CloudHsmClusterNotFoundException,
@@ -38,17 +37,13 @@ import { createPrivateKey } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordSecret } from "../secret-registry";
-import { createSoftHsm, softHsmAvailable, type SoftHsm } from "../support/softhsm";
+import { createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../support/softhsm";
 import { rejects } from "./rejects";
 import { ADMIN_KEY, makeApiUser, REGION, startApiServer, type TestServer } from "./server";
 
 const PIN = "user-pin-4711-a";
 const OTHER_PIN = "user-pin-0815-b";
-const TRUST_ANCHOR = spawnSync(
-  "openssl",
-  ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=keyhold-test-hsm", "-days", "1", "-keyout", "/dev/null", "-out", "-"],
-  { encoding: "utf8" },
-).stdout;
+const TRUST_ANCHOR = selfSignedTrustAnchor("keyhold-test-hsm");
 
 let hsm: SoftHsm;
 let server: TestServer;

@@ -47,3 +47,12 @@ export function createSoftHsm(): SoftHsm {
     },
   };
 }
+
+/** A throw-away self-signed certificate for CreateCustomKeyStore's TrustAnchorCertificate. */
+export function selfSignedTrustAnchor(commonName = "keyhold-test-hsm"): string {
+  return spawnSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", `/CN=${commonName}`, "-days", "1", "-keyout", "/dev/null", "-out", "-"],
+    { encoding: "utf8" },
+  ).stdout;
+}

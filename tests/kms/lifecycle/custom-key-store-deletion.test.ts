@@ -2,7 +2,6 @@
 // every door calls it: the deletion sweeper destroys the key object in the
 // token when the waiting period ends, and a token whose sessions were lost
 // (closed under Keyhold's feet) is logged in to again on the next call.
-import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
@@ -12,16 +11,12 @@ import { DAY_MS, setClock } from "@/lib/kms/clock";
 import { invokeKms } from "@/lib/kms/invoke";
 import { sweepDueDeletions } from "@/lib/kms/operations/deletion";
 import { recordSecret } from "../../secret-registry";
-import { createSoftHsm, softHsmAvailable, type SoftHsm } from "../../support/softhsm";
+import { createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../../support/softhsm";
 import { callers, rejection, type Callers } from "./fixtures";
 
 const PIN = "sweeper-test-pin-7";
 const LABEL = "kh-sweeper";
-const TRUST_ANCHOR = spawnSync(
-  "openssl",
-  ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=keyhold-sweeper-hsm", "-days", "1", "-keyout", "/dev/null", "-out", "-"],
-  { encoding: "utf8" },
-).stdout;
+const TRUST_ANCHOR = selfSignedTrustAnchor("keyhold-sweeper-hsm");
 
 let hsm: SoftHsm;
 let c: Callers;
