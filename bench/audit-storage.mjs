@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { freshDatabase } from "./fresh-database.mjs";
+import { seedAuditEvents } from "./seed-audit.mjs";
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 if (!process.env.DATABASE_URL) {
@@ -29,38 +30,7 @@ await db.connect();
 const t0 = performance.now();
 // One chain per 100,000 events (a restart or a cluster worker starts a new one).
 // The record text has the shape and size of a real Encrypt/Decrypt event.
-await db.query(
-  `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
-   SELECT chain, seq, eid, t, 'kms.amazonaws.com', op, key, principal, '10.0.' || (i % 250) || '.' || (i % 199), err, op <> 'CreateGrant',
-          json_build_object(
-            'eventVersion','1.08',
-            'userIdentity', json_build_object('type','IAMUser','principalId', md5(principal),'arn',principal,'accountId','111122223333','accessKeyId','AKIA' || upper(substr(md5(principal),1,16)),'userName', split_part(principal,'/',2),'sessionContext',json_build_object('attributes',json_build_object('mfaAuthenticated','false'))),
-            'eventTime', to_char(t AT TIME ZONE 'UTC','YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'eventSource','kms.amazonaws.com','eventName',op,'awsRegion','us-east-1',
-            'sourceIPAddress','10.0.' || (i % 250) || '.' || (i % 199),
-            'userAgent','aws-sdk-js/3.700.0 ua/2.1 os/linux#6.1 lang/js md/nodejs#20.20.2 api/kms#3.700.0 m/E',
-            'requestParameters', json_build_object('keyId','arn:aws:kms:us-east-1:111122223333:key/' || key,'encryptionAlgorithm','SYMMETRIC_DEFAULT','encryptionContext',json_build_object('tenant','t' || (i % 97))),
-            'responseElements', null,
-            'additionalEventData', json_build_object('keyMaterialId', md5(key::text) || md5(key::text), 'via','api'),
-            'requestID', gen_random_uuid(), 'eventID', eid, 'readOnly', true,
-            'resources', json_build_array(json_build_object('ARN','arn:aws:kms:us-east-1:111122223333:key/' || key,'accountId','111122223333','type','AWS::KMS::Key')),
-            'eventType','AwsApiCall','managementEvent',true,'recipientAccountId','111122223333','eventCategory','Management'
-          )::text,
-          md5(i::text) || md5((i + 1)::text), md5((i + 1)::text) || md5(i::text)
-   FROM (
-     SELECT i,
-            (lpad(to_hex(i / 100000), 8, '0') || '-0000-4000-8000-000000000000')::uuid AS chain,
-            (i % 100000) + 1 AS seq,
-            gen_random_uuid() AS eid,
-            now() - interval '30 days' + (i * interval '30 days' / $1) AS t,
-            (ARRAY['Encrypt','Decrypt','GenerateDataKey','Decrypt','Encrypt','DescribeKey','ReEncrypt','Decrypt','CreateGrant'])[1 + i % 9] AS op,
-            (lpad(to_hex(i % 60), 8, '0') || '-1111-4111-8111-111111111111')::uuid AS key,
-            'arn:aws:iam::111122223333:user/app-' || (i % 25) AS principal,
-            CASE WHEN i % 33 = 0 THEN 'AccessDeniedException' WHEN i % 101 = 0 THEN 'InvalidCiphertextException' END AS err
-     FROM generate_series(0, $1 - 1) AS i
-   ) AS g`,
-  [EVENTS],
-);
+await seedAuditEvents(db, { events: EVENTS });
 await db.query(`VACUUM ANALYZE "AuditEvent"`);
 const fillSeconds = (performance.now() - t0) / 1000;
 

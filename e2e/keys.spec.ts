@@ -50,12 +50,12 @@ async function createKeyInWizard(
   await opts.configure?.();
   if (opts.screenshots) await shot(page, "wizard-1-type");
   await page.getByRole("button", { name: "Next" }).click();
-  await page.getByLabel("Alias", { exact: true }).fill(opts.alias);
-  if (opts.description) await page.getByLabel("Description", { exact: true }).fill(opts.description);
+  await content(page).getByLabel("Alias", { exact: true }).fill(opts.alias);
+  if (opts.description) await content(page).getByLabel("Description", { exact: true }).fill(opts.description);
   if (opts.tag) {
     await page.getByRole("button", { name: "Add tag" }).click();
-    await page.getByLabel("Tag key 1").fill(opts.tag[0]);
-    await page.getByLabel("Tag value 1").fill(opts.tag[1]);
+    await content(page).getByLabel("Tag key 1").fill(opts.tag[0]);
+    await content(page).getByLabel("Tag value 1").fill(opts.tag[1]);
   }
   if (opts.screenshots) await shot(page, "wizard-2-labels");
   await page.getByRole("button", { name: "Next" }).click();
@@ -68,8 +68,8 @@ async function createKeyInWizard(
   if (opts.screenshots) await shot(page, "wizard-4-users");
   await page.getByRole("button", { name: "Next" }).click();
   // The policy is in the checked editor (problems marked as typed), not a plain textarea.
-  await expect(page.getByLabel("Key policy")).toContainText("Allow access for Key Administrators");
-  await expect(page.getByLabel("Key policy")).toContainText(/:user\/admin"/);
+  await expect(content(page).getByLabel("Key policy")).toContainText("Allow access for Key Administrators");
+  await expect(content(page).getByLabel("Key policy")).toContainText(/:user\/admin"/);
   await expect(page.getByText("Valid JSON, and the policy grammar checks out.")).toBeVisible();
   await opts.review?.();
   if (opts.screenshots) await shot(page, "wizard-5-review");
@@ -108,7 +108,7 @@ test("admin creates a symmetric key, edits it inline, disables, enables, schedul
 
   // The list shows it; search finds it by alias.
   await page.getByRole("link", { name: "Keys", exact: true }).first().click();
-  await page.getByLabel("Search keys").fill(name);
+  await content(page).getByLabel("Search keys").fill(name);
   const row = content(page).getByTestId(`key-row-${keyId}`);
   await expect(row).toBeVisible();
   await expect(content(page).getByTestId("keys-total")).toHaveText("1–1 of 1 keys");
@@ -354,7 +354,7 @@ test("the wizard validates aliases as you type and reports a duplicate alias on 
   await signInAsAdmin(page);
   await page.goto("/keys/new");
   await page.getByRole("button", { name: "Next" }).click();
-  const aliasInput = page.getByLabel("Alias", { exact: true });
+  const aliasInput = content(page).getByLabel("Alias", { exact: true });
   await aliasInput.fill("bad alias!");
   await expect(page.getByText('Alias names start with "alias/", then 1–250 letters, digits')).toBeVisible();
   await expect(aliasInput).toHaveAttribute("aria-invalid", "true");
@@ -362,7 +362,7 @@ test("the wizard validates aliases as you type and reports a duplicate alias on 
   await aliasInput.fill("aws/reserved");
   await expect(page.getByText("reserved for AWS managed keys")).toBeVisible();
   await page.getByRole("button", { name: "Add tag" }).click();
-  await page.getByLabel("Tag key 1").fill("aws:nope");
+  await content(page).getByLabel("Tag key 1").fill("aws:nope");
   await expect(page.getByText('Tag keys beginning with "aws:" are reserved.')).toBeVisible();
   await page.getByRole("button", { name: "Remove tag 1" }).click();
   await shot(page, "wizard-validation");
@@ -379,7 +379,7 @@ test("the wizard validates aliases as you type and reports a duplicate alias on 
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page.getByRole("group", { name: "Key administrators" })).toBeVisible();
   await page.getByRole("button", { name: "Back" }).click();
-  await expect(page.getByLabel("Alias", { exact: true })).toHaveValue(`${taken}-free`);
+  await expect(content(page).getByLabel("Alias", { exact: true })).toHaveValue(`${taken}-free`);
 });
 
 test("the keys list fits 1280 px without cutting what tells keys apart, and columns can be chosen", async ({ page, baseURL }) => {
@@ -438,11 +438,11 @@ test("the wizard turns rotation on at creation, and imports key material wrapped
   const rotatedId = await createKeyInWizard(page, {
     alias: rotated,
     configure: async () => {
-      await page.getByLabel("Rotate the key material automatically").check();
-      await page.getByLabel("Rotation period (days)").fill("30");
+      await content(page).getByLabel("Rotate the key material automatically").check();
+      await content(page).getByLabel("Rotation period (days)").fill("30");
       await page.getByRole("button", { name: "Next" }).click();
       await expect(page.getByTestId("step-error")).toHaveText("The rotation period is 90 to 2560 days.");
-      await page.getByLabel("Rotation period (days)").fill("180");
+      await content(page).getByLabel("Rotation period (days)").fill("180");
     },
     review: async () => {
       await expect(page.getByTestId("review-summary")).toContainText("Automatic, every 180 days");
@@ -464,15 +464,15 @@ test("the wizard turns rotation on at creation, and imports key material wrapped
   const importedId = await createKeyInWizard(page, {
     alias: imported,
     configure: async () => {
-      await page.getByLabel("Import your own key material").check();
-      await expect(page.getByLabel("Rotate the key material automatically")).toHaveCount(0);
+      await content(page).getByLabel("Import your own key material").check();
+      await expect(content(page).getByLabel("Rotate the key material automatically")).toHaveCount(0);
     },
     review: async () => {
       await expect(page.getByTestId("review-summary")).toContainText("Imported (wrapped in this browser)");
-      await page.getByLabel("Paste my key material").check();
-      await page.getByLabel("Key material (hex or base64, 32 bytes)").fill("abcd");
+      await content(page).getByLabel("Paste my key material").check();
+      await content(page).getByLabel("Key material (hex or base64, 32 bytes)").fill("abcd");
       await expect(page.getByText("Hex key material must be 64 digits (32 bytes); this is 4.")).toBeVisible();
-      await page.getByLabel("Key material (hex or base64, 32 bytes)").fill(forms[0]!);
+      await content(page).getByLabel("Key material (hex or base64, 32 bytes)").fill(forms[0]!);
       await expect(page.getByTestId("import-explanation")).toContainText("sends only the wrapped bytes");
     },
   });
