@@ -7,7 +7,7 @@
 // the caller gets KMSInternalException.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { directPrisma, isSingleSession } from "@/lib/db/client";
-import { inTransactionScope, type TransactionClient } from "@/lib/db/transaction";
+import { inTransactionScope, rollbackPoint, runRollbackCallbacks, newScopeHooks, type TransactionClient } from "@/lib/db/transaction";
 import { DEPENDENCY_TIMEOUT_MESSAGE, DependencyTimeoutException, isDependencyFailure, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import type { AuditRecord } from "./record";
@@ -45,6 +45,7 @@ export async function commitChange<T>(fn: () => Promise<T>, recordOf: (outcome: 
 
   let outcome: Outcome<T> | undefined;
   let committedCallbacks: Array<() => void> = [];
+  const hooks = newScopeHooks();
   // The embedded database has one session: take the chain before the
   // transaction takes that session (the group commit needs it too).
   let reservation: ChainReservation | undefined = isSingleSession() ? await auditWriter().reserve() : undefined;
@@ -53,13 +54,14 @@ export async function commitChange<T>(fn: () => Promise<T>, recordOf: (outcome: 
       await tx.$executeRawUnsafe("SAVEPOINT keyhold_call");
       const call: ChangeScope = { tx, events: [], savepoints: 0 };
       try {
-        const run = await inTransactionScope(tx, () => scope.run(call, fn));
+        const run = await inTransactionScope(tx, () => scope.run(call, fn), hooks);
         outcome = { value: run.value };
         committedCallbacks = run.afterCommit;
       } catch (error) {
         outcome = { error };
         call.events = []; // they described writes that are rolled back now
         await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT keyhold_call");
+        hooks.rolledBack.push(...hooks.afterRollback.splice(0));
       }
       const own = await recordOf(outcome);
       const records = own ? [...call.events, own] : call.events;
@@ -71,9 +73,11 @@ export async function commitChange<T>(fn: () => Promise<T>, recordOf: (outcome: 
   } catch (e) {
     committedCallbacks = [];
     await reservation?.abandoned();
+    await runRollbackCallbacks([...hooks.rolledBack, ...hooks.afterRollback]);
     logger.error({ err: e }, "change not committed: its audit event could not be written with it");
     throw notRecorded(e);
   }
+  await runRollbackCallbacks(hooks.rolledBack);
   for (const callback of committedCallbacks) callback();
   if (outcome!.error !== undefined) throw outcome!.error;
   return outcome!.value as T;
@@ -95,6 +99,7 @@ async function nestedChange<T>(outer: ChangeScope, fn: () => Promise<T>, recordO
   const savepoint = `keyhold_nested_${++outer.savepoints}`;
   const kept = outer.events.length;
   await outer.tx.$executeRawUnsafe(`SAVEPOINT ${savepoint}`);
+  const rolledBack = rollbackPoint();
   let outcome: Outcome<T>;
   try {
     outcome = { value: await fn() };
@@ -102,6 +107,7 @@ async function nestedChange<T>(outer: ChangeScope, fn: () => Promise<T>, recordO
     outcome = { error };
     outer.events.length = kept;
     await outer.tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+    rolledBack();
   }
   const own = await recordOf(outcome);
   if (own) outer.events.push(own);

@@ -8,9 +8,24 @@ import type { PrismaClient } from "./generated/prisma/client";
 /** Prisma's interactive-transaction client. */
 export type TransactionClient = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-interface Scope {
-  tx: TransactionClient;
+type Undo = () => void | Promise<void>;
+
+/**
+ * What to do once the scope's transaction has ended: callbacks for a commit,
+ * undos for work rolled back (all of it, or a savepoint's part). Undos run
+ * after the transaction, never inside it: they may need the database (the
+ * embedded one has a single session, held by the transaction).
+ */
+export interface ScopeHooks {
   afterCommit: Array<() => void>;
+  afterRollback: Undo[];
+  rolledBack: Undo[];
+}
+
+export const newScopeHooks = (): ScopeHooks => ({ afterCommit: [], afterRollback: [], rolledBack: [] });
+
+interface Scope extends ScopeHooks {
+  tx: TransactionClient;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -24,8 +39,12 @@ export function currentTransaction(): TransactionClient | undefined {
  * Runs `fn` with every `prisma` query inside `tx`; resolves with its result
  * and the callbacks to run once the transaction has committed.
  */
-export async function inTransactionScope<T>(tx: TransactionClient, fn: () => Promise<T>): Promise<{ value: T; afterCommit: Array<() => void> }> {
-  const s: Scope = { tx, afterCommit: [] };
+export async function inTransactionScope<T>(
+  tx: TransactionClient,
+  fn: () => Promise<T>,
+  hooks: ScopeHooks = newScopeHooks(),
+): Promise<{ value: T; afterCommit: Array<() => void> }> {
+  const s: Scope = { tx, ...hooks };
   return { value: await scope.run(s, fn), afterCommit: s.afterCommit };
 }
 
@@ -38,6 +57,43 @@ export function afterCommit(fn: () => void): void {
   const s = scope.getStore();
   if (s) s.afterCommit.push(fn);
   else fn();
+}
+
+/**
+ * Runs `fn` if the current transaction's work is rolled back (the call failed,
+ * or its audit event could not be committed with it): for effects outside the
+ * database that cannot roll back with it, such as a key object generated in an
+ * HSM. Outside a transaction there is nothing to roll back and `fn` never runs.
+ */
+export function afterRollback(fn: Undo): void {
+  scope.getStore()?.afterRollback.push(fn);
+}
+
+/**
+ * A mark for a savepoint: the returned function, called when the work after
+ * the savepoint is rolled back, makes the undos registered since then run
+ * when the transaction ends, whether it commits or not.
+ */
+export function rollbackPoint(): () => void {
+  const s = scope.getStore();
+  const mark = s?.afterRollback.length ?? 0;
+  return () => {
+    if (s) s.rolledBack.push(...s.afterRollback.splice(mark));
+  };
+}
+
+/**
+ * Runs rollback callbacks newest first, before the failed call answers (so a
+ * caller who retries finds the clean-up done); one failing never stops the rest.
+ */
+export async function runRollbackCallbacks(callbacks: Undo[]): Promise<void> {
+  for (const fn of callbacks.reverse()) {
+    try {
+      await fn();
+    } catch {
+      // each callback reports its own failure; the rest still run
+    }
+  }
 }
 
 /**

@@ -157,6 +157,27 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("AWS SDK: cust
     expect(store!.passwordWrapped.includes(Buffer.from(PIN))).toBe(false);
   });
 
+  it("leaves no object in the token when CreateKey cannot be recorded (its audit event fails, the key is destroyed again)", async () => {
+    const secretKeys = () => {
+      const listed = hsm.pkcs11Tool(["--token-label", "kh-hsm-a", "--login", "--pin", PIN, "--list-objects", "--type", "secrkey"]);
+      expect(listed.status).toBe(0);
+      return listed.stdout.split("Secret Key Object").length - 1;
+    };
+    const before = secretKeys();
+    const keysBefore = await dbQuery(`SELECT id FROM "KmsKey"`);
+    await dbQuery(`CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit table is read-only'; END $$`);
+    await dbQuery(`CREATE TRIGGER audit_unwritable BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION audit_refuse()`);
+    try {
+      const e = await kms.send(new CreateKeyCommand({ CustomKeyStoreId: storeId, Origin: "AWS_CLOUDHSM" })).then(() => undefined, (x: unknown) => x);
+      expect((e as Error | undefined)?.name).toBe("KMSInternalException");
+    } finally {
+      await dbQuery(`DROP TRIGGER IF EXISTS audit_unwritable ON "AuditEvent"`);
+    }
+    // The refused call answered only after the clean-up: the token holds what it held before.
+    expect(secretKeys()).toBe(before);
+    expect(await dbQuery(`SELECT id FROM "KmsKey"`)).toEqual(keysBefore);
+  });
+
   it("encrypts, decrypts, re-encrypts and makes data keys inside the HSM", async () => {
     const plaintext = Buffer.from("secret handled by the HSM key 01");
     recordSecret(plaintext, "hsm plaintext");

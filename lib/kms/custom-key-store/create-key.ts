@@ -1,9 +1,10 @@
 // CreateKey in a custom key store: the checks AWS makes, and the clean-up of
-// the HSM object when the key's row cannot be written.
+// the HSM object when the key's row or its audit event cannot be written.
 import type { CustomKeyStore } from "@/lib/db/client";
 import { UnsupportedOperationException, ValidationException } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { destroyHsmKey } from "./hsm-key";
+import { afterRollback, currentTransaction } from "@/lib/db/transaction";
+import { createHsmKey, destroyHsmKey } from "./hsm-key";
 import { assertConnected, loadStore } from "./store";
 
 export async function customKeyStoreFor(
@@ -27,16 +28,21 @@ export async function customKeyStoreFor(
   return store;
 }
 
-/** Writes the key row; if that fails, the key just generated in the HSM is destroyed again. */
-export async function insertKey<T>(storeId: string | undefined, keyId: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (e) {
-    if (storeId) {
-      await destroyHsmKey(storeId, keyId).catch((err: unknown) =>
-        logger.error({ keyId, customKeyStoreId: storeId, err: (err as Error).name }, "could not destroy an orphaned HSM key"),
-      );
-    }
-    throw e;
-  }
+/**
+ * Generates the key inside the HSM for CreateKey. The object outlives the
+ * database: if the call's transaction is rolled back (its row or its audit
+ * event could not be written), the object is destroyed again, so a refused
+ * CreateKey leaves no object in the token that no Keyhold key points to.
+ * Outside a transaction nothing rolls back: the caller runs the returned
+ * undo when its write fails.
+ */
+export async function createHsmKeyForCall(store: CustomKeyStore, keyId: string): Promise<() => Promise<void>> {
+  await createHsmKey(store, keyId);
+  const destroy = () =>
+    destroyHsmKey(store.id, keyId).then(() => {}, (err: unknown) =>
+      logger.error({ keyId, customKeyStoreId: store.id, err: (err as Error).name }, "could not destroy an orphaned HSM key"),
+    );
+  if (!currentTransaction()) return destroy;
+  afterRollback(destroy);
+  return async () => {};
 }

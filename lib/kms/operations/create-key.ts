@@ -17,8 +17,7 @@ import { keyMetadata, type KeyMetadata } from "../metadata";
 import { checkTags, tagListField } from "../tags";
 import { boolField, enumField, str, validateRequest } from "../validate";
 import { now } from "../clock";
-import { createHsmKey } from "../custom-key-store/hsm-key";
-import { customKeyStoreFor, insertKey } from "../custom-key-store/create-key";
+import { createHsmKeyForCall, customKeyStoreFor } from "../custom-key-store/create-key";
 import { noteKey } from "@/lib/audit/context";
 
 const schema = z.object({
@@ -76,8 +75,8 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   // inside it, and a failure leaves nothing behind.
   const material = origin === "AWS_KMS" ? await newWrappedMaterial(id, 1, keySpec) : undefined;
   // A custom key store key is generated inside its HSM; no material row exists for it.
-  if (store) await createHsmKey(store, id);
-  const key = await insertKey(store?.id, id, () => prisma.kmsKey.create({
+  const undoHsmKey = store ? await createHsmKeyForCall(store, id) : undefined;
+  const key = await prisma.kmsKey.create({
     data: {
       id,
       description: req.Description ?? "",
@@ -92,7 +91,10 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
       tags: { create: tags.map((t) => ({ tagKey: t.TagKey, tagValue: t.TagValue })) },
       customKeyStoreId: store?.id ?? null,
     },
-  }));
+  }).catch(async (e: unknown) => {
+    await undoHsmKey?.(); // outside a transaction only; inside one the rollback destroys it
+    throw e;
+  });
   noteKey(ctx.keyArn(key.id));
   return { KeyMetadata: keyMetadata(ctx, key, store) };
 }
