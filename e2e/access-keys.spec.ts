@@ -1,5 +1,5 @@
 import { ListKeysCommand, KMSClient } from "@aws-sdk/client-kms";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { signIn } from "./helpers";
 

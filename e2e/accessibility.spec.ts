@@ -2,7 +2,7 @@
 // or critical violation (colour contrast of secondary text included).
 import AxeBuilder from "@axe-core/playwright";
 import { CreateAliasCommand, CreateKeyCommand } from "@aws-sdk/client-kms";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, content, signIn } from "./helpers";
 

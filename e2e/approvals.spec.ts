@@ -6,7 +6,7 @@
 // approvals require`), as an operator would.
 import AxeBuilder from "@axe-core/playwright";
 import { CreateKeyCommand } from "@aws-sdk/client-kms";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, settleStreamedPages, test, type Browser, type Page } from "./fixtures";
 import { apiClientFor, content, keyhold, signIn } from "./helpers";
 
 const PASSWORD = "e2e approvals password";
@@ -17,7 +17,7 @@ function createAdmin(name: string): string {
 }
 
 async function as(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const page = settleStreamedPages(await (await browser.newContext()).newPage());
   await signIn(page, username, PASSWORD);
   await expect(page.getByTestId("signed-in-user")).toContainText(username);
   return page;

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand, ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, content, keyhold, signIn } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { CreateKeyCommand } from "@aws-sdk/client-kms";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, content, signIn } from "./helpers";
 

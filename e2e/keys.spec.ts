@@ -10,7 +10,7 @@ import {
   GetKeyRotationStatusCommand,
   KMSClient,
 } from "@aws-sdk/client-kms";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, content, signIn } from "./helpers";
 

@@ -2,7 +2,7 @@
 // from the key the console shows), recovery codes, a passkey on Chromium's
 // virtual authenticator (CDP WebAuthn domain), sessions on the Account page,
 // and an administrator resetting a lost factor.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, settleStreamedPages, test, type Page } from "./fixtures";
 import { generate } from "otplib";
 import { E2E_ADMIN } from "../playwright.config";
 import { content, keyhold, signIn, signOut } from "./helpers";
@@ -99,7 +99,7 @@ test("passkey: enrol on a virtual authenticator, sign in with it; the administra
   await expect(page.getByTestId("signed-in-user")).toContainText(user.username);
 
   // The user lost the device: an administrator resets their MFA; the user's session ends at once.
-  const admin = await browser.newPage();
+  const admin = settleStreamedPages(await browser.newPage());
   await signIn(admin, E2E_ADMIN.username, E2E_ADMIN.password);
   await expect(admin.getByTestId("signed-in-user")).toContainText(E2E_ADMIN.username);
   await admin.goto("/users");

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { EncryptCommand, GetKeyPolicyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, keyhold, signIn } from "./helpers";
 

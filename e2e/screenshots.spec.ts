@@ -3,7 +3,7 @@
 // must show its own heading first: a page that fails to render fails here.
 import { mkdirSync } from "node:fs";
 import { CreateAliasCommand, CreateKeyCommand, EncryptCommand, TagResourceCommand } from "@aws-sdk/client-kms";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { E2E_ADMIN } from "../playwright.config";
 import { apiClientFor, content, signIn } from "./helpers";
 

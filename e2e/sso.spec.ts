@@ -3,7 +3,7 @@
 // Keyhold administrator on first sign-in; one without a mapped group is
 // refused; a local account is not taken over and still signs in (break-glass).
 import type { Server } from "node:http";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import Provider from "oidc-provider";
 import { E2E_ADMIN, E2E_OIDC } from "../playwright.config";
 import { signIn, signOut } from "./helpers";
