@@ -1,13 +1,12 @@
 // The process's open connections to custom key store tokens, one session pool
 // per store. Whether a store is connected is decided in the database (so every
 // instance and worker agrees); a process opens its pool lazily on first use and
-// opens it again after the token was lost.
+// opens it again after the token was lost or its worker thread was replaced.
 import { logger } from "@/lib/log";
-import { connectionErrorOf, describeHsmError, HsmError, isLostConnection } from "./errors";
-import { pkcs11 } from "./module";
+import { connectionErrorOf, describeHsmError, isLostConnection } from "./errors";
+import { tokenHost } from "./module";
 import { SessionPool } from "./session-pool";
-import { withHsmTimeout } from "./timeout";
-import { requireToken } from "./token";
+import { hsmCall } from "./timeout";
 
 export interface TokenCredentials {
   /** The token label (AWS: CloudHsmClusterId). */
@@ -19,36 +18,14 @@ export interface TokenCredentials {
 const g = globalThis as unknown as { keyholdHsmPools?: Map<string, { label: string; pool: SessionPool }> };
 const pools = () => (g.keyholdHsmPools ??= new Map());
 
-/** Opens a logged-in pool on the token; throws HsmError or the PKCS#11 error. */
-function openPool(credentials: TokenCredentials): SessionPool {
-  const { module } = pkcs11();
-  const token = requireToken(module, credentials.label);
-  if (!token.initialized || !token.userPinInitialized) {
-    throw new HsmError("USER_NOT_FOUND", `The token '${credentials.label}' has no user PIN set.`);
-  }
-  const pool = new SessionPool(module, token.slot, credentials.pin);
-  pool.login();
-  return pool;
+/** Opens a logged-in pool on the token; throws TokenProblem, the PKCS#11 error or HsmTimeout. */
+function openPool(storeId: string, credentials: TokenCredentials): Promise<SessionPool> {
+  return SessionPool.open(tokenHost(credentials.label), storeId, credentials.label, credentials.pin);
 }
 
 /** Does a token with this label exist in the library? (CreateCustomKeyStore, UpdateCustomKeyStore.) */
 export async function tokenState(label: string): Promise<"absent" | "uninitialized" | "ready"> {
-  return withHsmTimeout(
-    Promise.resolve().then(() => {
-      const token = requireTokenOrUndefined(label);
-      if (!token) return "absent";
-      return token.initialized && token.userPinInitialized ? "ready" : "uninitialized";
-    }),
-  );
-}
-
-function requireTokenOrUndefined(label: string) {
-  try {
-    return requireToken(pkcs11().module, label);
-  } catch (e) {
-    if (e instanceof HsmError) return undefined;
-    throw e;
-  }
+  return hsmCall(tokenHost(label), "tokenState", { token: label });
 }
 
 /**
@@ -58,7 +35,7 @@ function requireTokenOrUndefined(label: string) {
 export async function connectToken(storeId: string, credentials: TokenCredentials): Promise<string | undefined> {
   disconnectToken(storeId);
   try {
-    const pool = await withHsmTimeout(Promise.resolve().then(() => openPool(credentials)));
+    const pool = await openPool(storeId, credentials);
     pools().set(storeId, { label: credentials.label, pool });
     return undefined;
   } catch (e) {
@@ -89,25 +66,25 @@ export async function tokenPool(storeId: string, credentials: () => Promise<Toke
   const entry = pools().get(storeId);
   if (entry && !entry.pool.isClosed) return entry.pool;
   const creds = await credentials();
-  const pool = await withHsmTimeout(Promise.resolve().then(() => openPool(creds)));
+  const pool = await openPool(storeId, creds);
   pools().set(storeId, { label: creds.label, pool });
   return pool;
 }
 
 /**
- * Runs `fn` on a session of the store's pool. When the token was lost (removed,
- * restarted, sessions invalidated) the pool is dropped and `fn` is tried once
- * more on a fresh login.
+ * Runs `fn` on the store's pool. When the token was lost (removed, restarted,
+ * sessions invalidated) and the worker could not log in again by itself, the
+ * pool is dropped and `fn` is tried once more on a fresh login.
  */
 export async function withTokenSession<T>(
   storeId: string,
   credentials: () => Promise<TokenCredentials>,
-  fn: (pool: SessionPool, session: import("./module").Handle) => Promise<T>,
+  fn: (pool: SessionPool) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const pool = await tokenPool(storeId, credentials);
     try {
-      return await withHsmTimeout(pool.use((session) => fn(pool, session)));
+      return await fn(pool);
     } catch (e) {
       if (!isLostConnection(e) || attempt > 0) throw e;
       logger.warn({ customKeyStoreId: storeId, err: describeHsmError(e) }, "HSM token lost; reconnecting");

@@ -1,6 +1,8 @@
 // PKCS#11 return values, sorted into what Keyhold does about them. pkcs11js
 // throws Pkcs11Error with the CKR_* name as message and the number as code.
 import pkcs11js from "pkcs11js";
+import { isPkcs11Timeout, tokenProblemReason } from "@/lib/crypto/pkcs11/errors";
+import { HsmTimeout } from "./timeout";
 
 /** AWS's ConnectionErrorCode values a PKCS#11 token can produce. */
 export type HsmConnectionError =
@@ -11,15 +13,13 @@ export type HsmConnectionError =
   | "USER_LOCKED_OUT"
   | "USER_NOT_FOUND";
 
-/** A failure Keyhold itself noticed (no such token, no such key object). */
-export class HsmError extends Error {
-  constructor(
-    readonly connectionError: HsmConnectionError,
-    message: string,
-  ) {
-    super(message);
-    this.name = "HsmError";
-  }
+const CONNECTION_ERRORS = new Set<string>(["INVALID_CREDENTIALS", "CLUSTER_NOT_FOUND", "NETWORK_ERRORS", "INTERNAL_ERROR", "USER_LOCKED_OUT", "USER_NOT_FOUND"]);
+
+/** The ConnectionErrorCode of a failure the worker noticed itself (no such token, no user PIN, no such key object). */
+function problemCode(e: unknown): HsmConnectionError | undefined {
+  const reason = tokenProblemReason(e);
+  if (reason === undefined) return undefined;
+  return CONNECTION_ERRORS.has(reason) ? (reason as HsmConnectionError) : "INTERNAL_ERROR";
 }
 
 export function pkcs11Code(e: unknown): number | undefined {
@@ -56,7 +56,10 @@ export const isBadCiphertext = (e: unknown) => BAD_CIPHERTEXT.has(pkcs11Code(e) 
 
 /** The ConnectionErrorCode for a failed connect (login) attempt. */
 export function connectionErrorOf(e: unknown): HsmConnectionError {
-  if (e instanceof HsmError) return e.connectionError;
+  const problem = problemCode(e);
+  if (problem) return problem;
+  // The token did not answer in time (as AWS: network errors keep KMS from the cluster).
+  if (e instanceof HsmTimeout || isPkcs11Timeout(e)) return "NETWORK_ERRORS";
   const code = pkcs11Code(e);
   if (code === undefined) return "INTERNAL_ERROR";
   if (CREDENTIALS.has(code)) return "INVALID_CREDENTIALS";
@@ -68,7 +71,9 @@ export function connectionErrorOf(e: unknown): HsmConnectionError {
 
 /** A short, secret-free description for logs (the CKR_* name). */
 export function describeHsmError(e: unknown): string {
-  if (e instanceof HsmError) return e.connectionError;
+  const problem = problemCode(e);
+  if (problem) return problem;
+  if (e instanceof HsmTimeout || isPkcs11Timeout(e)) return "timeout";
   if (e instanceof pkcs11js.Pkcs11Error) return e.message.split(/\s/)[0] ?? "CKR_?";
   return e instanceof Error ? e.name : "unknown";
 }

@@ -1,98 +1,48 @@
-// A pool of sessions on one token, logged in as CKU_USER and reused. PKCS#11
-// login is per application and token: the first session logs in, the others
-// share it. A session is used by one operation at a time (an operation is
-// Init + Encrypt/Decrypt on the same session).
-import pkcs11js from "pkcs11js";
-import { isLostConnection, pkcs11Code } from "./errors";
-import type { Handle, Pkcs11 } from "./module";
+// A logged-in pool of one custom key store on its token. The sessions, the
+// login and the key handles live in the token's worker thread (see
+// lib/crypto/pkcs11/worker.mjs); this is the main thread's name for them. A
+// pool is closed when the store disconnects, and counts as closed once its
+// worker was replaced (an HSM that hung): the next call logs in again.
+import type { Pkcs11Host } from "@/lib/crypto/pkcs11/host";
+import { hsmCall } from "./timeout";
 
-/**
- * Idle sessions kept open; more may be open while calls are in flight. Above
- * the usual concurrency (32 in the benchmark): a session closed and opened
- * again per call costs more than the call.
- */
-const MAX_IDLE = 64;
+let nextPool = 1;
 
 export class SessionPool {
-  private idle: Handle[] = [];
-  /** Every session this pool opened and has not closed (idle or in use). */
-  private readonly open = new Set<Handle>();
-  private closed = false;
-  /** Key object handles by label; valid for every session of this login. */
-  readonly keyHandles = new Map<string, Handle>();
+  /** Unique per login, so a pool opened again never meets the old one's late answers. */
+  readonly id: string;
+  readonly #generation: number;
+  #closed = false;
 
-  constructor(
-    private readonly module: Pkcs11,
-    readonly slot: Handle,
-    private readonly pin: string,
-  ) {}
+  private constructor(
+    readonly host: Pkcs11Host,
+    storeId: string,
+  ) {
+    this.id = `${storeId}#${nextPool++}`;
+    this.#generation = host.generation;
+  }
+
+  /** Finds the token and logs in: throws the PKCS#11 error (wrong PIN, …), TokenProblem or HsmTimeout. */
+  static async open(host: Pkcs11Host, storeId: string, token: string, pin: string): Promise<SessionPool> {
+    const pool = new SessionPool(host, storeId);
+    await hsmCall(host, "openPool", { pool: pool.id, token, pin });
+    // A worker replaced while logging in has no such pool: the caller finds it closed and retries.
+    return pool;
+  }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.#closed || this.host.generation !== this.#generation;
   }
 
-  /** Opens the first session and logs in: throws the PKCS#11 error (wrong PIN, …). */
-  login(): void {
-    this.release(this.acquire());
+  /** Runs `op` on this pool in the worker. */
+  call<T>(op: string, args: Record<string, unknown> = {}): Promise<T> {
+    return hsmCall<T>(this.host, op, { ...args, pool: this.id });
   }
 
-  acquire(): Handle {
-    if (this.closed) throw new Error("the session pool is closed");
-    const session = this.idle.pop();
-    if (session) return session;
-    const opened = this.module.C_OpenSession(this.slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
-    this.open.add(opened);
-    try {
-      this.module.C_Login(opened, pkcs11js.CKU_USER, this.pin);
-    } catch (e) {
-      if (pkcs11Code(e) !== pkcs11js.CKR_USER_ALREADY_LOGGED_IN) {
-        this.discard(opened);
-        throw e;
-      }
-    }
-    return opened;
-  }
-
-  release(session: Handle): void {
-    if (this.closed || this.idle.length >= MAX_IDLE) this.discard(session);
-    else this.idle.push(session);
-  }
-
-  /** Runs `fn` on a session of the pool; a session the token lost is not reused. */
-  async use<T>(fn: (session: Handle) => T | Promise<T>): Promise<T> {
-    const session = this.acquire();
-    let broken = false;
-    try {
-      return await fn(session);
-    } catch (e) {
-      broken = isLostConnection(e);
-      throw e;
-    } finally {
-      if (broken) this.discard(session);
-      else this.release(session);
-    }
-  }
-
-  private discard(session: Handle): void {
-    this.open.delete(session);
-    try {
-      this.module.C_CloseSession(session);
-    } catch {
-      // already gone with the token
-    }
-  }
-
-  /**
-   * Closes this pool's sessions one by one (the last one closed logs out).
-   * Not C_CloseAllSessions: the root key store may hold sessions in the same library.
-   * Sessions still in use are closed when they are released.
-   */
+  /** Closes the pool's sessions (the last one closed logs the application out of the token). */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    const idle = this.idle;
-    this.idle = [];
-    this.keyHandles.clear();
-    for (const session of idle) this.discard(session);
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.host.generation === this.#generation) this.call("closePool").catch(() => {}); // a hung worker closes nothing
   }
 }

@@ -1,6 +1,7 @@
 // Where the PKCS#11 library is and how long an HSM call may take. Read from the
 // environment once; a bad value is refused with the variable's name.
 import { existsSync } from "node:fs";
+import { hsmTimeoutMs } from "@/lib/crypto/pkcs11/settings";
 
 export const DEFAULT_PKCS11_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
 
@@ -13,12 +14,7 @@ export interface HsmSettings {
 
 export function hsmSettings(env: NodeJS.ProcessEnv = process.env): HsmSettings {
   const modulePath = env.KEYHOLD_PKCS11_MODULE?.trim() || DEFAULT_PKCS11_MODULE;
-  const rawTimeout = env.KEYHOLD_HSM_TIMEOUT_MS?.trim();
-  const timeoutMs = rawTimeout ? Number(rawTimeout) : 5000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) {
-    throw new Error("KEYHOLD_HSM_TIMEOUT_MS must be a whole number of milliseconds between 100 and 120000");
-  }
-  return { modulePath, timeoutMs };
+  return { modulePath, timeoutMs: hsmTimeoutMs(env) };
 }
 
 export function moduleExists(path: string): boolean {

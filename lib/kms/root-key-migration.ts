@@ -92,7 +92,7 @@ async function migrate(input: { to?: unknown; custodians?: unknown; threshold?: 
   const cfg = config();
   const from = storeKind({ ...cfg, rootKeyStore: undefined });
   const old = await rootKeyStore();
-  const { record, target } = beginMigration(cfg, from, to, { custodians, threshold });
+  const { record, target } = await beginMigration(cfg, from, to, { custodians, threshold });
   const d = target.describe();
   const wrappedBy = `${d.kind}:${String(d.fingerprint ?? "")}`;
   const rewrapped: Record<string, number> = {};

@@ -74,7 +74,12 @@ function stagedKey(f: string): Buffer {
 /**
  * Starts (or resumes) a migration to `to` and opens the target store. A rerun must name the same target.
  */
-export function beginMigration(cfg: StoreConfig, from: RootKeyStoreKind, to: RootKeyStoreKind, shamir?: { custodians: number; threshold: number }): { record: MigrationRecord; target: KeyStore } {
+export async function beginMigration(
+  cfg: StoreConfig,
+  from: RootKeyStoreKind,
+  to: RootKeyStoreKind,
+  shamir?: { custodians: number; threshold: number },
+): Promise<{ record: MigrationRecord; target: KeyStore }> {
   const existing = readMigrationRecord(cfg.dataDir);
   if (existing && existing.to !== to) {
     throw new Error(`a migration to ${existing.to} is in progress (started ${existing.startedAt}): finish it with \`keyhold root-key migrate --to ${existing.to}\``);
@@ -83,7 +88,7 @@ export function beginMigration(cfg: StoreConfig, from: RootKeyStoreKind, to: Roo
   let record = existing ?? { from, to, startedAt: new Date().toISOString(), ...(to === "shamir" && shamir ? { shamir } : {}) };
   let target: KeyStore;
   if (to === "pkcs11") {
-    const store = openPkcs11Store(cfg, record.pkcs11, true);
+    const store = await openPkcs11Store(cfg, record.pkcs11, true);
     const d = store.describe();
     record = { ...record, pkcs11: { module: String(d.module), tokenLabel: String(d.tokenLabel), keyLabel: String(d.keyLabel) } };
     target = store;

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { Config } from "@/lib/config";
 import { readCustodyRecord, writeCustodyRecord, type CustodyRecord, type RootKeyStoreKind } from "./custody-record";
 import { loadLocalKeyStore, ROOT_KEY_FILE } from "./local";
+import { hsmTimeoutMs } from "../pkcs11/settings";
 import { DEFAULT_PKCS11_MODULE, Pkcs11KeyStore } from "./pkcs11/store";
 import { ShamirKeyStore } from "./shamir";
 import type { KeyStore } from "./types";
@@ -19,7 +20,7 @@ export function pkcs11Pin(cfg: StoreConfig): string {
   return pin;
 }
 
-export function openPkcs11Store(cfg: StoreConfig, record: CustodyRecord["pkcs11"] | undefined, create: boolean): Pkcs11KeyStore {
+export function openPkcs11Store(cfg: StoreConfig, record: CustodyRecord["pkcs11"] | undefined, create: boolean): Promise<Pkcs11KeyStore> {
   const tokenLabel = record?.tokenLabel ?? cfg.pkcs11.tokenLabel;
   if (!tokenLabel) throw new Error("the pkcs11 root key store needs KEYHOLD_PKCS11_TOKEN_LABEL (the token's label)");
   return Pkcs11KeyStore.open({
@@ -28,6 +29,7 @@ export function openPkcs11Store(cfg: StoreConfig, record: CustodyRecord["pkcs11"
     tokenLabel,
     keyLabel: record?.keyLabel ?? cfg.pkcs11.keyLabel,
     pin: pkcs11Pin(cfg),
+    timeoutMs: hsmTimeoutMs(),
     create,
   });
 }
@@ -59,7 +61,7 @@ export async function openRootKeyStore(cfg: StoreConfig): Promise<KeyStore> {
   if (fs.existsSync(path.join(cfg.dataDir, ROOT_KEY_FILE)) || cfg.rootKeyBase64) {
     throw new Error("this data folder already has a local root key: move to the HSM with `keyhold root-key migrate --to pkcs11`");
   }
-  const store = openPkcs11Store(cfg, undefined, true);
+  const store = await openPkcs11Store(cfg, undefined, true);
   const d = store.describe();
   writeCustodyRecord(cfg.dataDir, { kind: "pkcs11", pkcs11: { module: String(d.module), tokenLabel: String(d.tokenLabel), keyLabel: String(d.keyLabel) } });
   return store;

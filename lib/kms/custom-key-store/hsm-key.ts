@@ -43,8 +43,8 @@ async function connectedStoreOf(key: KmsKey): Promise<CustomKeyStore> {
 function tokenGcm(store: CustomKeyStore, keyId: string): ExternalGcm {
   const creds = storeCredentials(store);
   return {
-    seal: (iv, plaintext, aad) => withTokenSession(store.id, creds, (pool, s) => gcmSeal(pool, s, keyId, iv, plaintext, aad)),
-    open: (iv, sealed, aad) => withTokenSession(store.id, creds, (pool, s) => gcmOpen(pool, s, keyId, iv, sealed, aad)),
+    seal: (iv, plaintext, aad) => withTokenSession(store.id, creds, (pool) => gcmSeal(pool, keyId, iv, plaintext, aad)),
+    open: (iv, sealed, aad) => withTokenSession(store.id, creds, (pool) => gcmOpen(pool, keyId, iv, sealed, aad)),
   };
 }
 
@@ -70,7 +70,7 @@ export async function hsmDecrypt(key: KmsKey, blob: Buffer, context: EncryptionC
 /** Generates the key inside the token (CreateKey). */
 export async function createHsmKey(store: CustomKeyStore, keyId: string): Promise<void> {
   try {
-    await withTokenSession(store.id, storeCredentials(store), (_pool, s) => generateAesKey(s, keyId));
+    await withTokenSession(store.id, storeCredentials(store), (pool) => generateAesKey(pool, keyId));
   } catch (e) {
     internal(e, "generate a key");
   }
@@ -87,7 +87,7 @@ export async function destroyHsmKey(storeId: string, keyId: string): Promise<boo
     logger.warn({ keyId, customKeyStoreId: storeId }, "custom key store not connected: the key object stays in the HSM");
     return false;
   }
-  const n = await withTokenSession(store.id, storeCredentials(store), async (pool, s) => destroyAesKey(pool, s, keyId));
+  const n = await withTokenSession(store.id, storeCredentials(store), (pool) => destroyAesKey(pool, keyId));
   logger.info({ keyId, customKeyStoreId: storeId, objects: n }, "key object destroyed in the HSM");
   return n > 0;
 }
@@ -95,7 +95,7 @@ export async function destroyHsmKey(storeId: string, keyId: string): Promise<boo
 /** GenerateRandom with CustomKeyStoreId: C_GenerateRandom on the store's token. */
 export async function hsmRandom(store: CustomKeyStore, bytes: number): Promise<Buffer> {
   try {
-    return await withTokenSession(store.id, storeCredentials(store), async (_pool, s) => tokenRandom(s, bytes));
+    return await withTokenSession(store.id, storeCredentials(store), (pool) => tokenRandom(pool, bytes));
   } catch (e) {
     return internal(e, "generate random bytes");
   }

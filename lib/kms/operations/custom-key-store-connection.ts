@@ -8,7 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { CustomKeyStoreInvalidStateException } from "@/lib/errors/custom-key-store";
 import { CloudHsmClusterNotFoundException } from "@/lib/errors/custom-key-store";
-import { connectToken, disconnectToken } from "@/lib/hsm";
+import { connectToken, disconnectToken, isHsmTimeout } from "@/lib/hsm";
 import { authorizeAccountAction } from "../authorize";
 import { loadStore, storeCredentials } from "../custom-key-store/store";
 import { assertTokenReady } from "../custom-key-store/token-check";
@@ -29,8 +29,10 @@ export async function connectCustomKeyStore(caller: Principal, input: unknown): 
     await assertTokenReady(store.clusterId);
     error = await connectToken(store.id, await storeCredentials(store)());
   } catch (e) {
-    if (!(e instanceof CloudHsmClusterNotFoundException)) throw e;
-    error = "CLUSTER_NOT_FOUND";
+    // A token that does not answer is the store's NETWORK_ERRORS, as when AWS cannot reach the cluster.
+    if (isHsmTimeout(e)) error = "NETWORK_ERRORS";
+    else if (e instanceof CloudHsmClusterNotFoundException) error = "CLUSTER_NOT_FOUND";
+    else throw e;
   }
   await prisma.customKeyStore.update({
     where: { id: store.id },

@@ -5,13 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
-import { pkcs11 } from "@/lib/hsm/module";
-import { findToken } from "@/lib/hsm/token";
 import { DAY_MS, setClock } from "@/lib/kms/clock";
 import { invokeKms } from "@/lib/kms/invoke";
 import { sweepDueDeletions } from "@/lib/kms/operations/deletion";
 import { recordSecret } from "../../secret-registry";
-import { createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../../support/softhsm";
+import { closeAllTokenSessions, createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../../support/softhsm";
 import { callers, rejection, type Callers } from "./fixtures";
 
 const PIN = "sweeper-test-pin-7";
@@ -54,8 +52,7 @@ describe.skipIf(!softHsmAvailable())("keys in a custom key store", () => {
     const { KeyMetadata } = await call<{ KeyMetadata: { KeyId: string } }>("CreateKey", c.keyAdmin, { CustomKeyStoreId: storeId, Origin: "AWS_CLOUDHSM" });
     const first = await call<{ CiphertextBlob: Uint8Array }>("Encrypt", c.keyUser, { KeyId: KeyMetadata.KeyId, Plaintext: Buffer.from("first") });
     // Every session of this application on the token is closed (as when an HSM restarts).
-    const { module } = pkcs11();
-    module.C_CloseAllSessions(findToken(module, LABEL)!.slot);
+    await closeAllTokenSessions(LABEL);
     const second = await call<{ CiphertextBlob: Uint8Array }>("Encrypt", c.keyUser, { KeyId: KeyMetadata.KeyId, Plaintext: Buffer.from("second") });
     for (const [blob, text] of [[first.CiphertextBlob, "first"], [second.CiphertextBlob, "second"]] as const) {
       const out = await call<{ Plaintext: Uint8Array }>("Decrypt", c.keyUser, { CiphertextBlob: blob });

@@ -1,103 +1,87 @@
-// A small PKCS#11 session helper for the root key store: load the module, find the token by label,
-// open one read-write session and log in as the user. pkcs11js calls are synchronous, so on Node's one
-// thread each C_*Init/C_* pair runs uninterrupted on the one session.
-// The default import: the constants are set dynamically, so Node's ESM named-export detection misses them.
-import pkcs11js from "pkcs11js";
-import { loadPkcs11Library } from "../../pkcs11-library";
+// The root key store's login on its token: one pool in the token's PKCS#11 worker thread
+// (../../pkcs11/worker.mjs), which holds the session, the login and the key handle. Every call is
+// bounded (KEYHOLD_HSM_TIMEOUT_MS): an HSM that does not answer gives DependencyTimeoutException
+// naming the root key's token, and the event loop never waits inside the library. After a worker
+// was replaced (it hung), the next call logs in again with the PIN kept here.
+import { DependencyTimeoutException } from "@/lib/errors";
+import { isPkcs11Timeout, tokenProblemReason } from "../../pkcs11/errors";
+import { pkcs11Host, type Pkcs11Host } from "../../pkcs11/host";
 
 export interface Pkcs11Options {
   module: string;
   tokenLabel: string;
   pin: string;
+  /** Longest wait for one HSM call (KEYHOLD_HSM_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
+let nextPool = 1;
+
 export class Pkcs11Session {
-  readonly lib: pkcs11js.PKCS11;
-  readonly session: Buffer;
+  readonly #options: Pkcs11Options;
+  readonly #host: Pkcs11Host;
+  #pool = "";
+  #generation = -1;
+  #opening: Promise<void> | undefined;
   #closed = false;
 
-  private constructor(lib: pkcs11js.PKCS11, session: Buffer) {
-    this.lib = lib;
-    this.session = session;
+  private constructor(options: Pkcs11Options) {
+    this.#options = options;
+    this.#host = pkcs11Host(options.module, options.tokenLabel);
   }
 
-  static open({ module, tokenLabel, pin }: Pkcs11Options): Pkcs11Session {
-    let lib: pkcs11js.PKCS11;
+  /** Finds the token and logs in as the user; the errors name the setting to fix, never the PIN. */
+  static async open(options: Pkcs11Options): Promise<Pkcs11Session> {
+    const session = new Pkcs11Session(options);
+    await session.#login();
+    return session;
+  }
+
+  async #login(): Promise<void> {
+    const { module, tokenLabel, pin } = this.#options;
+    const pool = `root#${nextPool++}`;
+    const generation = this.#host.generation;
     try {
-      lib = loadPkcs11Library(module); // shared with custom key stores: never unloaded here
+      await this.#raw("openPool", { pool, token: tokenLabel, pin });
     } catch (e) {
-      throw new Error(`could not load the PKCS#11 module ${module} (KEYHOLD_PKCS11_MODULE): ${(e as Error).message}`);
+      const reason = tokenProblemReason(e);
+      if (reason === "LIBRARY") throw new Error(`could not load the PKCS#11 module ${module} (KEYHOLD_PKCS11_MODULE): ${(e as Error).message}`);
+      if (reason === "CLUSTER_NOT_FOUND") throw new Error(`no PKCS#11 token labelled "${tokenLabel}" in ${module} (KEYHOLD_PKCS11_TOKEN_LABEL)`);
+      if (reason === "USER_NOT_FOUND") throw new Error(`the PKCS#11 token "${tokenLabel}" has no user PIN set`);
+      if (reason || isPkcs11Timeout(e) || e instanceof DependencyTimeoutException) throw e;
+      // Never the PIN itself: only PKCS#11's return code.
+      throw new Error(`PKCS#11 login to token "${tokenLabel}" failed: ${/CKR_\w+/.exec(String((e as Error).message))?.[0] ?? "error"}`);
     }
-    let session: Buffer | undefined;
+    this.#pool = pool;
+    this.#generation = generation;
+  }
+
+  /** Runs `op` on this login's pool, logging in again first when the worker was replaced. */
+  async call<T>(op: string, args: Record<string, unknown>): Promise<T> {
+    if (this.#closed) throw new Error("the PKCS#11 root key session is closed");
+    if (this.#generation !== this.#host.generation) {
+      this.#opening ??= this.#login().finally(() => (this.#opening = undefined));
+      await this.#opening;
+    }
+    return this.#raw<T>(op, { ...args, pool: this.#pool });
+  }
+
+  async #raw<T>(op: string, args: Record<string, unknown>): Promise<T> {
     try {
-      const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === tokenLabel);
-      if (!slot) throw new Error(`no PKCS#11 token labelled "${tokenLabel}" in ${module} (KEYHOLD_PKCS11_TOKEN_LABEL)`);
-      session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-      try {
-        lib.C_Login(session, pkcs11js.CKU_USER, pin);
-      } catch (e) {
-        if (!/CKR_USER_ALREADY_LOGGED_IN/.test(String((e as Error).message))) {
-          // Never the PIN itself: only PKCS#11's return code.
-          throw new Error(`PKCS#11 login to token "${tokenLabel}" failed: ${/CKR_\w+/.exec(String((e as Error).message))?.[0] ?? "error"}`);
-        }
-      }
-      return new Pkcs11Session(lib, session);
+      return await this.#host.call<T>(op, args, this.#options.timeoutMs);
     } catch (e) {
-      if (session) lib.C_CloseSession(session);
-      throw e;
+      if (!isPkcs11Timeout(e)) throw e;
+      throw new DependencyTimeoutException(
+        `The HSM holding the root key (PKCS#11 token "${this.#options.tokenLabel}") did not answer within ${this.#options.timeoutMs} ms. You can retry the request.`,
+      );
     }
-  }
-
-  /** Handle of the one secret key with this label, or undefined. */
-  findSecretKey(label: string): Buffer | undefined {
-    const { lib, session } = this;
-    lib.C_FindObjectsInit(session, [
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-      { type: pkcs11js.CKA_LABEL, value: label },
-    ]);
-    try {
-      const found = lib.C_FindObjects(session, 2);
-      if (found.length > 1) throw new Error(`more than one secret key labelled "${label}" on the token; rename or remove the extra one`);
-      return found[0];
-    } finally {
-      lib.C_FindObjectsFinal(session);
-    }
-  }
-
-  /** A persistent AES-256 key that never leaves the token: sensitive, not extractable. */
-  generateAesKey(label: string): Buffer {
-    return this.lib.C_GenerateKey(this.session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
-      { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
-      { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
-      { type: pkcs11js.CKA_LABEL, value: label },
-      { type: pkcs11js.CKA_TOKEN, value: true },
-      { type: pkcs11js.CKA_PRIVATE, value: true },
-      { type: pkcs11js.CKA_SENSITIVE, value: true },
-      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-      { type: pkcs11js.CKA_ENCRYPT, value: true },
-      { type: pkcs11js.CKA_DECRYPT, value: true },
-      { type: pkcs11js.CKA_WRAP, value: false },
-      { type: pkcs11js.CKA_UNWRAP, value: false },
-    ]);
-  }
-
-  /** CKA_SENSITIVE and CKA_EXTRACTABLE as the token reports them. */
-  keyProtection(key: Buffer): { sensitive: boolean; extractable: boolean } {
-    const attrs = this.lib.C_GetAttributeValue(this.session, key, [{ type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
-    const flag = (i: number) => Buffer.isBuffer(attrs[i].value) && (attrs[i].value as Buffer)[0] === 1;
-    return { sensitive: flag(0), extractable: flag(1) };
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    // No C_Logout (the login is the application's, shared with custom key stores' sessions on
-    // the same token) and no unload: the library stays for the process.
-    try {
-      this.lib.C_CloseSession(this.session);
-    } catch {
-      // the token may already be gone; nothing to release then
-    }
+    // No C_Logout (the login is the application's, shared with custom key stores' sessions on the
+    // same token) and no unload: the library stays for the process. A hung worker closes nothing.
+    if (this.#generation === this.#host.generation) this.#raw("closePool", { pool: this.#pool }).catch(() => {});
   }
 }

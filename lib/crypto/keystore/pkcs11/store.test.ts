@@ -10,8 +10,9 @@ const ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 describe.skipIf(!softHsmAvailable())("Pkcs11KeyStore (SoftHSM2)", () => {
   let token: SoftHsmToken;
   const opened: Pkcs11KeyStore[] = [];
-  const open = (create: boolean, keyLabel = "keyhold-root-key") => {
-    const s = Pkcs11KeyStore.open({ module: SOFTHSM_MODULE, tokenLabel: token.tokenLabel, pin: token.pin, keyLabel, create });
+  const options = { module: SOFTHSM_MODULE, timeoutMs: 5000 };
+  const open = async (create: boolean, keyLabel = "keyhold-root-key") => {
+    const s = await Pkcs11KeyStore.open({ ...options, tokenLabel: token.tokenLabel, pin: token.pin, keyLabel, create });
     opened.push(s);
     return s;
   };
@@ -25,20 +26,22 @@ describe.skipIf(!softHsmAvailable())("Pkcs11KeyStore (SoftHSM2)", () => {
   });
 
   // First: PKCS#11 login state is per process and token, so a wrong PIN is only seen before any login.
-  it("refuses a wrong PIN and an unknown token without echoing the PIN", () => {
+  it("refuses a wrong PIN and an unknown token without echoing the PIN", async () => {
     const wrongPin = "not-the-pin-123";
-    expect(() => Pkcs11KeyStore.open({ module: SOFTHSM_MODULE, tokenLabel: token.tokenLabel, pin: wrongPin, keyLabel: "k", create: true })).toThrow(/login to token .* failed: CKR_PIN_INCORRECT/);
-    try {
-      Pkcs11KeyStore.open({ module: SOFTHSM_MODULE, tokenLabel: token.tokenLabel, pin: wrongPin, keyLabel: "k", create: true });
-    } catch (e) {
-      expect(String((e as Error).message)).not.toContain(wrongPin);
-    }
-    expect(() => Pkcs11KeyStore.open({ module: SOFTHSM_MODULE, tokenLabel: "no-such-token", pin: token.pin, keyLabel: "k", create: true })).toThrow(/no PKCS#11 token labelled "no-such-token"/);
+    const refused = await Pkcs11KeyStore.open({ ...options, tokenLabel: token.tokenLabel, pin: wrongPin, keyLabel: "k", create: true }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(refused?.message).toMatch(/login to token .* failed: CKR_PIN_INCORRECT/);
+    expect(refused?.message).not.toContain(wrongPin);
+    await expect(Pkcs11KeyStore.open({ ...options, tokenLabel: "no-such-token", pin: token.pin, keyLabel: "k", create: true })).rejects.toThrow(
+      /no PKCS#11 token labelled "no-such-token"/,
+    );
   });
 
   it("creates a non-extractable AES-256 key on the token and wraps inside it", async () => {
-    await expect(async () => open(false)).rejects.toThrow(/has no key labelled "keyhold-root-key"/);
-    const store = open(true);
+    await expect(open(false)).rejects.toThrow(/has no key labelled "keyhold-root-key"/);
+    const store = await open(true);
     expect(store.describe()).toEqual({ kind: "pkcs11", module: SOFTHSM_MODULE, tokenLabel: token.tokenLabel, keyLabel: "keyhold-root-key" });
     const objects = listTokenObjects(token);
     expect(objects).toMatch(/Secret Key Object; AES length 32/);
@@ -48,7 +51,7 @@ describe.skipIf(!softHsmAvailable())("Pkcs11KeyStore (SoftHSM2)", () => {
     const blob = await store.wrap(Buffer.from("key material"), aad);
     expect(blob[0]).toBe(0x02);
     // A second session (another process, after a restart) finds the same key and unwraps.
-    const again = open(false);
+    const again = await open(false);
     expect((await again.unwrap(blob, aad)).toString()).toBe("key material");
     await expect(again.unwrap(blob, materialAad(ID, 2, "SYMMETRIC_DEFAULT"))).rejects.toBeInstanceOf(CiphertextError);
     const changed = Buffer.from(blob);

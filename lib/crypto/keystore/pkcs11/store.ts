@@ -3,8 +3,6 @@
 // C_Decrypt): the root key's bytes never reach this process.
 // Wrapped blob = 0x02 | IV (12) | ciphertext | tag (16); the caller's AAD is GCM's AAD.
 import { randomBytes } from "node:crypto";
-// The default import: the constants are set dynamically, so Node's ESM named-export detection misses them.
-import pkcs11js from "pkcs11js";
 import { GCM_IV_BYTES, GCM_TAG_BYTES } from "../../aes-gcm";
 import { CiphertextError } from "../../errors";
 import type { KeyStore, KeyStoreDescription } from "../types";
@@ -20,38 +18,34 @@ export interface Pkcs11KeyStoreOptions extends Pkcs11Options {
   create: boolean;
 }
 
-const gcm = (iv: Buffer, aad: Buffer): pkcs11js.Mechanism => ({
-  mechanism: pkcs11js.CKM_AES_GCM,
-  parameter: { type: pkcs11js.CK_PARAMS_AES_GCM, iv, aad, ivBits: GCM_IV_BYTES * 8, tagBits: GCM_TAG_BYTES * 8 } as pkcs11js.AesGCM,
-});
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export class Pkcs11KeyStore implements KeyStore {
   readonly kind = "pkcs11";
   readonly #session: Pkcs11Session;
-  readonly #key: Buffer;
+  readonly #keyLabel: string;
   readonly #description: KeyStoreDescription;
 
-  private constructor(session: Pkcs11Session, key: Buffer, description: KeyStoreDescription) {
+  private constructor(session: Pkcs11Session, keyLabel: string, description: KeyStoreDescription) {
     this.#session = session;
-    this.#key = key;
+    this.#keyLabel = keyLabel;
     this.#description = description;
   }
 
-  static open(options: Pkcs11KeyStoreOptions): Pkcs11KeyStore {
-    const session = Pkcs11Session.open(options);
+  static async open(options: Pkcs11KeyStoreOptions): Promise<Pkcs11KeyStore> {
+    const session = await Pkcs11Session.open(options);
     try {
-      let key = session.findSecretKey(options.keyLabel);
-      if (!key) {
-        if (!options.create) {
-          throw new Error(`token "${options.tokenLabel}" has no key labelled "${options.keyLabel}" (KEYHOLD_PKCS11_KEY_LABEL); the root key cannot be recreated`);
-        }
-        key = session.generateAesKey(options.keyLabel);
+      const key = await session.call<{ state: string; sensitive?: boolean; extractable?: boolean }>("rootKey", { label: options.keyLabel, create: options.create });
+      if (key.state === "several") {
+        throw new Error(`more than one secret key labelled "${options.keyLabel}" on the token; rename or remove the extra one`);
       }
-      const { sensitive, extractable } = session.keyProtection(key);
-      if (!sensitive || extractable) {
+      if (key.state === "absent") {
+        throw new Error(`token "${options.tokenLabel}" has no key labelled "${options.keyLabel}" (KEYHOLD_PKCS11_KEY_LABEL); the root key cannot be recreated`);
+      }
+      if (!key.sensitive || key.extractable) {
         throw new Error(`the key "${options.keyLabel}" on token "${options.tokenLabel}" is extractable or not sensitive; Keyhold uses only a key that cannot leave the HSM`);
       }
-      return new Pkcs11KeyStore(session, key, { kind: "pkcs11", module: options.module, tokenLabel: options.tokenLabel, keyLabel: options.keyLabel });
+      return new Pkcs11KeyStore(session, options.keyLabel, { kind: "pkcs11", module: options.module, tokenLabel: options.tokenLabel, keyLabel: options.keyLabel });
     } catch (e) {
       session.close();
       throw e;
@@ -60,9 +54,7 @@ export class Pkcs11KeyStore implements KeyStore {
 
   async wrap(material: Buffer, aad: Buffer): Promise<Buffer> {
     const iv = randomBytes(GCM_IV_BYTES);
-    const { lib, session } = this.#session;
-    lib.C_EncryptInit(session, gcm(iv, aad), this.#key);
-    const sealed = lib.C_Encrypt(session, material, Buffer.alloc(material.length + GCM_TAG_BYTES));
+    const sealed = await this.#session.call<Uint8Array>("seal", { label: this.#keyLabel, iv, plaintext: material, aad });
     return Buffer.concat([Buffer.from([WRAP_FORMAT_PKCS11]), iv, sealed]);
   }
 
@@ -70,11 +62,10 @@ export class Pkcs11KeyStore implements KeyStore {
     if (!(blob instanceof Uint8Array) || blob.length < 1 + GCM_IV_BYTES + GCM_TAG_BYTES || blob[0] !== WRAP_FORMAT_PKCS11) {
       throw new CiphertextError("wrapped key material is malformed");
     }
-    const { lib, session } = this.#session;
-    const body = Buffer.from(blob.subarray(1 + GCM_IV_BYTES));
-    lib.C_DecryptInit(session, gcm(Buffer.from(blob.subarray(1, 1 + GCM_IV_BYTES)), aad), this.#key);
+    const iv = Buffer.from(blob.subarray(1, 1 + GCM_IV_BYTES));
+    const sealed = Buffer.from(blob.subarray(1 + GCM_IV_BYTES));
     try {
-      return Buffer.from(lib.C_Decrypt(session, body, Buffer.alloc(body.length)));
+      return asBuffer(await this.#session.call<Uint8Array>("open", { label: this.#keyLabel, iv, sealed, aad }));
     } catch (e) {
       // A failed tag check is CKR_ENCRYPTED_DATA_INVALID (or _LEN_RANGE); SoftHSM2 answers
       // CKR_GENERAL_ERROR for it. Anything else is the device.
