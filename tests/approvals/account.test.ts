@@ -17,17 +17,25 @@ import { forgetRuntimeSettings, readRuntimeSettings } from "@/lib/settings/runti
 import { makeUser, operator } from "../helpers";
 import { rejection } from "../policy/fixtures";
 import { recordSecret } from "../secret-registry";
-import { administrators, decide, eventsText, heldId, requireApprovals, spellings } from "./support";
+import { administrators, decide, eventsText, heldId, requireApprovals, retireAdministratorsAfterFile, spellings } from "./support";
 
 let alice: Principal, bob: Principal;
+retireAdministratorsAfterFile();
 beforeAll(async () => {
   [alice, bob] = await administrators(2);
 });
 afterEach(async () => {
   await prisma.approvalRule.deleteMany();
 });
+// The settings rows this file changes are put back as they were: other files expect the defaults.
+const SETTING_KEYS = ["audit_retention_days", "lockout_threshold", "lockout_minutes"];
+let savedSettings: Array<{ key: string; value: string }>;
+beforeAll(async () => {
+  savedSettings = await prisma.setting.findMany({ where: { key: { in: SETTING_KEYS } }, select: { key: true, value: true } });
+});
 afterAll(async () => {
-  await updateSettings(await operator(), { auditRetentionDays: null });
+  await prisma.setting.deleteMany({ where: { key: { in: SETTING_KEYS } } });
+  if (savedSettings.length) await prisma.setting.createMany({ data: savedSettings });
   forgetRuntimeSettings();
 });
 

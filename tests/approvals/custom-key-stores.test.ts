@@ -9,7 +9,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { recordSecret } from "../secret-registry";
 import { createSoftHsm, selfSignedTrustAnchor, softHsmAvailable, type SoftHsm } from "../support/softhsm";
-import { administrators, decide, eventsText, heldId, requireApprovals, spellings } from "./support";
+import { administrators, decide, eventsText, heldId, requireApprovals, retireAdministratorsAfterFile, spellings } from "./support";
 
 const LABEL = "kh-approvals";
 const PIN = "approvals-token-pin-1";
@@ -23,6 +23,7 @@ const isConnected = (storeId: string) => !!(globalThis as { keyholdHsmPools?: Ma
 const store = (id: string) => prisma.customKeyStore.findUniqueOrThrow({ where: { id } });
 
 describe.skipIf(!softHsmAvailable())("custom key store changes under quorum", () => {
+  retireAdministratorsAfterFile();
   beforeAll(async () => {
     recordSecret(PIN, "token PIN");
     recordSecret(NEW_PIN, "new token PIN");

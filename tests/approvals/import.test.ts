@@ -12,9 +12,10 @@ import { prisma } from "@/lib/db/client";
 import { recordSecret } from "../secret-registry";
 import { call } from "../policy/fixtures";
 import { wrapForImport } from "../kms/lifecycle/import-wrap";
-import { administrators, decide, eventsText, heldId, requireApprovals, spellings } from "./support";
+import { administrators, decide, eventsText, heldId, requireApprovals, retireAdministratorsAfterFile, spellings } from "./support";
 
 let alice: Principal, bob: Principal;
+retireAdministratorsAfterFile();
 beforeAll(async () => {
   [alice, bob] = await administrators(2);
 });

@@ -1,6 +1,6 @@
 // Shared by the approvals tests: three administrators who step up with one
 // password, a rule helper, and the audit events that name a request.
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { decideApprovalRequest, updateApprovalRule } from "@/lib/approvals";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
@@ -40,3 +40,18 @@ export const spellings = (secret: Uint8Array | string) => {
   const b = Buffer.from(secret);
   return [b.toString("utf8"), b.toString("base64"), b.toString("hex"), b.toString("base64url")].filter((s) => s.length >= 8).map((s) => s.slice(0, 24));
 };
+
+/**
+ * The administrators a file makes are disabled when it ends: the test files
+ * share one database, and other files count the active administrators (a
+ * rule needs M+1 of them).
+ */
+export function retireAdministratorsAfterFile(): void {
+  let started: Date;
+  beforeAll(() => {
+    started = new Date();
+  });
+  afterAll(async () => {
+    await prisma.user.updateMany({ where: { role: "ADMINISTRATOR", createdAt: { gte: started } }, data: { disabled: true } });
+  });
+}
