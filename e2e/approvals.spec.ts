@@ -3,7 +3,8 @@
 // approver sees a badge, must pass step-up (a wrong password is refused) and
 // approves; the second approval runs the deletion; the requester sees the
 // outcome and who approved. Rules are set from the terminal (`keyhold
-// approvals require`), as an operator would.
+// approvals require`), as an operator would. Then a password reset of another
+// administrator under quorum, its new password revealed once to the requester.
 import AxeBuilder from "@axe-core/playwright";
 import { CreateKeyCommand } from "@aws-sdk/client-kms";
 import { expect, settleStreamedPages, test, type Browser, type Page } from "./fixtures";
@@ -101,5 +102,53 @@ test("two of three approve a key deletion; the requester never counts", async ({
     await expect(content(requester).getByTestId("key-state")).toContainText("Pending deletion");
   } finally {
     keyhold(["approvals", "require", "--operation", "ScheduleKeyDeletion", "--off"]);
+  }
+});
+
+test("resetting another administrator's password waits for approval; the new password is revealed once to the requester", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const stamp = Date.now().toString(36);
+  const [alice, bob, dave] = ["alice", "bob", "dave"].map((n) => createAdmin(`${n}-pw-${stamp}`)) as [string, string, string];
+  expect(keyhold(["approvals", "require", "--operation", "ResetUserPassword", "--approvals", "1"])).toContain("needs 1 approval(s)");
+  try {
+    // The requester resets dave's password: held, and dave's own password still works.
+    const requester = await as(browser, alice);
+    await requester.goto("/users");
+    await content(requester).getByTestId(`user-row-${dave}`).getByRole("button", { name: "Reset password" }).click();
+    const toast = requester.getByRole("status").filter({ hasText: "Approval requested" });
+    await expect(toast).toBeVisible();
+    const requestId = (await toast.textContent())!.match(/Approval request ([0-9a-f-]{36})/)![1]!;
+    await expect(requester.getByTestId("one-time-password")).toHaveCount(0);
+
+    // The approver sees whose password, approves, and never sees the new one.
+    const approver = await as(browser, bob);
+    await approver.goto("/approvals");
+    const card = content(approver).getByTestId(`approval-request-${requestId}`);
+    await expect(card).toContainText(dave);
+    await card.getByRole("button", { name: `Approve ResetUserPassword requested by ${alice}` }).click();
+    const dialog = approver.getByRole("dialog", { name: "Approve ResetUserPassword" });
+    await dialog.getByLabel("Your password").fill(PASSWORD);
+    await dialog.getByRole("button", { name: "Approve" }).click();
+    await expect(approver.getByRole("status").filter({ hasText: "Approved and executed" })).toBeVisible();
+    await expect(card.getByRole("button", { name: /Reveal/ })).toHaveCount(0);
+
+    // The requester reveals it once; then it is gone.
+    await requester.goto("/approvals");
+    await content(requester).getByRole("tab", { name: /Executed/ }).click();
+    const mine = content(requester).getByTestId(`approval-request-${requestId}`);
+    await mine.getByRole("button", { name: "Reveal the secret of ResetUserPassword once" }).click();
+    const shown = requester.getByRole("dialog", { name: "Shown once" });
+    const password = (await shown.getByTestId("revealed-secret").textContent())!.trim();
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    await shown.getByRole("button", { name: "Done" }).click();
+    await expect(mine).toContainText("Secret revealed to the requester");
+    await expect(mine.getByRole("button", { name: /Reveal/ })).toHaveCount(0);
+
+    // The new password signs dave in, straight to choosing his own.
+    const target = await (await browser.newContext()).newPage();
+    await signIn(target, dave, password);
+    await expect(target).toHaveURL(/\/change-password/);
+  } finally {
+    keyhold(["approvals", "require", "--operation", "ResetUserPassword", "--off"]);
   }
 });

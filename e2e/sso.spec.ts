@@ -71,6 +71,7 @@ test("an IdP account in a mapped group signs in with the mapped role; one withou
   await ssoSignIn(page, "idp-nobody");
   // Refused: back on the sign-in page, no session (the console sends a visitor without one to /login).
   await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId("sign-in-error")).toContainText("in no group that gives a Keyhold role");
   await page.goto("/account");
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByTestId("signed-in-user")).toHaveCount(0);

@@ -6,6 +6,7 @@ import { useCallback, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
+import { SSO_REFUSED_ERROR, ssoRefusalMessage } from "@/lib/auth/sso-refusals";
 import { SecondFactorForm } from "./second-factor-form";
 
 /** The password step's answer when a second factor is needed (lib/auth/options.ts MFA_REQUIRED_PREFIX). */
@@ -14,10 +15,13 @@ const MFA_REQUIRED_PREFIX = "MFA_REQUIRED:";
 export function SignInForm({ sso = false }: { sso?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
-  // next-auth sends a failed single sign-on back here with ?error=<code> (OAuthCallback, Callback, AccessDenied…).
-  const [error, setError] = useState(() =>
-    params.get("error") ? "Single sign-on did not complete: your account may have no Keyhold role. Ask an administrator." : "",
-  );
+  // A refused single sign-on comes back with ?error=SsoRefused&reason=<code> (lib/auth/sso-refusals.ts);
+  // next-auth's own failures with ?error=<code> (OAuthCallback, Callback, AccessDenied…).
+  const [error, setError] = useState(() => {
+    const code = params.get("error");
+    if (code === SSO_REFUSED_ERROR) return ssoRefusalMessage(params.get("reason"));
+    return code ? "Single sign-on did not complete: your account may have no Keyhold role. Ask an administrator." : "";
+  });
   const [busy, setBusy] = useState(false);
   const [mfaToken, setMfaToken] = useState<string | null>(null);
 

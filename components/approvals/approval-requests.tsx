@@ -11,12 +11,13 @@ import type { RequestSummary } from "@/lib/approvals";
 import { getJson } from "@/lib/console/client";
 import { ChangeSummary } from "./change-summary";
 import { DecisionDialog, type DecideAction } from "./decision-dialog";
+import { RevealSecret, type RevealAction } from "./reveal-secret";
 
 const STATUS_TONE = { pending: "amber", executed: "green", failed: "red", rejected: "slate", expired: "slate" } as const;
 const FILTERS = ["pending", "executed", "failed", "rejected", "expired", "all"] as const;
 
 /** Approval requests with who did what; approve or reject (with step-up) where the caller may. Polls so a requester sees the outcome. */
-export function ApprovalRequests({ initial, decide }: { initial: RequestSummary[]; decide: DecideAction }) {
+export function ApprovalRequests({ initial, decide, reveal }: { initial: RequestSummary[]; decide: DecideAction; reveal: RevealAction }) {
   const router = useRouter();
   const toast = useToast();
   const [filter, setFilter] = useState<(typeof FILTERS)[number]>("pending");
@@ -38,7 +39,7 @@ export function ApprovalRequests({ initial, decide }: { initial: RequestSummary[
           <ul className="flex flex-col gap-4">
             {shown.map((r) => (
               <li key={r.id}>
-                <RequestCard request={r} onDecide={(decision) => setDeciding({ request: r, decision })} />
+                <RequestCard request={r} onDecide={(decision) => setDeciding({ request: r, decision })} reveal={reveal} onRevealed={() => void requests.refetch()} />
               </li>
             ))}
           </ul>
@@ -62,7 +63,17 @@ export function ApprovalRequests({ initial, decide }: { initial: RequestSummary[
   );
 }
 
-function RequestCard({ request: r, onDecide }: { request: RequestSummary; onDecide: (d: "approve" | "reject") => void }) {
+function RequestCard({
+  request: r,
+  onDecide,
+  reveal,
+  onRevealed,
+}: {
+  request: RequestSummary;
+  onDecide: (d: "approve" | "reject") => void;
+  reveal: RevealAction;
+  onRevealed: () => void;
+}) {
   const outcome = r.outcome as { ok: boolean; error?: { name: string; message: string } } | null;
   return (
     <article aria-labelledby={`req-${r.id}`} data-testid={`approval-request-${r.id}`} className="flex flex-col gap-3 rounded-lg border border-slate-200 p-4 dark:border-slate-800">
@@ -105,6 +116,7 @@ function RequestCard({ request: r, onDecide }: { request: RequestSummary; onDeci
           {outcome.ok ? "Executed as requested." : `Execution failed: ${outcome.error?.name}: ${outcome.error?.message}`}
         </p>
       )}
+      <RevealSecret request={r} reveal={reveal} onRevealed={onRevealed} />
       {r.canDecide && (
         <div className="flex gap-2">
           <Button size="sm" onClick={() => onDecide("approve")} aria-label={`Approve ${r.operation} requested by ${r.requester}`}>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Fragment } from "react";
 import { PolicyDiff } from "@/components/policy/policy-diff";
 
 const pretty = (text: unknown) => {
@@ -9,6 +10,8 @@ const pretty = (text: unknown) => {
     return text;
   }
 };
+
+const days = (v: unknown) => (typeof v === "number" ? `${v} days` : "kept forever");
 
 /** Exactly what a request will change: the key and its state, the deletion window and date, the policy diff, the rule before and after. */
 export function ChangeSummary({ operation, summary: s }: { operation: string; summary: Record<string, unknown> }) {
@@ -48,6 +51,42 @@ export function ChangeSummary({ operation, summary: s }: { operation: string; su
             </dd>
           </>
         )}
+        {(operation === "ResetUserPassword" || operation === "ResetUserMfa" || operation === "CreateAccessKey") && (
+          <>
+            <dt className="text-slate-500">User</dt>
+            <dd>
+              {String(s.username ?? "the requester")}
+              {typeof s.role === "string" && <span className="text-slate-600 dark:text-slate-400"> (role {s.role})</span>}
+              {operation === "ResetUserMfa" ? ": every second factor removed, sessions ended" : operation === "ResetUserPassword" ? ": new temporary password, sessions ended" : ": new access key"}
+            </dd>
+          </>
+        )}
+        {operation === "UpdateAuditRetention" && (
+          <>
+            <dt className="text-slate-500">Audit retention</dt>
+            <dd>
+              {days(s.auditRetentionDaysBefore)} → {days(s.auditRetentionDaysAfter)} (older events are purged at the next scheduled turn)
+            </dd>
+          </>
+        )}
+        {typeof s.customKeyStoreName === "string" && (
+          <>
+            <dt className="text-slate-500">Key store</dt>
+            <dd>
+              {s.customKeyStoreName} on token {String(s.cloudHsmClusterId ?? "")}
+              {typeof s.connectionStateBefore === "string" && <span className="text-slate-600 dark:text-slate-400"> ({s.connectionStateBefore} when requested)</span>}
+            </dd>
+          </>
+        )}
+        {/* Secret fields of the input (a PIN, an import token, wrapped material) are kept sealed, never shown. */}
+        {Object.entries(s)
+          .filter(([, v]) => v === "(hidden)")
+          .map(([k]) => (
+            <Fragment key={k}>
+              <dt className="text-slate-500">{k}</dt>
+              <dd>(hidden)</dd>
+            </Fragment>
+          ))}
         {ruleAfter && (
           <>
             <dt className="text-slate-500">Rule</dt>

@@ -11,10 +11,13 @@ export function CreateKeyStoreDialog({
   create,
   onClose,
   onCreated,
+  onHeld,
 }: {
   create: KeyStoreActions["create"];
   onClose: () => void;
   onCreated: (name: string) => void;
+  /** The creation was held for approval (the message names the request). */
+  onHeld: (message: string) => void;
 }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -33,7 +36,7 @@ export function CreateKeyStoreDialog({
     setError("");
     const result = await create(input);
     setBusy(false);
-    if (!result.ok) return setError(result.error.message);
+    if (!result.ok) return result.error.approvalRequestId ? onHeld(result.error.message) : setError(result.error.message);
     onCreated(input.CustomKeyStoreName);
   }
 

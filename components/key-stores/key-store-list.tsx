@@ -31,7 +31,7 @@ export function KeyStoreList({ stores, can, actions }: { stores: KeyStoreSummary
     const result = await action(store.id);
     setBusy(null);
     setConfirm(null);
-    if (!result.ok) return toast("error", result.error.message);
+    if (!result.ok) return result.error.approvalRequestId ? toast("info", `Approval requested. ${result.error.message}`) : toast("error", result.error.message);
     toast("success", kind === "delete" ? `Key store ${store.name} deleted` : kind === "connect" ? `Connecting ${store.name}…` : `Key store ${store.name} disconnected`);
     router.refresh();
   }
@@ -117,6 +117,10 @@ export function KeyStoreList({ stores, can, actions }: { stores: KeyStoreSummary
         <CreateKeyStoreDialog
           create={actions.create}
           onClose={() => setCreating(false)}
+          onHeld={(message) => {
+            setCreating(false);
+            toast("info", `Approval requested. ${message}`);
+          }}
           onCreated={(name) => {
             setCreating(false);
             toast("success", `Key store ${name} created; connect it to create keys in it`);

@@ -64,6 +64,8 @@ export function RuntimeSettingsForm({
         setError("");
         const result = await save(patch);
         setBusy(false);
+        // A retention that purges sooner may be held for approval: the Approvals page shows the request.
+        if (!result.ok && result.error.approvalRequestId) return toast("info", `Approval requested. ${result.error.message}`);
         if (!result.ok) return setError(result.error.message);
         toast("success", "Settings saved");
         router.refresh();

@@ -85,14 +85,19 @@ export async function decideApprovalRequest(caller: Principal, raw: unknown, met
       const base = { requestId, approvals: approvers.length, approvalsNeeded: request.approvalsNeeded };
 
       if (decision === "reject") {
-        await prisma.approvalRequest.update({ where: { id: requestId }, data: { status: "rejected", decidedAt: new Date() } });
+        // A request that will never run keeps no secret input.
+        await prisma.approvalRequest.update({ where: { id: requestId }, data: { status: "rejected", decidedAt: new Date(), sealedInput: null } });
         return { ...base, status: "rejected" };
       }
       if (approvers.length < request.approvalsNeeded) return { ...base, status: "pending" };
       // The Mth approval: run it now; the change (or its failure) commits with this decision.
-      const execution = await executeApproved(request, approvers);
+      const { outcome: execution, sealedResult } = await executeApproved(request, approvers);
       const status = execution.ok ? "executed" : "failed";
-      await prisma.approvalRequest.update({ where: { id: requestId }, data: { status, decidedAt: new Date(), outcome: execution as Prisma.InputJsonValue } });
+      await prisma.approvalRequest.update({
+        where: { id: requestId },
+        // The input's secrets are erased once it ran (or failed); a produced secret waits for its requester.
+        data: { status, decidedAt: new Date(), outcome: execution as Prisma.InputJsonValue, sealedInput: null, sealedResult },
+      });
       return { ...base, status, execution };
     },
   );

@@ -16,7 +16,7 @@ export async function expireDueRequests(now = new Date()): Promise<number> {
     try {
       await commitChange(
         async () => {
-          const { count } = await prisma.approvalRequest.updateMany({ where: { id: request.id, status: "pending" }, data: { status: "expired", decidedAt: now } });
+          const { count } = await prisma.approvalRequest.updateMany({ where: { id: request.id, status: "pending" }, data: { status: "expired", decidedAt: now, sealedInput: null } });
           if (count === 0) throw NOTHING;
         },
         async (outcome) =>

@@ -4,15 +4,19 @@
 // then held as an approval request. The request and the call's denial event
 // commit in one transaction, and the caller gets AccessDeniedException naming
 // the request. Executing an approved request bypasses the gate (execute.ts).
+import { randomUUID } from "node:crypto";
 import { buildRecord } from "@/lib/audit/record";
 import { commitChange, currentChangeScope } from "@/lib/audit/change";
 import { withCallFacts } from "@/lib/audit/context";
 import type { Principal } from "@/lib/auth/principal";
 import { AccessDeniedException, isKmsError } from "@/lib/errors";
 import { kmsOperations } from "@/lib/kms";
+import { checkConnectCustomKeyStore, checkDisconnectCustomKeyStore } from "@/lib/kms/operations/custom-key-store-connection";
 import { invokeKms, type InvocationMeta } from "@/lib/kms/invoke";
 import { accountId, region } from "@/lib/settings/account";
 import { isKmsProtectable, POLICY_OPERATION } from "./operations";
+import { sealApprovalSecret } from "@/lib/crypto/keystore/approval-secret";
+import { hiddenFields, splitHeldInput, splitResult } from "./held-secrets";
 import { createApprovalRequest } from "./requests";
 import { applyApprovalRule, policyRule, ruleFor } from "./rules";
 import { summarizeChange } from "./summary";
@@ -43,8 +47,16 @@ export async function invokeKmsWithApproval(operation: string, caller: Principal
   if (caller.kind === "operator" || !isKmsProtectable(operation) || !kmsOperations[operation]) return invokeKms(operation, caller, input, meta);
   const rule = await ruleFor(operation);
   if (!rule) return invokeKms(operation, caller, input, meta);
-  return hold(operation, "kms.amazonaws.com", caller, input, meta, rule, () => kmsOperations[operation](caller, input));
+  const tryOnce = DRY_RUN_CHECKS[operation] ?? kmsOperations[operation];
+  return hold(operation, "kms.amazonaws.com", caller, input, meta, rule, () => tryOnce(caller, input));
 }
+
+// Operations that act outside the database (an HSM login, closing its sessions) are not run in
+// the dry run, which only rolls back the database: their checks are, up to that point.
+const DRY_RUN_CHECKS: Record<string, (caller: Principal, input: unknown) => Promise<unknown>> = {
+  ConnectCustomKeyStore: async (caller, input) => (await checkConnectCustomKeyStore(caller, input), {}),
+  DisconnectCustomKeyStore: async (caller, input) => (await checkDisconnectCustomKeyStore(caller, input), {}),
+};
 
 /** Sets or removes an approval rule; once any rule exists, that change itself needs approval. */
 export async function updateApprovalRule(caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
@@ -61,7 +73,12 @@ export async function setUserRoleWithApproval(caller: Principal, input: unknown,
   return hold("UpdateUserRole", "iam.amazonaws.com", caller, input, meta, rule, () => setUserRole(caller, input));
 }
 
-async function hold(
+/**
+ * Holds the call for approval (see the top of this file). `tryOnce` is the
+ * dry run; `eventName` when the held call's event is not the operation's
+ * name (UpdateAuditRetention is an UpdateSettings call).
+ */
+export async function hold(
   operation: string,
   eventSource: string,
   caller: Principal,
@@ -69,19 +86,31 @@ async function hold(
   meta: InvocationMeta,
   rule: Rule,
   tryOnce: () => Promise<unknown>,
+  eventName = operation,
 ): Promise<never> {
   let keyArns: string[] = [];
   const created = await commitChange(
     async () => {
       const summary = await summarizeChange(operation, input);
-      const { facts, result } = withCallFacts(() => dryRun(tryOnce));
+      const { facts, result } = withCallFacts(() => dryRun(operation, tryOnce));
       const tried = await result;
       keyArns = facts.keyArns;
-      return createApprovalRequest({ operation, input, caller, via: meta.source, rule, summary: { ...summary, ...tried, keyArns } });
+      const id = randomUUID();
+      const held = splitHeldInput(operation, input);
+      return createApprovalRequest({
+        id,
+        operation,
+        input: held.input,
+        sealedInput: held.secret === null ? null : await sealApprovalSecret(id, "input", held.secret),
+        caller,
+        via: meta.source,
+        rule,
+        summary: { ...summary, ...hiddenFields(operation, input), ...tried, keyArns },
+      });
     },
     async (outcome) =>
       buildRecord({
-        eventName: operation,
+        eventName,
         eventSource,
         caller,
         accessKeyId: meta.accessKeyId,
@@ -114,12 +143,13 @@ function requiredError(request: { id: string; expiresAt: Date }, operation: stri
  * checks everything the real call would (input, key state, authorization)
  * and tells what it would answer (e.g. the deletion date), changing nothing.
  */
-async function dryRun(tryOnce: () => Promise<unknown>): Promise<{ wouldAnswer?: unknown }> {
+async function dryRun(operation: string, tryOnce: () => Promise<unknown>): Promise<{ wouldAnswer?: unknown }> {
   const scope = currentChangeScope()!;
   const kept = scope.events.length;
   await scope.tx.$executeRawUnsafe("SAVEPOINT keyhold_approval_dry_run");
   try {
-    const answer = await tryOnce();
+    // A secret in the answer (a throwaway access key secret or password) is never shown.
+    const answer = splitResult(operation, await tryOnce()).response;
     return { wouldAnswer: answer };
   } finally {
     scope.events.length = kept;

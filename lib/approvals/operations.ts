@@ -1,11 +1,27 @@
-// The operations an approval rule may protect. Only operations whose input
-// holds no secret are listed: a held request keeps its input in the database
-// until it runs (ImportKeyMaterial, whose input carries wrapped material and
-// an import token, is left out for that reason).
-export const KMS_PROTECTABLE = ["ScheduleKeyDeletion", "PutKeyPolicy", "DisableKey", "DisableKeyRotation", "DeleteImportedKeyMaterial"] as const;
+// The operations an approval rule may protect. A held request keeps its input
+// in the database until it runs: the secret fields of an input (an import
+// token and wrapped material, an HSM PIN, a chosen password) are kept sealed
+// under the root key and shown nowhere (held-secrets.ts).
+export const KMS_PROTECTABLE = [
+  "ScheduleKeyDeletion",
+  "PutKeyPolicy",
+  "DisableKey",
+  "DisableKeyRotation",
+  "ImportKeyMaterial",
+  "DeleteImportedKeyMaterial",
+  "CreateCustomKeyStore",
+  "UpdateCustomKeyStore",
+  "DeleteCustomKeyStore",
+  "ConnectCustomKeyStore",
+  "DisconnectCustomKeyStore",
+] as const;
 
-/** Console/IAM-side operations (lib/access) that may be protected. */
-export const ACCESS_PROTECTABLE = ["UpdateUserRole"] as const;
+/**
+ * Console/IAM-side operations (lib/access) that may be protected (access-gate.ts):
+ * CreateAccessKey only for a user with the Administrator role; UpdateAuditRetention
+ * is a Settings change that makes audit events be purged sooner.
+ */
+export const ACCESS_PROTECTABLE = ["UpdateUserRole", "ResetUserPassword", "ResetUserMfa", "CreateAccessKey", "UpdateAuditRetention"] as const;
 
 /** Changing the approval policy itself. */
 export const POLICY_OPERATION = "UpdateApprovalRule";

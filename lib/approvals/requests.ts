@@ -1,7 +1,6 @@
 // Approval requests: created by the gate, listed for requesters, approvers
 // and auditors. A request is `pending` until it is executed (or its execution
 // `failed`), `rejected`, or `expired`.
-import { randomUUID } from "node:crypto";
 import { authorize } from "@/lib/access/authorize";
 import { auditedOperation } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
@@ -38,14 +37,20 @@ export interface RequestSummary {
   decisions: DecisionSummary[];
   /** Whether the caller may approve or reject it now. */
   canDecide: boolean;
+  /** The requester's: a secret the executed change produced waits to be revealed once. */
+  secretToReveal: boolean;
+  secretRevealedAt: string | null;
 }
 
 /** JSON as stored (dates as ISO strings, no undefined). */
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
 
 export async function createApprovalRequest(r: {
+  id: string;
   operation: string;
-  input: unknown;
+  /** The input without its secret fields (held-secrets.ts), and those fields sealed. */
+  input: Prisma.InputJsonValue;
+  sealedInput: Uint8Array<ArrayBuffer> | null;
   caller: Principal;
   via: string;
   rule: { approvals: number; approverRole: string; ttlSeconds: number };
@@ -53,9 +58,10 @@ export async function createApprovalRequest(r: {
 }): Promise<ApprovalRequest> {
   return prisma.approvalRequest.create({
     data: {
-      id: randomUUID(),
+      id: r.id,
       operation: r.operation,
-      input: json(r.input),
+      input: r.input,
+      sealedInput: r.sealedInput,
       summary: json(r.summary),
       requesterId: r.caller.userId ?? null,
       requesterArn: r.caller.arn,
@@ -102,6 +108,8 @@ export function summarizeRequest(caller: Principal, r: ApprovalRequest & { decis
       .sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime())
       .map((d) => ({ username: d.username, decision: d.decision as "approve" | "reject", reason: d.reason, decidedAt: d.decidedAt.toISOString() })),
     canDecide: status === "pending" && mayDecide(caller, r, r.decisions),
+    secretToReveal: !!r.sealedResult && !!caller.userId && caller.userId === r.requesterId,
+    secretRevealedAt: r.resultRevealedAt?.toISOString() ?? null,
   };
 }
 

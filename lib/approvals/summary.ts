@@ -2,6 +2,7 @@
 // now, the policy before and after, the rule before and after. Read inside
 // the request's transaction, so it describes the state the request saw.
 import { prisma } from "@/lib/db/client";
+import { readRuntimeSettings } from "@/lib/settings/runtime";
 import { POLICY_OPERATION } from "./operations";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,12 +23,26 @@ export async function summarizeChange(operation: string, rawInput: unknown): Pro
     const before = typeof input.operation === "string" ? await prisma.approvalRule.findUnique({ where: { operation: input.operation } }) : null;
     return { ruleBefore: before ? { approvals: before.approvals, approverRole: before.approverRole, ttlSeconds: before.ttlSeconds } : null, ruleAfter: input };
   }
-  if (operation === "UpdateUserRole") {
+  if (operation === "UpdateUserRole" || operation === "ResetUserPassword" || operation === "ResetUserMfa") {
     // A malformed ID is left to the dry run to refuse (a failed query would abort the transaction).
     const id = typeof input.userId === "string" && UUID.test(input.userId) && input.userId.length === 36 ? input.userId : undefined;
     const user = id ? await prisma.user.findUnique({ where: { id }, select: { username: true, role: true } }) : null;
+    if (operation !== "UpdateUserRole") return { username: user?.username ?? null, role: user?.role ?? null };
     return { username: user?.username ?? null, roleBefore: user?.role ?? null, roleAfter: input.role ?? null };
   }
+  if (operation === "CreateAccessKey") {
+    const username = typeof input.username === "string" ? input.username : null;
+    const user = username ? await prisma.user.findUnique({ where: { username }, select: { role: true } }) : null;
+    return { username, role: user?.role ?? null };
+  }
+  if (operation === "UpdateAuditRetention") {
+    return { auditRetentionDaysBefore: (await readRuntimeSettings()).auditRetentionDays.value, auditRetentionDaysAfter: input.auditRetentionDays ?? null };
+  }
+  if (typeof input.CustomKeyStoreId === "string") {
+    const store = await prisma.customKeyStore.findUnique({ where: { id: input.CustomKeyStoreId }, select: { name: true, clusterId: true, connectionState: true } });
+    return store ? { customKeyStoreName: store.name, cloudHsmClusterId: store.clusterId, connectionStateBefore: store.connectionState } : {};
+  }
+  if (operation === "CreateCustomKeyStore") return { customKeyStoreName: input.CustomKeyStoreName ?? null, cloudHsmClusterId: input.CloudHsmClusterId ?? null };
   const { policyBefore, ...key } = await keyNow(input.KeyId);
   if (operation === "PutKeyPolicy") return { ...key, policyBefore: policyBefore ?? null, policyAfter: input.Policy ?? null };
   if (operation === "ScheduleKeyDeletion") return { ...key, pendingWindowInDays: input.PendingWindowInDays ?? 30 };

@@ -13,7 +13,8 @@ import { createPending } from "./mfa/pending";
 import { userPrincipal } from "./principal";
 import { secondFactorProvider } from "./second-factor-provider";
 import { checkCredentials, HIDDEN_USER_NAME } from "./sign-in";
-import { oidcProvider, oidcSettings } from "./sso";
+import { isRefusedSsoUser, oidcProvider, oidcSettings } from "./sso";
+import { SSO_REFUSED_ERROR } from "./sso-refusals";
 import { completeSignIn, requestFacts, signInEvent, type SignedInUser } from "./sign-in-audit";
 import { isSessionClaims, revokeSessions, sessionIsCurrent } from "./session";
 
@@ -117,6 +118,8 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       // Only back to this origin: next-auth's default takes "/\evil.example" for a path of ours.
       redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
+      // A refused single sign-on (lib/auth/sso.ts) opens no session: back to the sign-in page with the reason's code.
+      signIn: ({ user }) => (isRefusedSsoUser(user) ? `/login?error=${SSO_REFUSED_ERROR}&reason=${encodeURIComponent(user.refused)}` : true),
       async jwt({ token, user }) {
         if (user) {
           const signedIn = user as unknown as SignedInUser;

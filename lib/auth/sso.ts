@@ -17,6 +17,7 @@ import { createConsoleSession } from "./console-sessions";
 import { hashPassword } from "./password";
 import { userPrincipal } from "./principal";
 import { signInEvent, type SignedInUser } from "./sign-in-audit";
+import type { SsoRefusal } from "./sso-refusals";
 
 export interface RoleRule {
   claim: string;
@@ -79,24 +80,40 @@ function usernameOf(claims: Record<string, unknown>): string {
 
 class SsoRefused extends Error {
   override name = "SsoRefused";
+  constructor(
+    readonly reason: SsoRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What profile() answers for a refused sign-in: the signIn callback (options.ts) sends the browser to the sign-in page with the reason. */
+export interface RefusedSsoUser {
+  id: "sso-refused";
+  refused: SsoRefusal;
+}
+
+export function isRefusedSsoUser(user: unknown): user is RefusedSsoUser {
+  return typeof (user as RefusedSsoUser | null)?.refused === "string";
 }
 
 /** Finds or creates the linked user, keeps their role in step with the IdP, and opens a session. */
 async function ssoUser(settings: OidcSettings, claims: Record<string, unknown>): Promise<User> {
   const sub = String(claims.sub ?? "");
-  if (!sub) throw new SsoRefused("The identity provider sent no subject");
+  if (!sub) throw new SsoRefused("no-subject", "The identity provider sent no subject");
   const subject = `${settings.issuer} ${sub}`;
   const role = roleFromClaims(claims, settings.rules);
   const linked = await prisma.user.findUnique({ where: { ssoSubject: subject } });
   if (linked) {
-    if (linked.disabled) throw new SsoRefused("This user is disabled");
-    if (!role) throw new SsoRefused("Your groups give you no Keyhold role");
+    if (linked.disabled) throw new SsoRefused("disabled", "This user is disabled");
+    if (!role) throw new SsoRefused("no-role", "Your groups give you no Keyhold role");
     // The IdP is the source of the role: a change there ends the user's other sessions, as a role change here does.
     return linked.role === role ? linked : prisma.user.update({ where: { id: linked.id }, data: { role, sessionEpoch: { increment: 1 } } });
   }
-  if (!role) throw new SsoRefused("Your groups give you no Keyhold role");
+  if (!role) throw new SsoRefused("no-role", "Your groups give you no Keyhold role");
   const username = usernameOf(claims);
-  if (await prisma.user.findUnique({ where: { username } })) throw new SsoRefused(`A local user named ${username} exists: it is not taken over by single sign-on`);
+  if (await prisma.user.findUnique({ where: { username } })) throw new SsoRefused("local-user", `A local user named ${username} exists: it is not taken over by single sign-on`);
   // No password anybody knows: the account signs in only through the IdP.
   return prisma.user.create({ data: { username, role, ssoSubject: subject, passwordHash: await hashPassword(randomBytes(32).toString("base64")) } });
 }
@@ -136,8 +153,14 @@ export function oidcProvider(settings: OidcSettings): OAuthConfig<Record<string,
     authorization: { params: { scope: "openid profile email groups" } },
     checks: ["pkce", "state"],
     idToken: true,
+    // A refusal (recorded by completeSsoSignIn) becomes a marker, not an error: next-auth would
+    // otherwise send the browser back to the sign-in page with no word of why.
     async profile(claims) {
-      return completeSsoSignIn(settings, claims);
+      try {
+        return await completeSsoSignIn(settings, claims);
+      } catch (e) {
+        return { id: "sso-refused", refused: e instanceof SsoRefused ? e.reason : "failed" } satisfies RefusedSsoUser;
+      }
     },
   };
 }

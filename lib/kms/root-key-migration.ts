@@ -1,6 +1,7 @@
 // `keyhold root-key migrate --to local|shamir|pkcs11` (server stopped, under the data-folder lock):
 // re-wraps everything the root key wraps — key material, import wrapping keys, access-key secrets,
-// audit signing keys, alert rule secrets — from the current store to the target, one row at a time.
+// audit signing keys, alert rule secrets, custom key store PINs, approval requests' sealed secrets —
+// from the current store to the target, one row at a time.
 // A row already readable under the target is skipped, so a rerun after a crash resumes; a full
 // verification pass under the target runs before custody switches. Audited at start and end.
 import { secretAad } from "@/lib/access/access-keys";
@@ -8,6 +9,7 @@ import { authorize } from "@/lib/access/authorize";
 import { ruleSecretAad } from "@/lib/alerts/secret";
 import { writeAuditEvent } from "@/lib/audit";
 import { signingKeyAad } from "@/lib/audit/signing-key";
+import { approvalSecretAad } from "@/lib/crypto/keystore/approval-secret";
 import type { Principal } from "@/lib/auth/principal";
 import { config } from "@/lib/config";
 import { isCiphertextError, materialAad, wrappingKeyAad, type KeySpec, type KeyStore, type WrappingAlgorithm, type WrappingKeySpec } from "@/lib/crypto";
@@ -17,6 +19,7 @@ import { storeKind } from "@/lib/crypto/keystore/open";
 import { resetRootKeyStore, rootKeyStore, sealableKeyStore } from "@/lib/crypto/keystore/process";
 import { directPrisma } from "@/lib/db/client";
 import { isKmsError, KMSInvalidStateException, ValidationException } from "@/lib/errors";
+import { storePasswordAad } from "./custom-key-store/store";
 
 interface WrappedRow {
   blob: Buffer;
@@ -49,6 +52,19 @@ async function* wrappedRows(): AsyncGenerator<[string, WrappedRow]> {
   }
   for (const r of await db.notificationRule.findMany({ select: { id: true, secretWrapped: true } })) {
     yield ["NotificationRule", { blob: Buffer.from(r.secretWrapped), aad: ruleSecretAad(r.id), save: (secretWrapped) => db.notificationRule.update({ where: { id: r.id }, data: { secretWrapped } }) }];
+  }
+  for (const s of await db.customKeyStore.findMany({ select: { id: true, passwordWrapped: true } })) {
+    yield ["CustomKeyStore", { blob: Buffer.from(s.passwordWrapped), aad: storePasswordAad(s.id), save: (passwordWrapped) => db.customKeyStore.update({ where: { id: s.id }, data: { passwordWrapped } }) }];
+  }
+  // Held approval requests' secret input, and produced secrets waiting to be revealed.
+  const held = await db.approvalRequest.findMany({ where: { OR: [{ sealedInput: { not: null } }, { sealedResult: { not: null } }] }, select: { id: true, sealedInput: true, sealedResult: true } });
+  for (const a of held) {
+    if (a.sealedInput) {
+      yield ["ApprovalRequest", { blob: Buffer.from(a.sealedInput), aad: approvalSecretAad(a.id, "input"), save: (sealedInput) => db.approvalRequest.update({ where: { id: a.id }, data: { sealedInput } }) }];
+    }
+    if (a.sealedResult) {
+      yield ["ApprovalRequest", { blob: Buffer.from(a.sealedResult), aad: approvalSecretAad(a.id, "result"), save: (sealedResult) => db.approvalRequest.update({ where: { id: a.id }, data: { sealedResult } }) }];
+    }
   }
 }
 

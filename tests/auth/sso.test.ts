@@ -4,7 +4,9 @@
 // The whole flow through a real OpenID provider in Chromium: e2e/sso.spec.ts.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { completeSsoSignIn, oidcSettings, parseRoleMap, roleFromClaims } from "@/lib/auth/sso";
+import { authOptions } from "@/lib/auth/options";
+import { completeSsoSignIn, oidcProvider, oidcSettings, parseRoleMap, roleFromClaims } from "@/lib/auth/sso";
+import { ssoRefusalMessage } from "@/lib/auth/sso-refusals";
 import { prisma } from "@/lib/db/client";
 import { makeUser } from "../helpers";
 
@@ -56,5 +58,22 @@ describe("SSO sign-in", () => {
     const refused = await prisma.auditEvent.findMany({ where: { eventName: "ConsoleLogin", errorCode: "AuthenticationFailed", record: { contains: settings.issuer } } });
     expect(refused.length).toBeGreaterThanOrEqual(2);
     expect((await prisma.user.findUniqueOrThrow({ where: { id: local.user.id } })).ssoSubject).toBeNull();
+  });
+
+  it("a refusal sends the browser back to the sign-in page with its reason, and no session", async () => {
+    const profile = (claims: Record<string, unknown>) => oidcProvider(settings).profile!(claims, {} as never);
+    const sub = randomUUID();
+    const refused = await profile({ sub, preferred_username: `nobody-${sub.slice(0, 8)}`, groups: ["staff"] });
+    expect(refused).toEqual({ id: "sso-refused", refused: "no-role" });
+    const local = await makeUser("AUDITOR");
+    expect(await profile({ sub: randomUUID(), preferred_username: local.user.username, groups: ["kms-admins"] })).toMatchObject({ refused: "local-user" });
+    const signIn = authOptions().callbacks!.signIn!;
+    expect(await signIn({ user: refused as never, account: null })).toBe("/login?error=SsoRefused&reason=no-role");
+    expect(ssoRefusalMessage("no-role")).toContain("in no group that gives a Keyhold role");
+    expect(ssoRefusalMessage("<script>")).toBe(ssoRefusalMessage("failed")); // only known codes have words
+    // An account that is let in is not stopped here.
+    const admitted = await profile({ sub: randomUUID(), preferred_username: `admin-${sub.slice(0, 8)}`, groups: ["kms-admins"] });
+    expect(admitted).not.toHaveProperty("refused");
+    expect(await signIn({ user: admitted as never, account: null })).toBe(true);
   });
 });

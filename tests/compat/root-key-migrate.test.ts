@@ -1,13 +1,16 @@
 // `keyhold root-key migrate`: local → shamir → pkcs11 (SoftHSM2) → local with a real server, the CLI
 // and the AWS SDK; every key and ciphertext survives, and a migration killed with SIGKILL mid-way
 // leaves each row readable by the old or the new store, refuses to serve, and resumes when rerun.
+// A request held for approval (its secret input sealed by the root key) is re-wrapped with the rest.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { randomBytes } from "node:crypto";
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, GetParametersForImportCommand, ImportKeyMaterialCommand, KMSClient } from "@aws-sdk/client-kms";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wrapForImport } from "../kms/lifecycle/import-wrap";
 import { recordSecret } from "../secret-registry";
 import { createSoftHsmToken, softHsmAvailable, type SoftHsmToken } from "../support/softhsm-root";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
@@ -74,6 +77,17 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("root key migr
       const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
       if (i % 20 === 0) ciphertexts.push({ plain: `secret ${i}`, ct: (await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(`secret ${i}`) }))).CiphertextBlob! });
     }
+    // An import held for approval keeps its token and wrapped material sealed by the root key: migrated too.
+    expect(s.cli(["user", "create", "--username", `approver-${process.pid}`, "--role", "administrator"]).status).toBe(0);
+    expect(s.cli(["approvals", "require", "--operation", "ImportKeyMaterial", "--approvals", "1"]).status).toBe(0);
+    const external = (await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL" }))).KeyMetadata!.KeyId!;
+    const params = await kms.send(new GetParametersForImportCommand({ KeyId: external, WrappingAlgorithm: "RSA_AES_KEY_WRAP_SHA_256", WrappingKeySpec: "RSA_2048" }));
+    const material = randomBytes(32);
+    recordSecret(material, "held import material");
+    const held = await kms
+      .send(new ImportKeyMaterialCommand({ KeyId: external, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapForImport(params.PublicKey!, "RSA_AES_KEY_WRAP_SHA_256", material), ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" }))
+      .catch((e: Error) => e);
+    expect((held as Error).message).toMatch(/Approval request [0-9a-f-]{36} was created/);
     kms.destroy();
     await stop();
     const before = readFileSync(join(dataDir, "root-key"));
@@ -83,6 +97,7 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("root key migr
     expect(r.rewrapped.KeyMaterial).toBe(KEYS);
     expect(r.rewrapped.AccessKey).toBe(1);
     expect(r.rewrapped.AuditSigningKey).toBeGreaterThanOrEqual(1);
+    expect(r.rewrapped.ApprovalRequest).toBe(1);
     expect(r.verified).toBe(Object.values(r.rewrapped).reduce((a, b) => a + b, 0));
     expect(custodyKind()).toBe("shamir");
     expect(existsSync(join(dataDir, "root-key"))).toBe(false);

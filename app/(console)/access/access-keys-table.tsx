@@ -10,7 +10,7 @@ import { Field, Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import type { AccessKeySummary } from "@/lib/access/access-keys";
 import type { UserSummary } from "@/lib/access/users";
-import { getJson, unwrap } from "@/lib/console/client";
+import { getJson, unwrap, type ActionError } from "@/lib/console/client";
 import { createAccessKeyAction, deleteAccessKeyAction, setAccessKeyStatusAction } from "./actions";
 import { DateTime } from "@/components/ui/date-time";
 
@@ -33,7 +33,8 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
   const mutate = useMutation({
     mutationFn: (fn: () => Promise<unknown>) => fn(),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["access-keys"] }),
-    onError: (e) => toast("error", e.message),
+    // An administrator's key held for approval is no failure: its secret is revealed on the Approvals page once approved.
+    onError: (e) => ((e as ActionError).approvalRequestId ? (setCreating(false), toast("info", `Approval requested. ${e.message}`)) : toast("error", e.message)),
   });
 
   return (

@@ -1,13 +1,15 @@
 "use server";
 
-import { createAccessKey, deleteAccessKey, setAccessKeyStatus } from "@/lib/access/access-keys";
+import { deleteAccessKey, setAccessKeyStatus, type AccessKeySummary } from "@/lib/access/access-keys";
+import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { requireStepUpForAccessKey } from "@/lib/access/step-up";
 import { runAction } from "@/lib/console/run";
 
 export async function createAccessKeyAction(input: { username?: string }) {
   return runAction(async (caller) => {
     await requireStepUpForAccessKey(caller, input.username);
-    return createAccessKey(caller, input);
+    // An administrator's access key is held for approval when a rule protects CreateAccessKey.
+    return invokeAccessWithApproval("CreateAccessKey", caller, input) as Promise<AccessKeySummary & { SecretAccessKey: string }>;
   });
 }
 

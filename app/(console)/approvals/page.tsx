@@ -4,7 +4,7 @@ import { ApprovalRules } from "@/components/approvals/approval-rules";
 import { listApprovalRequests, listApprovalRules, PROTECTABLE_OPERATIONS } from "@/lib/approvals";
 import { requirePrincipal } from "@/lib/auth/current";
 import { Forbidden } from "@/components/shell/forbidden";
-import { decideAction, updateRuleAction } from "./actions";
+import { decideAction, revealSecretAction, updateRuleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -23,7 +23,7 @@ export default async function ApprovalsPage() {
           the change runs as its requester when the last approval lands.
         </p>
       </div>
-      <ApprovalRequests initial={requests} decide={decideAction} />
+      <ApprovalRequests initial={requests} decide={decideAction} reveal={revealSecretAction} />
       {rules && <ApprovalRules rules={rules} operations={[...PROTECTABLE_OPERATIONS]} canEdit={principal.role === "ADMINISTRATOR"} updateRule={updateRuleAction} />}
     </div>
   );

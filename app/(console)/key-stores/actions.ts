@@ -2,12 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { runAction } from "@/lib/console/run";
-import { invokeKms } from "@/lib/kms/invoke";
+import { invokeKmsWithApproval } from "@/lib/approvals/gate";
 
-// Thin doors to the key service: it validates, authorizes and audits every call.
+// Thin doors to the key service: it validates, authorizes and audits every call, and holds
+// protected operations for approval (the error names the request).
 const kms = (operation: string, input: object) =>
   runAction(async (caller) => {
-    const out = await invokeKms(operation, caller, input, { source: "console" });
+    const out = await invokeKmsWithApproval(operation, caller, input, { source: "console" });
     revalidatePath("/key-stores");
     return out as Record<string, unknown>;
   });

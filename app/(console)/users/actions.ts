@@ -2,8 +2,9 @@
 
 import type { Role } from "@/lib/db/client";
 import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
-import { createUser, resetUserPassword, setUserDisabled, setUserTags, unlockUser } from "@/lib/access/users";
+import { createUser, setUserDisabled, setUserTags, unlockUser } from "@/lib/access/users";
 import { requireStepUpFor } from "@/lib/access/step-up";
+import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { runAction } from "@/lib/console/run";
 
@@ -28,7 +29,8 @@ export async function setUserDisabledAction(input: { userId: string; disabled: b
 }
 
 export async function resetUserPasswordAction(input: { userId: string }) {
-  return runAction((caller) => resetUserPassword(caller, input));
+  // Held for approval when a rule protects it: resetting an administrator's password would otherwise bypass quorum.
+  return runAction((caller) => invokeAccessWithApproval("ResetUserPassword", caller, input) as Promise<{ generatedPassword?: string }>);
 }
 
 export async function unlockUserAction(input: { userId: string }) {

@@ -1,6 +1,7 @@
 "use server";
 
-import { getMfaPolicy, listUserMfa, resetUserMfa, setMfaPolicy } from "@/lib/access/mfa-admin";
+import { getMfaPolicy, listUserMfa, setMfaPolicy } from "@/lib/access/mfa-admin";
+import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { runAction } from "@/lib/console/run";
 import type { Role } from "@/lib/db/client";
 
@@ -10,7 +11,7 @@ export async function listUserMfaAction() {
 }
 
 export async function resetUserMfaAction(input: { userId: string }) {
-  return runAction((caller) => resetUserMfa(caller, input));
+  return runAction((caller) => invokeAccessWithApproval("ResetUserMfa", caller, input) as Promise<{ factorsRemoved: number }>);
 }
 
 export async function getMfaPolicyAction() {

@@ -9,7 +9,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
 import { ROLE_LABELS, ROLES } from "@/lib/access/authorize";
-import { unwrap } from "@/lib/console/client";
+import { unwrap, type ActionError } from "@/lib/console/client";
 import type { Role } from "@/lib/db/client";
 import { getMfaPolicyAction, listUserMfaAction, resetUserMfaAction, setMfaPolicyAction } from "./mfa-actions";
 
@@ -26,7 +26,8 @@ export function UserSecurityActions({ user }: { user: { id: string; username: st
   const reset = useMutation({
     mutationFn: () => unwrap(resetUserMfaAction({ userId: user.id })),
     onSuccess: () => toast("success", `MFA of ${user.username} reset; their sessions ended`),
-    onError: (e) => toast("error", e.message),
+    // Held for approval (a rule protects ResetUserMfa) is no failure: the Approvals page shows the request.
+    onError: (e) => ((e as ActionError).approvalRequestId ? toast("info", `Approval requested. ${e.message}`) : toast("error", e.message)),
     onSettled: () => queryClient.invalidateQueries({ queryKey: MFA_KEY }),
   });
   if (user.serviceAccount) return null;

@@ -8,16 +8,16 @@ import { rootKeyStore } from "@/lib/crypto/keystore/process";
 export const CONNECTION_STATES = ["CONNECTED", "CONNECTING", "DISCONNECTED", "DISCONNECTING", "FAILED"] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
-const pinAad = (storeId: string) => Buffer.from(`keyhold:custom-key-store-password:${storeId}`);
+export const storePasswordAad = (storeId: string) => Buffer.from(`keyhold:custom-key-store-password:${storeId}`);
 
 export async function wrapStorePassword(storeId: string, password: string): Promise<Uint8Array<ArrayBuffer>> {
   const store = await rootKeyStore();
-  return new Uint8Array(await store.wrap(Buffer.from(password, "utf8"), pinAad(storeId)));
+  return new Uint8Array(await store.wrap(Buffer.from(password, "utf8"), storePasswordAad(storeId)));
 }
 
 async function unwrapStorePassword(storeId: string, wrapped: Uint8Array): Promise<string> {
   const store = await rootKeyStore();
-  const plain = await store.unwrap(Buffer.from(wrapped), pinAad(storeId));
+  const plain = await store.unwrap(Buffer.from(wrapped), storePasswordAad(storeId));
   const pin = plain.toString("utf8");
   plain.fill(0);
   return pin;

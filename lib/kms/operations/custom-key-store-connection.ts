@@ -5,7 +5,7 @@
 // ConnectionErrorCode (INVALID_CREDENTIALS, CLUSTER_NOT_FOUND, …).
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
-import { prisma } from "@/lib/db/client";
+import { prisma, type CustomKeyStore } from "@/lib/db/client";
 import { CustomKeyStoreInvalidStateException } from "@/lib/errors/custom-key-store";
 import { CloudHsmClusterNotFoundException } from "@/lib/errors/custom-key-store";
 import { connectToken, disconnectToken, isHsmTimeout } from "@/lib/hsm";
@@ -16,14 +16,20 @@ import { str, validateRequest } from "../validate";
 
 const idSchema = z.object({ CustomKeyStoreId: str(1, 64) });
 
-export async function connectCustomKeyStore(caller: Principal, input: unknown): Promise<Record<string, never>> {
+/** Everything ConnectCustomKeyStore checks before it logs in (an approval's dry run stops here: no login). */
+export async function checkConnectCustomKeyStore(caller: Principal, input: unknown): Promise<CustomKeyStore> {
   authorizeAccountAction(caller, "kms:ConnectCustomKeyStore");
   const req = validateRequest(idSchema, input);
   const store = await loadStore(req.CustomKeyStoreId);
-  if (store.connectionState === "CONNECTED") return {};
   if (store.connectionState === "CONNECTING" || store.connectionState === "DISCONNECTING") {
     throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is ${store.connectionState}; try again when it is done.`);
   }
+  return store;
+}
+
+export async function connectCustomKeyStore(caller: Principal, input: unknown): Promise<Record<string, never>> {
+  const store = await checkConnectCustomKeyStore(caller, input);
+  if (store.connectionState === "CONNECTED") return {};
   let error: string | undefined;
   try {
     await assertTokenReady(store.clusterId);
@@ -41,13 +47,19 @@ export async function connectCustomKeyStore(caller: Principal, input: unknown): 
   return {};
 }
 
-export async function disconnectCustomKeyStore(caller: Principal, input: unknown): Promise<Record<string, never>> {
+/** Everything DisconnectCustomKeyStore checks before it closes sessions (an approval's dry run stops here). */
+export async function checkDisconnectCustomKeyStore(caller: Principal, input: unknown): Promise<CustomKeyStore> {
   authorizeAccountAction(caller, "kms:DisconnectCustomKeyStore");
   const req = validateRequest(idSchema, input);
   const store = await loadStore(req.CustomKeyStoreId);
   if (store.connectionState === "CONNECTING") {
     throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is CONNECTING; try again when it is done.`);
   }
+  return store;
+}
+
+export async function disconnectCustomKeyStore(caller: Principal, input: unknown): Promise<Record<string, never>> {
+  const store = await checkDisconnectCustomKeyStore(caller, input);
   await prisma.customKeyStore.update({ where: { id: store.id }, data: { connectionState: "DISCONNECTED", connectionError: null } });
   // Other processes close their sessions when they next find the store disconnected.
   disconnectToken(store.id);

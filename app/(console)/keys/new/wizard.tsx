@@ -181,8 +181,13 @@ export function CreateKeyWizard({ account, principals, keyStores = [] }: { accou
         await after.run();
         setProgress([...done, { label: after.label, state: "done" }]);
       } catch (e) {
-        // The key exists: say what is missing and finish on its page.
+        // The key exists: say what is missing (or that its import awaits approval) and finish on its page.
         setProgress([...done, { label: after.label, state: "failed" }]);
+        if ((e as ActionError).approvalRequestId) {
+          toast("info", `Key ${aliasName || keyId} created; importing its material needs approval. ${(e as Error).message}`);
+          router.push(`/keys/${keyId}`);
+          return;
+        }
         toast("error", `The key was created, but this step failed: ${(e as Error).message}`);
         router.push(`/keys/${keyId}`);
         return;

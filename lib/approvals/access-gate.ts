@@ -1,0 +1,64 @@
+// The gate for the console's protected account changes (lib/access), as
+// invokeKmsWithApproval is for KMS operations: when a rule protects the
+// operation, the call is dry-run and held (gate.ts `hold`). Closes the way
+// around quorum where one administrator resets another's password or MFA and
+// then acts as them. The host's operator (CLI) is never held.
+import { createAccessKey } from "@/lib/access/access-keys";
+import { resetUserMfa } from "@/lib/access/mfa-admin";
+import { checkSettingsUpdate, shortensAuditRetention, updateSettings } from "@/lib/access/settings";
+import { resetUserPassword, setUserRole } from "@/lib/access/users";
+import type { Principal } from "@/lib/auth/principal";
+import { prisma } from "@/lib/db/client";
+import type { InvocationMeta } from "@/lib/kms/invoke";
+import { hold } from "./gate";
+import { ruleFor } from "./rules";
+
+type AccessCall = (caller: Principal, input: unknown) => Promise<unknown>;
+
+interface Protected {
+  call: AccessCall;
+  /** Whether this particular call is one the rule protects (default: every call). */
+  applies?: (caller: Principal, input: unknown) => Promise<boolean>;
+  /** The dry run, when the call itself must not run even in a rolled-back savepoint. */
+  check?: AccessCall;
+  /** The held call's event, when not the operation's name. */
+  eventName?: string;
+}
+
+const field = (input: unknown, name: string): unknown => (input && typeof input === "object" ? (input as Record<string, unknown>)[name] : undefined);
+
+async function targetIsAdministrator(caller: Principal, input: unknown): Promise<boolean> {
+  const username = field(input, "username") ?? caller.username;
+  if (typeof username !== "string") return false; // the call refuses it as it always does
+  const user = await prisma.user.findUnique({ where: { username }, select: { role: true } });
+  return user?.role === "ADMINISTRATOR";
+}
+
+async function purgesSooner(caller: Principal, input: unknown): Promise<boolean> {
+  try {
+    const { patch, current } = await checkSettingsUpdate(caller, input);
+    return shortensAuditRetention(patch, current);
+  } catch {
+    return false; // bad input or no permission: the call answers it as always
+  }
+}
+
+/** What each protectable account operation calls (also on execution, execute.ts). */
+export const ACCESS_CALLS: Readonly<Record<string, Protected>> = {
+  UpdateUserRole: { call: setUserRole },
+  ResetUserPassword: { call: resetUserPassword },
+  ResetUserMfa: { call: resetUserMfa },
+  CreateAccessKey: { call: createAccessKey, applies: targetIsAdministrator },
+  // A retention set or shortened purges audit events at the next scheduled turn. The dry run only
+  // checks: the settings cache must never hold a value that was rolled back.
+  UpdateAuditRetention: { call: updateSettings, applies: purgesSooner, check: checkSettingsUpdate, eventName: "UpdateSettings" },
+};
+
+/** The account operation for the console, held for approval when a rule protects it. */
+export async function invokeAccessWithApproval(operation: keyof typeof ACCESS_CALLS, caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
+  const op = ACCESS_CALLS[operation]!;
+  const rule = caller.kind === "operator" ? null : await ruleFor(operation);
+  if (!rule || (op.applies && !(await op.applies(caller, input)))) return op.call(caller, input);
+  const tryOnce = op.check ?? op.call;
+  return hold(operation, "iam.amazonaws.com", caller, input, meta, rule, () => tryOnce(caller, input), op.eventName);
+}
