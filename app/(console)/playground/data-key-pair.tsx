@@ -69,7 +69,6 @@ export function DataKeyPair({ k }: { k: KeyFacts }) {
       <Failure failure={steps.failure} />
       {pair && (
         <Values
-          label="Data key pair"
           rows={[
             ["Key pair spec", pair.KeyPairSpec, "pair-spec"],
             ["Public key (DER, base64)", short(pair.PublicKey, 160), "pair-public"],

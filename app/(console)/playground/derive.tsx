@@ -49,7 +49,6 @@ export function Derive({ k }: { k: KeyFacts }) {
       {result && (
         <>
           <Values
-            label="Shared secret"
             rows={[
               ["Your public key (DER, base64)", short(result.peer, 120)],
               ["Keyhold's shared secret", result.kmsSecret, "kms-secret"],

@@ -68,7 +68,7 @@ export function EncryptDecrypt({ k }: { k: KeyFacts }) {
         </Button>
       </div>
       <Failure failure={steps.failure} />
-      {ciphertext && <Values label="Ciphertext" rows={[["Ciphertext blob", short(ciphertext, 200), "encrypt-ciphertext"]]} />}
+      {ciphertext && <Values rows={[["Ciphertext blob", short(ciphertext, 200), "encrypt-ciphertext"]]} />}
       {plaintext !== null && (
         <Verdict ok testId="encrypt-roundtrip">
           Decrypted: <span data-testid="encrypt-plaintext">{plaintext}</span>

@@ -119,9 +119,8 @@ export function Envelope({ k }: { k: KeyFacts }) {
       <Failure failure={steps.failure} />
       {sealed && (
         <section className={cn(box, "flex flex-col gap-4")} aria-label="Result">
-          <h3 className="font-medium">What is stored: the wrapped data key and the ciphertext</h3>
+          <h2 className="font-medium">What is stored: the wrapped data key and the ciphertext</h2>
           <Values
-            label="Stored"
             rows={[
               ["KMS key", sealed.keyArn],
               ["Encryption context", JSON.stringify(sealed.context)],

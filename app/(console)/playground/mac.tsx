@@ -63,7 +63,7 @@ export function Mac({ k }: { k: KeyFacts }) {
         </Button>
       </div>
       <Failure failure={steps.failure} />
-      {mac && <Values label="MAC" rows={[["MAC (hex)", toHex(fromB64(mac)), "mac"]]} />}
+      {mac && <Values rows={[["MAC (hex)", toHex(fromB64(mac)), "mac"]]} />}
       {verdict && (
         <Verdict ok={verdict.ok} testId="mac-result">
           {verdict.text}

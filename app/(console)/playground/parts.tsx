@@ -49,9 +49,9 @@ export function Failure({ failure }: { failure: ActionFailure | null }) {
 }
 
 /** Results as label/value rows; values in monospace, wrapped anywhere. */
-export function Values({ rows, label }: { rows: Array<[label: string, value: string, testId?: string]>; label: string }) {
+export function Values({ rows }: { rows: Array<[label: string, value: string, testId?: string]> }) {
   return (
-    <dl aria-label={label} className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm md:grid-cols-[max-content_1fr]">
+    <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm md:grid-cols-[max-content_1fr]">
       {rows.map(([l, v, testId]) => (
         <div key={l} className="contents">
           <dt className="text-slate-600 dark:text-slate-400">{l}</dt>

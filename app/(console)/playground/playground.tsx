@@ -74,7 +74,7 @@ export function Playground() {
         </p>
       </div>
 
-      <section className={cn(box, "flex flex-col gap-3")} aria-label="Key">
+      <section className={cn(box, "flex flex-col gap-3")} aria-label="Choose a key">
         {keys.isPending ? (
           <Skeleton className="h-16" />
         ) : keys.data?.keys.length ? (

@@ -40,7 +40,7 @@ export function Random() {
         </Button>
       </div>
       <Failure failure={steps.failure} />
-      {bytes && <Values label="Random bytes" rows={[[`${bytes.length} bytes (hex)`, toHex(bytes), "random-bytes"]]} />}
+      {bytes && <Values rows={[[`${bytes.length} bytes (hex)`, toHex(bytes), "random-bytes"]]} />}
     </div>
   );
 }

@@ -76,7 +76,6 @@ export function ReEncrypt({ k, encryptionKeys }: { k: KeyFacts; encryptionKeys: 
       <Failure failure={steps.failure} />
       {(original || moved) && (
         <Values
-          label="Ciphertexts"
           rows={[
             ["Under this key", short(original, 120)],
             ...(moved ? ([["Under the destination", short(moved.blob, 120), "reencrypted"], ["Destination key", moved.keyId]] as Array<[string, string, string?]>) : []),

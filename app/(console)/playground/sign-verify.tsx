@@ -88,7 +88,7 @@ export function SignVerify({ k }: { k: KeyFacts }) {
         </Button>
       </div>
       <Failure failure={steps.failure} />
-      {signature && <Values label="Signature" rows={[["Signature (base64)", short(signature, 200), "signature"]]} />}
+      {signature && <Values rows={[["Signature (base64)", short(signature, 200), "signature"]]} />}
       {verdict && (
         <Verdict ok={verdict.ok} testId="verify-result">
           {verdict.text}
