@@ -12,16 +12,16 @@ export interface DenialFacts {
   statement?: DecidingStatement;
 }
 
+/** The facts of a decision on a request. */
+export function factsOf(decision: Decision, request: Pick<RequestContext, "action" | "resource">): DenialFacts {
+  return { action: request.action, resource: request.resource, reason: decision.reason, ...(decision.statement ? { statement: decision.statement } : {}) };
+}
+
 export class PolicyDeniedException extends AccessDeniedException {
   readonly facts: DenialFacts;
   constructor(decision: Decision, request: RequestContext) {
     super(denialMessage(decision, request));
-    this.facts = {
-      action: request.action,
-      resource: request.resource,
-      reason: decision.reason,
-      ...(decision.statement ? { statement: decision.statement } : {}),
-    };
+    this.facts = factsOf(decision, request);
   }
 }
 
