@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { getJson, keyName } from "@/components/keys/client";
+import { getJson, keyName, type ActionError } from "@/components/keys/client";
 import { FAMILY_LABELS, offeredOperations, type KeyFacts, type OperationFamily } from "@/components/playground/operations";
 import { cn } from "@/components/ui/cn";
 import { Field, Select } from "@/components/ui/field";
@@ -77,7 +77,10 @@ export function Playground() {
       <section className={cn(box, "flex flex-col gap-3")} aria-label="Choose a key">
         {keys.isPending ? (
           <Skeleton className="h-16" />
-        ) : keys.data?.keys.length ? (
+        ) : keys.isError ? (
+          // e.g. a role that may sign but not list keys: say so rather than "no key".
+          <Failure failure={{ name: (keys.error as ActionError).type ?? "Error", message: `The keys could not be listed: ${keys.error.message}` }} />
+        ) : keys.data.keys.length ? (
           <Field label="Key" hint="Enabled keys whose policy lets you use them (Keys → “Keys I can use”).">
             {(p) => (
               <Select {...p} value={selected} onChange={(e) => setKeyId(e.target.value)} className="max-w-lg">

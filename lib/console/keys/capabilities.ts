@@ -49,10 +49,22 @@ export async function mayManageKey(caller: Principal, keyId: string): Promise<bo
   }
 }
 
-/** Whether the caller's identity policies allow envelope encryption (the playground's GenerateDataKey and Decrypt). */
+/** The playground's operations that use a key, one per family (the key policy still decides each call). */
+export const KEY_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:GenerateDataKey",
+  "kms:Sign",
+  "kms:Verify",
+  "kms:GenerateMac",
+  "kms:VerifyMac",
+  "kms:DeriveSharedSecret",
+] as const;
+
+/** Whether the caller's identity policies allow using keys in some way (the playground): a signing-only role counts too. */
 export function mayUseKeys(caller: Principal): boolean {
   if (caller.mustChangePassword) return false;
-  return ["kms:GenerateDataKey", "kms:Decrypt"].every((action) => decideAccountAction(caller, action).decision.allowed);
+  return KEY_USE_ACTIONS.some((action) => decideAccountAction(caller, action).decision.allowed);
 }
 
 /**
