@@ -10,7 +10,7 @@ const PAGES: Array<[path: string, heading: string | RegExp]> = [
   ["/", `Welcome, ${E2E_ADMIN.username}`],
   ["/keys", "Keys"],
   ["/keys/new", "Create key"],
-  ["/playground", "Envelope encryption playground"],
+  ["/playground", "Key playground"],
   ["/audit", "Audit"],
   ["/access", "Access keys"],
   ["/users", "Users"],

@@ -19,7 +19,7 @@ const PAGES: Array<[path: string, heading: string | RegExp, name: string]> = [
   ["/", `Welcome, ${E2E_ADMIN.username}`, "page-dashboard"],
   ["/keys", "Keys", "page-keys"],
   ["/keys/new", "Create key", "page-create-key"],
-  ["/playground", "Envelope encryption playground", "page-playground"],
+  ["/playground", "Key playground", "page-playground"],
   ["/audit", "Audit", "page-audit"],
   ["/access", "Access keys", "page-access-keys"],
   ["/users", "Users", "page-users"],

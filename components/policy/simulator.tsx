@@ -9,30 +9,10 @@ import { Button } from "@/components/ui/button";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { KeyListPage } from "@/lib/console/keys/types";
-import type { DecidingStatement, DecisionReason } from "@/lib/policy/evaluate";
 import type { SimulationResult } from "@/lib/kms/simulate";
+import { describeStatement, REASONS } from "./decision-text";
 import { KMS_ACTION_GROUPS } from "./kms-actions";
 import { principalLabel } from "./statements";
-
-const REASONS: Record<DecisionReason, string> = {
-  "key-policy-allow": "Allowed by the key policy",
-  "identity-policy-allow": "Allowed by an identity policy (the key policy delegates to IAM)",
-  "grant-allow": "Allowed by a grant",
-  "key-policy-deny": "Explicit deny in the key policy",
-  "identity-policy-deny": "Explicit deny in an identity policy",
-  "no-key-policy-allow": "Implicit deny: no key policy statement allows it",
-  "no-identity-policy-allow": "Implicit deny: the key policy delegates to identity policies, and none allows it",
-};
-
-/** "Key policy, statement 2 (Sid "Allow use of the key")" and the like. */
-export function describeStatement(s: DecidingStatement | undefined): string {
-  if (!s) return "—";
-  const at = s.index !== undefined ? `statement ${s.index + 1}` : "";
-  const sid = s.sid ? ` (Sid "${s.sid}")` : "";
-  if (s.source === "grant") return `Grant ${s.grantId ?? ""}`.trim();
-  if (s.source === "key-policy") return `Key policy, ${at}${sid}`;
-  return [`Identity policy ${s.policyName ?? ""}`.trim(), at].filter(Boolean).join(", ") + sid;
-}
 
 /** "a=b" lines (or commas) → an encryption context, or the first line that is not key=value. */
 export function parseContextLines(text: string): { context: Record<string, string>; error: string } {

@@ -2,6 +2,7 @@
 import type { Principal } from "@/lib/auth/principal";
 import type { Role } from "@/lib/db/client";
 import { decideAccountAction } from "@/lib/kms/authorize";
+import { mayUseKeys } from "./keys/capabilities";
 
 export interface NavItem {
   href: string;
@@ -11,15 +12,15 @@ export interface NavItem {
 }
 
 /**
- * `roles`: pages gated on the built-in role. `actions`: pages that open when the
+ * `roles`: pages gated on the built-in role. `offeredTo`: the page's own gate. `actions`: pages that open when the
  * caller's identity policies (built-in and custom roles) allow those KMS
  * actions, as the page itself decides (lib/console/keys/access.ts, capabilities.ts).
  */
-const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[] }> = [
+const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[]; offeredTo?: (p: Principal) => boolean }> = [
   { href: "/", label: "Dashboard" },
   { href: "/keys", label: "Keys", actions: ["kms:ListKeys"] },
   { href: "/key-stores", label: "Key stores", actions: ["kms:DescribeCustomKeyStores"] },
-  { href: "/playground", label: "Playground", actions: ["kms:GenerateDataKey", "kms:Decrypt"] },
+  { href: "/playground", label: "Playground", offeredTo: mayUseKeys },
   { href: "/audit", label: "Audit trail", roles: ["ADMINISTRATOR", "AUDITOR"] },
   { href: "/access", label: "Access keys", roles: ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"] },
   { href: "/users", label: "Users", roles: ["ADMINISTRATOR"] },
@@ -33,6 +34,7 @@ const ITEMS: Array<NavItem & { roles?: Role[]; actions?: string[] }> = [
 
 export function navigationFor(principal: Principal, counts: { approvalsAwaitingMe?: number } = {}): NavItem[] {
   const offered = (i: (typeof ITEMS)[number]) => {
+    if (i.offeredTo) return i.offeredTo(principal);
     if (i.actions) return !principal.mustChangePassword && i.actions.every((a) => decideAccountAction(principal, a).decision.allowed);
     return !i.roles || (!!principal.role && i.roles.includes(principal.role));
   };

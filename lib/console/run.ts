@@ -9,6 +9,7 @@ import { explainSilentError } from "@/lib/errors/messages";
 import { logger } from "@/lib/log";
 import { outcomeOf, recordConsoleCall } from "@/lib/metrics";
 import { ApprovalRequiredException } from "@/lib/approvals/gate";
+import { denialFacts } from "@/lib/kms/denial";
 import type { ActionResult } from "./result";
 
 function toError(e: unknown, kind: "action" | "route"): { name: string; message: string; status: number } {
@@ -28,7 +29,8 @@ export async function runAction<T>(fn: (caller: Principal) => Promise<T>): Promi
   } catch (e) {
     const { name, message } = toError(e, "action");
     const approvalRequestId = e instanceof ApprovalRequiredException ? e.approvalRequestId : undefined;
-    return { ok: false, error: { name, message, ...(approvalRequestId ? { approvalRequestId } : {}) } };
+    const deniedBy = denialFacts(e);
+    return { ok: false, error: { name, message, ...(approvalRequestId ? { approvalRequestId } : {}), ...(deniedBy ? { deniedBy } : {}) } };
   }
 }
 

@@ -9,8 +9,8 @@ import { AccessDeniedException, InvalidGrantTokenException, MalformedPolicyDocum
 import { messages } from "@/lib/errors/messages";
 import { now } from "./clock";
 import type { KmsContext } from "./context";
+import { PolicyDeniedException } from "./denial";
 import {
-  denialMessage,
   evaluateAccountAccess,
   evaluateKeyAccess,
   identityPoliciesFor as builtInIdentityPolicies,
@@ -218,7 +218,7 @@ export async function authorizeKeyAction(
   assertCallerActive(caller, action);
   checkGrantTokens(request.grantTokens);
   const { decision, request: rc } = await decideKeyAction(caller, action, ctx, key, request);
-  if (!decision.allowed) throw new AccessDeniedException(denialMessage(decision, rc));
+  if (!decision.allowed) throw new PolicyDeniedException(decision, rc);
   return decision;
 }
 
@@ -238,7 +238,7 @@ export function decideAccountAction(caller: Principal, action: string, request: 
 export function authorizeAccountAction(caller: Principal, action: string, request: RequestConditions = {}): Decision {
   assertCallerActive(caller, action);
   const { decision, request: rc } = decideAccountAction(caller, action, request);
-  if (!decision.allowed) throw new AccessDeniedException(denialMessage(decision, rc));
+  if (!decision.allowed) throw new PolicyDeniedException(decision, rc);
   return decision;
 }
 

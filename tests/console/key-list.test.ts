@@ -245,6 +245,15 @@ describe("console controls follow the policy engine, not the role's name", () =>
     expect(mayCreateKeys(editor)).toBe(false);
     expect(await mayManageKey(editor, "00000000-0000-4000-8000-000000000000")).toBe(false);
   });
+
+  it("opens the playground to a role that may use keys in any way, signing only included", async () => {
+    const { user } = await makeUser(null);
+    const role = await createCustomRole(admin, { name: unique("signer"), policy: policy({ Effect: "Allow", Action: ["kms:Sign", "kms:Verify"], Resource: "*" }) });
+    await setUserCustomRole(admin, { userId: user.id, customRoleId: role.id });
+    const signer = await sessionPrincipal(user.id);
+    expect(mayUseKeys(signer)).toBe(true);
+    expect(navigationFor(signer).map((i) => i.label)).toContain("Playground");
+  });
 });
 
 describe("console key reads are the KMS operations they stand for", () => {

@@ -5,6 +5,9 @@
 import "server-only";
 import type { Principal } from "@/lib/auth/principal";
 import { decideAccountAction, decideKeyAction } from "@/lib/kms/authorize";
+import { factsOf } from "@/lib/kms/denial";
+import type { ControlAccess } from "./types";
+import { isKmsError } from "@/lib/errors";
 import { kmsContext } from "@/lib/kms/context";
 import { resolveKey } from "@/lib/kms/resolve";
 
@@ -46,8 +49,41 @@ export async function mayManageKey(caller: Principal, keyId: string): Promise<bo
   }
 }
 
-/** Whether the caller's identity policies allow envelope encryption (the playground's GenerateDataKey and Decrypt). */
+/** The playground's operations that use a key, one per family (the key policy still decides each call). */
+export const KEY_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:GenerateDataKey",
+  "kms:Sign",
+  "kms:Verify",
+  "kms:GenerateMac",
+  "kms:VerifyMac",
+  "kms:DeriveSharedSecret",
+] as const;
+
+/** Whether the caller's identity policies allow using keys in some way (the playground): a signing-only role counts too. */
 export function mayUseKeys(caller: Principal): boolean {
   if (caller.mustChangePassword) return false;
-  return ["kms:GenerateDataKey", "kms:Decrypt"].every((action) => decideAccountAction(caller, action).decision.allowed);
+  return KEY_USE_ACTIONS.some((action) => decideAccountAction(caller, action).decision.allowed);
+}
+
+/**
+ * Per action, the decision the key's policy (with roles and grants) would give
+ * the caller; evaluated, not performed. Unknown key: every action refused
+ * without facts (the page says "Key not found" anyway).
+ */
+export async function keyControlAccess(caller: Principal, keyId: string, actions: readonly string[]): Promise<Record<string, ControlAccess>> {
+  const out: Record<string, ControlAccess> = Object.fromEntries(actions.map((a) => [a, { allowed: false }]));
+  if (caller.mustChangePassword) return out;
+  try {
+    const ctx = await kmsContext();
+    const { key } = await resolveKey(ctx, keyId, { allowAlias: false });
+    for (const action of actions) {
+      const { decision, request } = await decideKeyAction(caller, action, ctx, key);
+      out[action] = decision.allowed ? { allowed: true } : { allowed: false, deniedBy: factsOf(decision, request) };
+    }
+  } catch (e) {
+    if (!isKmsError(e)) throw e; // no such key: refused above
+  }
+  return out;
 }

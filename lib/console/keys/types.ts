@@ -1,4 +1,5 @@
 // Shapes the console's key views exchange with the server (JSON-safe: dates as ISO strings).
+import type { DenialFacts } from "@/lib/kms/denial";
 
 /**
  * Columns the keys list sorts by, server-side. "alias" is the key's first alias
@@ -90,4 +91,10 @@ export interface KeyDashboard {
   bySpec: Record<string, number>;
   rotationDue: Array<{ id: string; aliases: string[]; nextRotationDate: string }>;
   pendingDeletion: Array<{ id: string; aliases: string[]; deletionDate: string }>;
+}
+
+/** Whether a control's action would be allowed; when not, what decided (the control says why). */
+export interface ControlAccess {
+  allowed: boolean;
+  deniedBy?: DenialFacts;
 }

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { KeyActivity } from "@/components/audit/key-activity";
 import { ActionError, getJson, keyName } from "@/components/keys/client";
 import { isAsymmetric } from "@/components/keys/labels";
+import { rotationControls, type RotationAccess } from "@/components/keys/rotation-controls";
 import { KeyPolicyEditor } from "@/components/policy/key-policy-editor";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -27,12 +28,14 @@ export function KeyDetailView({
   canManage,
   canAudit,
   canSimulate = false,
+  rotationAccess,
   initialError,
 }: {
   keyId: string;
   canManage: boolean;
   canAudit: boolean;
   canSimulate?: boolean;
+  rotationAccess: RotationAccess;
   initialError?: string;
 }) {
   const [tab, setTab] = useState("general");
@@ -84,6 +87,7 @@ export function KeyDetailView({
   const k = key.data;
   const name = keyName(k);
   const symmetric = k.keySpec === "SYMMETRIC_DEFAULT";
+  const rotation = rotationControls(k, rotationAccess);
   const tabs = [
     { id: "general", label: "Cryptographic configuration" },
     { id: "aliases", label: "Aliases" },
@@ -112,14 +116,14 @@ export function KeyDetailView({
         </div>
       )}
 
-      <KeyHeader k={k} canManage={canManage} run={run} onAction={setPending} />
+      <KeyHeader k={k} canManage={canManage} canRotateNow={rotation.onDemand.enabled} run={run} onAction={setPending} />
 
       <Tabs tabs={tabs} active={tabs.some((t) => t.id === tab) ? tab : "general"} onChange={setTab} label="Key details">
         <div className="rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
           {tab === "general" && <General k={k} />}
           {tab === "aliases" && <Aliases k={k} canManage={canManage} run={run} />}
           {tab === "tags" && <Tags k={k} canManage={canManage} run={run} />}
-          {tab === "rotation" && symmetric && <Rotation k={k} canManage={canManage} run={run} onRotate={() => setPending("rotate")} />}
+          {tab === "rotation" && symmetric && <Rotation k={k} controls={rotation} run={run} onRotate={() => setPending("rotate")} />}
           {tab === "public" && <PublicKey k={k} />}
           {tab === "policy" && <KeyPolicyEditor k={k} canEdit={canManage} canSimulate={canSimulate} />}
           {tab === "activity" && canAudit && <KeyActivity keyId={k.id} />}

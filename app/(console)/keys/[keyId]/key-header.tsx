@@ -13,7 +13,20 @@ import type { KeyAction } from "./key-action-dialogs";
 import type { Run } from "./run";
 
 /** The key's name, ARN, actions menu and summary, with inline edit of alias and description. */
-export function KeyHeader({ k, canManage, run, onAction }: { k: KeyDetail; canManage: boolean; run: Run; onAction: (a: KeyAction) => void }) {
+export function KeyHeader({
+  k,
+  canManage,
+  canRotateNow,
+  run,
+  onAction,
+}: {
+  k: KeyDetail;
+  canManage: boolean;
+  /** On-demand rotation is possible for this key and allowed for the caller (rotation-controls.ts). */
+  canRotateNow: boolean;
+  run: Run;
+  onAction: (a: KeyAction) => void;
+}) {
   const name = keyName(k);
   const symmetric = k.keySpec === "SYMMETRIC_DEFAULT";
   const pendingDeletion = k.keyState === "PendingDeletion";
@@ -50,7 +63,7 @@ export function KeyHeader({ k, canManage, run, onAction }: { k: KeyDetail; canMa
             items={[
               { label: "Enable", onSelect: () => setPending("enable"), hidden: k.keyState !== "Disabled" },
               { label: "Disable", onSelect: () => setPending("disable"), hidden: k.keyState !== "Enabled" },
-              { label: "Rotate now", onSelect: () => setPending("rotate"), hidden: !symmetric || k.keyState !== "Enabled" },
+              { label: "Rotate now", onSelect: () => setPending("rotate"), hidden: !symmetric || !canRotateNow },
               {
                 label: "Cancel deletion",
                 hidden: !pendingDeletion,

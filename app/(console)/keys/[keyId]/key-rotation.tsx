@@ -6,55 +6,58 @@ import { formatDate } from "@/components/keys/labels";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
+import type { Control } from "@/components/keys/rotation-controls";
 import type { KeyDetail } from "@/lib/console/keys/types";
 import { disableRotationAction, enableRotationAction } from "../actions";
 import type { Run } from "./run";
 
-export function Rotation({ k, canManage, run, onRotate }: { k: KeyDetail; canManage: boolean; run: Run; onRotate: () => void }) {
+/** A control's reason for being unavailable, next to it. */
+function Why({ control, testId }: { control: Control; testId: string }) {
+  if (!control.why) return null;
+  return (
+    <p className="text-xs text-slate-600 dark:text-slate-400" data-testid={testId}>
+      {control.why}
+    </p>
+  );
+}
+
+export function Rotation({ k, controls, run, onRotate }: { k: KeyDetail; controls: { automatic: Control; onDemand: Control }; run: Run; onRotate: () => void }) {
   const [period, setPeriod] = useState(String(k.rotationPeriodInDays ?? 365));
   const n = Number(period);
   const periodError = Number.isInteger(n) && n >= 90 && n <= 2560 ? "" : "The rotation period is 90 to 2560 days.";
-  const enabled = k.keyState === "Enabled";
+  const automatic = controls.automatic.enabled;
   const remaining = k.onDemandRotationLimit - k.onDemandRotations;
   return (
     <div className="flex flex-col gap-5">
-      <div className="flex flex-wrap items-center gap-3">
-        <Switch
-          checked={k.rotationEnabled}
-          label="Automatic rotation"
-          disabled={!canManage || !enabled}
-          onChange={(on) =>
-            void run(
-              () => unwrap(on ? enableRotationAction(k.id, periodError ? 365 : n) : disableRotationAction(k.id)),
-              on ? "Automatic rotation enabled" : "Automatic rotation disabled",
-              { rotationEnabled: on },
-            )
-          }
-        />
-        <span className="text-sm font-medium">Automatic rotation {k.rotationEnabled ? "on" : "off"}</span>
-        {!canManage ? (
-          <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="rotation-why">
-            (read-only: changing rotation needs kms:EnableKeyRotation on this key, which its policy does not give you)
-          </span>
-        ) : (
-          !enabled && (
-            <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="rotation-why">
-              (the key must be enabled to change rotation)
-            </span>
-          )
-        )}
+      <div className="flex flex-col gap-1">
+        <div className="flex flex-wrap items-center gap-3">
+          <Switch
+            checked={k.rotationEnabled}
+            label="Automatic rotation"
+            disabled={!automatic}
+            onChange={(on) =>
+              void run(
+                () => unwrap(on ? enableRotationAction(k.id, periodError ? 365 : n) : disableRotationAction(k.id)),
+                on ? "Automatic rotation enabled" : "Automatic rotation disabled",
+                { rotationEnabled: on },
+              )
+            }
+          />
+          <span className="text-sm font-medium">Automatic rotation {k.rotationEnabled ? "on" : "off"}</span>
+        </div>
+        <Why control={controls.automatic} testId="rotation-why" />
       </div>
       <div className="flex flex-wrap items-start gap-2">
         <div className="w-48">
           <Field label="Rotation period (days)" error={periodError}>
-            {(p) => <Input {...p} type="number" min={90} max={2560} value={period} onChange={(e) => setPeriod(e.target.value)} disabled={!canManage || !enabled} />}
+            {(p) => <Input {...p} type="number" min={90} max={2560} value={period} onChange={(e) => setPeriod(e.target.value)} disabled={!automatic} />}
           </Field>
         </div>
-        {canManage && k.rotationEnabled && (
+        {automatic && k.rotationEnabled && (
           <Button
             variant="secondary"
             className="mt-6"
-            disabled={!!periodError || n === k.rotationPeriodInDays || !enabled}
+            disabled={!!periodError || n === k.rotationPeriodInDays}
             onClick={() => void run(() => unwrap(enableRotationAction(k.id, n)), "Rotation period saved", { rotationPeriodInDays: n })}
           >
             Save period
@@ -69,13 +72,12 @@ export function Rotation({ k, canManage, run, onRotate }: { k: KeyDetail; canMan
           {remaining} of {k.onDemandRotationLimit}
         </dd>
       </dl>
-      {canManage && (
-        <div>
-          <Button variant="secondary" disabled={!enabled || remaining <= 0} onClick={onRotate}>
-            Rotate now
-          </Button>
-        </div>
-      )}
+      <div className="flex flex-col items-start gap-1">
+        <Button variant="secondary" disabled={!controls.onDemand.enabled} onClick={onRotate}>
+          Rotate now
+        </Button>
+        <Why control={controls.onDemand} testId="rotate-now-why" />
+      </div>
       <div>
         <h3 className="mb-2 font-medium">Rotation history</h3>
         {k.rotations.length === 0 ? (

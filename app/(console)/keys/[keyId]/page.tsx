@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
 import { keyPageAccess } from "@/lib/console/keys/access";
-import { mayManageKey } from "@/lib/console/keys/capabilities";
+import { keyControlAccess, mayManageKey } from "@/lib/console/keys/capabilities";
 import { KeyDetailView } from "./key-detail";
 
 export const metadata: Metadata = { title: "Key" };
@@ -20,12 +20,14 @@ export default async function KeyPage({
   if ((await keyPageAccess(principal, keyId)) === "denied") return <Forbidden what="this key" />;
   // Administrators and auditors read the audit trail and may run the policy simulator.
   const canAudit = principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR";
+  const rotation = await keyControlAccess(principal, keyId, ["kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:RotateKeyOnDemand"]);
   return (
     <KeyDetailView
       keyId={keyId}
       canManage={await mayManageKey(principal, keyId)}
       canAudit={canAudit}
       canSimulate={canAudit}
+      rotationAccess={{ enable: rotation["kms:EnableKeyRotation"]!, disable: rotation["kms:DisableKeyRotation"]!, onDemand: rotation["kms:RotateKeyOnDemand"]! }}
       initialError={aliasError?.slice(0, 1000)}
     />
   );
