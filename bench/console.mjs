@@ -14,7 +14,7 @@
 //
 // Never part of `npm test`; tests never assert on time. PostgreSQL only.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,7 @@ import { chromium } from "@playwright/test";
 import pg from "pg";
 import { freshDatabase } from "./fresh-database.mjs";
 import { benchPrincipals, seedAuditEvents } from "./seed-audit.mjs";
-import { BENCH_ACCOUNT_ID, seedKeys } from "./seed-keys.mjs";
+import { BENCH_ACCOUNT_ID, seededKeyIds, seedKeys } from "./seed-keys.mjs";
 
 const KEYS = Number(process.env.BENCH_CONSOLE_KEYS ?? 10_000);
 const EVENTS = Number(process.env.BENCH_CONSOLE_EVENTS ?? 1_000_000);
@@ -32,6 +32,10 @@ const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 7);
 const TARGET_MS = 1000;
 const ADMIN = { username: "admin", password: "bench console admin password" };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Reuse the database a previous run seeded (`<name>_bench_console`): to iterate on a fix without seeding again. */
+const REUSE = process.env.BENCH_CONSOLE_REUSE === "1";
+/** Print each page's requests (start offset and duration) for the last run: where the time goes. */
+const TRACE = process.env.BENCH_CONSOLE_TRACE === "1";
 
 if (!process.env.DATABASE_URL) {
   console.error("bench:console needs DATABASE_URL (a PostgreSQL server): a million audit events are not measured on the embedded database.");
@@ -110,20 +114,39 @@ function startServer(databaseUrl, port, dataDir) {
   return { server, log: () => log };
 }
 
+/** The page's requests that finished while `during` ran: path, start offset and duration (ms), for TRACE. */
+async function requestsDuring(page, t0, during) {
+  const seen = [];
+  const onFinished = (request) => {
+    const t = request.timing();
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/_next/static")) return;
+    seen.push({ path: url.pathname + (url.search.length > 1 ? "?…" : ""), method: request.method(), startMs: Math.round(t.startTime - t0), ms: Math.round(t.responseEnd) });
+  };
+  page.on("requestfinished", onFinished);
+  try {
+    return { value: await during(), requests: seen };
+  } finally {
+    page.off("requestfinished", onFinished);
+  }
+}
+
 /**
- * Times one page: from navigation start until `ready` is visible, and the
- * response of the data call behind it (`api`: a path prefix) as the server's share.
+ * Times one page: from `start` (a navigation or a click) until `ready` is
+ * visible, and the response of the data call behind it (`api`: a path
+ * prefix) as the server's share.
  */
-async function timePage(page, url, ready, api, before) {
-  if (before) await before();
+async function timePage(page, start, ready, api) {
   const apiDone = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith(api) && r.request().method() === "GET", { timeout: 60_000 });
+  const wallStart = Date.now();
   const t0 = performance.now();
-  await page.goto(url, { waitUntil: "commit" });
-  await ready().waitFor({ state: "visible", timeout: 60_000 });
+  const { requests } = await requestsDuring(page, wallStart, async () => {
+    await start();
+    for (const locator of ready()) await locator.waitFor({ state: "visible", timeout: 60_000 });
+  });
   const total = performance.now() - t0;
-  const response = await apiDone;
-  const timing = response.request().timing();
-  return { total, api: timing.responseEnd > 0 ? timing.responseEnd - timing.requestStart : NaN };
+  const timing = (await apiDone).request().timing();
+  return { total, api: timing.responseEnd > 0 ? timing.responseEnd - timing.requestStart : NaN, requests };
 }
 
 const median = (xs) => {
@@ -153,27 +176,28 @@ async function measure(baseURL, keyId) {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByTestId("signed-in-user").waitFor({ timeout: 60_000 });
     const main = page.getByRole("main");
+    const go = (url) => () => page.goto(url, { waitUntil: "commit" });
     const pages = {
-      "key list, first rows": () => timePage(page, "/keys", () => main.locator('[data-testid^="key-row-"]').first(), "/api/keys"),
-      "audit timeline, first rows": () => timePage(page, "/audit", () => main.getByTestId("audit-event-row").first(), "/api/audit/events"),
-      "key page": () => timePage(page, `/keys/${keyId}`, () => main.getByTestId("key-title"), `/api/keys/${keyId}`),
+      "key list, first rows": () => timePage(page, go("/keys"), () => [main.locator('[data-testid^="key-row-"]').first()], "/api/keys"),
+      "audit timeline, first rows": () => timePage(page, go("/audit"), () => [main.getByTestId("audit-event-row").first()], "/api/audit/events"),
+      "key page": () => timePage(page, go(`/keys/${keyId}`), () => [main.getByTestId("key-title")], `/api/keys/${keyId}`),
       "key page, activity tab": async () => {
         await page.goto(`/keys/${keyId}`);
         await main.getByTestId("key-title").waitFor();
-        const apiDone = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith("/api/audit/events"), { timeout: 60_000 });
-        const t0 = performance.now();
-        await main.getByRole("tab", { name: "Activity" }).click();
-        await main.getByTestId("audit-event-row").first().waitFor({ timeout: 60_000 });
-        await main.getByTestId("usage-chart").waitFor({ timeout: 60_000 });
-        const total = performance.now() - t0;
-        const timing = (await apiDone).request().timing();
-        return { total, api: timing.responseEnd > 0 ? timing.responseEnd - timing.requestStart : NaN };
+        const tab = () => main.getByRole("tab", { name: "Activity" }).click();
+        return timePage(page, tab, () => [main.getByTestId("audit-event-row").first(), main.getByTestId("usage-chart")], "/api/audit/events");
       },
     };
     const results = Object.fromEntries(Object.keys(pages).map((k) => [k, []]));
     for (let run = 0; run < RUNS; run++) {
       for (const [name, time] of Object.entries(pages)) results[name].push(await time());
       console.error(`run ${run + 1}/${RUNS}: ${Object.entries(results).map(([n, r]) => `${n} ${ms(r.at(-1).total)} ms`).join(", ")}`);
+    }
+    if (TRACE) {
+      for (const [name, runs] of Object.entries(results)) {
+        console.error(`\n${name}, last run (${ms(runs.at(-1).total)} ms): requests, start → duration`);
+        for (const r of runs.at(-1).requests.sort((a, b) => a.startMs - b.startMs)) console.error(`  ${String(r.startMs).padStart(5)} ms → ${String(r.ms).padStart(5)} ms  ${r.method} ${r.path}`);
+      }
     }
     return results;
   } finally {
@@ -183,11 +207,22 @@ async function measure(baseURL, keyId) {
 
 const cleanup = [];
 try {
-  const databaseUrl = await freshDatabase(process.env.DATABASE_URL, "bench_console");
-  const { busy } = await seed(databaseUrl);
+  let databaseUrl;
+  let busy;
+  if (REUSE) {
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${url.pathname.slice(1) || "keyhold"}_bench_console`;
+    databaseUrl = url.toString();
+    busy = seededKeyIds(KEYS).slice(-BUSY_KEYS);
+  } else {
+    databaseUrl = await freshDatabase(process.env.DATABASE_URL, "bench_console");
+    ({ busy } = await seed(databaseUrl));
+  }
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-console-"));
-  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  // The data folder (root key) goes with the database: kept for a reuse, fresh otherwise.
+  const dataDir = join(tmpdir(), "keyhold-bench-console");
+  if (!REUSE) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { server, log } = startServer(databaseUrl, port, dataDir);
   cleanup.push(() => server.kill("SIGTERM"));
   const baseURL = `http://localhost:${port}`;
