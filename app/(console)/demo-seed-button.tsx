@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { seedDemoAction } from "@/app/actions/demo";
 import { Button } from "@/components/ui/button";
 
-/** Fills an empty installation with demo keys, users and traffic (all audited), then shows the dashboard again. */
+/** Fills an empty installation with demo keys, users and a week of traffic (all audited), then shows the dashboard again. */
 export function DemoSeedButton() {
   const router = useRouter();
   const [pending, start] = useTransition();
@@ -22,7 +22,7 @@ export function DemoSeedButton() {
             if (!r.ok) return setMessage({ ok: false, text: `${r.error.name}: ${r.error.message}` });
             setMessage({
               ok: true,
-              text: `Demo data loaded: ${r.data.keysCreated} keys, ${r.data.usersCreated.length} users, ${r.data.trafficCalls} calls (see Audit).`,
+              text: `Demo data loaded: ${r.data.keysCreated} keys, ${r.data.usersCreated.length} users, a week of traffic: ${r.data.trafficCalls} calls, ${r.data.deniedCalls} denied (see Audit).`,
             });
             router.refresh();
           })

@@ -8,6 +8,6 @@ export async function seedDemoAction() {
   return runAction(async (caller) => {
     const r = await seedDemo(caller);
     // One-time passwords are for the CLI's operator: the console does not show them.
-    return { keysCreated: r.keysCreated, trafficCalls: r.trafficCalls, usersCreated: r.usersCreated.map((u) => u.username) };
+    return { keysCreated: r.keysCreated, trafficCalls: r.trafficCalls, deniedCalls: r.deniedCalls, usersCreated: r.usersCreated.map((u) => u.username) };
   });
 }

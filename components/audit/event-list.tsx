@@ -34,8 +34,11 @@ export function AuditEventList({
   compact,
   label = "Audit events",
   emptyText = "No events match these filters.",
+  initialPage,
 }: {
   filters: TimelineFilters;
+  /** The first page as the server read it for these filters (rendered with the page, no fetch). */
+  initialPage?: AuditEventPage;
   limit?: number;
   /** Hides the key column (a key's own activity). */
   compact?: boolean;
@@ -52,6 +55,7 @@ export function AuditEventList({
       return getJson<AuditEventPage>(`/api/audit/events?${p}`, { signal });
     },
     initialPageParam: "",
+    initialData: initialPage ? { pages: [initialPage], pageParams: [""] } : undefined,
     getNextPageParam: (last) => last.nextCursor,
     retry: (n, e) => !isAccessDenied(e) && n < 1,
   });

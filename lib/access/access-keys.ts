@@ -117,6 +117,7 @@ async function createAccessKeyUnaudited(
     }
     return tx.accessKey.create({ data: { id, userId: user.id, secretWrapped: wrapped } });
   });
+  accessKeyChanged(id); // open access-key lists refetch (lib/console/live-updates)
   logger.info({ event: "access-key-created", by: caller.arn, username: user.username, accessKeyId: id }, "access key created");
   return { ...summarize(created, user.username), SecretAccessKey: secret };
 }
@@ -139,7 +140,7 @@ async function deleteAccessKeyUnaudited(caller: Principal, input: unknown): Prom
 }
 
 // Credential caches (lib/api) subscribe here so a deactivated or deleted key
-// stops working at once in this process.
+// stops working at once in this process; open console pages hear of it too.
 // On globalThis: the console (Next's bundle) and the API (the server's own
 // module graph) load separate copies of this module in one process.
 const g = globalThis as unknown as { keyholdAccessKeyListeners?: Set<(accessKeyId?: string) => void> };

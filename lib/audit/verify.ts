@@ -203,8 +203,19 @@ export async function verifyAuditTrail(options: VerifyOptions = {}): Promise<Ver
     (await prisma.auditSigningKey.findMany()).map((k) => [k.id, createPublicKey({ key: Buffer.from(k.publicKeyDer), format: "der", type: "spki" })]),
   );
   // Events whose chain row is missing are themselves evidence of tampering.
+  // The chains present are found by a loose index scan (one probe of the
+  // (chainId, chainSeq) index per chain), not by reading every event: this
+  // runs on each visit of the audit page, and a DISTINCT over a million events
+  // took ~0.4–0.8 s (bench:console).
   const orphans = await prisma.$queryRaw<{ chainId: string }[]>`
-    SELECT DISTINCT e."chainId" FROM "AuditEvent" e LEFT JOIN "AuditChain" c ON c.id = e."chainId" WHERE c.id IS NULL`;
+    WITH RECURSIVE chains AS (
+      (SELECT "chainId" AS id FROM "AuditEvent" ORDER BY "chainId" LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e."chainId" FROM "AuditEvent" e WHERE e."chainId" > chains.id ORDER BY e."chainId" LIMIT 1)
+      FROM chains WHERE chains.id IS NOT NULL
+    )
+    SELECT ch.id::text AS "chainId" FROM chains ch
+    WHERE ch.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "AuditChain" c WHERE c.id = ch.id)`;
   const heads = new Map((keys.size ? witnessedHeads((await auditSigner()).id) : []).map((h) => [h.chainId, h]));
   const reports: ChainReport[] = [];
   const unpruned = { prunedThroughSeq: 0, prunedSignature: null, prunedKeyId: null };

@@ -1,8 +1,11 @@
 // Server-sent events for open console pages: "keys changed" whenever a key
-// changes in any instance (lib/kms/key-notifications), so pages refetch then
-// instead of polling. Events carry no key IDs or data: a page learns only
-// that it should refetch, and refetches through the audited, authorized reads.
+// changes in any instance (lib/kms/key-notifications), "access-keys changed"
+// when an access key (or the user owning one) changes in this instance
+// (lib/access/access-keys), so pages refetch then instead of polling. Events
+// carry no IDs or data: a page learns only that it should refetch, and
+// refetches through the audited, authorized reads.
 import "server-only";
+import { onAccessKeyChange } from "@/lib/access/access-keys";
 import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { onKeysChanged } from "@/lib/kms/key-notifications";
@@ -30,16 +33,22 @@ export function liveStream({ sessionIsCurrent, signal, heartbeatMs = HEARTBEAT_M
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
-      let pending: NodeJS.Timeout | undefined;
       const send = (text: string) => {
         if (!closed) controller.enqueue(encoder.encode(text));
       };
-      const unsubscribe = onKeysChanged(() => {
-        pending ??= setTimeout(() => {
-          pending = undefined;
-          send(`event: keys\ndata: {}\n\n`);
-        }, COALESCE_MS);
-      });
+      const pending = new Map<string, NodeJS.Timeout>();
+      const coalesced = (event: string) => () => {
+        if (pending.has(event)) return;
+        pending.set(
+          event,
+          setTimeout(() => {
+            pending.delete(event);
+            send(`event: ${event}\ndata: {}\n\n`);
+          }, COALESCE_MS),
+        );
+      };
+      const unsubscribeKeys = onKeysChanged(coalesced("keys"));
+      const unsubscribeAccessKeys = onAccessKeyChange(coalesced("access-keys"));
       const heartbeat = setInterval(() => {
         sessionIsCurrent().then(
           (ok) => (ok ? send(`: heartbeat\n\n`) : end()),
@@ -59,9 +68,10 @@ export function liveStream({ sessionIsCurrent, signal, heartbeatMs = HEARTBEAT_M
       };
       cleanup = () => {
         closed = true;
-        unsubscribe();
+        unsubscribeKeys();
+        unsubscribeAccessKeys();
         clearInterval(heartbeat);
-        if (pending) clearTimeout(pending);
+        for (const timer of pending.values()) clearTimeout(timer);
       };
       signal?.addEventListener("abort", () => cleanup(), { once: true });
       send(`retry: 5000\nevent: ready\ndata: {}\n\n`);

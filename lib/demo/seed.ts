@@ -1,6 +1,7 @@
 // `keyhold demo seed`: a believable installation to explore — keys of every
 // kind with aliases, tags and descriptions, some disabled / pending deletion /
-// rotated, users of each role, and traffic including denied and failed calls.
+// rotated, users of each role, and a week of traffic including denied and
+// failed calls (lib/demo/traffic.ts).
 // Everything goes through the real service layer, so it is audited like any
 // other call; demo calls carry the user agent DEMO_USER_AGENT and demo keys
 // the tag demo=true. Idempotent: keys are found by alias, users by name, and
@@ -12,6 +13,7 @@ import { operatorPrincipal, userPrincipal, type Principal } from "@/lib/auth/pri
 import { prisma, type Role } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
 import { accountId } from "@/lib/settings/account";
+import { playDemoWeek, type TrafficResult } from "./traffic";
 
 export const DEMO_USER_AGENT = "keyhold-demo-seed/1";
 const TRAFFIC_MARKER = "demo.trafficSeeded";
@@ -54,13 +56,14 @@ export interface DemoSeedResult {
   keysCreated: number;
   keysPresent: number;
   usersCreated: Array<{ username: string; role: Role; generatedPassword?: string }>;
+  /** Calls of the demo week made by this run (0 when an earlier run made them), and how many of them were denied or failed. */
   trafficCalls: number;
+  deniedCalls: number;
+  failedCalls: number;
 }
 
 type Caller = Principal;
 const call = (op: string, caller: Caller, input: unknown) => invokeKms(op, caller, input, { source: "cli" });
-/** Calls expected to fail (denied, disabled): the failure is the point, and it is audited. */
-const attempt = (op: string, caller: Caller, input: unknown) => call(op, caller, input).then(() => "ok", (e: Error) => e.name);
 
 async function demoPrincipal(username: string, ip: string): Promise<Principal> {
   const user = await prisma.user.findUniqueOrThrow({ where: { username } });
@@ -95,40 +98,15 @@ async function ensureKey(admin: Caller, k: DemoKey): Promise<{ keyId: string; cr
   return { keyId, created: true };
 }
 
-/** Everyday use by the apps, some reads by people, and calls that are denied or fail. */
-async function traffic(keys: Map<string, string>): Promise<number> {
-  const payments = await demoPrincipal("demo-payments-app", "10.20.1.15");
-  const reports = await demoPrincipal("demo-reports-app", "10.20.4.31");
-  const keyAdmin = await demoPrincipal("demo-key-admin", "192.168.10.7");
-  const auditor = await demoPrincipal("demo-auditor", "192.168.10.23");
-  const k = (alias: string) => keys.get(`alias/demo/${alias}`)!;
-  let calls = 0;
-  const run = async (op: string, caller: Caller, input: unknown, expectFailure = false) => {
-    calls++;
-    if (expectFailure) return attempt(op, caller, input);
-    return call(op, caller, input);
+/** A week of use by the apps and people, denied and failed calls included (lib/demo/traffic.ts). */
+async function traffic(keys: Map<string, string>): Promise<TrafficResult> {
+  const callers = {
+    payments: await demoPrincipal("demo-payments-app", "10.20.1.15"),
+    reports: await demoPrincipal("demo-reports-app", "10.20.4.31"),
+    keyAdmin: await demoPrincipal("demo-key-admin", "192.168.10.7"),
+    auditor: await demoPrincipal("demo-auditor", "192.168.10.23"),
   };
-  const message = new TextEncoder().encode("demo message");
-  for (let i = 0; i < 12; i++) {
-    const { CiphertextBlob } = (await run("Encrypt", payments, { KeyId: k("payments-db"), Plaintext: new TextEncoder().encode(`token-${i}`) })) as { CiphertextBlob: Uint8Array };
-    await run("Decrypt", payments, { CiphertextBlob });
-    await run("GenerateDataKey", reports, { KeyId: k("customer-pii"), KeySpec: "AES_256" });
-    if (i % 3 === 0) await run("GenerateDataKey", payments, { KeyId: k("backups"), KeySpec: "AES_256" });
-    if (i % 2 === 0) await run("Sign", payments, { KeyId: k("jwt-signing"), Message: message, SigningAlgorithm: "ECDSA_SHA_256" });
-    if (i % 4 === 0) await run("GenerateMac", reports, { KeyId: k("webhook-mac"), Message: message, MacAlgorithm: "HMAC_SHA_256" });
-  }
-  await run("Sign", reports, { KeyId: k("invoice-signing"), Message: message, SigningAlgorithm: "RSASSA_PSS_SHA_256" });
-  await run("GetPublicKey", keyAdmin, { KeyId: k("partner-exchange") });
-  await run("DescribeKey", keyAdmin, { KeyId: k("wallet") });
-  await run("ListKeys", auditor, {});
-  // Denied: an auditor may not decrypt; an app may not delete keys or change policies.
-  await run("GenerateDataKey", auditor, { KeyId: k("customer-pii"), KeySpec: "AES_256" }, true);
-  await run("ScheduleKeyDeletion", reports, { KeyId: k("backups"), PendingWindowInDays: 7 }, true);
-  await run("DisableKey", payments, { KeyId: k("payments-db") }, true);
-  // Failed: the retired key is disabled; a bad algorithm for the key.
-  await run("Encrypt", reports, { KeyId: k("legacy-reports"), Plaintext: message }, true);
-  await run("Sign", payments, { KeyId: k("jwt-signing"), Message: message, SigningAlgorithm: "RSASSA_PSS_SHA_256" }, true);
-  return calls;
+  return playDemoWeek(callers, (name) => keys.get(`alias/demo/${name}`)!);
 }
 
 /**
@@ -150,9 +128,9 @@ export async function seedDemo(caller?: Principal): Promise<DemoSeedResult> {
     keys.set(k.alias, r.keyId);
     if (r.created) keysCreated++;
   }
-  let trafficCalls = 0;
+  let played: TrafficResult = { calls: 0, denied: 0, failed: 0 };
   // Claimed before the traffic: a second seed (or one running at the same time) makes none.
   const claimed = await prisma.setting.createMany({ data: [{ key: TRAFFIC_MARKER, value: new Date().toISOString() }], skipDuplicates: true });
-  if (claimed.count === 1) trafficCalls = await traffic(keys);
-  return { keysCreated, keysPresent: DEMO_KEYS.length, usersCreated, trafficCalls };
+  if (claimed.count === 1) played = await traffic(keys);
+  return { keysCreated, keysPresent: DEMO_KEYS.length, usersCreated, trafficCalls: played.calls, deniedCalls: played.denied, failedCalls: played.failed };
 }

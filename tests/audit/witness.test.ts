@@ -69,4 +69,19 @@ describe("the unsigned tail of a chain", () => {
     }
     expect((await verifyAuditTrail()).ok).toBe(true);
   });
+
+  it("still verifies the events of a chain whose chain row is gone (found through the index, among the other chains)", async () => {
+    const { chainId } = await unsignedTail();
+    const chain = await prisma.auditChain.findUniqueOrThrow({ where: { id: chainId } });
+    const chainsWithEvents = (await prisma.auditEvent.groupBy({ by: ["chainId"] })).map((c) => c.chainId);
+    await prisma.auditChain.delete({ where: { id: chainId } });
+    try {
+      const report = await verifyAuditTrail();
+      expect(report.chains.filter((c) => c.chainId === chainId)).toHaveLength(1);
+      expect(report.chains.map((c) => c.chainId)).toEqual(expect.arrayContaining(chainsWithEvents));
+    } finally {
+      await prisma.auditChain.create({ data: chain });
+    }
+    expect((await verifyAuditTrail()).ok).toBe(true);
+  });
 });

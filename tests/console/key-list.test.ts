@@ -6,7 +6,7 @@ import { createCustomRole, setUserCustomRole } from "@/lib/access/custom-roles";
 import type { Principal } from "@/lib/auth/principal";
 import { principalFromClaims } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
-import { keyPageAccess, keysPageAccess } from "@/lib/console/keys/access";
+import { keyPageAccess, keyPageWithData, keysPageAccess, keysPageWithFirstRows } from "@/lib/console/keys/access";
 import { mayCreateKeys, mayManageKey, mayManageKeys, mayUseKeys } from "@/lib/console/keys/capabilities";
 import { keyListSearch, parseKeyListParams } from "@/lib/console/keys/list-params";
 import { getConsoleKey, listConsoleKeys } from "@/lib/console/keys/queries";
@@ -217,6 +217,31 @@ describe("key page access", () => {
     expect(await keyPageAccess(await sessionPrincipal(user.id), k.a)).toBe("denied");
     expect(await keyPageAccess(auditor, "00000000-0000-4000-8000-000000000000")).toBe("not-found");
     expect(await keyPageAccess(auditor, "not-a-key")).toBe("not-found");
+  });
+});
+
+describe("key pages rendered with their data", () => {
+  const events = (eventName: string, principalArn: string) => prisma.auditEvent.count({ where: { eventName, principalArn } });
+
+  it("reads the keys list's first rows with the page, as one audited ListKeys that is also the page's check", async () => {
+    const { user } = await makeUser(null);
+    const nobody = await sessionPrincipal(user.id);
+    expect(await keysPageWithFirstRows(nobody, {})).toEqual({ access: "denied" });
+    const before = await events("ListKeys", admin.arn);
+    const page = await keysPageWithFirstRows(admin, { tag: TAG, sort: "id", dir: "asc", pageSize: 2 });
+    expect(page).toEqual({ access: "allowed", first: await listConsoleKeys(admin, { tag: TAG, sort: "id", dir: "asc", pageSize: 2 }) });
+    expect(await events("ListKeys", admin.arn)).toBe(before + 2);
+  });
+
+  it("reads a key page's data once, judges a refusal as keyPageAccess does, and reports a missing key", async () => {
+    const before = await events("DescribeKey", admin.arn);
+    const page = await keyPageWithData(admin, k.a);
+    expect(page.access).toBe("allowed");
+    expect(page.key).toEqual(await getConsoleKey(admin, k.a));
+    expect(await events("DescribeKey", admin.arn)).toBe(before + 2);
+    const { user } = await makeUser(null);
+    expect(await keyPageWithData(await sessionPrincipal(user.id), k.a)).toEqual({ access: "denied" });
+    expect(await keyPageWithData(admin, "00000000-0000-4000-8000-000000000000")).toEqual({ access: "not-found" });
   });
 });
 

@@ -1,9 +1,11 @@
 // Open console pages hear of key changes through server-sent events instead
 // of polling: a change in this instance (embedded database) or a NOTIFY from
-// another instance (PostgreSQL) becomes a `keys` message with no data; a
+// another instance (PostgreSQL) becomes a `keys` message with no data, an
+// access-key change an `access-keys` message; a
 // session that has ended closes the stream. Opening it is audited.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { createAccessKey, deleteAccessKey } from "@/lib/access/access-keys";
 import { queryAuditEvents } from "@/lib/audit/query";
 import { liveStream, openLiveStream } from "@/lib/console/live-updates";
 import { invokeKms } from "@/lib/kms/invoke";
@@ -34,6 +36,19 @@ describe("live updates", () => {
     await invokeKms("DisableKey", admin, { KeyId: KeyMetadata.KeyId }, { source: "api" });
     const text = await readUntil(stream, /event: keys\ndata: \{\}\n\n/);
     expect(text).not.toContain(KeyMetadata.KeyId);
+    abort.abort();
+  });
+
+  it("tells open pages that access keys changed (created, deleted), without the key ID", async () => {
+    const { principal: admin, user } = await makeUser("ADMINISTRATOR");
+    const abort = new AbortController();
+    const stream = liveStream({ sessionIsCurrent: async () => true, signal: abort.signal });
+    await readUntil(stream, /event: ready/);
+    const { AccessKeyId } = await createAccessKey(admin, { username: user.username });
+    const created = await readUntil(stream, /event: access-keys\ndata: \{\}\n\n/);
+    expect(created).not.toContain(AccessKeyId);
+    await deleteAccessKey(admin, { accessKeyId: AccessKeyId });
+    expect(await readUntil(stream, /event: access-keys/)).toContain("data: {}");
     abort.abort();
   });
 

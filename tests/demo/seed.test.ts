@@ -1,6 +1,7 @@
 // `keyhold demo seed` through the real service: keys of every kind with
-// aliases and tags, users of each role, traffic with denied and failed calls,
-// all audited; a second run changes nothing and makes no more traffic.
+// aliases and tags, users of each role, a week of traffic by several
+// principals with denied and failed calls, all audited (the chain verifies);
+// a second run changes nothing and makes no more traffic.
 import { describe, expect, it } from "vitest";
 import { verifyAuditTrail } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
@@ -15,7 +16,9 @@ describe("demo seed", () => {
     expect(first.keysCreated).toBe(DEMO_KEYS.length);
     expect(first.usersCreated.map((u) => u.role).sort()).toEqual(["ADMINISTRATOR", "AUDITOR", "KEY_ADMINISTRATOR", "KEY_USER", "KEY_USER"]);
     expect(first.usersCreated.every((u) => u.generatedPassword === undefined)).toBe(true);
-    expect(first.trafficCalls).toBeGreaterThan(40);
+    // A week's worth, small enough for the dashboard button.
+    expect(first.trafficCalls).toBeGreaterThan(500);
+    expect(first.trafficCalls).toBeLessThan(2500);
 
     const aliases = await prisma.alias.findMany({ where: { name: { startsWith: "alias/demo/" } }, include: { key: { include: { tags: true } } } });
     expect(aliases).toHaveLength(DEMO_KEYS.length);
@@ -31,16 +34,29 @@ describe("demo seed", () => {
     // Traffic is audited like any call, marked by its user agent, with denied and failed calls among it.
     const marked = await demoEvents();
     expect(marked).toBeGreaterThanOrEqual(first.trafficCalls);
-    const denied = await prisma.auditEvent.count({ where: { errorCode: "AccessDeniedException", record: { contains: DEMO_USER_AGENT } } });
-    expect(denied).toBe(3);
-    const failed = await prisma.auditEvent.count({ where: { errorCode: { notIn: ["AccessDeniedException"] }, record: { contains: DEMO_USER_AGENT } } });
-    expect(failed).toBe(2);
+    const demo = { record: { contains: `"userAgent":"${DEMO_USER_AGENT}"` } };
+    const denied = await prisma.auditEvent.findMany({ where: { errorCode: "AccessDeniedException", ...demo }, select: { principalArn: true, eventName: true } });
+    expect(denied).toHaveLength(first.deniedCalls);
+    expect(first.deniedCalls).toBeGreaterThanOrEqual(5);
+    // The key administrator may manage keys but not use them: its Decrypts are refused.
+    expect(denied.filter((d) => d.principalArn?.endsWith(":user/demo-key-admin") && d.eventName === "Decrypt").length).toBeGreaterThanOrEqual(5);
+    expect(new Set(denied.map((d) => d.principalArn)).size).toBeGreaterThanOrEqual(3);
+    const failed = await prisma.auditEvent.count({ where: { errorCode: { not: null, notIn: ["AccessDeniedException"] }, ...demo } });
+    expect(failed).toBe(first.failedCalls);
+    expect(first.failedCalls).toBeGreaterThanOrEqual(5);
+    // Several principals, the everyday operations among their calls.
+    const byPrincipal = await prisma.auditEvent.groupBy({ by: ["principalArn"], where: demo, _count: { _all: true } });
+    expect(byPrincipal.map((p) => p.principalArn?.split("/").pop()).sort()).toEqual(
+      expect.arrayContaining(["demo-admin", "demo-auditor", "demo-key-admin", "demo-payments-app", "demo-reports-app"]),
+    );
+    const operations = new Set((await prisma.auditEvent.groupBy({ by: ["eventName"], where: { ...demo, errorCode: null } })).map((e) => e.eventName));
+    for (const op of ["Encrypt", "Decrypt", "GenerateDataKey", "Sign", "Verify", "GenerateMac", "ListKeys"]) expect(operations).toContain(op);
 
     // Again, through the operator command the CLI uses: nothing new.
     const counts = async () => ({ keys: await prisma.kmsKey.count(), users: await prisma.user.count(), aliases: await prisma.alias.count() });
     const before = await counts();
     const second = (await operatorCommands["demo.seed"]!({})) as Awaited<ReturnType<typeof seedDemo>>;
-    expect(second).toEqual({ keysCreated: 0, keysPresent: DEMO_KEYS.length, usersCreated: [], trafficCalls: 0 });
+    expect(second).toEqual({ keysCreated: 0, keysPresent: DEMO_KEYS.length, usersCreated: [], trafficCalls: 0, deniedCalls: 0, failedCalls: 0 });
     expect(await counts()).toEqual(before);
     expect(await demoEvents()).toBe(marked);
 

@@ -21,8 +21,8 @@ type NewKey = { AccessKeyId: string; SecretAccessKey: string; UserName: string }
 export function AccessKeysTable({ isAdministrator, username }: { isAdministrator: boolean; username: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
-  // Still polled: without it the list stays empty after a create (invalidation alone did not refresh it in e2e; not yet understood).
-  const keys = useQuery({ queryKey: ["access-keys"], queryFn: fetchKeys, refetchInterval: 30_000 });
+  // Not polled: refetched when /api/events says an access key changed (components/live), and on focus.
+  const keys = useQuery({ queryKey: ["access-keys"], queryFn: fetchKeys });
   const [creating, setCreating] = useState(false);
   // Administrators pick whose key it is from the users that exist (and are enabled).
   const users = useQuery({ queryKey: ["users"], queryFn: () => getJson<UserSummary[]>("/api/users"), enabled: isAdministrator && creating });

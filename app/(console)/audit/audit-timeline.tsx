@@ -12,6 +12,8 @@ import { Button } from "@/components/ui/button";
 import { UtcToggle } from "@/components/ui/date-time";
 import { Field, Input, Select } from "@/components/ui/field";
 import type { FilterSuggestions } from "@/lib/audit/key-names";
+import type { AuditEventPage } from "@/lib/audit/query";
+import { defaultTimelineFilters, type TimelineFirstPage } from "@/components/audit/default-view";
 
 export interface TimelineInitial {
   keyId?: string;
@@ -47,12 +49,13 @@ const RANGES = {
 } as const;
 type RangeId = keyof typeof RANGES;
 
-export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
+export function AuditTimeline({ initial, first }: { initial: TimelineInitial; first?: TimelineFirstPage }) {
   const queryClient = useQueryClient();
   const hasInitial = Object.values(initial).some(Boolean);
   const [range, setRange] = useState<RangeId>(initial.range && initial.range in RANGES ? (initial.range as RangeId) : hasInitial ? "all" : "24h");
-  // Preset ranges count back from a fixed moment, so loaded pages stay stable until "Refresh".
-  const [anchor, setAnchor] = useState(() => Date.now());
+  // Preset ranges count back from a fixed moment, so loaded pages stay stable until "Refresh";
+  // the first one is the server's, whose first page came with the page.
+  const [anchor, setAnchor] = useState(() => first?.anchor ?? Date.now());
   const [customFrom, setCustomFrom] = useState("");
   const [customTo, setCustomTo] = useState("");
   const [q, setQ] = useState(initial.q ?? "");
@@ -300,9 +303,15 @@ export function AuditTimeline({ initial }: { initial: TimelineInitial }) {
 
       <AuditSummaryTable filters={filters} onPick={pick} />
 
-      <AuditEventList filters={filters} label="Audit events" />
+      <AuditEventList filters={filters} label="Audit events" initialPage={firstPageFor(first, filters)} />
 
       <ExportDialog open={exporting} onClose={() => setExporting(false)} defaultFrom={from ? new Date(from) : undefined} />
     </div>
   );
+}
+
+/** The server's first page, while the timeline still shows exactly the view it was read for. */
+function firstPageFor(first: TimelineFirstPage | undefined, filters: TimelineFilters): AuditEventPage | undefined {
+  if (!first) return undefined;
+  return filterParams(filters).toString() === filterParams(defaultTimelineFilters(first.anchor)).toString() ? first.page : undefined;
 }

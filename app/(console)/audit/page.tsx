@@ -2,9 +2,24 @@ import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { AUDIT_READERS } from "@/lib/audit/access";
 import { requirePrincipal } from "@/lib/auth/current";
+import type { Principal } from "@/lib/auth/principal";
+import { queryAuditEvents } from "@/lib/audit/query";
+import { defaultTimelineFilters, type TimelineFirstPage } from "@/components/audit/default-view";
 import { AuditTimeline, type TimelineInitial } from "./audit-timeline";
 
+/** The timeline's page size (AuditEventList's default). */
+const TIMELINE_PAGE_SIZE = 50;
+
 export const metadata: Metadata = { title: "Audit" };
+
+/** The default view's first page, read now (undefined on failure: the list's own fetch then shows the error). */
+function defaultViewFirstPage(principal: Principal): Promise<TimelineFirstPage | undefined> {
+  const anchor = Date.now();
+  return queryAuditEvents(principal, defaultTimelineFilters(anchor), { limit: TIMELINE_PAGE_SIZE }).then(
+    (page) => ({ anchor, page }),
+    () => undefined,
+  );
+}
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.slice(0, 512);
 
@@ -25,5 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     views: one(sp.views) === "true",
     range: one(sp.range),
   };
-  return <AuditTimeline key={JSON.stringify(initial)} initial={initial} />;
+  // The default view's first rows come with the page (one browser round trip less); a filtered link fetches its own.
+  const first = Object.values(initial).some(Boolean) ? undefined : await defaultViewFirstPage(principal);
+  return <AuditTimeline key={JSON.stringify(initial)} initial={initial} first={first} />;
 }

@@ -32,7 +32,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 type Toggle = { keys: KeyRow[]; enable: boolean } | null;
 
-export function KeysTable({ canManage }: { canManage: boolean }) {
+export function KeysTable({ canManage, initial }: { canManage: boolean; initial?: { search: string; page: KeyListPage } }) {
   const toast = useToast();
   // The view is the URL's (see use-key-list-view.ts); only the text being typed is local.
   const { view, apiSearch, update } = useKeyListView();
@@ -69,6 +69,8 @@ export function KeysTable({ canManage }: { canManage: boolean }) {
   const keys = useQuery({
     queryKey: ["keys", apiSearch],
     queryFn: () => getJson<KeyListPage>(`/api/keys?${apiSearch}`),
+    // The first rows came with the page (rendered for the URL's view).
+    initialData: initial && initial.search === apiSearch ? initial.page : undefined,
     placeholderData: keepPreviousData,
   });
 

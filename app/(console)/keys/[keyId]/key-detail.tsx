@@ -30,8 +30,11 @@ export function KeyDetailView({
   canSimulate = false,
   rotationAccess,
   initialError,
+  initial,
 }: {
   keyId: string;
+  /** The key as the page read it on the server (its first render needs no fetch). */
+  initial?: KeyDetail;
   canManage: boolean;
   canAudit: boolean;
   canSimulate?: boolean;
@@ -44,6 +47,7 @@ export function KeyDetailView({
   const key = useQuery({
     queryKey: ["key", keyId],
     queryFn: () => getJson<KeyDetail>(`/api/keys/${encodeURIComponent(keyId)}`),
+    initialData: initial,
     retry: (n, e) => (e as ActionError).type !== "NotFoundException" && n < 1,
   });
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { requirePrincipal } from "@/lib/auth/current";
-import { keyPageAccess } from "@/lib/console/keys/access";
+import { keyPageWithData } from "@/lib/console/keys/access";
 import { keyControlAccess, mayManageKey } from "@/lib/console/keys/capabilities";
 import { KeyDetailView } from "./key-detail";
 
@@ -16,15 +16,21 @@ export default async function KeyPage({
 }) {
   const [{ keyId }, { aliasError }] = await Promise.all([params, searchParams]);
   const principal = await requirePrincipal();
-  // Decided by DescribeKey (key policy, built-in and custom roles, grants), not by the role's name.
-  if ((await keyPageAccess(principal, keyId)) === "denied") return <Forbidden what="this key" />;
+  // Decided by DescribeKey (key policy, built-in and custom roles, grants), not by the role's name;
+  // the key's data is read once, for the check and the first render.
+  const [page, canManage, rotation] = await Promise.all([
+    keyPageWithData(principal, keyId),
+    mayManageKey(principal, keyId),
+    keyControlAccess(principal, keyId, ["kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:RotateKeyOnDemand"]),
+  ]);
+  if (page.access === "denied") return <Forbidden what="this key" />;
   // Administrators and auditors read the audit trail and may run the policy simulator.
   const canAudit = principal.role === "ADMINISTRATOR" || principal.role === "AUDITOR";
-  const rotation = await keyControlAccess(principal, keyId, ["kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:RotateKeyOnDemand"]);
   return (
     <KeyDetailView
       keyId={keyId}
-      canManage={await mayManageKey(principal, keyId)}
+      initial={page.key}
+      canManage={canManage}
       canAudit={canAudit}
       canSimulate={canAudit}
       rotationAccess={{ enable: rotation["kms:EnableKeyRotation"]!, disable: rotation["kms:DisableKeyRotation"]!, onDemand: rotation["kms:RotateKeyOnDemand"]! }}

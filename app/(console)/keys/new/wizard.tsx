@@ -3,26 +3,15 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ActionError, unwrap } from "@/components/keys/client";
-import { SPEC_LABELS, USAGE_LABELS } from "@/components/keys/labels";
 import { generatePolicy } from "@/components/keys/policy";
-import { KEY_TYPES, SPEC_HELP, TYPE_SPECS, USAGE_HELP, type KeyType } from "@/components/keys/spec-help";
-import {
-  ALIAS_PREFIX,
-  aliasError,
-  descriptionError,
-  fullAlias,
-  MAX_TAGS,
-  tagKeyError,
-  tagValueError,
-} from "@/components/keys/validation";
+import { TYPE_SPECS, type KeyType } from "@/components/keys/spec-help";
+import { aliasError, descriptionError, fullAlias, tagKeyError, tagValueError } from "@/components/keys/validation";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { Field, Input, Select, Textarea } from "@/components/ui/field";
-import { PolicyJsonField } from "@/components/policy/policy-json-field";
 import { policySchemaDiagnostics as policyProblems } from "@/components/policy/policy-lint";
 import { useToast } from "@/components/ui/toast";
 import type { KeyPrincipal } from "@/lib/console/keys/types";
-import { algorithmsFor, KEY_USAGES, usagesFor, type KeySpec, type KeyUsage } from "@/lib/crypto/specs";
+import { usagesFor, type KeySpec, type KeyUsage } from "@/lib/crypto/specs";
 import {
   checkAliasAction,
   createAliasAction,
@@ -31,29 +20,21 @@ import {
   getParametersForImportAction,
   importKeyMaterialAction,
 } from "../actions";
-import {
-  materialError,
-  MaterialChoiceField,
-  OriginChoice,
-  RotationChoiceField,
-  rotationError,
-  type MaterialChoice,
-  type Origin,
-  type RotationChoice,
-} from "./creation-options";
+import { materialError, rotationError, type MaterialChoice, type Origin, type RotationChoice } from "./creation-options";
+import { LabelsStep } from "./labels-step";
+import { PeopleStep } from "./people-step";
+import { ReviewStep, type Progress } from "./review-step";
+import { TypeStep, usagesForType } from "./type-step";
 import { generateMaterial, parseMaterial, wrapMaterial } from "./wrap-material";
-import { KeyStorePicker, keyStoreRequest, type PickableKeyStore } from "@/components/key-stores/key-store-picker";
+import { keyStoreRequest, type PickableKeyStore } from "@/components/key-stores/key-store-picker";
 
+// The create-key wizard: its state, the step navigation and the creation
+// sequence (key, alias, then import or rotation). Each step's form is its own
+// component (type-step, labels-step, people-step, review-step).
 const STEPS = ["Key type", "Labels", "Key administrators", "Key usage permissions", "Review"] as const;
 
 const ADMIN_ROLES = ["ADMINISTRATOR", "KEY_ADMINISTRATOR"];
 const USER_ROLES = ["ADMINISTRATOR", "KEY_USER"];
-
-function usagesForType(type: KeyType): KeyUsage[] {
-  return KEY_USAGES.filter((u) => TYPE_SPECS[type].some((s) => usagesFor(s).includes(u)));
-}
-
-type Progress = { label: string; state: "running" | "done" | "failed" }[];
 
 export function CreateKeyWizard({ account, principals, keyStores = [] }: { account: string; principals: KeyPrincipal[]; keyStores?: PickableKeyStore[] }) {
   const router = useRouter();
@@ -80,7 +61,6 @@ export function CreateKeyWizard({ account, principals, keyStores = [] }: { accou
   const [rotation, setRotation] = useState<RotationChoice>({ on: false, days: "365" });
   const [material, setMaterial] = useState<MaterialChoice>({ mode: "generate", pasted: "" });
 
-  const specs = TYPE_SPECS[type].filter((s) => usagesFor(s).includes(usage));
   const aliasName = alias.trim() ? fullAlias(alias) : "";
   const aliasProblem = aliasName ? aliasError(aliasName) : "";
   const tagProblems = tags.map((t, i) => ({
@@ -212,31 +192,6 @@ export function CreateKeyWizard({ account, principals, keyStores = [] }: { accou
     setMaterial({ mode: "generate", pasted: "" });
   }
 
-  const peoplePicker = (roles: string[], picked: string[], setPicked: (v: string[]) => void, legend: string, help: string) => {
-    const eligible = principals.filter((p) => roles.includes(p.role));
-    return (
-      <fieldset className="flex flex-col gap-3">
-        <legend className="mb-1 text-lg font-medium">{legend}</legend>
-        <p className="text-sm text-slate-600 dark:text-slate-400">{help}</p>
-        {eligible.length === 0 && <p className="text-sm">No users have a role that allows this. The account root keeps full access.</p>}
-        <div className="flex flex-col divide-y divide-slate-100 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
-          {eligible.map((p) => (
-            <label key={p.id} className="flex items-center gap-3 px-3 py-2 text-sm">
-              <input
-                type="checkbox"
-                checked={picked.includes(p.username)}
-                onChange={(e) => setPicked(e.target.checked ? [...picked, p.username] : picked.filter((u) => u !== p.username))}
-              />
-              <span className="font-medium">{p.username}</span>
-              <span className="text-xs text-slate-600 dark:text-slate-400">{p.role.replace(/_/g, " ").toLowerCase()}</span>
-              <span className="ml-auto hidden font-mono text-xs text-slate-600 md:inline dark:text-slate-400">{p.arn}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-    );
-  };
-
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Create key</h1>
@@ -264,205 +219,82 @@ export function CreateKeyWizard({ account, principals, keyStores = [] }: { accou
         className="flex min-h-80 flex-col gap-5 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900"
       >
         {step === 0 && (
-          <>
-            <fieldset className="flex flex-col gap-2">
-              <legend className="mb-2 text-lg font-medium">Key type</legend>
-              <div className="grid gap-3 md:grid-cols-3">
-                {KEY_TYPES.map((t) => (
-                  <div
-                    key={t.id}
-                    className={cn(
-                      "flex flex-col gap-1 rounded-md border p-3 text-sm",
-                      type === t.id ? "border-indigo-500 bg-indigo-50 dark:bg-indigo-950/40" : "border-slate-200 dark:border-slate-700",
-                    )}
-                  >
-                    <label className="flex cursor-pointer items-center gap-2 font-medium">
-                      <input type="radio" name="keyType" checked={type === t.id} onChange={() => chooseType(t.id)} aria-describedby={`type-${t.id}`} />
-                      {t.label}
-                    </label>
-                    <p id={`type-${t.id}`} className="text-slate-600 dark:text-slate-400">
-                      {t.help}
-                    </p>
-                  </div>
-                ))}
-              </div>
-            </fieldset>
-            <fieldset className="flex flex-col gap-2">
-              <legend className="mb-2 font-medium">Key usage</legend>
-              {usagesForType(type).map((u) => (
-                <div key={u} className="text-sm">
-                  <label className="flex items-center gap-2 font-medium">
-                    <input type="radio" name="keyUsage" checked={usage === u} onChange={() => chooseUsage(u)} aria-describedby={`usage-${u}`} />
-                    {USAGE_LABELS[u]}
-                  </label>
-                  <p id={`usage-${u}`} className="ml-6 text-slate-600 dark:text-slate-400">
-                    {USAGE_HELP[u]}
-                  </p>
-                </div>
-              ))}
-            </fieldset>
-            <Field label="Key spec" hint={SPEC_HELP[spec]}>
-              {(p) => (
-                <Select {...p} value={spec} onChange={(e) => setSpec(e.target.value as KeySpec)} className="max-w-md">
-                  {specs.map((s) => (
-                    <option key={s} value={s}>
-                      {SPEC_LABELS[s]} ({s})
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
-            {spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" && <KeyStorePicker stores={keyStores} value={keyStore} onChange={setKeyStore} />}
-            <div className="text-sm">
-              <p className="font-medium">Algorithms this key allows</p>
-              <ul className="mt-1 flex flex-wrap gap-2" data-testid="spec-algorithms">
-                {algorithmsFor(spec, usage).map((a) => (
-                  <li key={a} className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs dark:bg-slate-800">
-                    {a}
-                  </li>
-                ))}
-              </ul>
-            </div>
-            {spec === "SYMMETRIC_DEFAULT" && <OriginChoice origin={origin} onChange={setOrigin} />}
-            {spec === "SYMMETRIC_DEFAULT" && origin === "AWS_KMS" && <RotationChoiceField value={rotation} onChange={setRotation} />}
-          </>
+          <TypeStep
+            type={type}
+            usage={usage}
+            spec={spec}
+            keyStore={keyStore}
+            keyStores={keyStores}
+            origin={origin}
+            rotation={rotation}
+            chooseType={chooseType}
+            chooseUsage={chooseUsage}
+            setSpec={setSpec}
+            setKeyStore={setKeyStore}
+            setOrigin={setOrigin}
+            setRotation={setRotation}
+          />
         )}
 
         {step === 1 && (
-          <>
-            <h2 className="text-lg font-medium">Alias, description and tags</h2>
-            <Field
-              label="Alias"
-              hint="Optional. A friendly name applications can use instead of the key ID."
-              error={aliasServerError || ((aliasTouched || alias) && aliasProblem ? aliasProblem : "")}
-            >
-              {(p) => (
-                <div className="flex max-w-lg items-stretch">
-                  <span className="inline-flex items-center rounded-l-md border border-r-0 border-slate-300 bg-slate-50 px-2 font-mono text-sm text-slate-600 dark:text-slate-400 dark:border-slate-600 dark:bg-slate-800">
-                    {ALIAS_PREFIX}
-                  </span>
-                  <Input
-                    {...p}
-                    className="rounded-l-none font-mono"
-                    value={alias.startsWith(ALIAS_PREFIX) ? alias.slice(ALIAS_PREFIX.length) : alias}
-                    onChange={(e) => {
-                      setAlias(e.target.value);
-                      setAliasServerError("");
-                    }}
-                    autoComplete="off"
-                    maxLength={300}
-                  />
-                </div>
-              )}
-            </Field>
-            <Field label="Description" error={descriptionError(description)} hint="Optional. What the key protects and who owns it.">
-              {(p) => <Textarea {...p} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} className="max-w-lg" />}
-            </Field>
-            <fieldset className="flex flex-col gap-2">
-              <legend className="mb-1 text-sm font-medium text-slate-700 dark:text-slate-300">Tags</legend>
-              {tags.map((t, i) => (
-                <div key={i} className="flex flex-wrap items-start gap-2">
-                  <div className="w-56">
-                    <Field label={`Tag key ${i + 1}`} error={tagProblems[i]?.key}>
-                      {(p) => (
-                        <Input {...p} value={t.key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} />
-                      )}
-                    </Field>
-                  </div>
-                  <div className="w-56">
-                    <Field label={`Tag value ${i + 1}`} error={tagProblems[i]?.value}>
-                      {(p) => (
-                        <Input {...p} value={t.value} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-                      )}
-                    </Field>
-                  </div>
-                  <Button variant="ghost" className="mt-6" aria-label={`Remove tag ${i + 1}`} onClick={() => setTags(tags.filter((_, j) => j !== i))}>
-                    Remove
-                  </Button>
-                </div>
-              ))}
-              <div>
-                <Button variant="secondary" size="sm" disabled={tags.length >= MAX_TAGS} onClick={() => setTags([...tags, { key: "", value: "" }])}>
-                  Add tag
-                </Button>
-                <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">
-                  Up to {MAX_TAGS} tags; keys 1–128 characters, values up to 256; “aws:” is reserved.
-                </span>
-              </div>
-            </fieldset>
-          </>
+          <LabelsStep
+            alias={alias}
+            setAlias={setAlias}
+            aliasProblem={aliasProblem}
+            aliasTouched={aliasTouched}
+            aliasServerError={aliasServerError}
+            setAliasServerError={setAliasServerError}
+            description={description}
+            setDescription={setDescription}
+            tags={tags}
+            setTags={setTags}
+            tagProblems={tagProblems}
+          />
         )}
 
-        {step === 2 &&
-          peoplePicker(
-            ADMIN_ROLES,
-            admins,
-            setAdmins,
-            "Key administrators",
-            "Key administrators can manage this key (enable, disable, tag, rotate, schedule deletion) but not use it for cryptography.",
-          )}
-        {step === 3 &&
-          peoplePicker(
-            USER_ROLES,
-            users,
-            setUsers,
-            "Key users",
-            "Key users can use this key in cryptographic operations allowed by its usage.",
-          )}
+        {step === 2 && (
+          <PeopleStep
+            principals={principals}
+            roles={ADMIN_ROLES}
+            picked={admins}
+            setPicked={setAdmins}
+            legend="Key administrators"
+            help="Key administrators can manage this key (enable, disable, tag, rotate, schedule deletion) but not use it for cryptography."
+          />
+        )}
+        {step === 3 && (
+          <PeopleStep
+            principals={principals}
+            roles={USER_ROLES}
+            picked={users}
+            setPicked={setUsers}
+            legend="Key users"
+            help="Key users can use this key in cryptographic operations allowed by its usage."
+          />
+        )}
 
         {step === 4 && (
-          <>
-            <h2 className="text-lg font-medium">Review</h2>
-            <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm" data-testid="review-summary">
-              <dt className="text-slate-600 dark:text-slate-400">Key spec</dt>
-              <dd>{SPEC_LABELS[spec]} ({spec})</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Key usage</dt>
-              <dd>{USAGE_LABELS[usage]}</dd>
-              {storeId && <dt className="text-slate-600 dark:text-slate-400">Key store</dt>}
-              {storeId && <dd>{keyStores.find((k) => k.id === storeId)?.name ?? storeId} (HSM)</dd>}
-              <dt className="text-slate-600 dark:text-slate-400">Alias</dt>
-              <dd className="font-mono">{aliasName || "—"}</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Description</dt>
-              <dd>{description || "—"}</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Tags</dt>
-              <dd>{tags.filter((t) => t.key).map((t) => `${t.key}=${t.value}`).join(", ") || "—"}</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Administrators</dt>
-              <dd>{admins.join(", ") || "—"}</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Users</dt>
-              <dd>{users.join(", ") || "—"}</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Key material</dt>
-              <dd>{importing ? "Imported (wrapped in this browser)" : "Generated by Keyhold"}</dd>
-              <dt className="text-slate-600 dark:text-slate-400">Rotation</dt>
-              <dd>{rotating ? `Automatic, every ${rotation.days} days` : spec === "SYMMETRIC_DEFAULT" && !importing ? "Off" : "Not available for this key"}</dd>
-            </dl>
-            {importing && <MaterialChoiceField value={material} onChange={setMaterial} />}
-            <PolicyJsonField
-              label="Key policy"
-              hint="Generated from your choices, in the AWS console's format. You may edit it; problems are marked as you type."
-              value={effectivePolicy}
-              onChange={(v) => {
-                setPolicy(v);
-                setPolicyEdited(true);
-              }}
-            />
-            {policyEdited && (
-              <div>
-                <Button variant="ghost" size="sm" onClick={() => setPolicyEdited(false)}>
-                  Reset to the generated policy
-                </Button>
-              </div>
-            )}
-            {progress.length > 0 && (
-              <ul aria-label="Progress" className="flex flex-col gap-1 text-sm" aria-live="polite">
-                {progress.map((p) => (
-                  <li key={p.label}>
-                    <span aria-hidden>{p.state === "done" ? "✓" : p.state === "failed" ? "✗" : "…"}</span> {p.label}
-                    {p.state === "running" ? "…" : p.state === "failed" ? " (failed)" : ""}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </>
+          <ReviewStep
+            spec={spec}
+            usage={usage}
+            storeId={storeId}
+            keyStores={keyStores}
+            aliasName={aliasName}
+            description={description}
+            tags={tags}
+            admins={admins}
+            users={users}
+            importing={importing}
+            rotating={rotating}
+            rotation={rotation}
+            material={material}
+            setMaterial={setMaterial}
+            effectivePolicy={effectivePolicy}
+            policyEdited={policyEdited}
+            setPolicy={setPolicy}
+            setPolicyEdited={setPolicyEdited}
+            progress={progress}
+          />
         )}
 
         {stepErrors[step] && (
