@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { validate } from "@/lib/access/validate";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 import { prisma, Prisma } from "@/lib/db/client";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
@@ -91,7 +92,7 @@ async function* chainEvents(span: ChainSpan) {
       where: { chainId: span.chainId, chainSeq: { gt: after, lte: span.maxSeq } },
       orderBy: { chainSeq: "asc" },
       take: EXPORT_PAGE,
-      select: { chainSeq: true, prevHash: true, hash: true, record: true },
+      select: { chainSeq: true, prevHash: true, hash: true, record: true, body: true },
     });
     if (rows.length) yield rows;
     if (rows.length < EXPORT_PAGE) return;
@@ -119,7 +120,7 @@ async function* jsonlChunks(from: Date, to: Date): AsyncGenerator<string> {
     for await (const rows of chainEvents(span)) {
       // The record is embedded as the exact text that was hashed.
       yield rows
-        .map((r) => `{"chainId":${chainId},"chainSeq":${r.chainSeq},"prevHash":${JSON.stringify(r.prevHash)},"hash":${JSON.stringify(r.hash)},"record":${r.record}}\n`)
+        .map((r) => `{"chainId":${chainId},"chainSeq":${r.chainSeq},"prevHash":${JSON.stringify(r.prevHash)},"hash":${JSON.stringify(r.hash)},"record":${decodeRecord(r)}}\n`)
         .join("");
     }
   }
@@ -177,10 +178,10 @@ export function csvField(value: unknown): string {
 
 const KEY_ID = /:key\/([0-9a-f-]{36})$/;
 
-function csvRow(r: { chainId: string; chainSeq: number; hash: string; record: string }): string {
+function csvRow(r: { chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }): string {
   let rec: Partial<AuditRecord>;
   try {
-    rec = JSON.parse(r.record) as AuditRecord;
+    rec = JSON.parse(decodeRecord(r)) as AuditRecord;
   } catch {
     rec = {}; // a damaged row still appears, with its chain position and hash
   }
@@ -208,8 +209,8 @@ async function* csvChunks(from: Date, to: Date): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(",")}\r\n`;
   let after: { time: Date; id: bigint } | undefined;
   for (;;) {
-    const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; record: string }>>`
-      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", hash, record
+    const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }>>`
+      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", hash, record, body
       FROM "AuditEvent"
       WHERE "eventTime" >= ${from} AND "eventTime" <= ${to}
         ${after ? Prisma.sql`AND ("eventTime", id) > (${after.time}, ${after.id})` : Prisma.empty}

@@ -28,6 +28,7 @@ import { consoleSignIn, consoleSignOut, useTestAuthEnvironment } from "../auth/c
 import { makeUser, operator, uniqueName } from "../helpers";
 import { recordSecret, recordSecretsIn } from "../secret-registry";
 import { createSoftHsm, softHsmAvailable, selfSignedTrustAnchor } from "../support/softhsm";
+import { auditEvents } from "../support/audit-rows";
 
 type Json = Record<string, unknown>;
 interface AuditRecordShape {
@@ -87,7 +88,7 @@ async function watermark(): Promise<bigint> {
 
 /** The events written since the last call (the file runs alone: nothing else writes). */
 async function newEvents() {
-  const rows = await prisma.auditEvent.findMany({ where: { id: { gt: lastId } }, orderBy: { id: "asc" } });
+  const rows = await auditEvents({ where: { id: { gt: lastId } }, orderBy: { id: "asc" } });
   if (rows.length) lastId = rows[rows.length - 1]!.id;
   return rows.map((row) => ({ row, record: JSON.parse(row.record) as AuditRecordShape }));
 }

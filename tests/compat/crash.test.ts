@@ -16,6 +16,7 @@ import {
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 let server: TestServer | undefined;
 afterAll(async () => server?.stop());
@@ -66,12 +67,12 @@ describe("crash safety", () => {
     kms.destroy();
     expect(succeeded.size).toBeGreaterThan(20);
 
-    const rows = await query<{ request_id: string }>(
+    const rows = await query<{ record: string | null; body: Uint8Array | null }>(
       server,
-      `SELECT record::json->>'requestID' AS request_id FROM "AuditEvent" WHERE "keyId" = $1::uuid AND "eventName" = 'Encrypt' AND "errorCode" IS NULL`,
+      `SELECT record, body FROM "AuditEvent" WHERE "keyId" = $1::uuid AND "eventName" = 'Encrypt' AND "errorCode" IS NULL`,
       [keyId],
     );
-    const recorded = new Set(rows.map((r) => r.request_id));
+    const recorded = new Set(rows.map((r) => (JSON.parse(decodeRecord(r)) as { requestID: string }).requestID));
     const lost = [...succeeded].filter((id) => !recorded.has(id));
     expect(lost).toEqual([]);
 
