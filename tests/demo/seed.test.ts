@@ -6,8 +6,9 @@ import { verifyAuditTrail } from "@/lib/audit/verify";
 import { prisma } from "@/lib/db/client";
 import { DEMO_KEYS, DEMO_USER_AGENT, seedDemo } from "@/lib/demo/seed";
 import { operatorCommands } from "@/lib/operator/commands";
+import { auditEvents } from "../support/audit-rows";
 
-const demoEvents = () => prisma.auditEvent.count({ where: { record: { contains: `"userAgent":"${DEMO_USER_AGENT}"` } } });
+const demoEvents = async () => (await auditEvents({}, `"userAgent":"${DEMO_USER_AGENT}"`)).length;
 
 describe("demo seed", () => {
   it("creates demo keys, users and traffic once, audited, and is idempotent", async () => {
@@ -31,9 +32,9 @@ describe("demo seed", () => {
     // Traffic is audited like any call, marked by its user agent, with denied and failed calls among it.
     const marked = await demoEvents();
     expect(marked).toBeGreaterThanOrEqual(first.trafficCalls);
-    const denied = await prisma.auditEvent.count({ where: { errorCode: "AccessDeniedException", record: { contains: DEMO_USER_AGENT } } });
+    const denied = (await auditEvents({ where: { errorCode: "AccessDeniedException" } }, DEMO_USER_AGENT)).length;
     expect(denied).toBe(3);
-    const failed = await prisma.auditEvent.count({ where: { errorCode: { notIn: ["AccessDeniedException"] }, record: { contains: DEMO_USER_AGENT } } });
+    const failed = (await auditEvents({ where: { errorCode: { notIn: ["AccessDeniedException"] } } }, DEMO_USER_AGENT)).length;
     expect(failed).toBe(2);
 
     // Again, through the operator command the CLI uses: nothing new.

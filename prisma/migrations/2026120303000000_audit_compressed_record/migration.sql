@@ -1,14 +1,14 @@
--- Audit storage (issue 16): new rows keep their record text deflated with a
--- preset dictionary in "body" (lib/db/audit-record-codec.mjs); rows from before
--- keep theirs in "record". What SQL filtered on inside the record text now
--- has columns of its own: "consoleView" and "userName".
+-- Audit storage, issue 16: new rows keep their record text deflated with a
+-- preset dictionary in the body column, see lib/db/audit-record-codec.mjs;
+-- older rows keep theirs in the record column. What SQL filtered on inside
+-- the record text now has columns of its own: consoleView and userName.
 ALTER TABLE "AuditEvent" ALTER COLUMN "record" DROP NOT NULL,
     ADD COLUMN "body" BYTEA,
     ADD COLUMN "consoleView" BOOLEAN NOT NULL DEFAULT false,
     ADD COLUMN "userName" TEXT;
 
--- The same tests lib/audit/filters.ts ran on the text (a console page read:
--- flagged since the flag exists, recognised by shape before).
+-- The same tests lib/audit/filters.ts ran on the text: a console page read
+-- is flagged since the flag exists, recognised by its shape before.
 UPDATE "AuditEvent" SET
     "consoleView" = COALESCE("readOnly" AND (
         (record::jsonb #>> '{additionalEventData,consoleView}') = 'true'
