@@ -59,7 +59,7 @@ describe("TOTP enrolment", () => {
     expect(Buffer.from(factor.secretWrapped!).includes(Buffer.from(secret))).toBe(false);
     const hashes = await prisma.recoveryCode.findMany({ where: { userId: user.id } });
     expect(hashes.map((h) => h.codeHash)).not.toContain(recoveryCodes[0]);
-    const events = await prisma.auditEvent.findMany({ where: { principalArn: principal.arn } });
+    const events = await auditEvents({ where: { principalArn: principal.arn } });
     expect(events.map((e) => e.eventName)).toEqual(expect.arrayContaining(["CreateVirtualMFADevice", "EnableMFADevice"]));
     expect(events.some((e) => e.eventName === "EnableMFADevice" && e.errorCode === "ValidationException")).toBe(true);
     for (const e of events) {
