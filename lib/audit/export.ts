@@ -11,6 +11,7 @@ import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 import { prisma, Prisma } from "@/lib/db/client";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
+import { genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
 import { auditPublicKeys } from "./signing-key";
 
@@ -85,16 +86,37 @@ async function chainSpans(from: Date, to: Date): Promise<ChainSpan[]> {
   return rows.map((r) => ({ chainId: r.chainId, minSeq: Number(r.minSeq), maxSeq: Number(r.maxSeq) }));
 }
 
+/**
+ * The hash event #seq follows: the genesis hash for #1, else the stored hash
+ * of the event before it, or (purged under retention) the signed digest at
+ * the purge point. "" when neither exists: the verifier then reports the gap.
+ */
+async function hashBefore(chainId: string, seq: number): Promise<string> {
+  if (seq === 1) return genesisHash(chainId);
+  const row = await prisma.auditEvent.findUnique({ where: { chainId_chainSeq: { chainId, chainSeq: seq - 1 } }, select: { hash: true } });
+  if (row) return row.hash;
+  const digest = await prisma.auditDigest.findFirst({ where: { chainId, lastSeq: seq - 1 }, select: { lastHash: true } });
+  return digest?.lastHash ?? "";
+}
+
+/** The span's events in chain order, each with the hash it follows (the previous event's, not stored twice). */
 async function* chainEvents(span: ChainSpan) {
   let after = span.minSeq - 1;
+  let prevHash = await hashBefore(span.chainId, span.minSeq);
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
       where: { chainId: span.chainId, chainSeq: { gt: after, lte: span.maxSeq } },
       orderBy: { chainSeq: "asc" },
       take: EXPORT_PAGE,
-      select: { chainSeq: true, prevHash: true, hash: true, record: true, body: true },
+      select: { chainSeq: true, hash: true, record: true, body: true },
     });
-    if (rows.length) yield rows;
+    if (rows.length) {
+      yield rows.map((r) => {
+        const linked = { ...r, prevHash };
+        prevHash = r.hash;
+        return linked;
+      });
+    }
     if (rows.length < EXPORT_PAGE) return;
     after = rows[rows.length - 1]!.chainSeq;
   }

@@ -32,7 +32,6 @@ interface Pending {
 type EventRow = StoredColumns & {
   chainId: string;
   chainSeq: number;
-  prevHash: string;
   hash: string;
 };
 
@@ -43,10 +42,10 @@ type EventRow = StoredColumns & {
  * (Unnamed: the embedded database shares one session between connections,
  * so a named prepared statement would outlive a replaced pool client.)
  */
-const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","prevHash","hash")
-     SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","prevHash","hash"
+const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
+     SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash"
      FROM json_to_recordset($1::json) AS r("chainId" uuid, "chainSeq" int, "eventId" uuid, "eventTime" timestamp(3), "eventSource" text, "eventName" text,
-       "keyId" uuid, "principalArn" text, "userName" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "consoleView" bool, "body" bytea, "prevHash" text, "hash" text)`;
+       "keyId" uuid, "principalArn" text, "userName" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "consoleView" bool, "body" bytea, "hash" text)`;
 
 /** One holder at a time, first come first served. */
 class ChainLock {
@@ -136,7 +135,7 @@ class ChainWriter {
     const rows = texts.map(({ record: r, text }) => {
       seq += 1;
       const hash = eventHash(prev, text);
-      const row: EventRow = { chainId, chainSeq: seq, ...storedColumns(r, text), prevHash: prev, hash };
+      const row: EventRow = { chainId, chainSeq: seq, ...storedColumns(r, text), hash };
       prev = hash;
       return row;
     });

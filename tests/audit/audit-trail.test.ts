@@ -205,7 +205,7 @@ describe("tamper detection", () => {
     // Make room after `a` and insert a forged event there.
     await prisma.auditEvent.update({ where: { id: b!.id }, data: { chainSeq: b!.chainSeq + 1000 } });
     const forged = await prisma.auditEvent.create({
-      data: { ...b!, id: undefined, eventId: randomUUID(), chainSeq: b!.chainSeq, prevHash: a!.hash, record: null, body: storedBody(b!.record.replace(b!.eventId, randomUUID())) },
+      data: { ...b!, id: undefined, eventId: randomUUID(), chainSeq: b!.chainSeq, record: null, body: storedBody(b!.record.replace(b!.eventId, randomUUID())) },
     });
     try {
       const report = await verifyAuditTrail();
