@@ -41,7 +41,7 @@ const port = await listen(server, 0, "127.0.0.1");
 
 async function auditSize() {
   const [row] = await prisma.$queryRawUnsafe<Array<{ rows: bigint; records: bigint | null; relation: bigint }>>(
-    `SELECT count(*) AS rows, sum(length(record)) AS records, pg_total_relation_size('"AuditEvent"') AS relation FROM "AuditEvent"`,
+    `SELECT count(*) AS rows, sum(COALESCE(length(body), octet_length(record))) AS records, pg_total_relation_size('"AuditEvent"') AS relation FROM "AuditEvent"`,
   );
   return { rows: Number(row!.rows), recordBytes: Number(row!.records ?? 0), relationBytes: Number(row!.relation) };
 }

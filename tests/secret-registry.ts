@@ -8,6 +8,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 /** Shorter values could match by chance; they are not recorded. */
 const MIN_BYTES = 8;
@@ -148,8 +149,8 @@ export async function readAuditRecords(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ record: string }>(`SELECT record FROM "AuditEvent" ORDER BY id`);
-    return rows.map((r) => r.record);
+    const { rows } = await client.query<{ record: string | null; body: Uint8Array | null }>(`SELECT record, body FROM "AuditEvent" ORDER BY id`);
+    return rows.map((r) => decodeRecord(r));
   } finally {
     await client.end();
   }
@@ -168,12 +169,12 @@ export async function scanRunForSecrets(runDir: string, databaseUrl: string): Pr
   await client.connect();
   try {
     for (let after = "0"; ; ) {
-      const { rows } = await client.query<{ id: string; eventName: string; record: string }>(
-        `SELECT id::text AS id, "eventName", record FROM "AuditEvent" WHERE id > $1::bigint ORDER BY id LIMIT 2000`,
+      const { rows } = await client.query<{ id: string; eventName: string; record: string | null; body: Uint8Array | null }>(
+        `SELECT id::text AS id, "eventName", record, body FROM "AuditEvent" WHERE id > $1::bigint ORDER BY id LIMIT 2000`,
         [after],
       );
       if (rows.length === 0) break;
-      for (const r of rows) findings.push(...scanner.scan(r.record, `AuditEvent ${r.id} (${r.eventName})`));
+      for (const r of rows) findings.push(...scanner.scan(decodeRecord(r), `AuditEvent ${r.id} (${r.eventName})`));
       records += rows.length;
       after = rows[rows.length - 1]!.id;
     }

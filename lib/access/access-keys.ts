@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { operatorPrincipal, type Principal } from "@/lib/auth/principal";
 import { afterCommit } from "@/lib/db/transaction";
+import { auditRowsContaining } from "@/lib/db/audit-records";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, LimitExceededException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -182,7 +183,7 @@ export async function ensureBootstrapAccessKey(adminUser: string, accessKeyId: s
   }
   const deleted =
     (await prisma.setting.findUnique({ where: { key: marker } })) !== null ||
-    (await prisma.auditEvent.count({ where: { eventName: "DeleteAccessKey", errorCode: null, record: { contains: `"${accessKeyId}"` } } })) > 0;
+    (await auditRowsContaining({ eventName: "DeleteAccessKey", errorCode: null }, `"${accessKeyId}"`)).length > 0;
   if (deleted) {
     logger.warn({ accessKeyId }, "the bootstrap access key was deleted by an administrator: not recreated (unset KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID or choose a new one)");
     return "deleted";

@@ -15,7 +15,7 @@ import { runPeriodically, type Periodic } from "@/lib/timers/periodic";
 import { deliverDue, type DeliveryOptions } from "./deliver";
 import { matchesRule, type MatchFacts, type TrailEvent } from "./match";
 import { alertBody, MAX_EVENTS_PER_MESSAGE } from "./payload";
-import { readTrail } from "./tail";
+import { readTrail, TRAIL_SELECT, trailEvent } from "./tail";
 
 /** pg advisory lock key of the matcher ("keyhold alerts"). */
 const MATCH_LOCK = 0x6b68_616c_6572_7473n & 0x7fff_ffff_ffff_ffffn;
@@ -116,9 +116,9 @@ async function queueIfDue(tx: TransactionClient, rule: NotificationRule, matched
   const shown = await tx.auditEvent.findMany({
     where: { id: { in: ids.map((m) => m.eventId) } },
     orderBy: { id: "asc" },
-    select: { id: true, eventTime: true, eventName: true, keyId: true, principalArn: true, errorCode: true, record: true },
+    select: TRAIL_SELECT,
   });
-  await enqueue(tx, rule, shown, count, now);
+  await enqueue(tx, rule, shown.map(trailEvent), count, now);
   await tx.alertMatch.deleteMany({ where: { ruleId: rule.id } });
   return true;
 }

@@ -5,7 +5,15 @@
 // that was running when it was seen has ended (it was a rollback), or after
 // MAX_GAP_MS whatever happens.
 import type { TransactionClient } from "@/lib/db/transaction";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 import type { TrailEvent } from "./match";
+
+/** The columns a TrailEvent is read from (the record text is stored compressed). */
+export const TRAIL_SELECT = { id: true, eventTime: true, eventName: true, keyId: true, principalArn: true, errorCode: true, record: true, body: true } as const;
+
+export function trailEvent({ body, record, ...row }: Omit<TrailEvent, "record"> & { record: string | null; body: Uint8Array | null }): TrailEvent {
+  return { ...row, record: decodeRecord({ record, body }) };
+}
 
 const MAX_GAP_MS = 5 * 60_000;
 
@@ -35,13 +43,13 @@ export async function readTrail(tx: TransactionClient, cursor: bigint, limit: nu
     where: { id: { gt: cursor } },
     orderBy: { id: "asc" },
     take: limit,
-    select: { id: true, eventTime: true, eventName: true, keyId: true, principalArn: true, errorCode: true, record: true },
+    select: TRAIL_SELECT,
   });
   const ready: TrailEvent[] = [];
   let expected = cursor + 1n;
   for (const row of rows) {
     if (row.id !== expected && !(await mayPassGap(tx, expected - 1n, now, minGapMs))) break;
-    ready.push(row);
+    ready.push(trailEvent(row));
     expected = row.id + 1n;
   }
   return ready;

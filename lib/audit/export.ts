@@ -7,9 +7,11 @@
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { validate } from "@/lib/access/validate";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 import { prisma, Prisma } from "@/lib/db/client";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
+import { genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
 import { auditPublicKeys } from "./signing-key";
 
@@ -84,16 +86,37 @@ async function chainSpans(from: Date, to: Date): Promise<ChainSpan[]> {
   return rows.map((r) => ({ chainId: r.chainId, minSeq: Number(r.minSeq), maxSeq: Number(r.maxSeq) }));
 }
 
+/**
+ * The hash event #seq follows: the genesis hash for #1, else the stored hash
+ * of the event before it, or (purged under retention) the signed digest at
+ * the purge point. "" when neither exists: the verifier then reports the gap.
+ */
+async function hashBefore(chainId: string, seq: number): Promise<string> {
+  if (seq === 1) return genesisHash(chainId);
+  const row = await prisma.auditEvent.findUnique({ where: { chainId_chainSeq: { chainId, chainSeq: seq - 1 } }, select: { hash: true } });
+  if (row) return row.hash;
+  const digest = await prisma.auditDigest.findFirst({ where: { chainId, lastSeq: seq - 1 }, select: { lastHash: true } });
+  return digest?.lastHash ?? "";
+}
+
+/** The span's events in chain order, each with the hash it follows (the previous event's, not stored twice). */
 async function* chainEvents(span: ChainSpan) {
   let after = span.minSeq - 1;
+  let prevHash = await hashBefore(span.chainId, span.minSeq);
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
       where: { chainId: span.chainId, chainSeq: { gt: after, lte: span.maxSeq } },
       orderBy: { chainSeq: "asc" },
       take: EXPORT_PAGE,
-      select: { chainSeq: true, prevHash: true, hash: true, record: true },
+      select: { chainSeq: true, hash: true, record: true, body: true },
     });
-    if (rows.length) yield rows;
+    if (rows.length) {
+      yield rows.map((r) => {
+        const linked = { ...r, prevHash };
+        prevHash = r.hash;
+        return linked;
+      });
+    }
     if (rows.length < EXPORT_PAGE) return;
     after = rows[rows.length - 1]!.chainSeq;
   }
@@ -119,7 +142,7 @@ async function* jsonlChunks(from: Date, to: Date): AsyncGenerator<string> {
     for await (const rows of chainEvents(span)) {
       // The record is embedded as the exact text that was hashed.
       yield rows
-        .map((r) => `{"chainId":${chainId},"chainSeq":${r.chainSeq},"prevHash":${JSON.stringify(r.prevHash)},"hash":${JSON.stringify(r.hash)},"record":${r.record}}\n`)
+        .map((r) => `{"chainId":${chainId},"chainSeq":${r.chainSeq},"prevHash":${JSON.stringify(r.prevHash)},"hash":${JSON.stringify(r.hash)},"record":${decodeRecord(r)}}\n`)
         .join("");
     }
   }
@@ -177,10 +200,10 @@ export function csvField(value: unknown): string {
 
 const KEY_ID = /:key\/([0-9a-f-]{36})$/;
 
-function csvRow(r: { chainId: string; chainSeq: number; hash: string; record: string }): string {
+function csvRow(r: { chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }): string {
   let rec: Partial<AuditRecord>;
   try {
-    rec = JSON.parse(r.record) as AuditRecord;
+    rec = JSON.parse(decodeRecord(r)) as AuditRecord;
   } catch {
     rec = {}; // a damaged row still appears, with its chain position and hash
   }
@@ -208,8 +231,8 @@ async function* csvChunks(from: Date, to: Date): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(",")}\r\n`;
   let after: { time: Date; id: bigint } | undefined;
   for (;;) {
-    const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; record: string }>>`
-      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", hash, record
+    const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }>>`
+      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", hash, record, body
       FROM "AuditEvent"
       WHERE "eventTime" >= ${from} AND "eventTime" <= ${to}
         ${after ? Prisma.sql`AND ("eventTime", id) > (${after.time}, ${after.id})` : Prisma.empty}

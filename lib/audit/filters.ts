@@ -75,11 +75,8 @@ export async function keyIdOfRef(ref: { keyId: string } | { alias: string }): Pr
   return row?.keyId ?? null;
 }
 
-/** A console page read: flagged since the flag exists, recognised by shape before. Never NULL (NOT NULL would drop rows). */
-export const CONSOLE_VIEW_SQL = Prisma.sql`COALESCE("readOnly" AND (
-  (record::jsonb #>> '{additionalEventData,consoleView}') = 'true'
-  OR ((record::jsonb #>> '{additionalEventData,via}') = 'console'
-      AND ("eventSource" = 'cloudtrail.amazonaws.com' OR "eventName" ~ '^(Describe|List|Get)'))), FALSE)`;
+/** A console page read: a column taken from the record when it is written (lib/audit/stored-row.ts). */
+export const CONSOLE_VIEW_SQL = Prisma.sql`"consoleView"`;
 
 export function outcomeSql(o: Outcome): Prisma.Sql {
   if (o === "allowed") return Prisma.sql`"errorCode" IS NULL`;
@@ -104,7 +101,7 @@ export async function conditions(f: ParsedFilters): Promise<Prisma.Sql[]> {
       // authenticated have no ARN, only the name they claimed.
       const p = likePattern(f.principal);
       where.push(
-        Prisma.sql`("principalArn" ILIKE ${p} OR ("principalArn" IS NULL AND (record::jsonb #>> '{userIdentity,userName}') ILIKE ${p}))`,
+        Prisma.sql`("principalArn" ILIKE ${p} OR ("principalArn" IS NULL AND "userName" ILIKE ${p}))`,
       );
     }
   }
@@ -113,10 +110,19 @@ export async function conditions(f: ParsedFilters): Promise<Prisma.Sql[]> {
   if (f.outcome) where.push(outcomeSql(f.outcome));
   if (f.readOnly !== undefined) where.push(Prisma.sql`"readOnly" = ${f.readOnly}`);
   if (f.hideConsoleViews) where.push(Prisma.sql`NOT ${CONSOLE_VIEW_SQL}`);
-  // Bounded: the text is at most MAX_SEARCH_LENGTH characters, matched
-  // literally, and each page stops after `limit` matches in time order.
-  if (f.search) where.push(Prisma.sql`record ILIKE ${likePattern(f.search)}`);
+  // f.search is not SQL: the record text is stored compressed (searchMatcher).
   return where;
+}
+
+/**
+ * The free-text search over the whole record, case-insensitive and literal
+ * as ILIKE was; applied to decoded records (lib/audit/search-scan.ts) since
+ * the database holds them compressed. undefined: no search.
+ */
+export function searchMatcher(f: ParsedFilters): ((recordText: string) => boolean) | undefined {
+  if (!f.search) return undefined;
+  const needle = f.search.toLowerCase();
+  return (text) => text.toLowerCase().includes(needle);
 }
 
 export const whereClause = (where: Prisma.Sql[]) => (where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty);

@@ -13,6 +13,7 @@ import type pg from "pg";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
 import { newSigningKeyRow, signerOf, type SigningKeyRow } from "./signing-key";
+import { storedColumns } from "./stored-row";
 import { headPayload, witnessHead } from "./witness";
 
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -30,26 +31,12 @@ export async function recordOnFreshChain(db: Queryable, record: AuditRecord): Pr
   const chainId = randomUUID();
   const text = JSON.stringify(record);
   const hash = eventHash(genesisHash(chainId), text);
-  const keyArn = record.resources?.[0]?.ARN;
+  const c = storedColumns(record, text);
   await db.query(`INSERT INTO "AuditChain" (id, "startedAt", host, pid) VALUES ($1, $2::timestamp(3), $3, $4)`, [chainId, new Date().toISOString(), hostname(), process.pid]);
   await db.query(
-    `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
-     VALUES ($1, 1, $2, $3::timestamp(3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      chainId,
-      record.eventID,
-      record.eventTime,
-      record.eventSource,
-      record.eventName,
-      (keyArn && /:key\/([0-9a-f-]{36})$/.exec(keyArn)?.[1]) || null,
-      record.userIdentity.arn ?? null,
-      record.sourceIPAddress,
-      record.errorCode ?? null,
-      record.readOnly,
-      text,
-      genesisHash(chainId),
-      hash,
-    ],
+    `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
+     VALUES ($1, 1, $2, $3::timestamp(3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, $14)`,
+    [chainId, c.eventId, c.eventTime, c.eventSource, c.eventName, c.keyId, c.principalArn, c.userName, c.sourceIp, c.errorCode, c.readOnly, c.consoleView, c.body, hash],
   );
   const digest = { chainId, lastSeq: 1, lastHash: hash, prevSignature: null, createdAt: new Date() };
   await db.query(

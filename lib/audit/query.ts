@@ -9,9 +9,11 @@ import { prisma, Prisma } from "@/lib/db/client";
 import { InvalidMarkerException, NotFoundException } from "@/lib/errors";
 import { authorizeAuditRead } from "./access";
 import { AUDIT_READ_EVENTS, auditedTrailRead } from "./audited-read";
-import { CONSOLE_VIEW_SQL, conditions, date, filtersSchema, keyIdOfRef, keyRefSchema, optional, parseFilterParams, whereClause, type AuditFilters } from "./filters";
+import { CONSOLE_VIEW_SQL, conditions, date, filtersSchema, keyIdOfRef, keyRefSchema, optional, parseFilterParams, searchMatcher, whereClause, type AuditFilters } from "./filters";
 import { aliasesOfKeys, type KeyAliases } from "./key-names";
 import type { AuditRecord } from "./record";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
+import { scanMatching } from "./search-scan";
 
 export { likePattern, MAX_SEARCH_LENGTH, type AuditFilters } from "./filters";
 
@@ -81,16 +83,17 @@ interface EventRow {
   chainId: string;
   chainSeq: number;
   hash: string;
-  record: string;
+  record: string | null;
+  body: Uint8Array | null;
   eventTime: Date;
 }
 
-const view = (r: EventRow): AuditEventView => ({
+const view = (r: Pick<EventRow, "id" | "chainId" | "chainSeq" | "hash">, text: string): AuditEventView => ({
   id: r.id.toString(),
   chainId: r.chainId,
   chainSeq: r.chainSeq,
   hash: r.hash,
-  record: JSON.parse(r.record) as AuditRecord,
+  record: JSON.parse(text) as AuditRecord,
 });
 
 type PageInput = { cursor?: string; limit?: number };
@@ -105,19 +108,28 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   const f = validate(filtersSchema, filters);
   const { cursor, limit = DEFAULT_PAGE_SIZE } = validate(pageSchema, page);
   const where = await conditions(f);
-  if (cursor) {
-    const c = decodeCursor(cursor);
-    where.push(Prisma.sql`("eventTime", id) < (${c.time}, ${c.id})`);
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const matches = searchMatcher(f);
+  let rows: Array<{ row: Pick<EventRow, "id" | "chainId" | "chainSeq" | "hash" | "eventTime">; text: string }>;
+  if (matches) {
+    rows = [];
+    for await (const r of scanMatching(where, matches, after)) {
+      rows.push({ row: r, text: r.text });
+      if (rows.length > limit) break;
+    }
+  } else {
+    if (after) where.push(Prisma.sql`("eventTime", id) < (${after.time}, ${after.id})`);
+    const found = await prisma.$queryRaw<EventRow[]>`
+      SELECT id, "chainId"::text AS "chainId", "chainSeq", hash, record, body, "eventTime"
+      FROM "AuditEvent" ${whereClause(where)}
+      ORDER BY "eventTime" DESC, id DESC
+      LIMIT ${limit + 1}`;
+    rows = found.map((r) => ({ row: r, text: decodeRecord(r) }));
   }
-  const rows = await prisma.$queryRaw<EventRow[]>`
-    SELECT id, "chainId"::text AS "chainId", "chainSeq", hash, record, "eventTime"
-    FROM "AuditEvent" ${whereClause(where)}
-    ORDER BY "eventTime" DESC, id DESC
-    LIMIT ${limit + 1}`;
   const more = rows.length > limit;
   const events = rows.slice(0, limit);
-  const last = events[events.length - 1];
-  const views = events.map(view);
+  const last = events[events.length - 1]?.row;
+  const views = events.map((e) => view(e.row, e.text));
   const aliases = await aliasesOfKeys(views.flatMap((e) => (e.record.resources ?? []).map((r) => r.ARN)));
   return { events: views, aliases, ...(more && last ? { nextCursor: encodeCursor(last.eventTime, last.id) } : {}) };
 }
@@ -136,10 +148,10 @@ async function findEvent(caller: Principal, eventId: string): Promise<AuditEvent
   else throw new NotFoundException(`Audit event ${id.slice(0, 64)} does not exist.`);
   const row = await prisma.auditEvent.findFirst({
     where,
-    select: { id: true, chainId: true, chainSeq: true, hash: true, record: true, eventTime: true },
+    select: { id: true, chainId: true, chainSeq: true, hash: true, record: true, body: true },
   });
   if (!row) throw new NotFoundException(`Audit event ${id} does not exist.`);
-  return view(row);
+  return view(row, decodeRecord(row));
 }
 
 const BUCKET_MS: Record<UsageBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };

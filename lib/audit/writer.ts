@@ -16,6 +16,7 @@ import { recordAuditCommit, watchAuditQueue } from "@/lib/metrics";
 import { digestPayload, eventHash, genesisHash } from "./chain";
 import type { AuditRecord } from "./record";
 import { auditSigner } from "./signing-key";
+import { storedColumns, type StoredColumns } from "./stored-row";
 import { headPayload, witnessHead } from "./witness";
 
 export const DIGEST_EVERY = 1000;
@@ -28,22 +29,9 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-const KEY_ID = /:key\/([0-9a-f-]{36})$/;
-
-type EventRow = {
+type EventRow = StoredColumns & {
   chainId: string;
   chainSeq: number;
-  eventId: string;
-  eventTime: string; // ISO 8601, UTC
-  eventSource: string;
-  eventName: string;
-  keyId: string | null;
-  principalArn: string | null;
-  sourceIp: string;
-  errorCode: string | null;
-  readOnly: boolean;
-  record: string;
-  prevHash: string;
   hash: string;
 };
 
@@ -54,10 +42,10 @@ type EventRow = {
  * (Unnamed: the embedded database shares one session between connections,
  * so a named prepared statement would outlive a replaced pool client.)
  */
-const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash")
-     SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","record","prevHash","hash"
+const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
+     SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash"
      FROM json_to_recordset($1::json) AS r("chainId" uuid, "chainSeq" int, "eventId" uuid, "eventTime" timestamp(3), "eventSource" text, "eventName" text,
-       "keyId" uuid, "principalArn" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "record" text, "prevHash" text, "hash" text)`;
+       "keyId" uuid, "principalArn" text, "userName" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "consoleView" bool, "body" bytea, "hash" text)`;
 
 /** One holder at a time, first come first served. */
 class ChainLock {
@@ -147,23 +135,7 @@ class ChainWriter {
     const rows = texts.map(({ record: r, text }) => {
       seq += 1;
       const hash = eventHash(prev, text);
-      const keyArn = r.resources?.[0]?.ARN;
-      const row: EventRow = {
-        chainId,
-        chainSeq: seq,
-        eventId: r.eventID,
-        eventTime: r.eventTime,
-        eventSource: r.eventSource,
-        eventName: r.eventName,
-        keyId: (keyArn && KEY_ID.exec(keyArn)?.[1]) || null,
-        principalArn: r.userIdentity.arn ?? null,
-        sourceIp: r.sourceIPAddress,
-        errorCode: r.errorCode ?? null,
-        readOnly: r.readOnly,
-        record: text,
-        prevHash: prev,
-        hash,
-      };
+      const row: EventRow = { chainId, chainSeq: seq, ...storedColumns(r, text), hash };
       prev = hash;
       return row;
     });

@@ -4,6 +4,7 @@ import { checkCredentials, currentLockoutPolicy } from "@/lib/auth/sign-in";
 import { prisma } from "@/lib/db/client";
 import { forgetRuntimeSettings, readRuntimeSettings } from "@/lib/settings/runtime";
 import { makeUser } from "../helpers";
+import { auditEvents } from "../support/audit-rows";
 
 const KEYS = ["audit_retention_days", "lockout_threshold", "lockout_minutes"];
 
@@ -17,7 +18,7 @@ async function rejection(p: Promise<unknown>): Promise<{ name: string; message: 
 }
 
 const eventsOf = async (name: string, username: string) =>
-  (await prisma.auditEvent.findMany({ where: { eventName: name, record: { contains: username } } })).map(
+  (await auditEvents({ where: { eventName: name } }, username)).map(
     (e) => JSON.parse(e.record) as { errorCode?: string; requestParameters?: Record<string, unknown> },
   );
 

@@ -14,6 +14,7 @@ import { checkCredentials, lockoutPolicy } from "@/lib/auth/sign-in";
 import { verifyPassword } from "@/lib/auth/password";
 import { prisma } from "@/lib/db/client";
 import { deleteAllUsers, makeUser, uniqueName } from "../helpers";
+import { auditEvents } from "../support/audit-rows";
 
 const fast = { ...lockoutPolicy, delayBaseMs: 0, delayMaxMs: 0 };
 
@@ -139,7 +140,7 @@ describe("user operations", () => {
     expect(configured).toEqual({ created: true, username: "root-admin", generatedPassword: undefined });
     expect((await prisma.user.findUniqueOrThrow({ where: { username: "root-admin" } })).mustChangePassword).toBe(false);
     // Each creation is recorded, by the account root, without the password.
-    const events = await prisma.auditEvent.findMany({ where: { eventName: "CreateUser", record: { contains: '"firstAdministrator":true' } } });
+    const events = await auditEvents({ where: { eventName: "CreateUser" } }, '"firstAdministrator":true');
     const records = events.map((e) => JSON.parse(e.record) as { userIdentity: { type: string }; requestParameters: { username: string } });
     expect(records.map((r) => r.requestParameters.username)).toEqual(expect.arrayContaining(["admin", "root-admin"]));
     expect(records.every((r) => r.userIdentity.type === "Root")).toBe(true);

@@ -20,6 +20,7 @@ import { prisma } from "@/lib/db/client";
 import { makeUser } from "../helpers";
 import { call, outcome, rootKey } from "../policy/fixtures";
 import { recordSecret } from "../secret-registry";
+import { auditEvent, auditEvents, tamperRecord } from "../support/audit-rows";
 
 interface Received {
   body: string;
@@ -139,12 +140,12 @@ describe("alerts", () => {
     await createRule({ name: "chain-broken", eventNames: ["VerifyAuditChain"], outcome: "failed" });
     const { verifyAuditTrailAs } = await import("@/lib/audit/verify");
     // Break the chain for one verification: change one stored record, then restore it.
-    const victim = await prisma.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
-    await prisma.auditEvent.update({ where: { id: victim.id }, data: { record: victim.record.replace('"eventVersion"', '"eventVersion" ') } });
+    const victim = await auditEvent({});
+    const restore = await tamperRecord(victim.id, victim.record.replace('"eventVersion"', '"eventVersion" '));
     try {
       expect((await verifyAuditTrailAs(admin)).ok).toBe(false);
     } finally {
-      await prisma.auditEvent.update({ where: { id: victim.id }, data: { record: victim.record } });
+      await restore();
     }
     expect((await verifyAuditTrailAs(admin)).ok).toBe(true); // an intact verification does not match
     expect(await runDispatcherOnce(fast)).toMatchObject({ queued: 1, delivered: 1 });
@@ -207,7 +208,7 @@ describe("alerts", () => {
     await disableNotificationRule(admin, { ruleId: rule.id });
     expect((await listNotificationRules(admin)).map((r) => [r.name, r.enabled])).toEqual([["audited", false]]);
     await deleteNotificationRule(admin, { ruleId: rule.id });
-    const rows = await prisma.auditEvent.findMany({ where: { principalArn: admin.arn, eventTime: { gte: since } }, orderBy: { id: "asc" } });
+    const rows = await auditEvents({ where: { principalArn: admin.arn, eventTime: { gte: since } }, orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.eventName, r.eventSource, r.readOnly])).toEqual([
       ["CreateNotificationRule", "keyhold.amazonaws.com", false],
       ["UpdateNotificationRule", "keyhold.amazonaws.com", false],

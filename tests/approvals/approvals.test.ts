@@ -13,6 +13,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { call, outcome, rejection, rootKey } from "../policy/fixtures";
+import { auditEvents } from "../support/audit-rows";
 
 const PASSWORD = "approver step-up password";
 let alice: Principal, bob: Principal, carol: Principal;
@@ -47,7 +48,7 @@ async function held(op: string, caller: Principal, input: object): Promise<strin
 }
 
 const eventsOf = async (requestId: string) =>
-  (await prisma.auditEvent.findMany({ where: { record: { contains: requestId } }, orderBy: { id: "asc" } })).map((e) => ({
+  (await auditEvents({ orderBy: { id: "asc" } }, requestId)).map((e) => ({
     name: e.eventName,
     error: e.errorCode,
     principal: e.principalArn,

@@ -9,6 +9,7 @@ import { invokeKms } from "@/lib/kms/invoke";
 import type { Principal } from "@/lib/auth/principal";
 import { makeUser } from "../helpers";
 import { recordSecretsIn } from "../secret-registry";
+import { auditEvents, storedBody, tamperRecord } from "../support/audit-rows";
 
 let admin: Principal;
 let user: Principal;
@@ -28,7 +29,7 @@ async function call(op: string, caller: Principal, input: unknown) {
   } catch (e) {
     error = e as { name: string };
   }
-  const rows = await prisma.auditEvent.findMany({ where: { record: { contains: requestId } } });
+  const rows = await auditEvents({}, requestId);
   return { result, error, rows, records: rows.map((r) => JSON.parse(r.record)) };
 }
 
@@ -101,7 +102,7 @@ describe("audit events", () => {
     const sig = await call("Sign", user, { KeyId: (signing.result!.KeyMetadata as { KeyId: string }).KeyId, Message: randomBytes(32), SigningAlgorithm: "ECDSA_SHA_256" });
     secrets.push(sig.result!.Signature as Buffer);
 
-    const all = (await prisma.auditEvent.findMany({ select: { record: true } })).map((r) => r.record).join("\n");
+    const all = (await auditEvents()).map((r) => r.record).join("\n");
     for (const s of secrets) {
       for (const form of [s.toString("base64"), s.toString("hex"), s.toString("base64url")]) expect(all).not.toContain(form);
     }
@@ -140,7 +141,7 @@ describe("tamper detection", () => {
     const writerEvent = await call("ListKeys", user, {});
     const chainId = writerEvent.rows[0]!.chainId;
     await auditWriter().digest();
-    const rows = await prisma.auditEvent.findMany({ where: { chainId }, orderBy: { chainSeq: "desc" }, take: n });
+    const rows = await auditEvents({ where: { chainId }, orderBy: { chainSeq: "desc" }, take: n });
     return rows.reverse();
   }
 
@@ -154,13 +155,13 @@ describe("tamper detection", () => {
   it("names a changed event", async () => {
     const [a, b] = await lastEvents(3);
     const forged = b!.record.replace('"readOnly":true', '"readOnly":false');
-    await prisma.auditEvent.update({ where: { id: b!.id }, data: { record: forged } });
+    const restore = await tamperRecord(b!.id, forged);
     try {
       const report = await verifyAuditTrail();
       expect(report.ok).toBe(false);
       expect(report.firstProblem).toMatchObject({ kind: "changed", chainSeq: b!.chainSeq, eventId: b!.eventId, chainId: a!.chainId });
     } finally {
-      await prisma.auditEvent.update({ where: { id: b!.id }, data: { record: b!.record } });
+      await restore();
     }
     expect((await verifyAuditTrail()).ok).toBe(true);
   });
@@ -172,7 +173,7 @@ describe("tamper detection", () => {
       const report = await verifyAuditTrail();
       expect(report.firstProblem).toMatchObject({ kind: "missing", chainSeq: b!.chainSeq });
     } finally {
-      await prisma.auditEvent.create({ data: b! });
+      await prisma.auditEvent.create({ data: { ...b!, record: null } }); // its body is the original
     }
     expect((await verifyAuditTrail()).ok).toBe(true);
   });
@@ -204,7 +205,7 @@ describe("tamper detection", () => {
     // Make room after `a` and insert a forged event there.
     await prisma.auditEvent.update({ where: { id: b!.id }, data: { chainSeq: b!.chainSeq + 1000 } });
     const forged = await prisma.auditEvent.create({
-      data: { ...b!, id: undefined, eventId: randomUUID(), chainSeq: b!.chainSeq, prevHash: a!.hash, record: b!.record.replace(b!.eventId, randomUUID()) },
+      data: { ...b!, id: undefined, eventId: randomUUID(), chainSeq: b!.chainSeq, record: null, body: storedBody(b!.record.replace(b!.eventId, randomUUID())) },
     });
     try {
       const report = await verifyAuditTrail();
@@ -238,7 +239,7 @@ describe("tamper detection", () => {
       const report = await verifyAuditTrail();
       expect(report.firstProblem).toMatchObject({ kind: "truncated" });
     } finally {
-      await prisma.auditEvent.create({ data: last! });
+      await prisma.auditEvent.create({ data: { ...last!, record: null } }); // its body is the original
     }
   });
 });

@@ -12,6 +12,7 @@ import { prisma, type Role } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
 import { runOperatorCommand } from "@/lib/operator/commands";
 import { makeUser } from "../helpers";
+import { auditEvents } from "../support/audit-rows";
 
 let keyId: string;
 let someEventId: string;
@@ -28,7 +29,7 @@ beforeAll(async () => {
 
 /** Everything `caller` is on record for, oldest first (each test has its own user, so: its calls). */
 async function recordsOf(caller: Principal): Promise<Array<{ keyId: string | null; record: AuditRecord }>> {
-  const rows = await prisma.auditEvent.findMany({ where: { principalArn: caller.arn }, orderBy: { id: "asc" }, select: { keyId: true, record: true } });
+  const rows = await auditEvents({ where: { principalArn: caller.arn }, orderBy: { id: "asc" } });
   return rows.map((r) => ({ keyId: r.keyId, record: JSON.parse(r.record) as AuditRecord }));
 }
 
@@ -149,7 +150,7 @@ describe("audited reads", () => {
     const since = new Date(Date.now() - 1);
     const report = (await runOperatorCommand("audit.verify", {})) as { ok: boolean };
     expect(report.ok).toBe(true);
-    const rows = await prisma.auditEvent.findMany({ where: { eventName: "VerifyAuditChain", eventTime: { gte: since } }, select: { record: true } });
+    const rows = await auditEvents({ where: { eventName: "VerifyAuditChain", eventTime: { gte: since } } });
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0]!.record)).toMatchObject({
       eventSource: AUDIT_TRAIL_EVENT_SOURCE,

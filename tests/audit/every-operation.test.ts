@@ -28,6 +28,7 @@ import { consoleSignIn, consoleSignOut, useTestAuthEnvironment } from "../auth/c
 import { makeUser, operator, uniqueName } from "../helpers";
 import { recordSecret, recordSecretsIn } from "../secret-registry";
 import { createSoftHsm, softHsmAvailable, selfSignedTrustAnchor } from "../support/softhsm";
+import { auditEvents } from "../support/audit-rows";
 
 type Json = Record<string, unknown>;
 interface AuditRecordShape {
@@ -87,7 +88,7 @@ async function watermark(): Promise<bigint> {
 
 /** The events written since the last call (the file runs alone: nothing else writes). */
 async function newEvents() {
-  const rows = await prisma.auditEvent.findMany({ where: { id: { gt: lastId } }, orderBy: { id: "asc" } });
+  const rows = await auditEvents({ where: { id: { gt: lastId } }, orderBy: { id: "asc" } });
   if (rows.length) lastId = rows[rows.length - 1]!.id;
   return rows.map((row) => ({ row, record: JSON.parse(row.record) as AuditRecordShape }));
 }
@@ -115,7 +116,7 @@ async function kms(op: string, input: unknown, keyArns: string[] = [], caller: P
   } catch (e) {
     error = e as { name: string; message: string };
   }
-  const byRequest = await prisma.auditEvent.findMany({ where: { record: { contains: requestId } } });
+  const byRequest = await auditEvents({ where: { id: { gt: lastId } } }, requestId); // a fresh request ID: only new events can hold it
   expect(byRequest, `${op}: one event for request ${requestId}`).toHaveLength(1);
   const events = await newEvents();
   expect(events.map((e) => e.row.id), `${op}: no other event written`).toEqual([byRequest[0]!.id]);

@@ -12,6 +12,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
 import { makeUser } from "../helpers";
+import { auditEvents, auditEvent, tamperRecord } from "../support/audit-rows";
 
 const SCRIPT = join(process.cwd(), "scripts", "verify-audit-export.mjs");
 const dir = mkdtempSync(join(tmpdir(), "keyhold-audit-export-"));
@@ -88,7 +89,7 @@ describe("JSONL export", () => {
     let after = 0n;
     let checked = 0;
     for (;;) {
-      const rows = await prisma.auditEvent.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: 2000, select: { id: true, record: true } });
+      const rows = await auditEvents({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: 2000 });
       for (const r of rows) expect(JSON.stringify(JSON.parse(r.record))).toBe(r.record);
       checked += rows.length;
       if (rows.length < 2000) break;
@@ -195,10 +196,10 @@ describe("JSONL export", () => {
   });
 
   it("fails after a row is tampered in the database, and passes again once restored", async () => {
-    const row = await prisma.auditEvent.findFirstOrThrow({ where: { keyId, eventName: "CreateKey" } });
+    const row = await auditEvent({ keyId, eventName: "CreateKey" });
     const forged = row.record.replace('"eventName":"CreateKey"', '"eventName":"ListKeys"');
     expect(forged).not.toBe(row.record);
-    await prisma.$executeRaw`UPDATE "AuditEvent" SET record = ${forged} WHERE id = ${row.id}`;
+    const restore = await tamperRecord(row.id, forged);
     try {
       const r = verifyFile(await exportTo("db-tampered.jsonl"));
       expect(r.status, r.out).toBe(1);
@@ -206,7 +207,7 @@ describe("JSONL export", () => {
       expect(r.out).toMatch(/was changed/);
       expect((await verifyAuditTrail()).firstProblem).toMatchObject({ kind: "changed", chainSeq: row.chainSeq });
     } finally {
-      await prisma.$executeRaw`UPDATE "AuditEvent" SET record = ${row.record} WHERE id = ${row.id}`;
+      await restore();
     }
     const r = verifyFile(await exportTo("db-restored.jsonl"));
     expect(r.status, r.out).toBe(0);

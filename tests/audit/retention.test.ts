@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
 import { makeUser, operator } from "../helpers";
+import { auditEvent } from "../support/audit-rows";
 
 const DAY = 24 * 3600 * 1000;
 let root: Principal;
@@ -48,7 +49,7 @@ describe("audit retention", () => {
     expect(chain.prunedThroughSeq).toBeGreaterThanOrEqual(digest.lastSeq);
     expect(await prisma.auditEvent.count({ where: { chainId, chainSeq: { lte: chain.prunedThroughSeq } } })).toBe(0);
 
-    const record = await prisma.auditEvent.findFirstOrThrow({ where: { eventName: "PurgeAuditEvents", record: { contains: chainId } } });
+    const record = await auditEvent({ eventName: "PurgeAuditEvents" }, chainId);
     expect(JSON.parse(record.record)).toMatchObject({
       eventType: "AwsServiceEvent",
       eventSource: "cloudtrail.amazonaws.com",

@@ -12,6 +12,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { invokeKms } from "@/lib/kms/invoke";
 import { makeUser } from "../helpers";
+import { auditEvent, tamperRecord } from "../support/audit-rows";
 
 let admin: Principal;
 let auditor: Principal;
@@ -23,11 +24,10 @@ async function someEvents(n: number): Promise<void> {
 
 /** Changes a committed row's record (as someone with database access could) and returns how to undo it. */
 async function tamper(where: { chainId: string; chainSeq: number }): Promise<() => Promise<void>> {
-  const row = await prisma.auditEvent.findUniqueOrThrow({ where: { chainId_chainSeq: where } });
+  const row = await auditEvent(where);
   const forged = row.record.replace(/"awsRegion":"[^"]*"/, '"awsRegion":"xx-forged-1"');
   expect(forged).not.toBe(row.record);
-  await prisma.$executeRaw`UPDATE "AuditEvent" SET record = ${forged} WHERE id = ${row.id}`;
-  return async () => void (await prisma.$executeRaw`UPDATE "AuditEvent" SET record = ${row.record} WHERE id = ${row.id}`);
+  return tamperRecord(row.id, forged);
 }
 
 const current = () => auditWriter().digest().then(() => prisma.auditDigest.findFirstOrThrow({ orderBy: { id: "desc" } }));

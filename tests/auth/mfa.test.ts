@@ -14,6 +14,7 @@ import { prisma, type Role } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { recordSecret } from "../secret-registry";
 import { consoleSecondFactor, consoleSession, consoleSignIn, useTestAuthEnvironment } from "./console-session";
+import { auditEvents } from "../support/audit-rows";
 
 beforeAll(() => {
   useTestAuthEnvironment();
@@ -58,7 +59,7 @@ describe("TOTP enrolment", () => {
     expect(Buffer.from(factor.secretWrapped!).includes(Buffer.from(secret))).toBe(false);
     const hashes = await prisma.recoveryCode.findMany({ where: { userId: user.id } });
     expect(hashes.map((h) => h.codeHash)).not.toContain(recoveryCodes[0]);
-    const events = await prisma.auditEvent.findMany({ where: { principalArn: principal.arn } });
+    const events = await auditEvents({ where: { principalArn: principal.arn } });
     expect(events.map((e) => e.eventName)).toEqual(expect.arrayContaining(["CreateVirtualMFADevice", "EnableMFADevice"]));
     expect(events.some((e) => e.eventName === "EnableMFADevice" && e.errorCode === "ValidationException")).toBe(true);
     for (const e of events) {
@@ -104,7 +105,7 @@ describe("sign-in with a second factor", () => {
     expect(errors.slice(0, 3).every((e) => /not accepted/.test(e))).toBe(true);
     // Locked: even the right code does not get in now.
     expect((await consoleSecondFactor(token, { method: "totp", code: await codeAt(secret, 30) })).error).toMatch(/locked/);
-    const failures = await prisma.auditEvent.findMany({ where: { eventName: "CheckMfa", principalArn: { endsWith: `:user/${user.username}` } } });
+    const failures = await auditEvents({ where: { eventName: "CheckMfa", principalArn: { endsWith: `:user/${user.username}` } } });
     expect(failures.length).toBeGreaterThanOrEqual(5);
     expect(failures.every((f) => f.errorCode && !f.record.includes("000000"))).toBe(true);
   });

@@ -8,6 +8,7 @@ import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { makeUser } from "../helpers";
 import { consoleSignIn, useTestAuthEnvironment } from "./console-session";
+import { auditEvents } from "../support/audit-rows";
 
 const saved = { ...lockoutPolicy };
 beforeAll(() => {
@@ -26,7 +27,7 @@ afterEach(() => {
 const clientIp = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}-${randomUUID().slice(0, 8)}`;
 
 async function consoleLoginRecords(sourceIp: string) {
-  const events = await prisma.auditEvent.findMany({ where: { eventName: "ConsoleLogin", sourceIp }, orderBy: { id: "asc" } });
+  const events = await auditEvents({ where: { eventName: "ConsoleLogin", sourceIp }, orderBy: { id: "asc" } });
   return events.map((e) => ({ text: e.record, record: JSON.parse(e.record) as { userIdentity: { userName?: string }; errorCode?: string } }));
 }
 

@@ -13,6 +13,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordSdkSecrets } from "../secret-registry";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "../compat/server";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 const ROOT_KEY = randomBytes(32).toString("base64");
 const postgres = process.env.DB_POOL_MAX !== "1" && process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
@@ -169,7 +170,8 @@ describe("keyhold backup and restore", () => {
     await restored.stop({ keepDataDir: true });
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ record: string }>(`SELECT record FROM "AuditEvent" WHERE "eventName" = 'RestoreBackup'`);
+    const stored = await c.query<{ record: string | null; body: Uint8Array | null }>(`SELECT record, body FROM "AuditEvent" WHERE "eventName" = 'RestoreBackup'`);
+    const rows = stored.rows.map((r) => ({ record: decodeRecord(r) }));
     await c.end();
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0]!.record)).toMatchObject({ userIdentity: { type: "Root" }, additionalEventData: { via: "cli" } });

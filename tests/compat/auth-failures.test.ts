@@ -13,6 +13,7 @@ import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { recordSecret } from "../secret-registry";
 import { signedRequest, type RawRequest } from "./signed-request";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 // A burst of 100 failures that does not refill during the test (one per 100 s): exact counts.
 vi.hoisted(() => {
@@ -59,7 +60,8 @@ beforeEach(() => resetAuthFailures());
 
 const lastId = async () => (await prisma.$queryRawUnsafe<Array<{ id: bigint | null }>>(`SELECT max(id) AS id FROM "AuditEvent"`))[0]!.id ?? 0n;
 async function eventsAfter(id: bigint) {
-  const rows = await prisma.$queryRawUnsafe<Array<{ record: string }>>(`SELECT record FROM "AuditEvent" WHERE id > $1 ORDER BY id`, id);
+  const stored = await prisma.$queryRawUnsafe<Array<{ record: string | null; body: Uint8Array | null }>>(`SELECT record, body FROM "AuditEvent" WHERE id > $1 ORDER BY id`, id);
+  const rows = stored.map((r) => ({ record: decodeRecord(r) }));
   return { rows: rows.length, bytes: rows.reduce((n, r) => n + Buffer.byteLength(r.record), 0), records: rows.map((r) => JSON.parse(r.record) as Summary) };
 }
 

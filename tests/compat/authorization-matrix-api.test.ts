@@ -17,6 +17,7 @@ import type { Role } from "@/lib/db/client";
 import { kmsOperations } from "@/lib/kms";
 import { authorizationMatrix } from "../policy/matrix";
 import { ADMIN_KEY, makeApiUser, REGION, startApiServer, type TestServer } from "./server";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 type Who = Role | "NONE";
 const WHO: Who[] = ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR", "NONE"];
@@ -132,11 +133,14 @@ describe("denials through the API are audited", () => {
       const db = new pg.Client({ connectionString: url });
       await db.connect();
       try {
-        const { rows } = await db.query<{ request_id: string; event_name: string; principal_arn: string; error_code: string }>(
-          `SELECT record::json->>'requestID' AS request_id, "eventName" AS event_name, "principalArn" AS principal_arn, "errorCode" AS error_code
-             FROM "AuditEvent" WHERE record::json->>'requestID' = ANY($1::text[])`,
-          [denials.map((d) => d.requestId)],
+        // The request ID is inside the (compressed) record: decode, then pick.
+        const wanted = new Set(denials.map((d) => d.requestId));
+        const stored = await db.query<{ record: string | null; body: Uint8Array | null; event_name: string; principal_arn: string; error_code: string }>(
+          `SELECT record, body, "eventName" AS event_name, "principalArn" AS principal_arn, "errorCode" AS error_code FROM "AuditEvent"`,
         );
+        const rows = stored.rows
+          .map(({ record, body, ...r }) => ({ request_id: (JSON.parse(decodeRecord({ record, body })) as { requestID: string }).requestID, ...r }))
+          .filter((r) => wanted.has(r.request_id));
         const byRequest = new Map<string, (typeof rows)[number][]>();
         for (const row of rows) byRequest.set(row.request_id, [...(byRequest.get(row.request_id) ?? []), row]);
         for (const d of denials) {

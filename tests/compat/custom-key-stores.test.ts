@@ -40,6 +40,7 @@ import { recordSecret } from "../secret-registry";
 import { createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../support/softhsm";
 import { rejects } from "./rejects";
 import { ADMIN_KEY, makeApiUser, REGION, startApiServer, type TestServer } from "./server";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 const PIN = "user-pin-4711-a";
 const OTHER_PIN = "user-pin-0815-b";
@@ -284,9 +285,11 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("AWS SDK: cust
     } finally {
       keyAdmin.destroy();
     }
-    const events = await dbQuery<{ eventName: string; record: string }>(
-      `SELECT "eventName", record FROM "AuditEvent" WHERE "eventName" LIKE '%CustomKeyStore%' ORDER BY id`,
-    );
+    const events = (
+      await dbQuery<{ eventName: string; record: string | null; body: Uint8Array | null }>(
+        `SELECT "eventName", record, body FROM "AuditEvent" WHERE "eventName" LIKE '%CustomKeyStore%' ORDER BY id`,
+      )
+    ).map((e) => ({ eventName: e.eventName, record: decodeRecord(e) }));
     const names = new Set(events.map((e) => e.eventName));
     for (const op of ["CreateCustomKeyStore", "ConnectCustomKeyStore", "DisconnectCustomKeyStore", "UpdateCustomKeyStore", "DeleteCustomKeyStore", "DescribeCustomKeyStores"]) {
       expect(names, op).toContain(op);

@@ -10,6 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordSecret } from "../secret-registry";
 import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 const dbName = `${new URL(process.env.DATABASE_URL ?? "postgresql://x/keyhold").pathname.slice(1)}_shamir_${process.pid}`;
 let databaseUrl: string | undefined;
@@ -148,9 +149,10 @@ describe("Shamir-sealed root key", { timeout: 300_000 }, () => {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     try {
-      const { rows } = await c.query<{ eventName: string; errorCode: string | null; record: string }>(
-        `SELECT "eventName", "errorCode", record FROM "AuditEvent" WHERE "eventName" IN ('InitRootKeyCustody','UnsealRootKey','SealRootKey','RekeyRootKey') ORDER BY "chainId", "chainSeq"`,
+      const stored = await c.query<{ eventName: string; errorCode: string | null; record: string | null; body: Uint8Array | null }>(
+        `SELECT "eventName", "errorCode", record, body FROM "AuditEvent" WHERE "eventName" IN ('InitRootKeyCustody','UnsealRootKey','SealRootKey','RekeyRootKey') ORDER BY "chainId", "chainSeq"`,
       );
+      const rows = stored.rows.map((r) => ({ ...r, record: decodeRecord(r) }));
       const names = rows.map((r) => `${r.eventName}:${r.errorCode ?? "ok"}`);
       expect(names.filter((n) => n.startsWith("UnsealRootKey:ValidationException")).length).toBeGreaterThanOrEqual(5);
       expect(names).toContain("InitRootKeyCustody:ok");

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { readAuditRecords, recordSecret, saveServerAuditRecords } from "../secret-registry";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 export const REGION = "us-east-1";
 const ADMIN_PASSWORD = "compat admin password";
@@ -130,7 +131,7 @@ export async function startApiServer(
       const { PGlite } = await import("@electric-sql/pglite");
       const db = await PGlite.create(join(dataDir, "pglite"));
       try {
-        records = (await db.query<{ record: string }>(`SELECT record FROM "AuditEvent" ORDER BY id`)).rows.map((r) => r.record);
+        records = (await db.query<{ record: string | null; body: Uint8Array | null }>(`SELECT record, body FROM "AuditEvent" ORDER BY id`)).rows.map((r) => decodeRecord(r));
       } finally {
         await db.close();
       }

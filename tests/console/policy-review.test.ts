@@ -7,6 +7,7 @@ import { prisma } from "@/lib/db/client";
 import { accountId } from "@/lib/settings/account";
 import { call, policy, rejection, rootStatement } from "../policy/fixtures";
 import { makeUser } from "../helpers";
+import { auditEvents } from "../support/audit-rows";
 
 let admin: Principal;
 let adminName: string;
@@ -29,7 +30,7 @@ describe("reviewing a key policy before saving it", () => {
     const before = await savedPolicy();
     expect(await reviewKeyPolicy(admin, keyId, policy(rootStatement(account)))).toEqual({ lockout: null, unknownActions: [] });
     expect(await savedPolicy()).toBe(before);
-    const events = await prisma.auditEvent.findMany({ where: { eventName: "ValidatePolicy", record: { contains: adminName } } });
+    const events = await auditEvents({ where: { eventName: "ValidatePolicy" } }, adminName);
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.keyId === keyId)).toBe(true);
   });
@@ -55,7 +56,7 @@ describe("reviewing a key policy before saving it", () => {
   it("is denied, and audited, for a caller who could not save the policy", async () => {
     const { principal, user } = await makeUser("KEY_USER");
     expect((await rejection(reviewKeyPolicy(principal, keyId, policy(rootStatement(account))))).name).toBe("AccessDeniedException");
-    const [event] = await prisma.auditEvent.findMany({ where: { eventName: "ValidatePolicy", record: { contains: user.username } } });
+    const [event] = await auditEvents({ where: { eventName: "ValidatePolicy" } }, user.username);
     expect(JSON.parse(event!.record).errorCode).toBe("AccessDeniedException");
   });
 });

@@ -8,6 +8,7 @@ import { runOperatorCommand } from "@/lib/operator/commands";
 import { accountId } from "@/lib/settings/account";
 import { makeUser, operator } from "../helpers";
 import { call, outcome, policy } from "../policy/fixtures";
+import { auditEvents } from "../support/audit-rows";
 
 let admin: Principal;
 let keyAdmin: Principal;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 
 const events = (eventName: string) =>
-  prisma.auditEvent.findMany({ where: { eventName, keyId, principalArn: `arn:aws:iam::${account}:root` }, select: { record: true, errorCode: true } });
+  auditEvents({ where: { eventName, keyId, principalArn: `arn:aws:iam::${account}:root` } });
 
 describe("break-glass operator commands", () => {
   it("reset-policy and cancel-deletion rescue a key whose administrator locked everyone out", async () => {

@@ -4,6 +4,8 @@
 // that used the key, with its CloudTrail event ID and request ID.
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
+import { auditRowsContaining } from "@/lib/db/audit-records";
 import { prisma } from "@/lib/db/client";
 import { assertCallerActive, authorizeKeyAction } from "../authorize";
 import { kmsContext } from "../context";
@@ -38,15 +40,16 @@ interface KeyLastUsage {
 }
 
 type EventRow = { eventId: string; eventTime: Date; eventName: string; record: string };
-const select = { eventId: true, eventTime: true, eventName: true, record: true } as const;
+const select = { eventId: true, eventTime: true, eventName: true, record: true, body: true } as const;
 
 /** The latest successful tracked call whose first resource is the key (the indexed keyId column). */
-function latestByKeyColumn(keyId: string): Promise<EventRow | null> {
-  return prisma.auditEvent.findFirst({
+async function latestByKeyColumn(keyId: string): Promise<EventRow | null> {
+  const row = await prisma.auditEvent.findFirst({
     where: { keyId, eventSource: EVENT_SOURCE, eventName: { in: [...TRACKED_OPERATIONS] }, errorCode: null },
     orderBy: [{ eventTime: "desc" }, { id: "desc" }],
     select,
   });
+  return row && { eventId: row.eventId, eventTime: row.eventTime, eventName: row.eventName, record: decodeRecord(row) };
 }
 
 /**
@@ -54,19 +57,12 @@ function latestByKeyColumn(keyId: string): Promise<EventRow | null> {
  * so a later ReEncrypt naming this key second is looked up by its ARN in the
  * record, only among events newer than the other candidate.
  */
-function latestReEncryptNaming(keyId: string, arn: string, after: Date | undefined): Promise<EventRow | null> {
-  return prisma.auditEvent.findFirst({
-    where: {
-      eventName: "ReEncrypt",
-      eventSource: EVENT_SOURCE,
-      errorCode: null,
-      NOT: { keyId },
-      record: { contains: JSON.stringify(arn) },
-      ...(after ? { eventTime: { gt: after } } : {}),
-    },
-    orderBy: [{ eventTime: "desc" }, { id: "desc" }],
-    select,
-  });
+async function latestReEncryptNaming(keyId: string, arn: string, after: Date | undefined): Promise<EventRow | null> {
+  const [row] = await auditRowsContaining(
+    { eventName: "ReEncrypt", eventSource: EVENT_SOURCE, errorCode: null, NOT: { keyId }, ...(after ? { eventTime: { gt: after } } : {}) },
+    JSON.stringify(arn),
+  );
+  return row ?? null;
 }
 
 function usageOf(row: EventRow): KeyLastUsage {

@@ -11,6 +11,7 @@ import { sweepDueDeletions } from "@/lib/kms/operations/deletion";
 import { recordSecret } from "../../secret-registry";
 import { closeAllTokenSessions, createSoftHsm, softHsmAvailable, type SoftHsm, selfSignedTrustAnchor } from "../../support/softhsm";
 import { callers, rejection, type Callers } from "./fixtures";
+import { auditEvents } from "../../support/audit-rows";
 
 const PIN = "sweeper-test-pin-7";
 const LABEL = "kh-sweeper";
@@ -82,7 +83,7 @@ describe.skipIf(!softHsmAvailable())("keys in a custom key store", () => {
     expect(await sweepDueDeletions()).toBeGreaterThanOrEqual(1);
     expect(keyObjects(keyId)).toBe(0);
     expect((await rejection(call("Decrypt", c.keyUser, { CiphertextBlob: blob }))).name).toBe("NotFoundException");
-    const deleted = await prisma.auditEvent.count({ where: { eventName: "DeleteKey", record: { contains: keyId } } });
+    const deleted = (await auditEvents({ where: { eventName: "DeleteKey" } }, keyId)).length;
     expect(deleted).toBe(1);
   });
 });

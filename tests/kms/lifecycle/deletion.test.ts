@@ -9,6 +9,7 @@ import { describeKey } from "@/lib/kms/operations/describe-key";
 import { enableKeyRotation, getKeyRotationStatus } from "@/lib/kms/operations/rotation";
 import { listResourceTags } from "@/lib/kms/operations/tags";
 import { callers, decryptText, encryptText, freezeClock, newKey, rejection, restoreClock, type Callers } from "./fixtures";
+import { auditEvents } from "../../support/audit-rows";
 
 let c: Callers;
 beforeAll(async () => {
@@ -193,7 +194,7 @@ describe("sweepDueDeletions", () => {
     }
     expect(await sweepDueDeletions()).toBeGreaterThanOrEqual(1);
     expect(await prisma.keyMaterial.count({ where: { keyId: key.id } })).toBe(0);
-    const events = await prisma.auditEvent.findMany({ where: { keyId: key.id, eventName: "DeleteKey" } });
+    const events = await auditEvents({ where: { keyId: key.id, eventName: "DeleteKey" } });
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.record)).toMatchObject({ eventType: "AwsServiceEvent", userIdentity: { type: "AWSService" } });
   });

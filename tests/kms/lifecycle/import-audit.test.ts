@@ -12,6 +12,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { makeUser } from "../../helpers";
 import { bytes, callers, rejection, type Callers } from "./fixtures";
 import { wrapForImport } from "./import-wrap";
+import { auditEvents } from "../../support/audit-rows";
 
 let c: Callers;
 let nobody: Principal;
@@ -56,7 +57,7 @@ describe("audit of the import operations", () => {
     expect(failed.name).toBe("IncorrectKeyMaterialException");
     await call("GetKeyLastUsage", c.auditor, { KeyId: keyId });
 
-    const rows = await prisma.auditEvent.findMany({ where: { keyId }, orderBy: { id: "asc" } });
+    const rows = await auditEvents({ where: { keyId }, orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.eventName, r.errorCode])).toEqual([
       ["CreateKey", null],
       ["GetParametersForImport", null],
@@ -76,7 +77,7 @@ describe("audit of the import operations", () => {
       Buffer.from(stored.privateKeyWrapped),
       wrappingKeyAad(stored.id, keyId, stored.wrappingAlgorithm as WrappingAlgorithm, stored.wrappingKeySpec as WrappingKeySpec),
     );
-    const all = (await prisma.auditEvent.findMany({ select: { record: true } })).map((r) => r.record).join("\n");
+    const all = (await auditEvents()).map((r) => r.record).join("\n");
     for (const [what, secret] of [
       ["material", material],
       ["encrypted material", encrypted],

@@ -1,0 +1,5 @@
+export declare const RECORD_FORMAT: number;
+/** The stored form of a record text: [format tag][raw DEFLATE with that format's dictionary]. */
+export declare function encodeRecord(text: string): Buffer;
+/** The exact record text of a stored row (plain `record` for rows from before, else the decoded `body`). */
+export declare function decodeRecord(row: { record?: string | null; body?: Uint8Array | null }): string;
