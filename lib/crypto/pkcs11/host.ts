@@ -79,7 +79,6 @@ export class Pkcs11Host {
     if (this.#live) return this.#live;
     pinLibrary(this.modulePath);
     const worker = new Worker(workerScript(), { workerData: { modulePath: this.modulePath } });
-    worker.unref(); // an idle HSM worker never keeps the process alive
     const live: Live = { worker, pending: new Map() };
     worker.on("message", (reply: Reply) => {
       const call = live.pending.get(reply.id);
@@ -95,6 +94,9 @@ export class Pkcs11Host {
     };
     worker.on("error", gone);
     worker.on("exit", (code) => gone(new Error(`the PKCS#11 worker exited (${code})`)));
+    // After the listeners (a 'message' listener refs the port again): an idle or hung HSM worker
+    // never keeps the process alive; pending calls do, through their timers.
+    worker.unref();
     this.#live = live;
     return live;
   }
@@ -129,9 +131,11 @@ export class Pkcs11Host {
     worker.once("message", () => {
       worker.on("message", (reply: Reply) => reply.id === 0 && retire());
       worker.postMessage({ id: 0, op: "closeAll", args: {} });
+      worker.unref();
       setTimeout(retire, RETIRE_MS).unref();
     });
     worker.once("exit", retire);
+    worker.unref();
   }
 
   #untilRecovered(deadline: number, timeoutMs: number): Promise<void> {
