@@ -44,7 +44,7 @@ async function purgesSooner(caller: Principal, input: unknown): Promise<boolean>
 }
 
 /** What each protectable account operation calls (also on execution, execute.ts). */
-export const ACCESS_CALLS: Readonly<Record<string, Protected>> = {
+const CALLS = {
   UpdateUserRole: { call: setUserRole },
   ResetUserPassword: { call: resetUserPassword },
   ResetUserMfa: { call: resetUserMfa },
@@ -52,11 +52,14 @@ export const ACCESS_CALLS: Readonly<Record<string, Protected>> = {
   // A retention set or shortened purges audit events at the next scheduled turn. The dry run only
   // checks: the settings cache must never hold a value that was rolled back.
   UpdateAuditRetention: { call: updateSettings, applies: purgesSooner, check: checkSettingsUpdate, eventName: "UpdateSettings" },
-};
+} satisfies Record<string, Protected>;
+
+export type AccessOperation = keyof typeof CALLS;
+export const ACCESS_CALLS: Readonly<Record<string, Protected | undefined>> = CALLS;
 
 /** The account operation for the console, held for approval when a rule protects it. */
-export async function invokeAccessWithApproval(operation: keyof typeof ACCESS_CALLS, caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
-  const op = ACCESS_CALLS[operation]!;
+export async function invokeAccessWithApproval(operation: AccessOperation, caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
+  const op: Protected = CALLS[operation];
   const rule = caller.kind === "operator" ? null : await ruleFor(operation);
   if (!rule || (op.applies && !(await op.applies(caller, input)))) return op.call(caller, input);
   const tryOnce = op.check ?? op.call;

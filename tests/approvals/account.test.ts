@@ -6,7 +6,7 @@
 // approvers or recorded, and revealed once to the requester.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listApprovalRequests } from "@/lib/approvals";
-import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
+import { invokeAccessWithApproval, type AccessOperation } from "@/lib/approvals/access-gate";
 import { revealApprovalSecret } from "@/lib/approvals/reveal";
 import { unwrapSecret } from "@/lib/access/access-keys";
 import { updateSettings } from "@/lib/access/settings";
@@ -39,7 +39,7 @@ afterAll(async () => {
   forgetRuntimeSettings();
 });
 
-const gated = (operation: string, caller: Principal, input: object) => invokeAccessWithApproval(operation, caller, input, { source: "console" });
+const gated = (operation: AccessOperation, caller: Principal, input: object) => invokeAccessWithApproval(operation, caller, input, { source: "console" });
 
 describe("account changes under quorum", () => {
   it("resets another administrator's password only when approved; the new password is revealed once to the requester", async () => {
