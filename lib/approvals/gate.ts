@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { buildRecord } from "@/lib/audit/record";
 import { commitChange, currentChangeScope } from "@/lib/audit/change";
 import { withCallFacts } from "@/lib/audit/context";
+import { rollbackPoint } from "@/lib/db/transaction";
 import type { Principal } from "@/lib/auth/principal";
 import { AccessDeniedException, isKmsError } from "@/lib/errors";
 import { kmsOperations } from "@/lib/kms";
@@ -147,6 +148,7 @@ async function dryRun(operation: string, tryOnce: () => Promise<unknown>): Promi
   const scope = currentChangeScope()!;
   const kept = scope.events.length;
   await scope.tx.$executeRawUnsafe("SAVEPOINT keyhold_approval_dry_run");
+  const rolledBack = rollbackPoint(); // effects outside the database (an HSM object) are undone too
   try {
     // A secret in the answer (a throwaway access key secret or password) is never shown.
     const answer = splitResult(operation, await tryOnce()).response;
@@ -154,5 +156,6 @@ async function dryRun(operation: string, tryOnce: () => Promise<unknown>): Promi
   } finally {
     scope.events.length = kept;
     await scope.tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT keyhold_approval_dry_run");
+    rolledBack();
   }
 }
