@@ -5,6 +5,7 @@ import { decideApprovalRequest, updateApprovalRule } from "@/lib/approvals";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
+import { auditEvents } from "../support/audit-rows";
 import { rejection } from "../policy/fixtures";
 
 export const PASSWORD = "approver step-up password";
@@ -31,7 +32,7 @@ export async function heldId(p: Promise<unknown>): Promise<string> {
 
 /** Every stored form of the request's events, as text (to search for secrets). */
 export async function eventsText(requestId: string): Promise<{ names: Array<[string, string | null]>; text: string }> {
-  const rows = await prisma.auditEvent.findMany({ where: { record: { contains: requestId } }, orderBy: { id: "asc" } });
+  const rows = await auditEvents({ orderBy: { id: "asc" } }, requestId);
   return { names: rows.map((r) => [r.eventName, r.errorCode]), text: rows.map((r) => r.record).join("\n") };
 }
 
