@@ -1,7 +1,7 @@
-// The server's side of a PKCS#11 worker process (worker.mjs): requests go out as IPC messages, each
-// bounded by a timer here, so a token that stops answering inside any PKCS#11 call (C_Login,
-// C_FindObjects, C_EncryptInit, C_Encrypt, …) fails only the calls that need it while the event loop
-// keeps serving everything else.
+// The server's side of a PKCS#11 worker process (worker.mjs): requests go out as IPC messages (those
+// of one event-loop turn together), each bounded by a timer here, so a token that stops answering
+// inside any PKCS#11 call (C_Login, C_FindObjects, C_EncryptInit, C_Encrypt, …) fails only the calls
+// that need it while the event loop keeps serving everything else.
 //
 // A process, not a worker thread: a thread blocked inside a C call can be neither stopped nor
 // joined, so it piles up and keeps Node from exiting (measured: process.exit() hangs). A worker that
@@ -20,7 +20,11 @@ interface Pending {
 interface Live {
   child: ChildProcess;
   pending: Map<number, Pending>;
+  /** Requests of this turn of the event loop, sent as one message (one write, one wake-up of the worker). */
+  outbox: Request[];
 }
+
+type Request = { id: number; op: string; args: Record<string, unknown> };
 
 type Reply = { id: number; result?: unknown; error?: WorkerError };
 
@@ -54,8 +58,13 @@ export class Pkcs11Host {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => this.#abandon(live, new Pkcs11Timeout(timeoutMs)), timeoutMs);
       live.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      live.child.send({ id, op, args }, (e) => e && this.#abandon(live, e));
+      if (live.outbox.push({ id, op, args }) === 1) setImmediate(() => this.#flush(live));
     });
+  }
+
+  #flush(live: Live): void {
+    const batch = live.outbox.splice(0);
+    if (batch.length && this.#live === live) live.child.send(batch, (e) => e && this.#abandon(live, e));
   }
 
   #ensureLive(): Live {
@@ -66,15 +75,17 @@ export class Pkcs11Host {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     track(child);
-    const live: Live = { child, pending: new Map() };
-    child.on("message", (reply: Reply) => {
-      const call = live.pending.get(reply.id);
-      if (!call) return;
-      live.pending.delete(reply.id);
-      clearTimeout(call.timer);
+    const live: Live = { child, pending: new Map(), outbox: [] };
+    child.on("message", (replies: Reply[]) => {
+      for (const reply of replies) {
+        const call = live.pending.get(reply.id);
+        if (!call) continue;
+        live.pending.delete(reply.id);
+        clearTimeout(call.timer);
+        if (reply.error) call.reject(reviveWorkerError(reply.error));
+        else call.resolve(reply.result);
+      }
       if (live.pending.size === 0) idle(child);
-      if (reply.error) call.reject(reviveWorkerError(reply.error));
-      else call.resolve(reply.result);
     });
     child.on("error", (e) => this.#abandon(live, e));
     child.on("exit", (code, signal) => this.#abandon(live, new Error(`the PKCS#11 worker exited (${signal ?? code})`)));
@@ -93,6 +104,7 @@ export class Pkcs11Host {
       call.reject(why);
     }
     live.pending.clear();
+    live.outbox.length = 0;
     if (live.child.exitCode === null && live.child.signalCode === null) live.child.kill("SIGKILL");
   }
 }

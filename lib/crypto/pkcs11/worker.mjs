@@ -287,17 +287,19 @@ function describe(e) {
   return { kind: "error", message: e instanceof Error ? e.message : String(e) };
 }
 
-const reply = (message) => process.send?.(message);
-
-process.on("message", ({ id, op, args }) => {
+/** Runs one request; its answer, or the error's description. */
+function serve({ id, op, args }) {
   try {
     const run = operations[op];
     if (!run) throw new Error(`unknown PKCS#11 worker operation ${op}`);
-    reply({ id, result: run(args) });
+    return { id, result: run(args) };
   } catch (e) {
-    reply({ id, error: describe(e) });
+    return { id, error: describe(e) };
   }
-});
+}
+
+// The server sends the requests of one event-loop turn together; the answers go back together.
+process.on("message", (requests) => process.send?.(requests.map(serve)));
 // The server went away (or let this worker go): close the sessions and end.
 process.on("disconnect", () => {
   try {
