@@ -1,6 +1,6 @@
 // AES-256 keys that live only inside a token: generated there (sensitive,
 // never extractable), found by their label (the KMS key ID), used for
-// AES-GCM there, destroyed there. The work runs in the token's worker thread
+// AES-GCM there, destroyed there. The work runs in the token's worker process
 // (lib/crypto/pkcs11/worker.mjs), which remembers key handles per login.
 import type { SessionPool } from "./session-pool";
 

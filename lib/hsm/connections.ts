@@ -1,7 +1,7 @@
 // The process's open connections to custom key store tokens, one session pool
 // per store. Whether a store is connected is decided in the database (so every
 // instance and worker agrees); a process opens its pool lazily on first use and
-// opens it again after the token was lost or its worker thread was replaced.
+// opens it again after the token was lost or its worker process was replaced.
 import { logger } from "@/lib/log";
 import { connectionErrorOf, describeHsmError, isLostConnection } from "./errors";
 import { tokenHost } from "./module";

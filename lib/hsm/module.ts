@@ -1,5 +1,5 @@
 // The PKCS#11 library of custom key stores (KEYHOLD_PKCS11_MODULE), reached only through a worker
-// thread per token (lib/crypto/pkcs11/host.ts), shared with the root key store.
+// process per token (lib/crypto/pkcs11/host.ts), shared with the root key store.
 import { pkcs11Host, type Pkcs11Host } from "@/lib/crypto/pkcs11/host";
 import { hsmSettings, moduleExists } from "./settings";
 

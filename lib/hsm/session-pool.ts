@@ -1,6 +1,6 @@
 // A logged-in pool of one custom key store on its token. The sessions, the
-// login and the key handles live in the token's worker thread (see
-// lib/crypto/pkcs11/worker.mjs); this is the main thread's name for them. A
+// login and the key handles live in the token's worker process (see
+// lib/crypto/pkcs11/worker.mjs); this is the server's name for them. A
 // pool is closed when the store disconnects, and counts as closed once its
 // worker was replaced (an HSM that hung): the next call logs in again.
 import type { Pkcs11Host } from "@/lib/crypto/pkcs11/host";

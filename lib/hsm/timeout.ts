@@ -1,7 +1,7 @@
 // Every wait on an HSM is bounded, as every wait on the database is: a token
 // that stops answering makes the call fail with AWS's retryable
 // DependencyTimeoutException instead of hanging the caller. The bound is kept
-// by the worker host (lib/crypto/pkcs11/host.ts) on the main thread, so it
+// by the worker host (lib/crypto/pkcs11/host.ts) in the server process, so it
 // holds inside synchronous PKCS#11 calls too (C_Login, C_FindObjects, C_EncryptInit).
 import type { Pkcs11Host } from "@/lib/crypto/pkcs11/host";
 import { isPkcs11Timeout } from "@/lib/crypto/pkcs11/errors";

@@ -45,15 +45,15 @@ export function hangShimUnavailable(): string | undefined {
 
 export function buildHangShim(): HangShim {
   const dir = mkdtempSync(join(tmpdir(), "keyhold-hang-shim-"));
-  const module = join(dir, "libpkcs11-hang-shim.so");
-  const built = spawnSync("gcc", ["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-I", HEADERS, "-o", module, SOURCE, "-ldl"], { encoding: "utf8" });
+  const library = join(dir, "libpkcs11-hang-shim.so");
+  const built = spawnSync("gcc", ["-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-I", HEADERS, "-o", library, SOURCE, "-ldl"], { encoding: "utf8" });
   if (built.status !== 0) throw new Error(`gcc could not build the PKCS#11 hang shim:\n${built.stderr}`);
   const controlDir = join(dir, "control");
   mkdirSync(controlDir);
   const file = (fn: HangingFunction) => join(controlDir, fn);
   return {
-    module,
-    env: { KEYHOLD_PKCS11_MODULE: module, HANG_SHIM_CONTROL_DIR: controlDir, HANG_SHIM_TARGET: SOFTHSM_MODULE },
+    module: library,
+    env: { KEYHOLD_PKCS11_MODULE: library, HANG_SHIM_CONTROL_DIR: controlDir, HANG_SHIM_TARGET: SOFTHSM_MODULE },
     hang: (fn) => writeFileSync(file(fn), ""),
     release: (fn) => rmSync(file(fn), { force: true }),
     isHanging: (fn) => existsSync(file(fn)),

@@ -58,19 +58,10 @@ export function selfSignedTrustAnchor(commonName = "keyhold-test-hsm"): string {
 }
 
 /**
- * Closes every session this process has on the token, as an HSM restart does (the library state is
- * per process: Keyhold's worker threads and this call share it). Loads the module here when needed.
+ * Closes every session Keyhold's PKCS#11 worker for this token has open, as an HSM restart does
+ * (PKCS#11 state is per process, so it has to happen in that worker process).
  */
 export async function closeAllTokenSessions(label: string, module = SOFTHSM_MODULE): Promise<void> {
-  const { default: pkcs11js } = await import("pkcs11js");
-  const lib = new pkcs11js.PKCS11();
-  lib.load(module);
-  try {
-    lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
-  } catch (e) {
-    if (!/CKR_CRYPTOKI_ALREADY_INITIALIZED/.test(String((e as Error).message))) throw e;
-  }
-  const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === label);
-  if (!slot) throw new Error(`no token labelled ${label}`);
-  lib.C_CloseAllSessions(slot);
+  const { pkcs11Host } = await import("@/lib/crypto/pkcs11/host");
+  await pkcs11Host(module, label).call("closeAllSessions", { token: label }, 5000);
 }

@@ -1,4 +1,4 @@
-// Errors of the PKCS#11 worker, rebuilt on the main thread. Recognised by name, not instanceof:
+// Errors of the PKCS#11 worker, rebuilt in the server process. Recognised by name, not instanceof:
 // the Next.js bundle and server.ts each have their own copy of this module, and the worker host
 // is the process's one (made by whichever copy came first).
 import pkcs11js from "pkcs11js";

@@ -1,13 +1,13 @@
-// The PKCS#11 worker thread (see host.ts): it alone calls into the HSM's library, so a token that
-// stops answering blocks this thread, never the server's event loop. Every call here is synchronous
-// and requests are served one at a time, so one session per pool is enough (an Init + Encrypt pair
-// never interleaves with another request). Session and object handles never leave this thread; the
-// main thread names pools and keys. Plain JavaScript: a worker thread cannot load TypeScript.
+// The PKCS#11 worker process (see host.ts): it alone calls into the HSM's library, so a token that
+// stops answering blocks this process, never the server's event loop, and the server can kill it
+// (a thread blocked inside a C call cannot be stopped, and would even keep the server from exiting).
+// Every call here is synchronous and requests are served one at a time, so one session per pool is
+// enough (an Init + Encrypt pair never interleaves with another request). Session and object handles
+// never leave this process; the server names pools and keys. Plain JavaScript, started with `node`.
 // Secrets (PINs, plaintext) arrive in messages and are never logged or put in an error.
-import { parentPort, workerData } from "node:worker_threads";
 import pkcs11js from "pkcs11js";
 
-const { modulePath } = workerData;
+const modulePath = process.argv[2];
 const GCM_TAG_BITS = 128;
 
 /** A failure Keyhold noticed itself; `reason` is an AWS ConnectionErrorCode or LIBRARY. */
@@ -32,7 +32,7 @@ const LOST = new Set([
 ]);
 
 let library;
-/** Loaded and initialised on first use. The library is per process: C_Initialize by another thread is fine. */
+/** Loaded and initialised on first use. ALREADY_INITIALIZED (a library initialised by its loader) is fine. */
 function lib() {
   if (library) return library;
   const loaded = new pkcs11js.PKCS11();
@@ -51,9 +51,9 @@ function lib() {
 
 /** Token labels are blank-padded to 32 bytes. */
 function findToken(label) {
-  const module = lib();
-  for (const slot of module.C_GetSlotList(true)) {
-    const info = module.C_GetTokenInfo(slot);
+  const p11 = lib();
+  for (const slot of p11.C_GetSlotList(true)) {
+    const info = p11.C_GetTokenInfo(slot);
     if (info.label.trim() !== label) continue;
     return {
       slot,
@@ -64,14 +64,14 @@ function findToken(label) {
   return undefined;
 }
 
-/** Logged-in pools by the main thread's name for them: { slot, pin, session?, keys: label → handle }. */
+/** Logged-in pools by the server's name for them: { slot, pin, session?, keys: label → handle }. */
 const pools = new Map();
 
 function openSession(pool) {
-  const module = lib();
-  const session = module.C_OpenSession(pool.slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
+  const p11 = lib();
+  const session = p11.C_OpenSession(pool.slot, pkcs11js.CKF_RW_SESSION | pkcs11js.CKF_SERIAL_SESSION);
   try {
-    module.C_Login(session, pkcs11js.CKU_USER, pool.pin);
+    p11.C_Login(session, pkcs11js.CKU_USER, pool.pin);
   } catch (e) {
     if (e.code !== pkcs11js.CKR_USER_ALREADY_LOGGED_IN) {
       closeSession(session);
@@ -116,15 +116,15 @@ function withSession(name, fn) {
 }
 
 function findByLabel(session, label) {
-  const module = lib();
-  module.C_FindObjectsInit(session, [
+  const p11 = lib();
+  p11.C_FindObjectsInit(session, [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
     { type: pkcs11js.CKA_LABEL, value: label },
   ]);
   try {
-    return module.C_FindObjects(session, 4);
+    return p11.C_FindObjects(session, 4);
   } finally {
-    module.C_FindObjectsFinal(session);
+    p11.C_FindObjectsFinal(session);
   }
 }
 
@@ -202,6 +202,12 @@ const operations = {
     for (const name of [...pools.keys()]) operations.closePool({ pool: name });
   },
 
+  /** Every session of this process on the token closes, as when the HSM restarts (tests simulate that with it). */
+  closeAllSessions({ token }) {
+    const found = findToken(token);
+    if (found) lib().C_CloseAllSessions(found.slot);
+  },
+
   generateAesKey({ pool, label }) {
     withSession(pool, (session) => lib().C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, aesKeyTemplate(label)));
   },
@@ -209,18 +215,18 @@ const operations = {
   /** AES-GCM inside the token: ciphertext || 16-byte tag. */
   seal({ pool, label, iv, plaintext, aad }) {
     return withSession(pool, (session, p) => {
-      const module = lib();
-      module.C_EncryptInit(session, gcm(iv, aad), keyHandle(p, session, label));
-      return module.C_Encrypt(session, plaintext, Buffer.alloc(plaintext.length + GCM_TAG_BITS / 8));
+      const p11 = lib();
+      p11.C_EncryptInit(session, gcm(iv, aad), keyHandle(p, session, label));
+      return p11.C_Encrypt(session, plaintext, Buffer.alloc(plaintext.length + GCM_TAG_BITS / 8));
     });
   },
 
   /** Inverse of seal; a tag that does not verify throws the token's error (CKR_ENCRYPTED_DATA_INVALID, …). */
   open({ pool, label, iv, sealed, aad }) {
     return withSession(pool, (session, p) => {
-      const module = lib();
-      module.C_DecryptInit(session, gcm(iv, aad), keyHandle(p, session, label));
-      return module.C_Decrypt(session, sealed, Buffer.alloc(sealed.length));
+      const p11 = lib();
+      p11.C_DecryptInit(session, gcm(iv, aad), keyHandle(p, session, label));
+      return p11.C_Decrypt(session, sealed, Buffer.alloc(sealed.length));
     });
   },
 
@@ -244,14 +250,14 @@ const operations = {
    */
   rootKey({ pool, label, create }) {
     return withSession(pool, (session, p) => {
-      const module = lib();
+      const p11 = lib();
       const found = findByLabel(session, label);
       if (found.length > 1) return { state: "several" };
       let key = found[0];
       let state = "found";
       if (!key) {
         if (!create) return { state: "absent" };
-        key = module.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
+        key = p11.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
           { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
           { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_AES },
           { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
@@ -267,26 +273,38 @@ const operations = {
         ]);
         state = "created";
       }
-      const attrs = module.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
+      const attrs = p11.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
       p.keys.set(label, key);
       return { state, sensitive: flag(attrs[0]), extractable: flag(attrs[1]) };
     });
   },
 };
 
-/** What the main thread needs to rebuild the error: PKCS#11's return value, or our own reason. Never a secret. */
+/** What the server needs to rebuild the error: PKCS#11's return value, or our own reason. Never a secret. */
 function describe(e) {
   if (e instanceof pkcs11js.Pkcs11Error) return { kind: "pkcs11", name: e.message.split(/\s/)[0], code: e.code };
   if (e instanceof TokenProblem) return { kind: "token", reason: e.reason, message: e.message };
   return { kind: "error", message: e instanceof Error ? e.message : String(e) };
 }
 
-parentPort.on("message", ({ id, op, args }) => {
+/** Runs one request; its answer, or the error's description. */
+function serve({ id, op, args }) {
   try {
     const run = operations[op];
     if (!run) throw new Error(`unknown PKCS#11 worker operation ${op}`);
-    parentPort.postMessage({ id, result: run(args) });
+    return { id, result: run(args) };
   } catch (e) {
-    parentPort.postMessage({ id, error: describe(e) });
+    return { id, error: describe(e) };
+  }
+}
+
+// The server sends the requests of one event-loop turn together; the answers go back together.
+process.on("message", (requests) => process.send?.(requests.map(serve)));
+// The server went away (or let this worker go): close the sessions and end.
+process.on("disconnect", () => {
+  try {
+    operations.closeAll();
+  } finally {
+    process.exit(0);
   }
 });

@@ -1,8 +1,8 @@
-// The root key store's login on its token: one pool in the token's PKCS#11 worker thread
+// The root key store's login on its token: one pool in the token's PKCS#11 worker process
 // (../../pkcs11/worker.mjs), which holds the session, the login and the key handle. Every call is
 // bounded (KEYHOLD_HSM_TIMEOUT_MS): an HSM that does not answer gives DependencyTimeoutException
 // naming the root key's token, and the event loop never waits inside the library. After a worker
-// was replaced (it hung), the next call logs in again with the PIN kept here.
+// was replaced (it hung and was killed), the next call logs in again with the PIN kept here.
 import { DependencyTimeoutException } from "@/lib/errors";
 import { isPkcs11Timeout, tokenProblemReason } from "../../pkcs11/errors";
 import { pkcs11Host, type Pkcs11Host } from "../../pkcs11/host";
@@ -49,8 +49,9 @@ export class Pkcs11Session {
       if (reason === "CLUSTER_NOT_FOUND") throw new Error(`no PKCS#11 token labelled "${tokenLabel}" in ${module} (KEYHOLD_PKCS11_TOKEN_LABEL)`);
       if (reason === "USER_NOT_FOUND") throw new Error(`the PKCS#11 token "${tokenLabel}" has no user PIN set`);
       if (reason || isPkcs11Timeout(e) || e instanceof DependencyTimeoutException) throw e;
-      // Never the PIN itself: only PKCS#11's return code.
-      throw new Error(`PKCS#11 login to token "${tokenLabel}" failed: ${/CKR_\w+/.exec(String((e as Error).message))?.[0] ?? "error"}`);
+      // Never the PIN itself: only PKCS#11's return code (the worker's own errors carry no secret).
+      const message = String((e as Error).message);
+      throw new Error(`PKCS#11 login to token "${tokenLabel}" failed: ${/CKR_\w+/.exec(message)?.[0] ?? message}`);
     }
     this.#pool = pool;
     this.#generation = generation;
