@@ -7,8 +7,9 @@
 //     (bench/seed-audit.mjs), naming the seeded keys; VACUUM ANALYZE
 //  3. the built server (`npm start`: builds first when the build is stale)
 //  4. Chromium (Debian's, as the e2e config) signs in as the administrator and
-//     times, BENCH_CONSOLE_RUNS times each (a fresh navigation every time):
-//     key list first rows, audit timeline first rows, a key page, its activity tab
+//     times, BENCH_CONSOLE_RUNS times each (a fresh navigation every time, once
+//     the previous page's requests have finished): key list first rows, audit
+//     timeline first rows, a key page, its activity tab
 //  5. prints the table: first (cold) run, median, min, max; and the data call
 //     behind each page (the server's share)
 //
@@ -132,6 +133,36 @@ async function requestsDuring(page, t0, during) {
 }
 
 /**
+ * Resolves once the page has had no request in flight for `quietMs` (the
+ * live-updates stream, open for as long as the page is, does not count):
+ * each page is timed from a settled server, not while the previous page's
+ * background calls (chain check, summary, charts) still run.
+ */
+function settled(page, quietMs = 300) {
+  const inFlight = new Set();
+  const counts = (r) => !new URL(r.url()).pathname.startsWith("/api/events");
+  const add = (r) => counts(r) && inFlight.add(r);
+  const done = (r) => inFlight.delete(r);
+  page.on("request", add);
+  page.on("requestfinished", done);
+  page.on("requestfailed", done);
+  return {
+    async wait() {
+      let quietSince = performance.now();
+      const deadline = performance.now() + 30_000;
+      while (performance.now() < deadline) {
+        if (inFlight.size > 0) quietSince = performance.now();
+        else if (performance.now() - quietSince >= quietMs) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      page.off("request", add);
+      page.off("requestfinished", done);
+      page.off("requestfailed", done);
+    },
+  };
+}
+
+/**
  * Times one page: from `start` (a navigation or a click) until `ready` is
  * visible; with the server's share: the page's HTML (document request) and
  * the data call behind it (`api`: a path prefix), when the browser made one
@@ -183,15 +214,21 @@ async function measure(baseURL, keyId) {
       "audit timeline, first rows": () => timePage(page, go("/audit"), () => [main.getByTestId("audit-event-row").first()], "/api/audit/events"),
       "key page": () => timePage(page, go(`/keys/${keyId}`), () => [main.getByTestId("key-title")], `/api/keys/${keyId}`),
       "key page, activity tab": async () => {
+        const quiet = settled(page);
         await page.goto(`/keys/${keyId}`);
         await main.getByTestId("key-title").waitFor();
+        await quiet.wait();
         const tab = () => main.getByRole("tab", { name: "Activity" }).click();
         return timePage(page, tab, () => [main.getByTestId("audit-event-row").first(), main.getByTestId("usage-chart")], "/api/audit/events");
       },
     };
     const results = Object.fromEntries(Object.keys(pages).map((k) => [k, []]));
     for (let run = 0; run < RUNS; run++) {
-      for (const [name, time] of Object.entries(pages)) results[name].push(await time());
+      for (const [name, time] of Object.entries(pages)) {
+        const quiet = settled(page);
+        results[name].push(await time());
+        await quiet.wait();
+      }
       console.error(`run ${run + 1}/${RUNS}: ${Object.entries(results).map(([n, r]) => `${n} ${ms(r.at(-1).total)} ms`).join(", ")}`);
     }
     if (TRACE) {

@@ -52,8 +52,8 @@ Commands:
                                            re-wrap everything under a new root key in another store (server stopped;
                                            resumable: run it again after an interruption); from a Shamir-sealed
                                            root key, give M current shares on stdin, one per line
-  demo seed                                demo keys (every kind, aliases, tags), users of each role and some
-                                           traffic with denied calls, through the audited service; idempotent
+  demo seed                                demo keys (every kind, aliases, tags), users of each role and a week
+                                           of traffic with denied calls, through the audited service; idempotent
 
 Roles: administrator, key-administrator, key-user, auditor
 Options: --json  print the result as JSON

@@ -41,6 +41,10 @@ export function ConsoleShell({
             <Link
               key={item.href}
               href={item.href}
+              // Not prefetched: a prefetch renders pages without a loading boundary in full on the server
+              // (the dashboard's audited ListKeys and GetAuditSummary, recorded for a page nobody opened),
+              // a dozen per navigation, competing with the page being opened (bench:console).
+              prefetch={false}
               onClick={() => setMenuOpen(false)}
               aria-current={isActive(item.href) ? "page" : undefined}
               className={cn(
