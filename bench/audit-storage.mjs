@@ -52,7 +52,7 @@ const perEvent = (bytes) => Math.round(Number(bytes) / n);
 const key = "0000002a-1111-4111-8111-111111111111";
 const principal = "arn:aws:iam::111122223333:user/app-7";
 const queries = {
-  "timeline, first page": `SELECT id, "chainId"::text, "chainSeq", hash, record, body, "eventTime" FROM "AuditEvent" ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, first page": `SELECT id, "chainId"::text, "chainSeq", encode(hash, 'hex'), record, body, "eventTime" FROM "AuditEvent" ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
   "timeline, one key": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "keyId" = '${key}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
   "timeline, one principal": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "principalArn" = '${principal}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
   "timeline, errors only": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "errorCode" IS NOT NULL ORDER BY "eventTime" DESC, id DESC LIMIT 51`,

@@ -19,7 +19,7 @@ const BATCH = 10_000;
 const md5 = (s) => createHash("md5").update(s).digest("hex");
 
 const INSERT = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","sourceIp","errorCode","readOnly","body","hash")
-  SELECT chain, seq, eid, t, 'kms.amazonaws.com', op, key, principal, ip, err, op <> 'CreateGrant', body, md5((g.i + 1)::text) || md5(g.i::text)
+  SELECT chain, seq, eid, t, 'kms.amazonaws.com', op, key, principal, ip, err, op <> 'CreateGrant', body, decode(md5((g.i + 1)::text) || md5(g.i::text), 'hex')
   FROM unnest($1::int[], $2::uuid[], $3::int[], $4::uuid[], $5::timestamp(3)[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::bytea[])
     AS g(i, chain, seq, eid, t, op, key, principal, ip, err, body)`;
 

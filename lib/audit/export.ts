@@ -94,7 +94,7 @@ async function chainSpans(from: Date, to: Date): Promise<ChainSpan[]> {
 async function hashBefore(chainId: string, seq: number): Promise<string> {
   if (seq === 1) return genesisHash(chainId);
   const row = await prisma.auditEvent.findUnique({ where: { chainId_chainSeq: { chainId, chainSeq: seq - 1 } }, select: { hash: true } });
-  if (row) return row.hash;
+  if (row) return Buffer.from(row.hash).toString("hex");
   const digest = await prisma.auditDigest.findFirst({ where: { chainId, lastSeq: seq - 1 }, select: { lastHash: true } });
   return digest?.lastHash ?? "";
 }
@@ -112,8 +112,8 @@ async function* chainEvents(span: ChainSpan) {
     });
     if (rows.length) {
       yield rows.map((r) => {
-        const linked = { ...r, prevHash };
-        prevHash = r.hash;
+        const linked = { ...r, hash: Buffer.from(r.hash).toString("hex"), prevHash };
+        prevHash = linked.hash;
         return linked;
       });
     }
@@ -232,7 +232,7 @@ async function* csvChunks(from: Date, to: Date): AsyncGenerator<string> {
   let after: { time: Date; id: bigint } | undefined;
   for (;;) {
     const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }>>`
-      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", hash, record, body
+      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, record, body
       FROM "AuditEvent"
       WHERE "eventTime" >= ${from} AND "eventTime" <= ${to}
         ${after ? Prisma.sql`AND ("eventTime", id) > (${after.time}, ${after.id})` : Prisma.empty}

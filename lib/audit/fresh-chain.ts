@@ -35,7 +35,7 @@ export async function recordOnFreshChain(db: Queryable, record: AuditRecord): Pr
   await db.query(`INSERT INTO "AuditChain" (id, "startedAt", host, pid) VALUES ($1, $2::timestamp(3), $3, $4)`, [chainId, new Date().toISOString(), hostname(), process.pid]);
   await db.query(
     `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
-     VALUES ($1, 1, $2, $3::timestamp(3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, $14)`,
+     VALUES ($1, 1, $2, $3::timestamp(3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, decode($14, 'hex'))`,
     [chainId, c.eventId, c.eventTime, c.eventSource, c.eventName, c.keyId, c.principalArn, c.userName, c.sourceIp, c.errorCode, c.readOnly, c.consoleView, c.body, hash],
   );
   const digest = { chainId, lastSeq: 1, lastHash: hash, prevSignature: null, createdAt: new Date() };

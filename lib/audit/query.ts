@@ -120,7 +120,7 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   } else {
     if (after) where.push(Prisma.sql`("eventTime", id) < (${after.time}, ${after.id})`);
     const found = await prisma.$queryRaw<EventRow[]>`
-      SELECT id, "chainId"::text AS "chainId", "chainSeq", hash, record, body, "eventTime"
+      SELECT id, "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, record, body, "eventTime"
       FROM "AuditEvent" ${whereClause(where)}
       ORDER BY "eventTime" DESC, id DESC
       LIMIT ${limit + 1}`;
@@ -151,7 +151,7 @@ async function findEvent(caller: Principal, eventId: string): Promise<AuditEvent
     select: { id: true, chainId: true, chainSeq: true, hash: true, record: true, body: true },
   });
   if (!row) throw new NotFoundException(`Audit event ${id} does not exist.`);
-  return view(row, decodeRecord(row));
+  return view({ ...row, hash: Buffer.from(row.hash).toString("hex") }, decodeRecord(row));
 }
 
 const BUCKET_MS: Record<UsageBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };

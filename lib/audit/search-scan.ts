@@ -27,7 +27,7 @@ export async function* scanMatching(where: Prisma.Sql[], matches: (text: string)
   for (;;) {
     const conds = cursor ? [...where, Prisma.sql`("eventTime", id) < (${cursor.time}, ${cursor.id})`] : where;
     const rows = await prisma.$queryRaw<Array<Omit<ScannedRow, "text"> & { record: string | null; body: Uint8Array | null }>>`
-      SELECT id, "chainId"::text AS "chainId", "chainSeq", hash, "eventTime", "principalArn", "userName", "errorCode", record, body
+      SELECT id, "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, "eventTime", "principalArn", "userName", "errorCode", record, body
       FROM "AuditEvent" ${conds.length ? Prisma.sql`WHERE ${Prisma.join(conds, " AND ")}` : Prisma.empty}
       ORDER BY "eventTime" DESC, id DESC
       LIMIT ${BATCH}`;

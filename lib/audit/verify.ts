@@ -133,7 +133,7 @@ async function verifyChain(
         text = ""; // a body that no longer inflates was changed: its hash cannot match
       }
       const actual = eventHash(prev, text);
-      if (actual !== row.hash) {
+      if (actual !== Buffer.from(row.hash).toString("hex")) {
         problem = { kind: "changed", chainSeq: row.chainSeq, eventId: row.eventId, message: `event #${row.chainSeq} was changed, or does not follow event #${row.chainSeq - 1} (its hash does not match its content after the previous event)` };
         break outer;
       }

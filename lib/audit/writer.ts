@@ -45,7 +45,7 @@ type EventRow = StoredColumns & {
 const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
      SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash"
      FROM json_to_recordset($1::json) AS r("chainId" uuid, "chainSeq" int, "eventId" uuid, "eventTime" timestamp(3), "eventSource" text, "eventName" text,
-       "keyId" uuid, "principalArn" text, "userName" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "consoleView" bool, "body" bytea, "hash" text)`;
+       "keyId" uuid, "principalArn" text, "userName" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "consoleView" bool, "body" bytea, "hash" bytea)`;
 
 /** One holder at a time, first come first served. */
 class ChainLock {
@@ -135,7 +135,7 @@ class ChainWriter {
     const rows = texts.map(({ record: r, text }) => {
       seq += 1;
       const hash = eventHash(prev, text);
-      const row: EventRow = { chainId, chainSeq: seq, ...storedColumns(r, text), hash };
+      const row: EventRow = { chainId, chainSeq: seq, ...storedColumns(r, text), hash: `\\x${hash}` }; // bytea hex input
       prev = hash;
       return row;
     });

@@ -201,7 +201,7 @@ describe("tamper detection", () => {
   });
 
   it("detects an inserted event", async () => {
-    const [a, b] = await lastEvents(2);
+    const [, b] = await lastEvents(2);
     // Make room after `a` and insert a forged event there.
     await prisma.auditEvent.update({ where: { id: b!.id }, data: { chainSeq: b!.chainSeq + 1000 } });
     const forged = await prisma.auditEvent.create({

@@ -4,7 +4,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HIDDEN_USER_NAME, lockoutPolicy } from "@/lib/auth/sign-in";
-import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { makeUser } from "../helpers";
 import { consoleSignIn, useTestAuthEnvironment } from "./console-session";
