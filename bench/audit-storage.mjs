@@ -9,9 +9,8 @@
 // record codec costs per event, and EXPLAIN ANALYZE of the queries the
 // console's timeline, usage chart and summary run (lib/audit/query.ts).
 // PostgreSQL only (DATABASE_URL). Never part of `npm test`.
-import { spawnSync } from "node:child_process";
 import pg from "pg";
-import { freshDatabase } from "./fresh-database.mjs";
+import { freshDatabase, migrate } from "./fresh-database.mjs";
 import { decodeRecord, encodeRecord } from "../lib/db/audit-record-codec.mjs";
 import { seedAuditEvents } from "./seed-audit.mjs";
 
@@ -21,11 +20,7 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 const url = await freshDatabase(process.env.DATABASE_URL, "bench_audit_storage");
-const migrate = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], {
-  env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: "1" },
-  encoding: "utf8",
-});
-if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+migrate(url);
 
 const db = new pg.Client({ connectionString: url });
 await db.connect();

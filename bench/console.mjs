@@ -14,14 +14,14 @@
 //     behind each page (the server's share)
 //
 // Never part of `npm test`; tests never assert on time. PostgreSQL only.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import pg from "pg";
-import { freshDatabase } from "./fresh-database.mjs";
+import { freshDatabase, migrate } from "./fresh-database.mjs";
+import { freePort, waitFor } from "./server-process.mjs";
 import { benchPrincipals, seedAuditEvents } from "./seed-audit.mjs";
 import { BENCH_ACCOUNT_ID, seededKeyIds, seedKeys } from "./seed-keys.mjs";
 
@@ -43,36 +43,10 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, child, log) {
-  const deadline = Date.now() + 300_000; // a stale build is rebuilt first
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`server not ready:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const seconds = (t0) => ((performance.now() - t0) / 1000).toFixed(1);
 
 async function seed(url) {
-  const migrate = spawnSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: "1" },
-    encoding: "utf8",
-  });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  migrate(url);
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
@@ -265,7 +239,7 @@ try {
   cleanup.push(() => server.kill("SIGTERM"));
   const baseURL = `http://localhost:${port}`;
   let t0 = performance.now();
-  await waitFor(`${baseURL}/readyz`, server, log);
+  await waitFor(`${baseURL}/readyz`, server, log, { timeoutMs: 300_000, intervalMs: 250 }); // a stale build is rebuilt first
   console.error(`server ready in ${seconds(t0)} s; measuring ${RUNS} runs …`);
   // The busiest key: the last one the seeded traffic names.
   const results = await measure(baseURL, busy.at(-1));

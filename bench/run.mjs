@@ -24,7 +24,6 @@
 // Prints tables and JSON. Never part of `npm test`.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -33,6 +32,7 @@ import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freshDatabase } from "./fresh-database.mjs";
+import { freePort, waitFor } from "./server-process.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
 import { benchHsmKey, benchSoftHsm } from "./softhsm.mjs";
@@ -42,28 +42,6 @@ const PROFILE = process.env.BENCH_PROFILE === "1";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REGION = "us-east-1";
 const CREDS = { accessKeyId: "AKIABENCHMARKKEYHOLD", secretAccessKey: "bench/secret+0000000000000000000000000000".slice(0, 40) };
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, child, log) {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`server not ready:\n${log()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function run(opts) {
   return new Promise((resolve, reject) => {
