@@ -3,7 +3,7 @@
 //   (passed on the request too, so Next.js and the root layout use it);
 // - signed-out visitors of console pages go to /login. Only a first filter:
 //   every page, action and route handler re-checks the session in the
-//   service layer (lib/auth/current.ts).
+//   service layer (lib/console/auth/current.ts).
 import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/content-security-policy";

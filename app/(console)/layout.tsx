@@ -3,7 +3,7 @@ import { QuorumOffBanner } from "@/components/approvals/quorum-off-banner";
 import { LiveUpdates } from "@/components/live/live-updates";
 import { ConsoleShell } from "@/components/shell/console-shell";
 import { countAwaitingMe, quorumIsOff } from "@/lib/approvals";
-import { currentPrincipal } from "@/lib/auth/current";
+import { currentPrincipal } from "@/lib/console/auth/current";
 import { navigationFor } from "@/lib/console/navigation";
 import { ROLE_LABELS } from "@/lib/access/authorize";
 import { MfaSettings } from "@/components/account/mfa-settings";

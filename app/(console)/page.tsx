@@ -5,7 +5,7 @@ import { DemoSeedButton } from "./demo-seed-button";
 import { DateTime } from "@/components/ui/date-time";
 import { AUDIT_READERS } from "@/lib/audit/access";
 import { auditSummary } from "@/lib/audit/summary";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import type { Principal } from "@/lib/auth/principal";
 import { ROLE_LABELS } from "@/lib/access/authorize";
 import { keyDashboard } from "@/lib/console/keys/queries";

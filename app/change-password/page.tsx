@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { currentPrincipal } from "@/lib/auth/current";
+import { currentPrincipal } from "@/lib/console/auth/current";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 
 export const metadata: Metadata = { title: "Choose a new password" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
-import { currentPrincipal } from "@/lib/auth/current";
+import { currentPrincipal } from "@/lib/console/auth/current";
 import { oidcSettings } from "@/lib/auth/sso";
 import { SignInForm } from "./sign-in-form";
 

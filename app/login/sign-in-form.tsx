@@ -9,7 +9,7 @@ import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { SSO_REFUSED_ERROR, ssoRefusalMessage } from "@/lib/auth/sso-refusals";
 import { SecondFactorForm } from "./second-factor-form";
 
-/** The password step's answer when a second factor is needed (lib/auth/options.ts MFA_REQUIRED_PREFIX). */
+/** The password step's answer when a second factor is needed (lib/console/auth/options.ts MFA_REQUIRED_PREFIX). */
 const MFA_REQUIRED_PREFIX = "MFA_REQUIRED:";
 
 export function SignInForm({ sso = false }: { sso?: boolean }) {

@@ -1,7 +1,7 @@
 // Settings card: where the root key lives (local file, Shamir-sealed, HSM), sealed or not, M of N
 // custodians, the HSM token; administrators can seal now.
 import Link from "next/link";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { describeRootKeyCustody } from "@/lib/kms/root-key-custody";
 import { Badge } from "@/components/ui/badge";
 import { SealNowButton } from "./seal-now-button";

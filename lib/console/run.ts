@@ -3,7 +3,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import type { Principal } from "@/lib/auth/principal";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
 import { explainSilentError } from "@/lib/errors/messages";
 import { logger } from "@/lib/log";

@@ -3,7 +3,7 @@
 // the credentials provider, session reads, sign-out. No Next.js server needed.
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/console/auth/options";
 
 interface InternalCookie {
   name: string;

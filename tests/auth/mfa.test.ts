@@ -9,7 +9,7 @@ import { getMfaPolicy, resetUserMfa, setMfaPolicy } from "@/lib/access/mfa-admin
 import { requireStepUpFor, stepUp, STEP_UP_REQUIRED } from "@/lib/access/step-up";
 import { listUsers } from "@/lib/access/users";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
-import { MFA_REQUIRED_PREFIX } from "@/lib/auth/options";
+import { MFA_REQUIRED_PREFIX } from "@/lib/console/auth/options";
 import { prisma, type Role } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { recordSecret } from "../secret-registry";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { changeOwnPassword, setUserDisabled } from "@/lib/access/users";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/console/auth/options";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { makeUser, operator } from "../helpers";

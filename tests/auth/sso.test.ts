@@ -4,8 +4,9 @@
 // The whole flow through a real OpenID provider in Chromium: e2e/sso.spec.ts.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { authOptions } from "@/lib/auth/options";
-import { completeSsoSignIn, oidcProvider, oidcSettings, parseRoleMap, roleFromClaims } from "@/lib/auth/sso";
+import { authOptions } from "@/lib/console/auth/options";
+import { oidcSettings, parseRoleMap, roleFromClaims } from "@/lib/auth/sso";
+import { completeSsoSignIn, oidcProvider } from "@/lib/console/auth/sso-sign-in";
 import { ssoRefusalMessage } from "@/lib/auth/sso-refusals";
 import { prisma } from "@/lib/db/client";
 import { makeUser } from "../helpers";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { MfaSettings } from "@/components/account/mfa-settings";
 import { SessionsList } from "@/components/account/sessions-list";

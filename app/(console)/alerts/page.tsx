@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { listAlertDeliveries, listNotificationRules } from "@/lib/alerts/rules";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { AlertRules, DeliveryLog } from "./alert-rules";
 
 export const metadata: Metadata = { title: "Alerts" };

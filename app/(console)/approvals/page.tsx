@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ApprovalRequests } from "@/components/approvals/approval-requests";
 import { ApprovalRules } from "@/components/approvals/approval-rules";
 import { listApprovalRequests, listApprovalRules, PROTECTABLE_OPERATIONS } from "@/lib/approvals";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { Forbidden } from "@/components/shell/forbidden";
 import { decideAction, revealSecretAction, updateRuleAction } from "./actions";
 

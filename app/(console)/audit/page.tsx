@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
 import { AUDIT_READERS } from "@/lib/audit/access";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import type { Principal } from "@/lib/auth/principal";
 import { queryAuditEvents } from "@/lib/audit/query";
 import { defaultTimelineFilters, type TimelineFirstPage } from "@/components/audit/default-view";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { KeyStoreList } from "@/components/key-stores/key-store-list";
 import { Forbidden } from "@/components/shell/forbidden";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { listKeyStores } from "@/lib/console/key-stores";
 import { decideAccountAction } from "@/lib/kms/authorize";
 import { connectKeyStoreAction, createKeyStoreAction, deleteKeyStoreAction, disconnectKeyStoreAction } from "./actions";

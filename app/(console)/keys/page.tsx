@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { keysPageWithFirstRows } from "@/lib/console/keys/access";
 import { mayManageKeys } from "@/lib/console/keys/capabilities";
 import { keyListSearch, parseKeyListParams } from "@/lib/console/keys/list-params";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { mayUseKeys } from "@/lib/console/keys/capabilities";
 import { Playground } from "./playground";
 

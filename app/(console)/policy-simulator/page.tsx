@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PolicySimulator } from "@/components/policy/simulator";
 import { Forbidden } from "@/components/shell/forbidden";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 
 export const metadata: Metadata = { title: "Policy simulator" };
 

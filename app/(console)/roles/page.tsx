@@ -3,7 +3,7 @@ import { RoleCard } from "@/components/policy/role-card";
 import { Forbidden } from "@/components/shell/forbidden";
 import { ROLE_LABELS, ROLES } from "@/lib/access/authorize";
 import { listCustomRoles } from "@/lib/access/custom-roles";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { ROLE_SUMMARIES } from "@/lib/console/role-summaries";
 import { ROLE_POLICIES, ROLE_POLICY_NAMES } from "@/lib/policy/roles";
 import { CustomRoles } from "./custom-roles";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { describeRootKeyCustody } from "@/lib/kms/root-key-custody";
 import { UnsealForm } from "@/components/settings/unseal-form";
 

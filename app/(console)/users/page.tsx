@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { Forbidden } from "@/components/shell/forbidden";
 import { UsersTable } from "./users-table";
 

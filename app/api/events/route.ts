@@ -1,6 +1,6 @@
 import { getServerSession } from "next-auth";
 import type { NextRequest } from "next/server";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/console/auth/options";
 import { isSessionClaims, sessionIsCurrent } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { openLiveStream } from "@/lib/console/live-updates";

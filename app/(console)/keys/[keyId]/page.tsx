@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { keyPageWithData } from "@/lib/console/keys/access";
 import { keyControlAccess, mayManageKey } from "@/lib/console/keys/capabilities";
 import { KeyDetailView } from "./key-detail";

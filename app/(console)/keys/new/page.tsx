@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Forbidden } from "@/components/shell/forbidden";
-import { requirePrincipal } from "@/lib/auth/current";
+import { requirePrincipal } from "@/lib/console/auth/current";
 import { listKeyPrincipals } from "@/lib/console/keys/queries";
 import { connectedKeyStores } from "@/lib/console/key-stores";
 import { mayCreateKeys } from "@/lib/console/keys/capabilities";

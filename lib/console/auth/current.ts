@@ -6,8 +6,8 @@ import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { UnauthenticatedException } from "@/lib/errors";
 import { authOptions } from "./options";
-import type { Principal } from "./principal";
-import { isSessionClaims, principalFromClaims } from "./session";
+import type { Principal } from "@/lib/auth/principal";
+import { isSessionClaims, principalFromClaims } from "@/lib/auth/session";
 
 export async function currentPrincipal(): Promise<Principal | null> {
   const session = await getServerSession(authOptions());

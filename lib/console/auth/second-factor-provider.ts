@@ -6,10 +6,10 @@ import { writeAuditEvent } from "@/lib/audit";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
-import { completeSecondStep, SECOND_STEP_ERRORS } from "./mfa/sign-in-step";
-import { relyingParty } from "./mfa/webauthn";
-import { userPrincipal } from "./principal";
-import { HIDDEN_USER_NAME } from "./sign-in";
+import { completeSecondStep, SECOND_STEP_ERRORS } from "@/lib/auth/mfa/sign-in-step";
+import { relyingParty } from "@/lib/auth/mfa/webauthn";
+import { userPrincipal } from "@/lib/auth/principal";
+import { HIDDEN_USER_NAME } from "@/lib/auth/sign-in";
 import { completeSignIn, requestFacts, signInEvent } from "./sign-in-audit";
 
 export function secondFactorProvider() {

@@ -4,8 +4,8 @@
 import { writeAuditEvent } from "@/lib/audit";
 import type { User } from "@/lib/db/client";
 import { accountId } from "@/lib/settings/account";
-import { createConsoleSession, type SignInMethod } from "./console-sessions";
-import { userPrincipal } from "./principal";
+import { createConsoleSession, type SignInMethod } from "@/lib/auth/console-sessions";
+import { userPrincipal } from "@/lib/auth/principal";
 
 export interface RequestFacts {
   sourceIp?: string;

@@ -8,15 +8,16 @@ import { writeAuditEvent } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";
 import { accountId } from "@/lib/settings/account";
-import { safeRedirectUrl } from "./callback-path";
-import { createPending } from "./mfa/pending";
-import { userPrincipal } from "./principal";
+import { safeRedirectUrl } from "@/lib/auth/callback-path";
+import { createPending } from "@/lib/auth/mfa/pending";
+import { userPrincipal } from "@/lib/auth/principal";
 import { secondFactorProvider } from "./second-factor-provider";
-import { checkCredentials, HIDDEN_USER_NAME } from "./sign-in";
-import { isRefusedSsoUser, oidcProvider, oidcSettings } from "./sso";
-import { SSO_REFUSED_ERROR } from "./sso-refusals";
+import { checkCredentials, HIDDEN_USER_NAME } from "@/lib/auth/sign-in";
+import { oidcSettings } from "@/lib/auth/sso";
+import { isRefusedSsoUser, oidcProvider } from "./sso-sign-in";
+import { SSO_REFUSED_ERROR } from "@/lib/auth/sso-refusals";
 import { completeSignIn, requestFacts, signInEvent, type SignedInUser } from "./sign-in-audit";
-import { isSessionClaims, revokeSessions, sessionIsCurrent } from "./session";
+import { isSessionClaims, revokeSessions, sessionIsCurrent } from "@/lib/auth/session";
 
 /** Thrown to the sign-in form; next-auth passes the message through as `error`. */
 export const SIGN_IN_ERRORS = {
