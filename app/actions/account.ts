@@ -1,6 +1,6 @@
 "use server";
 
-import { changeOwnPassword } from "@/lib/access/users";
+import { changeOwnPassword } from "@/lib/accounts/users";
 import { runAction } from "@/lib/console/run";
 
 export async function changeOwnPasswordAction(input: { currentPassword: string; newPassword: string }) {

@@ -9,9 +9,9 @@ import {
   getMyMfa,
   regenerateRecoveryCodes,
   removeMyFactor,
-} from "@/lib/access/mfa-factors";
-import { endSession, listSessions } from "@/lib/access/sessions";
-import { stepUp, stepUpPasskeyOptions } from "@/lib/access/step-up";
+} from "@/lib/accounts/mfa-factors";
+import { endSession, listSessions } from "@/lib/accounts/sessions";
+import { stepUp, stepUpPasskeyOptions } from "@/lib/accounts/step-up";
 import { runAction } from "@/lib/console/run";
 
 // Thin doors: the service layer validates, authorizes and records each call.

@@ -9,7 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
-import type { MfaFactorSummary } from "@/lib/access/mfa-factors";
+import type { MfaFactorSummary } from "@/lib/accounts/mfa-factors";
 import { unwrap } from "@/lib/console/client";
 import { AddAuthenticatorDialog } from "./add-authenticator-dialog";
 import { RecoveryCodesDialog } from "./recovery-codes-dialog";

@@ -1,5 +1,5 @@
 // A rule's signing secret at rest: only wrapped by the root key, bound to the
-// rule by the AAD (as access-key secrets are, lib/access/access-keys.ts).
+// rule by the AAD (as access-key secrets are, lib/accounts/access-keys.ts).
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
 
 export const ruleSecretAad = (ruleId: string) => Buffer.from(`keyhold:alert-rule-secret:${ruleId}`);

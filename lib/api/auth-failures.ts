@@ -8,7 +8,7 @@
 // verified, and those are counted in the same summary.
 import { isIPv6 } from "node:net";
 import { LRUCache } from "lru-cache";
-import { ACCESS_KEY_ID_PATTERN } from "@/lib/access/access-keys";
+import { ACCESS_KEY_ID_PATTERN } from "@/lib/accounts/access-keys";
 import { writeAuditEvent } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { logger } from "@/lib/log";

@@ -2,7 +2,7 @@
 // hot path does not unwrap a secret per request. Deactivation, deletion and
 // user changes in this process clear the cache at once (onAccessKeyChange).
 import { LRUCache } from "lru-cache";
-import { onAccessKeyChange, unwrapSecret } from "@/lib/access/access-keys";
+import { onAccessKeyChange, unwrapSecret } from "@/lib/accounts/access-keys";
 import { userPrincipal, type Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { logger } from "@/lib/log";

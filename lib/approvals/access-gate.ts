@@ -3,10 +3,10 @@
 // operation, the call is dry-run and held (gate.ts `hold`). Closes the way
 // around quorum where one administrator resets another's password or MFA and
 // then acts as them. The host's operator (CLI) is never held.
-import { createAccessKey } from "@/lib/access/access-keys";
-import { resetUserMfa } from "@/lib/access/mfa-admin";
-import { checkSettingsUpdate, shortensAuditRetention, updateSettings } from "@/lib/access/settings";
-import { resetUserPassword, setUserRole } from "@/lib/access/users";
+import { createAccessKey } from "@/lib/accounts/access-keys";
+import { resetUserMfa } from "@/lib/accounts/mfa-admin";
+import { checkSettingsUpdate, shortensAuditRetention, updateSettings } from "@/lib/accounts/settings";
+import { resetUserPassword, setUserRole } from "@/lib/accounts/users";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import type { InvocationMeta } from "@/lib/kms/invoke";

@@ -21,7 +21,7 @@ import { hiddenFields, splitHeldInput, splitResult } from "./held-secrets";
 import { createApprovalRequest } from "./requests";
 import { applyApprovalRule, policyRule, ruleFor } from "./rules";
 import { summarizeChange } from "./summary";
-import { setUserRole } from "@/lib/access/users";
+import { setUserRole } from "@/lib/accounts/users";
 import { audited } from "@/lib/audit";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 

@@ -1,11 +1,11 @@
 // Server-sent events for open console pages: "keys changed" whenever a key
 // changes in any instance (lib/kms/key-notifications), "access-keys changed"
 // when an access key (or the user owning one) changes in this instance
-// (lib/access/access-keys), so pages refetch then instead of polling. Events
+// (lib/accounts/access-keys), so pages refetch then instead of polling. Events
 // carry no IDs or data: a page learns only that it should refetch, and
 // refetches through the audited, authorized reads.
 import "server-only";
-import { onAccessKeyChange } from "@/lib/access/access-keys";
+import { onAccessKeyChange } from "@/lib/accounts/access-keys";
 import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { onKeysChanged } from "@/lib/kms/key-notifications";

@@ -7,7 +7,7 @@
 // the tag demo=true. Idempotent: keys are found by alias, users by name, and
 // the traffic is made once (a marker in the Setting table).
 import { authorize } from "@/lib/access/authorize";
-import { createUser } from "@/lib/access/users";
+import { createUser } from "@/lib/accounts/users";
 import { audited } from "@/lib/audit";
 import { operatorPrincipal, userPrincipal, type Principal } from "@/lib/auth/principal";
 import { prisma, type Role } from "@/lib/db/client";

@@ -4,7 +4,7 @@
 // from the current store to the target, one row at a time.
 // A row already readable under the target is skipped, so a rerun after a crash resumes; a full
 // verification pass under the target runs before custody switches. Audited at start and end.
-import { secretAad } from "@/lib/access/access-keys";
+import { secretAad } from "@/lib/accounts/access-keys";
 import { authorize } from "@/lib/access/authorize";
 import { ruleSecretAad } from "@/lib/alerts/secret";
 import { writeAuditEvent } from "@/lib/audit";

@@ -10,8 +10,8 @@ import {
   setUserRole,
   setUserTags,
   unlockUser,
-} from "@/lib/access/users";
-import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
+} from "@/lib/accounts/users";
+import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/accounts/access-keys";
 import { listApprovalRequests, listApprovalRules, updateApprovalRule } from "@/lib/approvals";
 import { createBackup } from "@/lib/backup/backup";
 import { restoreBackup } from "@/lib/backup/restore";

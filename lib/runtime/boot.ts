@@ -41,8 +41,8 @@ export async function boot(cfg: Config, options: { worker?: boolean } = {}): Pro
 
   const { disconnectDatabase } = await import("@/lib/db/client");
   const { accountId } = await import("@/lib/settings/account");
-  const { ensureFirstAdministrator } = await import("@/lib/access/bootstrap");
-  const { ensureBootstrapAccessKey } = await import("@/lib/access/access-keys");
+  const { ensureFirstAdministrator } = await import("@/lib/accounts/bootstrap");
+  const { ensureBootstrapAccessKey } = await import("@/lib/accounts/access-keys");
   const { rootKeyStore } = await import("@/lib/crypto/keystore/process");
   const { startAdminSocket } = await import("@/lib/operator/admin-socket");
 

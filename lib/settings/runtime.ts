@@ -2,7 +2,7 @@
 // server reads while it runs: audit retention and the sign-in lockout. They
 // live in the Setting table so every instance agrees; an environment variable
 // that sets one (KEYHOLD_AUDIT_RETENTION_DAYS) wins and makes it read-only.
-// Writes go through lib/access/settings.ts (authorized, audited).
+// Writes go through lib/accounts/settings.ts (authorized, audited).
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/db/client";
 import type { RuntimeSettings, RuntimeSettingsPatch } from "./runtime-schema";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { getSettings, updateSettings } from "@/lib/access/settings";
+import { getSettings, updateSettings } from "@/lib/accounts/settings";
 import { checkCredentials, currentLockoutPolicy } from "@/lib/auth/sign-in";
 import { prisma } from "@/lib/db/client";
 import { forgetRuntimeSettings, readRuntimeSettings } from "@/lib/settings/runtime";

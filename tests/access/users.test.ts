@@ -6,9 +6,9 @@ import {
   resetUserPassword,
   setUserDisabled,
   setUserRole,
-} from "@/lib/access/users";
-import { createAccessKey } from "@/lib/access/access-keys";
-import { ensureFirstAdministrator } from "@/lib/access/bootstrap";
+} from "@/lib/accounts/users";
+import { createAccessKey } from "@/lib/accounts/access-keys";
+import { ensureFirstAdministrator } from "@/lib/accounts/bootstrap";
 import { credentialFor } from "@/lib/api/credentials";
 import { checkCredentials, lockoutPolicy } from "@/lib/auth/sign-in";
 import { verifyPassword } from "@/lib/auth/password";

@@ -6,7 +6,7 @@
 // handled and recorded.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decideApprovalRequest, expireDueRequests, invokeKmsWithApproval, listApprovalRequests, updateApprovalRule } from "@/lib/approvals";
-import { setUserRole } from "@/lib/access/users";
+import { setUserRole } from "@/lib/accounts/users";
 import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { countAwaitingMe } from "@/lib/approvals/requests";
 import { eligibleApproverCount } from "@/lib/approvals/rules";

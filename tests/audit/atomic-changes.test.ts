@@ -6,10 +6,10 @@
 // byte-identical before and after the attempt.
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createAccessKey, deleteAccessKey, setAccessKeyStatus } from "@/lib/access/access-keys";
-import { createCustomRole, deleteCustomRole, setUserCustomRole, updateCustomRole } from "@/lib/access/custom-roles";
+import { createAccessKey, deleteAccessKey, setAccessKeyStatus } from "@/lib/accounts/access-keys";
+import { createCustomRole, deleteCustomRole, setUserCustomRole, updateCustomRole } from "@/lib/accounts/custom-roles";
 import { createNotificationRule, deleteNotificationRule, disableNotificationRule, updateNotificationRule } from "@/lib/alerts/rules";
-import { changeOwnPassword, createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/access/users";
+import { changeOwnPassword, createUser, resetUserPassword, setUserDisabled, setUserRole, setUserTags, unlockUser } from "@/lib/accounts/users";
 import { auditWriter } from "@/lib/audit/writer";
 import { purgeAuditEvents } from "@/lib/audit/retention";
 import type { Principal } from "@/lib/auth/principal";

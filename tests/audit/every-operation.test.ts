@@ -6,8 +6,8 @@
 // and sign-out through the real next-auth handler.
 import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/access/access-keys";
-import { createCustomRole, deleteCustomRole, listCustomRoles, setUserCustomRole, updateCustomRole } from "@/lib/access/custom-roles";
+import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/accounts/access-keys";
+import { createCustomRole, deleteCustomRole, listCustomRoles, setUserCustomRole, updateCustomRole } from "@/lib/accounts/custom-roles";
 import {
   changeOwnPassword,
   createUser,
@@ -18,7 +18,7 @@ import {
   setUserRole,
   setUserTags,
   unlockUser,
-} from "@/lib/access/users";
+} from "@/lib/accounts/users";
 import { userPrincipal, type Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { kmsOperations } from "@/lib/kms";

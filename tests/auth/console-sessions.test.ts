@@ -2,7 +2,7 @@
 // administrator anyone's; an ended session's cookie (and every copy) is
 // refused at once while the user's other sessions keep working.
 import { beforeAll, describe, expect, it } from "vitest";
-import { endSession, listSessions } from "@/lib/access/sessions";
+import { endSession, listSessions } from "@/lib/accounts/sessions";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { makeUser } from "../helpers";

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { checkCredentials, failureDelayMs, lockoutPolicy } from "@/lib/auth/sign-in";
-import { unlockUser } from "@/lib/access/users";
+import { unlockUser } from "@/lib/accounts/users";
 import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 

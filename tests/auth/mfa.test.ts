@@ -4,10 +4,10 @@
 // second factors, step-up, role requirements and the administrator's reset.
 import { generate } from "otplib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { beginTotpEnrolment, confirmTotpEnrolment, getMyMfa, regenerateRecoveryCodes, removeMyFactor } from "@/lib/access/mfa-factors";
-import { getMfaPolicy, resetUserMfa, setMfaPolicy } from "@/lib/access/mfa-admin";
-import { requireStepUpFor, stepUp, STEP_UP_REQUIRED } from "@/lib/access/step-up";
-import { listUsers } from "@/lib/access/users";
+import { beginTotpEnrolment, confirmTotpEnrolment, getMyMfa, regenerateRecoveryCodes, removeMyFactor } from "@/lib/accounts/mfa-factors";
+import { getMfaPolicy, resetUserMfa, setMfaPolicy } from "@/lib/accounts/mfa-admin";
+import { requireStepUpFor, stepUp, STEP_UP_REQUIRED } from "@/lib/accounts/step-up";
+import { listUsers } from "@/lib/accounts/users";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
 import { MFA_REQUIRED_PREFIX } from "@/lib/console/auth/options";
 import { prisma, type Role } from "@/lib/db/client";

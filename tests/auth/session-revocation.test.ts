@@ -3,8 +3,8 @@
 // cookie copied before sign-out, disable, a role change or a password change
 // is refused afterwards, both by next-auth and when resolved to a Principal.
 import { beforeAll, describe, expect, it } from "vitest";
-import { changeOwnPassword, setUserDisabled, setUserRole } from "@/lib/access/users";
-import { createCustomRole, setUserCustomRole } from "@/lib/access/custom-roles";
+import { changeOwnPassword, setUserDisabled, setUserRole } from "@/lib/accounts/users";
+import { createCustomRole, setUserCustomRole } from "@/lib/accounts/custom-roles";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
 import { makeUser, operator } from "../helpers";
 import { recordSecret } from "../secret-registry";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { changeOwnPassword, setUserDisabled } from "@/lib/access/users";
+import { changeOwnPassword, setUserDisabled } from "@/lib/accounts/users";
 import { authOptions } from "@/lib/console/auth/options";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
 import { config } from "@/lib/config";

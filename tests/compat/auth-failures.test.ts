@@ -6,7 +6,7 @@
 // The 40,000-request acceptance figure is bench/auth-failures.ts.
 import { Agent, createServer, request, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createAccessKey } from "@/lib/access/access-keys";
+import { createAccessKey } from "@/lib/accounts/access-keys";
 import { flushAuthFailureAudit, resetAuthFailures, sourceOf, SUMMARY_EVENT_NAME } from "@/lib/api/auth-failures";
 import { handleApiRequest } from "@/lib/api/handler";
 import { prisma } from "@/lib/db/client";

@@ -2,7 +2,7 @@
 // key pages' access checks, against the real database. Other test files share
 // the database, so every list query here is scoped to this run's tag.
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCustomRole, setUserCustomRole } from "@/lib/access/custom-roles";
+import { createCustomRole, setUserCustomRole } from "@/lib/accounts/custom-roles";
 import type { Principal } from "@/lib/auth/principal";
 import { principalFromClaims } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";

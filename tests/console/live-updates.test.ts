@@ -5,7 +5,7 @@
 // session that has ended closes the stream. Opening it is audited.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createAccessKey, deleteAccessKey } from "@/lib/access/access-keys";
+import { createAccessKey, deleteAccessKey } from "@/lib/accounts/access-keys";
 import { queryAuditEvents } from "@/lib/audit/query";
 import { liveStream, openLiveStream } from "@/lib/console/live-updates";
 import { invokeKms } from "@/lib/kms/invoke";

@@ -2,14 +2,14 @@
 // built-in role (if any). Principals are resolved the way each door does it
 // (console session claims, API access keys) so the wiring is tested too.
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAccessKey } from "@/lib/access/access-keys";
+import { createAccessKey } from "@/lib/accounts/access-keys";
 import {
   createCustomRole,
   deleteCustomRole,
   listCustomRoles,
   setUserCustomRole,
   updateCustomRole,
-} from "@/lib/access/custom-roles";
+} from "@/lib/accounts/custom-roles";
 import { credentialFor } from "@/lib/api/credentials";
 import type { Principal } from "@/lib/auth/principal";
 import { principalFromClaims } from "@/lib/auth/session";

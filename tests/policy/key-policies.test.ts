@@ -293,7 +293,7 @@ describe("aws:SecureTransport", () => {
 
 describe("aws:PrincipalTag", () => {
   it("lets a key policy grant by the caller's tags, and follows tag changes", async () => {
-    const { setUserTags } = await import("@/lib/access/users");
+    const { setUserTags } = await import("@/lib/accounts/users");
     const { KeyMetadata } = (await call("CreateKey", root, {
       Policy: policy(rootStatement(root.accountId), {
         Sid: "PaymentsTeam",

@@ -2,7 +2,7 @@
 // access key for a test user: the wire layer exactly as clients reach it,
 // without starting a whole server.
 import { createServer, type Server } from "node:http";
-import { createAccessKey } from "@/lib/access/access-keys";
+import { createAccessKey } from "@/lib/accounts/access-keys";
 import { handleApiRequest } from "@/lib/api/handler";
 import type { Principal } from "@/lib/auth/principal";
 import { operator } from "../helpers";

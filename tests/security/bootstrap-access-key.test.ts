@@ -1,7 +1,7 @@
 // The bootstrap access key (KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID) is created once,
 // on record; an administrator's deactivation or deletion survives restarts.
 import { describe, expect, it } from "vitest";
-import { deleteAccessKey, ensureBootstrapAccessKey, generateAccessKeyId, generateSecretAccessKey, setAccessKeyStatus } from "@/lib/access/access-keys";
+import { deleteAccessKey, ensureBootstrapAccessKey, generateAccessKeyId, generateSecretAccessKey, setAccessKeyStatus } from "@/lib/accounts/access-keys";
 import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { recordSecret } from "../secret-registry";

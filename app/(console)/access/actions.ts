@@ -1,8 +1,8 @@
 "use server";
 
-import { deleteAccessKey, setAccessKeyStatus, type AccessKeySummary } from "@/lib/access/access-keys";
+import { deleteAccessKey, setAccessKeyStatus, type AccessKeySummary } from "@/lib/accounts/access-keys";
 import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
-import { requireStepUpForAccessKey } from "@/lib/access/step-up";
+import { requireStepUpForAccessKey } from "@/lib/accounts/step-up";
 import { runAction } from "@/lib/console/run";
 
 export async function createAccessKeyAction(input: { username?: string }) {

@@ -1,6 +1,6 @@
 "use server";
 
-import { requireStepUpFor, SENSITIVE_KMS_OPERATIONS } from "@/lib/access/step-up";
+import { requireStepUpFor, SENSITIVE_KMS_OPERATIONS } from "@/lib/accounts/step-up";
 import { runAction } from "@/lib/console/run";
 import { aliasAvailability, listKeyPolicyPrincipals } from "@/lib/console/keys/queries";
 import { invokeKmsWithApproval as invokeKms } from "@/lib/approvals/gate";

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createCustomRole, deleteCustomRole, updateCustomRole } from "@/lib/access/custom-roles";
+import { createCustomRole, deleteCustomRole, updateCustomRole } from "@/lib/accounts/custom-roles";
 import { runAction } from "@/lib/console/run";
 
 // Thin doors: the service layer validates, authorizes and audits.

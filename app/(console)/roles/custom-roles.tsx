@@ -9,7 +9,7 @@ import { IdentityPolicy, RoleMembers } from "@/components/policy/role-card";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
-import type { CustomRoleSummary } from "@/lib/access/custom-roles";
+import type { CustomRoleSummary } from "@/lib/accounts/custom-roles";
 import { createCustomRoleAction, deleteCustomRoleAction, updateCustomRoleAction } from "./actions";
 
 const TEMPLATE = JSON.stringify(

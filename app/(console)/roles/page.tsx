@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { RoleCard } from "@/components/policy/role-card";
 import { Forbidden } from "@/components/shell/forbidden";
 import { ROLE_LABELS, ROLES } from "@/lib/access/authorize";
-import { listCustomRoles } from "@/lib/access/custom-roles";
+import { listCustomRoles } from "@/lib/accounts/custom-roles";
 import { requirePrincipal } from "@/lib/console/auth/current";
 import { ROLE_SUMMARIES } from "@/lib/console/role-summaries";
 import { ROLE_POLICIES, ROLE_POLICY_NAMES } from "@/lib/policy/roles";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { RuntimeSettingsForm } from "@/components/settings/runtime-settings-form";
-import { getSettings } from "@/lib/access/settings";
+import { getSettings } from "@/lib/accounts/settings";
 import { requirePrincipal } from "@/lib/console/auth/current";
 import { readSettings } from "@/lib/settings/overview";
 import { RootKeyCustodyCard } from "@/components/settings/root-key-custody";

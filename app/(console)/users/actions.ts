@@ -1,9 +1,9 @@
 "use server";
 
 import type { Role } from "@/lib/db/client";
-import { listCustomRoles, setUserCustomRole } from "@/lib/access/custom-roles";
-import { createUser, setUserDisabled, setUserTags, unlockUser } from "@/lib/access/users";
-import { requireStepUpFor } from "@/lib/access/step-up";
+import { listCustomRoles, setUserCustomRole } from "@/lib/accounts/custom-roles";
+import { createUser, setUserDisabled, setUserTags, unlockUser } from "@/lib/accounts/users";
+import { requireStepUpFor } from "@/lib/accounts/step-up";
 import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { runAction } from "@/lib/console/run";

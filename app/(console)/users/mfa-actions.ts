@@ -1,6 +1,6 @@
 "use server";
 
-import { getMfaPolicy, listUserMfa, setMfaPolicy } from "@/lib/access/mfa-admin";
+import { getMfaPolicy, listUserMfa, setMfaPolicy } from "@/lib/accounts/mfa-admin";
 import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { runAction } from "@/lib/console/run";
 import type { Role } from "@/lib/db/client";

@@ -1,7 +1,7 @@
 "use client";
 
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { UserSummary } from "@/lib/access/users";
+import type { UserSummary } from "@/lib/accounts/users";
 import { ROLE_LABELS } from "@/lib/access/authorize";
 import { roleSummary } from "@/lib/console/role-summaries";
 import type { Role } from "@/lib/db/client";

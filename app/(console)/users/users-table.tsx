@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { QueryStatusRows } from "@/components/ui/query-status-rows";
 import { Select } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
-import type { UserSummary } from "@/lib/access/users";
+import type { UserSummary } from "@/lib/accounts/users";
 import { getJson, unwrap, type ActionError } from "@/lib/console/client";
 import type { Role } from "@/lib/db/client";
 import {

@@ -1,4 +1,4 @@
-import { listAccessKeys } from "@/lib/access/access-keys";
+import { listAccessKeys } from "@/lib/accounts/access-keys";
 import { runRoute } from "@/lib/console/run";
 
 export const dynamic = "force-dynamic";

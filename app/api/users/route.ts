@@ -1,4 +1,4 @@
-import { listUsers } from "@/lib/access/users";
+import { listUsers } from "@/lib/accounts/users";
 import { runRoute } from "@/lib/console/run";
 
 export const dynamic = "force-dynamic";

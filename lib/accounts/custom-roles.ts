@@ -16,9 +16,9 @@ import { AlreadyExistsException, NotFoundException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { parsePolicy } from "@/lib/policy/document";
 import { accessKeyChanged } from "./access-keys";
-import { authorize } from "./authorize";
-import { userIdSchema } from "./schemas";
-import { validate } from "./validate";
+import { authorize } from "@/lib/access/authorize";
+import { userIdSchema } from "@/lib/access/schemas";
+import { validate } from "@/lib/access/validate";
 
 const ADMIN_ONLY = ["ADMINISTRATOR"] as const;
 /** Reading custom roles is as reading the Roles page: administrators and auditors. */

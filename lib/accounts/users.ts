@@ -8,7 +8,7 @@ import { AlreadyExistsException, NotFoundException, ValidationException } from "
 import { logger } from "@/lib/log";
 import { accessKeyChanged } from "./access-keys";
 import { auditedOperation } from "@/lib/audit";
-import { authorize } from "./authorize";
+import { authorize } from "@/lib/access/authorize";
 import {
   changeOwnPasswordSchema,
   createUserSchema,
@@ -17,8 +17,8 @@ import {
   setRoleSchema,
   unlockSchema,
   userTagsSchema,
-} from "./schemas";
-import { validate } from "./validate";
+} from "@/lib/access/schemas";
+import { validate } from "@/lib/access/validate";
 
 const ADMIN_ONLY = ["ADMINISTRATOR"] as const;
 

@@ -17,7 +17,7 @@ import { audited, type AuditedCall } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, NotFoundException, ValidationException } from "@/lib/errors";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
-import { validate } from "./validate";
+import { validate } from "@/lib/access/validate";
 
 export interface MfaFactorSummary {
   id: string;

@@ -11,8 +11,8 @@ import { logger } from "@/lib/log";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { audited, auditedOperation } from "@/lib/audit";
 import { accountId } from "@/lib/settings/account";
-import { authorize } from "./authorize";
-import { validate } from "./validate";
+import { authorize } from "@/lib/access/authorize";
+import { validate } from "@/lib/access/validate";
 
 export const MAX_ACCESS_KEYS_PER_USER = 2;
 export const ACCESS_KEY_ID_PATTERN = /^AKIA[A-Z2-7]{16}$/;

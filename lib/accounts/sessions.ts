@@ -6,8 +6,8 @@ import { activeConsoleSessions, revokeConsoleSession, type ConsoleSessionSummary
 import { auditedOperation } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
-import { authorize } from "./authorize";
-import { validate } from "./validate";
+import { authorize } from "@/lib/access/authorize";
+import { validate } from "@/lib/access/validate";
 
 const listSchema = z.object({ userId: z.uuid().optional() });
 const endSchema = z.object({ sessionId: z.uuid() });

@@ -5,8 +5,8 @@ import type { Principal } from "@/lib/auth/principal";
 import { ValidationException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { readRuntimeSettings, runtimeSettingsPatch, writeRuntimeSettings, type RuntimeSettings, type RuntimeSettingsPatch } from "@/lib/settings/runtime";
-import { authorize } from "./authorize";
-import { validate } from "./validate";
+import { authorize } from "@/lib/access/authorize";
+import { validate } from "@/lib/access/validate";
 
 /** Authorizes and validates a change without making it (also an approval's dry run, lib/approvals). */
 export async function checkSettingsUpdate(caller: Principal, input: unknown): Promise<{ patch: RuntimeSettingsPatch; current: RuntimeSettings }> {

@@ -9,8 +9,8 @@ import { requireMfaStepUp } from "@/lib/auth/mfa/step-up";
 import { auditedOperation } from "@/lib/audit";
 import { prisma, type Role } from "@/lib/db/client";
 import { NotFoundException } from "@/lib/errors";
-import { authorize, ROLES } from "./authorize";
-import { validate } from "./validate";
+import { authorize, ROLES } from "@/lib/access/authorize";
+import { validate } from "@/lib/access/validate";
 
 const ADMIN_ONLY = ["ADMINISTRATOR"] as const;
 const requiredRolesSchema = z.object({ roles: z.array(z.enum(ROLES)).max(ROLES.length) });

@@ -12,7 +12,7 @@ import { audited, writeAuditEvent } from "@/lib/audit";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, ValidationException } from "@/lib/errors";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
-import { validate } from "./validate";
+import { validate } from "@/lib/access/validate";
 
 export { STEP_UP_REQUIRED };
 
