@@ -17,22 +17,37 @@ const NEGATED: Record<string, string> = {
   ArnNotLike: "ArnLike",
 };
 
-const globCache = new Map<string, RegExp>();
-
-/** AWS wildcard matching: `*` any run of characters, `?` one character. */
+/**
+ * AWS wildcard matching: `*` any run of characters, `?` one character.
+ * Two pointers, backtracking only to the last `*`: time bounded by
+ * value × pattern length. (A RegExp built from the pattern backtracks
+ * exponentially on "*a*a*a*b" against a long caller-chosen value, e.g. an
+ * encryption context, and would freeze the event loop.)
+ */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const cacheKey = `${ignoreCase ? "i" : "s"}:${pattern}`;
-  let re = globCache.get(cacheKey);
-  if (!re) {
-    const body = pattern
-      .split("")
-      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-      .join("");
-    re = new RegExp(`^${body}$`, ignoreCase ? "is" : "s");
-    if (globCache.size > 5000) globCache.clear();
-    globCache.set(cacheKey, re);
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const v = ignoreCase ? value.toLowerCase() : value;
+  let pi = 0;
+  let vi = 0;
+  let star = -1; // pattern index just after the last `*` seen
+  let resume = 0; // value index that `*` has absorbed up to
+  while (vi < v.length) {
+    const c = p.charCodeAt(pi);
+    if (pi < p.length && c !== 42 /* * */ && (c === 63 /* ? */ || c === v.charCodeAt(vi))) {
+      pi++;
+      vi++;
+    } else if (pi < p.length && c === 42) {
+      star = ++pi;
+      resume = vi;
+    } else if (star !== -1) {
+      pi = star;
+      vi = ++resume;
+    } else {
+      return false;
+    }
   }
-  return re.test(value);
+  while (pi < p.length && p.charCodeAt(pi) === 42) pi++;
+  return pi === p.length;
 }
 
 function ipMatch(request: string, cidr: string): boolean {
