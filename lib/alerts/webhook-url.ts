@@ -9,12 +9,47 @@ import { ValidationException } from "@/lib/errors";
 
 export const WEBHOOK_URL_MAX = 2048;
 
+/** The 16 bytes of an IPv6 address (isIP already said it is one), embedded dotted quad included. */
+function ipv6Bytes(a: string): number[] {
+  let text = a;
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [, b0, b1, b2, b3] = quad.map(Number);
+    text = `${text.slice(0, quad.index)}${((b0! << 8) | b1!).toString(16)}:${((b2! << 8) | b3!).toString(16)}`;
+  }
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const groups = (part: string | undefined) => (part ? part.split(":").map((g) => parseInt(g, 16)) : []);
+  const h = groups(head);
+  const t = groups(tail);
+  const words = tail === undefined ? h : [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+  return words.flatMap((w) => [w >> 8, w & 0xff]);
+}
+
+/** The IPv4 address an IPv6 one carries (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d), in any spelling. */
+function embeddedIpv4(a: string): string | undefined {
+  const b = ipv6Bytes(a);
+  const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const mapped = zeros(0, 10) && b[10] === 0xff && b[11] === 0xff;
+  const compatible = zeros(0, 12);
+  const nat64 = b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12);
+  return mapped || compatible || nat64 ? b.slice(12).join(".") : undefined;
+}
+
+function isForbiddenIpv4(v4: string): boolean {
+  return v4.startsWith("169.254.") || v4 === "0.0.0.0";
+}
+
 function isForbiddenAddress(address: string): boolean {
   const a = address.toLowerCase().replace(/^\[|\]$/g, "");
-  const v4 = a.startsWith("::ffff:") ? a.slice(7) : a;
-  if (isIP(v4) === 4) return v4.startsWith("169.254.") || v4 === "0.0.0.0";
-  if (isIP(a) === 6) return /^fe[89ab][0-9a-f]:/.test(a) || a === "fd00:ec2::254" || a === "::";
-  return false;
+  if (isIP(a) === 4) return isForbiddenIpv4(a);
+  if (isIP(a) !== 6) return false;
+  // An IPv4 address inside an IPv6 one reaches the IPv4 host on a dual-stack machine.
+  const v4 = embeddedIpv4(a);
+  if (v4 !== undefined && isForbiddenIpv4(v4)) return true;
+  const b = ipv6Bytes(a);
+  const linkLocal = b[0] === 0xfe && (b[1]! & 0xc0) === 0x80; // fe80::/10
+  const metadata = b.join(",") === ipv6Bytes("fd00:ec2::254").join(",");
+  return linkLocal || metadata || b.every((x) => x === 0);
 }
 
 /** Parses a webhook URL or throws ValidationException saying why it is refused. */

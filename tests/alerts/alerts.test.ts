@@ -14,6 +14,7 @@ import {
   updateNotificationRule,
 } from "@/lib/alerts/rules";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/alerts/signature";
+import { parseWebhookUrl } from "@/lib/alerts/webhook-url";
 import type { Principal } from "@/lib/auth/principal";
 import { navigationFor } from "@/lib/console/navigation";
 import { prisma } from "@/lib/db/client";
@@ -241,8 +242,25 @@ describe("alerts", () => {
   });
 
   it("refuses webhook URLs that are not http(s) or that name a link-local/metadata address", async () => {
-    for (const bad of ["ftp://example.com/x", "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/x", "not a url"]) {
-      expect((await outcome(createNotificationRule(admin, { name: "bad-url", url: bad }))).name).toBe("ValidationException");
+    const bad = [
+      "ftp://example.com/x",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://[fe80::1]/x",
+      "not a url",
+      // The metadata address inside IPv6, as the URL parser rewrites it (::ffff:a9fe:a9fe) and as typed.
+      "http://[::ffff:169.254.169.254]/latest/meta-data/",
+      "http://[0:0:0:0:0:ffff:a9fe:a9fe]/x",
+      "http://[::169.254.169.254]/x",
+      "http://[64:ff9b::169.254.169.254]/x",
+      "http://[fd00:ec2::254]/x",
+      "http://[febf::1]/x",
+    ];
+    for (const url of bad) {
+      expect((await outcome(createNotificationRule(admin, { name: "bad-url", url }))).name, url).toBe("ValidationException");
+    }
+    // Private addresses stay allowed (internal receivers), also inside IPv6.
+    for (const url of ["http://[::ffff:10.0.0.5]/hook", "http://[fd12::1]/hook"]) {
+      expect(parseWebhookUrl(url).href).toContain("/hook");
     }
   });
 });
