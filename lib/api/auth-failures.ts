@@ -135,12 +135,29 @@ function refill(state: SourceState, now: number) {
   state.refilledAt = now;
 }
 
-/** Whether this source has used up its failed attempts: answer ThrottlingException without verifying. */
-export function authFailuresThrottled(sourceIp: string | undefined): boolean {
+// Access keys that signed a request correctly lately. Clients behind the same
+// proxy or NAT share a source address: one of them sending garbage must not
+// lock the others out, so a throttled source still gets its requests checked
+// when they claim one of these keys (a cached credential or one lookup each
+// 10 s, then one HMAC). Unknown keys stay refused unverified.
+const verifiedKeys = new LRUCache<string, true>({ max: 10_000, ttl: 15 * 60_000 });
+
+/** Marks an access key as one that signed a request correctly (called after verification). */
+export function noteVerifiedKey(accessKeyId: string): void {
+  verifiedKeys.set(accessKeyId, true);
+}
+
+/**
+ * Whether to answer ThrottlingException without verifying: the source has
+ * used up its failed attempts, and the request does not claim an access key
+ * that signed correctly lately.
+ */
+export function authFailuresThrottled(sourceIp: string | undefined, claimedAccessKeyId?: string): boolean {
   const state = sources.peek(sourceOf(sourceIp));
   if (!state) return false;
   refill(state, Date.now());
-  return state.tokens < 1;
+  if (state.tokens >= 1) return false;
+  return claimedAccessKeyId === undefined || !verifiedKeys.has(claimedAccessKeyId);
 }
 
 let timer: NodeJS.Timeout | undefined;
@@ -260,5 +277,6 @@ function keepForNextFlush(b: Bucket) {
 /** For tests: forget every source and pending count. */
 export function resetAuthFailures(): void {
   sources.clear();
+  verifiedKeys.clear();
   evicted = undefined;
 }

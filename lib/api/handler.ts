@@ -7,7 +7,7 @@ import { config } from "@/lib/config";
 import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { outcomeOf, recordApiCall } from "@/lib/metrics";
-import { authFailuresThrottled, noteAuthFailure, operationOf } from "./auth-failures";
+import { authFailuresThrottled, noteAuthFailure, noteVerifiedKey, operationOf } from "./auth-failures";
 import { credentialFor, recordUse } from "./credentials";
 import { RequestEntityTooLargeException, ThrottlingException, UnknownOperationException } from "./errors";
 import { kmsModel, TARGET_PREFIX } from "./model";
@@ -101,9 +101,9 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     if (req.method !== "POST") throw new UnknownOperationException(`${req.method} is not supported; use POST /.`);
     const body = await readBody(req);
     const authorization = headerValue(req.headers, "authorization");
-    if (authFailuresThrottled(req.socket.remoteAddress)) {
+    claimedKeyId = claimedAccessKeyId(authorization);
+    if (authFailuresThrottled(req.socket.remoteAddress, claimedKeyId)) {
       // A source that keeps failing is refused before any lookup or HMAC (counted under the key it claims).
-      claimedKeyId = claimedAccessKeyId(authorization);
       throw new ThrottlingException("Rate exceeded");
     }
     const cfg = config();
@@ -115,6 +115,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     accessKeyId = auth.accessKeyId;
     claimedKeyId = undefined;
     recordUse(auth.accessKeyId);
+    noteVerifiedKey(auth.accessKeyId);
 
     const [prefix, name] = target.split(".", 2);
     if (prefix !== TARGET_PREFIX || !name || !isKnownOperation(name)) {

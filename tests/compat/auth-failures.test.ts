@@ -155,6 +155,24 @@ describe("failed API authentication is summarised, not recorded per request", ()
     expect((await eventsAfter(before)).rows).toBe(1);
   });
 
+  it("a client that signed correctly before keeps working while others at its address fail (shared proxy or NAT)", async () => {
+    // The good client has been working: its key signed correctly.
+    expect((await post(await signedRequest(endpoint, "ListKeys", {}, creds))).status).toBe(200);
+    // Someone else behind the same address floods with garbage, claiming both another key and the good one.
+    const garbage = await signedRequest(endpoint, "ListKeys", {}, { ...deniedCreds, secretAccessKey: "x".repeat(40) });
+    const flooded = await flood(garbage, 400);
+    expect(flooded.ThrottlingException).toBeGreaterThan(0);
+    const forged = await post(await signedRequest(endpoint, "ListKeys", {}, { ...creds, secretAccessKey: "y".repeat(40) }));
+    expect(forged.body.__type).toBe("InvalidSignatureException"); // checked, and refused
+    // The good client's correctly signed calls are still verified and answered.
+    const ok = await post(await signedRequest(endpoint, "ListKeys", {}, creds));
+    expect(ok.status).toBe(200);
+    // A key that never signed correctly from anywhere is still refused unverified.
+    const stranger = await post(await signedRequest(endpoint, "ListKeys", {}, deniedCreds));
+    expect(stranger.body).toEqual({ __type: "ThrottlingException", message: "Rate exceeded" });
+    await flushAuthFailureAudit();
+  });
+
   it("records only known operation names and AKIA-shaped key ids, and caps the key ids per source", async () => {
     const before = await lastId();
     const garbage = await signedRequest(endpoint, "ListKeys", {}, creds);
