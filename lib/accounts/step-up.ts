@@ -9,7 +9,6 @@ import { passkeysOf, type SecondFactorProof } from "@/lib/auth/mfa/second-factor
 import { requireMfaStepUp, stepUpApplies, verifyStepUp, STEP_UP_REQUIRED } from "@/lib/auth/mfa/step-up";
 import { authenticationOptions, relyingParty } from "@/lib/auth/mfa/webauthn";
 import { audited, writeAuditEvent } from "@/lib/audit";
-import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, ValidationException } from "@/lib/errors";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
 import { validate } from "@/lib/access/validate";
@@ -77,10 +76,14 @@ export async function stepUpPasskeyOptions(caller: Principal, input: unknown): P
 /** Whether this principal's sensitive actions need a step-up (for the console to say so up front). */
 export { stepUpApplies };
 
-/** Creating an access key for an administrator is sensitive; for anyone else it is not. */
+/**
+ * Creating an access key from the console needs a recent step-up, whoever it
+ * is for (when a step-up applies to the caller): the key outlives the
+ * session, and API calls signed with it are never asked for a second factor,
+ * so a stolen session must not be able to mint one.
+ */
 export async function requireStepUpForAccessKey(caller: Principal, username: string | undefined): Promise<void> {
-  const target = await prisma.user.findUnique({ where: { username: username ?? caller.username }, select: { role: true } });
-  if (target?.role === "ADMINISTRATOR") await requireStepUpFor(caller, "CreateAccessKey", "iam.amazonaws.com", { userName: username ?? caller.username });
+  await requireStepUpFor(caller, "CreateAccessKey", "iam.amazonaws.com", { userName: username ?? caller.username });
 }
 
 /**
