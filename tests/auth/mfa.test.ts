@@ -6,7 +6,7 @@ import { generate } from "otplib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { beginTotpEnrolment, confirmTotpEnrolment, getMyMfa, regenerateRecoveryCodes, removeMyFactor } from "@/lib/accounts/mfa-factors";
 import { getMfaPolicy, resetUserMfa, setMfaPolicy } from "@/lib/accounts/mfa-admin";
-import { requireStepUpFor, stepUp, STEP_UP_REQUIRED } from "@/lib/accounts/step-up";
+import { requireStepUpFor, requireStepUpForAccessKey, stepUp, STEP_UP_REQUIRED } from "@/lib/accounts/step-up";
 import { listUsers } from "@/lib/accounts/users";
 import { principalFromClaims, type SessionClaims } from "@/lib/auth/session";
 import { MFA_REQUIRED_PREFIX } from "@/lib/console/auth/options";
@@ -133,6 +133,21 @@ describe("step-up", () => {
     await expect(requireStepUpFor(caller, "ScheduleKeyDeletion", "kms.amazonaws.com", { keyId: "k" })).resolves.toBeUndefined();
     // Step-up protects factor changes too: with it, regenerating recovery codes works.
     expect((await regenerateRecoveryCodes(caller)).recoveryCodes).toHaveLength(10);
+  });
+
+  it("asks for a fresh factor before a console session creates any access key, its own included", async () => {
+    const { user, password, secret, recoveryCodes } = await userWithTotp("KEY_USER");
+    const done = await consoleSecondFactor(await passwordStep(user.username, password), { method: "recovery", code: recoveryCodes[0]! });
+    const claims = await claimsOf(done.sessionToken!);
+    await prisma.consoleSession.update({ where: { id: claims.sid! }, data: { stepUpAt: new Date(Date.now() - 10 * 60_000) } });
+    const check = await principalFromClaims(claims);
+    if (!check.ok) throw new Error(check.reason);
+    // A key for oneself outlives the session and signs API calls that ask for no factor.
+    await expect(requireStepUpForAccessKey(check.principal, undefined)).rejects.toThrow(STEP_UP_REQUIRED);
+    const denied = await prisma.auditEvent.findFirst({ where: { eventName: "CreateAccessKey", principalArn: check.principal.arn }, orderBy: { id: "desc" } });
+    expect(denied?.errorCode).toBe("AccessDeniedException");
+    await stepUp(check.principal, { method: "totp", code: await codeAt(secret, 30) });
+    await expect(requireStepUpForAccessKey(check.principal, undefined)).resolves.toBeUndefined();
   });
 
   it("does not apply to a user without MFA whose role does not require it", async () => {
