@@ -2,6 +2,7 @@
 // on a key (or the account), with an optional encryption context and source IP.
 // Read-only; for administrators and auditors.
 import { authorize } from "@/lib/access/authorize";
+import { audited } from "@/lib/audit";
 import { operatorPrincipal, userPrincipal, type Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { NotFoundException, ValidationException } from "@/lib/errors";
@@ -45,7 +46,32 @@ async function principalFor(name: string, account: string, sourceIp?: string): P
   return userPrincipal(account, { ...user, mustChangePassword: false }, sourceIp ? { sourceIp } : {});
 }
 
-export async function simulatePolicy(caller: Principal, request: SimulationRequest): Promise<SimulationResult[]> {
+/**
+ * What the policies would decide for each principal × action. Audited like
+ * any read (allowed or denied): it tells who can do what with which key.
+ */
+export function simulatePolicy(caller: Principal, request: SimulationRequest): Promise<SimulationResult[]> {
+  return audited(
+    {
+      eventName: "SimulatePolicy",
+      eventSource: SIMULATOR_EVENT_SOURCE,
+      caller,
+      via: caller.kind === "operator" ? "cli" : "console",
+      request: { principals: request.principals, actions: request.actions, keyId: request.keyId, sourceIp: request.sourceIp },
+      readOnly: true,
+      recordedResponse: (results) => {
+        const list = results as SimulationResult[];
+        return { decisions: list.length, denied: list.filter((r) => !r.allowed).length };
+      },
+    },
+    () => simulate(caller, request),
+  );
+}
+
+/** Keyhold's own console reads are recorded under this event source. */
+export const SIMULATOR_EVENT_SOURCE = "keyhold.amazonaws.com";
+
+async function simulate(caller: Principal, request: SimulationRequest): Promise<SimulationResult[]> {
   authorize(caller, "keyhold:SimulatePolicy", ["ADMINISTRATOR", "AUDITOR"]);
   if (request.principals.length === 0 || request.actions.length === 0) {
     throw new ValidationException("Pick at least one principal and one action.");

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import { operator } from "../helpers";
+import { auditEvents } from "../support/audit-rows";
 import { call, outcome, policy, rejection, rootKey, rootStatement, unique, userWith } from "./fixtures";
 
 let root: Principal;
@@ -267,6 +268,11 @@ describe("policy simulator", () => {
     expect(find(keyUser.arn, "kms:CreateKey")).toMatchObject({ allowed: false, resource: "*" });
     expect(find(keyUser.arn, "kms:ScheduleKeyDeletion").message).toContain("because no identity-based policy allows");
     expect((await rejection(simulatePolicy(keyUser, { principals: [keyUser.username], actions: ["Encrypt"] }))).name).toBe("AccessDeniedException");
+    // Both are on record: the simulation (what was asked, how many decisions) and the refusal.
+    const [allowed] = await auditEvents({ where: { eventName: "SimulatePolicy", principalArn: auditor.arn }, orderBy: { id: "desc" }, take: 1 });
+    expect(JSON.parse(allowed!.record)).toMatchObject({ requestParameters: { keyId: key.id }, responseElements: { decisions: 6 } });
+    const [denied] = await auditEvents({ where: { eventName: "SimulatePolicy", principalArn: keyUser.arn }, orderBy: { id: "desc" }, take: 1 });
+    expect(denied?.errorCode).toBe("AccessDeniedException");
   });
 });
 
