@@ -3,7 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { operatorPrincipal, type Principal } from "@/lib/auth/principal";
-import { afterCommit } from "@/lib/db/transaction";
+import { onAccessKeyChange, runAccessKeyListeners } from "@/lib/auth/access-key-events";
+import { afterCommit, outsideTransaction } from "@/lib/db/transaction";
+import { accessKeyChangedEverywhere } from "@/lib/kms/key-notifications";
 import { auditRowsContaining } from "@/lib/db/audit-records";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, LimitExceededException, NotFoundException } from "@/lib/errors";
@@ -140,22 +142,18 @@ async function deleteAccessKeyUnaudited(caller: Principal, input: unknown): Prom
   logger.info({ event: "access-key-deleted", by: caller.arn, accessKeyId }, "access key deleted");
 }
 
-// Credential caches (lib/api) subscribe here so a deactivated or deleted key
-// stops working at once in this process; open console pages hear of it too.
-// On globalThis: the console (Next's bundle) and the API (the server's own
-// module graph) load separate copies of this module in one process.
-const g = globalThis as unknown as { keyholdAccessKeyListeners?: Set<(accessKeyId?: string) => void> };
-const listeners = (g.keyholdAccessKeyListeners ??= new Set());
-export function onAccessKeyChange(fn: (accessKeyId?: string) => void): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
+/**
+ * An access key or its user changed: credential caches (lib/api) drop it at
+ * once in this process, again once the change has committed (no reader
+ * re-caches the old row in between), and then in every other instance
+ * (lib/kms/key-notifications). Open console pages hear of it too.
+ */
 export function accessKeyChanged(accessKeyId?: string): void {
-  const notify = () => {
-    for (const fn of listeners) fn(accessKeyId);
-  };
-  notify();
-  afterCommit(notify); // again once committed: no reader re-caches the old row in between
+  runAccessKeyListeners(accessKeyId);
+  afterCommit(() => {
+    runAccessKeyListeners(accessKeyId);
+    void outsideTransaction(() => accessKeyChangedEverywhere(accessKeyId));
+  });
 }
 
 /** Remembers that the bootstrap access key was created once (a tombstone once it is deleted). */
@@ -211,3 +209,5 @@ export const listAccessKeys = auditedOperation("ListAccessKeys", "iam.amazonaws.
 export const createAccessKey = auditedOperation("CreateAccessKey", "iam.amazonaws.com", createAccessKeyUnaudited);
 export const setAccessKeyStatus = auditedOperation("UpdateAccessKey", "iam.amazonaws.com", setAccessKeyStatusUnaudited);
 export const deleteAccessKey = auditedOperation("DeleteAccessKey", "iam.amazonaws.com", deleteAccessKeyUnaudited);
+
+export { onAccessKeyChange };

@@ -7,9 +7,12 @@ import pg from "pg";
 import { prisma } from "@/lib/db/client";
 import { databaseTimeouts } from "@/lib/db/timeouts";
 import { logger } from "@/lib/log";
+import { runAccessKeyListeners } from "@/lib/auth/access-key-events";
 import { invalidateKeyRow } from "./key-cache";
 
 const CHANNEL = "keyhold_key_changed";
+/** Access keys and their users changed: other instances drop cached API credentials (payload: a key id, or "*" for all). */
+const ACCESS_KEY_CHANNEL = "keyhold_access_key_changed";
 // On globalThis: the server and Next's bundles load this module separately.
 const g = globalThis as unknown as { keyholdNotify?: boolean; keyholdKeyEvents?: EventEmitter };
 const events = (g.keyholdKeyEvents ??= new EventEmitter().setMaxListeners(0));
@@ -34,6 +37,20 @@ export async function keyChanged(keyIds: string[]): Promise<void> {
   );
 }
 
+/**
+ * Tells the other instances (API workers, a separate API server) that an
+ * access key or its user changed, so a deactivated key or a disabled user
+ * stops working there at once rather than when their credential cache
+ * expires. Called once the change has committed; no-op on the embedded
+ * database (one process).
+ */
+export async function accessKeyChangedEverywhere(accessKeyId?: string): Promise<void> {
+  if (!g.keyholdNotify) return;
+  await prisma.$executeRaw`SELECT pg_notify(${ACCESS_KEY_CHANNEL}, ${accessKeyId ?? "*"})`.catch((e) =>
+    logger.error({ err: e }, "could not notify other instances of an access key change"),
+  );
+}
+
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 15_000;
 
@@ -55,6 +72,7 @@ export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(
     const c = new pg.Client({ connectionString: databaseUrl, ...databaseTimeouts() });
     client = c;
     c.on("notification", (msg) => {
+      if (msg.channel === ACCESS_KEY_CHANNEL) return runAccessKeyListeners(msg.payload && msg.payload !== "*" ? msg.payload : undefined);
       const ids = (msg.payload ?? "").split(",").filter(Boolean);
       for (const id of ids) invalidateKeyRow(id);
       if (ids.length) events.emit("changed", ids);
@@ -74,6 +92,7 @@ export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(
     try {
       await c.connect();
       await c.query(`LISTEN ${CHANNEL}`);
+      await c.query(`LISTEN ${ACCESS_KEY_CHANNEL}`);
     } catch (e) {
       onLost(e as Error);
       throw e;
@@ -82,6 +101,7 @@ export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(
     connected = true;
     retryMs = RETRY_FIRST_MS;
     invalidateKeyRow(); // changes made while we were not listening
+    runAccessKeyListeners();
   };
 
   const reconnectLater = () => {

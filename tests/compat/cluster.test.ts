@@ -1,11 +1,12 @@
 // The API server in cluster mode (KEYHOLD_API_WORKERS=2 on PostgreSQL): calls
 // spread over the workers, each worker writes its own audit chain and the
 // verifier checks them all, and a key disabled through one worker is refused
-// by every worker at once (key cache invalidated by NOTIFY).
-import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+// by every worker at once (key cache invalidated by NOTIFY), and so is an
+// access key deactivated from the terminal (credential caches, same way).
+import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, REGION, startApiServer, type TestServer } from "./server";
+import { ADMIN_KEY, makeApiUser, REGION, startApiServer, type TestServer } from "./server";
 
 // Cluster mode needs PostgreSQL; the embedded database lives inside one process.
 const postgres = !!process.env.DATABASE_URL && process.env.DB_POOL_MAX !== "1";
@@ -47,10 +48,23 @@ describe.runIf(postgres)("API cluster mode", () => {
     expect(new Set(refused)).toEqual(new Set(["DisabledException"]));
     kms.destroy();
 
+    // An access key deactivated from the terminal stops working in every worker at once, not when
+    // the workers' credential caches expire (NOTIFY). First make both workers cache it.
+    const credentials = makeApiUser(server, "cluster-app", "key-user");
+    const app = new KMSClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const listed = await Promise.all(Array.from({ length: 40 }, () => app.send(new ListKeysCommand({})).then(() => "ok", (e: Error) => e.name)));
+    expect(new Set(listed)).toEqual(new Set(["ok"]));
+    const deactivated = server.cli(["access-key", "deactivate", "--access-key-id", credentials.accessKeyId]);
+    expect(deactivated.status, deactivated.stderr).toBe(0);
+    await new Promise((r) => setTimeout(r, 300)); // the NOTIFY's way to the other workers, far below the caches' 10 s
+    const afterwards = await Promise.all(Array.from({ length: 40 }, () => app.send(new ListKeysCommand({})).then(() => "ok", (e: Error) => e.name)));
+    expect(new Set(afterwards)).toEqual(new Set(["UnrecognizedClientException"]));
+    app.destroy();
+
     const verify = server.cli(["audit", "verify", "--json"]);
     expect(verify.status).toBe(0);
     const report = JSON.parse(verify.stdout) as { ok: boolean; chains: unknown[] };
     expect(report.ok).toBe(true);
     expect(report.chains.length).toBeGreaterThanOrEqual(2); // one per worker (and the primary's, once it records anything)
-  });
+  }, 180_000);
 });
