@@ -4,6 +4,7 @@
 // decisions. Two of three approve a deletion; the requester never counts; an
 // approver decides once; an approver with MFA must send a current TOTP code;
 // two last approvals at once execute the request once; every call is audited.
+import { spawnSync } from "node:child_process";
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -196,6 +197,27 @@ describe.skipIf(embedded)("approving through the API", () => {
     expect(await keyState(dave, keyId)).toBe("PendingDeletion");
     expect((await events(requestId)).filter((e) => e.name === "ScheduleKeyDeletion" && e.error === null)).toHaveLength(1);
   });
+
+  it("the keyhold CLI decides as a user, signed with their access key, never as the host's operator", async () => {
+    const { keyId, requestId } = await heldDeletion(erin);
+    const keyhold = (args: string[], who?: Approver) => {
+      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, AWS_SESSION_TOKEN: _token, ...env } = server.env;
+      const credentials = who ? { AWS_ACCESS_KEY_ID: who.key.accessKeyId, AWS_SECRET_ACCESS_KEY: who.key.secretAccessKey } : {};
+      return spawnSync(process.execPath, ["bin/keyhold.mjs", "approvals", ...args], { env: { ...env, ...credentials }, encoding: "utf8" });
+    };
+    const operatorOnly = keyhold(["approve", requestId]);
+    expect(operatorOnly.status).toBe(1);
+    expect(operatorOnly.stderr).toContain("MissingCredentials: Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to your own access key");
+    const noCode = keyhold(["approve", requestId, "--reason", "ok"], carol);
+    expect(noCode.status).toBe(1);
+    expect(noCode.stderr).toContain(`AccessDeniedException: ${messages.approvalMfaCodeRequired}`);
+    const first = keyhold(["approve", requestId, "--reason", "ok", "--endpoint-url", server.endpoint], dave);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toContain(`OK: ${requestId} pending (1/2 approvals)`);
+    const second = keyhold(["approve", requestId, "--reason", "ok too"], bob);
+    expect(second.stdout).toContain(`OK: ${requestId} approved 2/2: executed`);
+    expect(await keyState(erin, keyId)).toBe("PendingDeletion");
+  }, 180_000); // four CLI processes, each compiling its TypeScript through tsx
 
   it("answers bad input and unknown requests or operations with AWS-style errors", async () => {
     expectError(await call(bob, "GetApprovalRequest", {}), "ValidationException", messages.approvalRequestIdInvalid);
