@@ -1,6 +1,7 @@
 // The data-plane door: POST / with X-Amz-Target: TrentService.<Operation>
-// (or KeyholdApprovals.<Operation>, approvals.ts), SigV4-authenticated, JSON 1.1 in and out. Nothing is parsed or looked up
-// beyond the credential before the signature is verified.
+// (or KeyholdApprovals.<Operation>, approvals.ts), SigV4-authenticated, JSON
+// 1.1 in and out. Nothing is parsed or looked up beyond the credential before
+// the signature is verified.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";

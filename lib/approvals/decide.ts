@@ -1,9 +1,10 @@
 // Approving or rejecting a request, from the console or the API (one path for
 // both). One decision per approver; the requester never counts; step-up
-// authentication first: in the console the password and a recent second factor
-// on the session, through the API a current TOTP code (api-step-up.ts). The request row is locked
-// (SELECT … FOR UPDATE) for the whole decision, so two approvals landing at
-// once are serialised and the Mth one executes the request exactly once.
+// authentication first: in the console the password and a recent second
+// factor on the session, through the API a current TOTP code when the approver
+// has MFA (api-step-up.ts). The request row is locked (SELECT … FOR UPDATE)
+// for the whole decision, so two approvals landing at once are serialised and
+// the Mth one executes the request exactly once.
 import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { requireRecentStepUp } from "@/lib/auth/step-up";
