@@ -12,7 +12,7 @@ import { createAccessKey } from "@/lib/access/access-keys";
 import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/access/mfa-factors";
 import { updateApprovalRule } from "@/lib/approvals";
 import type { Principal } from "@/lib/auth/principal";
-import { prisma } from "@/lib/db/client";
+import { prisma, type Role } from "@/lib/db/client";
 import { messages } from "@/lib/errors/messages";
 import { startApiServer, REGION, type TestServer } from "../compat/server";
 import { makeUser, operator } from "../helpers";
@@ -33,8 +33,8 @@ let server: TestServer;
 let alice: Approver, bob: Approver, carol: Approver, dave: Approver, erin: Approver;
 let carolTotp: string;
 
-async function approver(): Promise<Approver> {
-  const { principal } = await makeUser("ADMINISTRATOR");
+async function approver(role: Role = "ADMINISTRATOR"): Promise<Approver> {
+  const { principal } = await makeUser(role);
   const created = await createAccessKey(await operator(), { username: principal.username });
   recordSecret(created.SecretAccessKey, `access key secret of ${principal.username}`);
   return { principal, key: { accessKeyId: created.AccessKeyId, secretAccessKey: created.SecretAccessKey } };
@@ -217,7 +217,7 @@ describe.skipIf(embedded)("approving through the API", () => {
     const second = keyhold(["approve", requestId, "--reason", "ok too"], bob);
     expect(second.stdout).toContain(`OK: ${requestId} approved 2/2: executed`);
     expect(await keyState(erin, keyId)).toBe("PendingDeletion");
-  }, 180_000); // four CLI processes, each compiling its TypeScript through tsx
+  }, 300_000); // four CLI processes, each compiling its TypeScript through tsx (~25 s each on a busy machine)
 
   it("answers bad input and unknown requests or operations with AWS-style errors", async () => {
     expectError(await call(bob, "GetApprovalRequest", {}), "ValidationException", messages.approvalRequestIdInvalid);
@@ -227,5 +227,19 @@ describe.skipIf(embedded)("approving through the API", () => {
     expectError(await call(bob, "ApproveRequest", { RequestId: missing }), "NotFoundException");
     expectError(await call(bob, "ListApprovalRequests", { Status: "sideways" }), "ValidationException", /status must be one of/);
     expectError(await call(bob, "DeleteApprovalRequest", { RequestId: missing }), "UnknownOperationException");
+  });
+
+  it("a user of another role neither sees nor decides an administrators' request", async () => {
+    const { requestId } = await heldDeletion();
+    const keyUser = await approver("KEY_USER");
+    expectError(await call(keyUser, "GetApprovalRequest", { RequestId: requestId }), "AccessDeniedException", messages.approvalRequestNotVisible(requestId));
+    const listed = await call(keyUser, "ListApprovalRequests", {});
+    expect((listed.body.ApprovalRequests as Array<{ RequestId: string }>).map((r) => r.RequestId)).not.toContain(requestId);
+    expectError(await call(keyUser, "ApproveRequest", { RequestId: requestId }), "AccessDeniedException", /Only users with role ADMINISTRATOR/);
+    const refusals = (await events(requestId)).filter((e) => e.user === keyUser.principal.username).map((e) => [e.name, e.error]);
+    expect(refusals).toEqual([
+      ["GetApprovalRequest", "AccessDeniedException"],
+      ["ApproveApprovalRequest", "AccessDeniedException"],
+    ]);
   });
 });
