@@ -37,6 +37,11 @@ Commands:
   approvals require --operation OP --off   remove the rule for OP
   approvals rules                          list the approval rules
   approvals list [--status S]              list approval requests (pending, executed, failed, rejected, expired)
+  approvals approve|reject REQUEST-ID [--reason TEXT] [--mfa-code CODE] [--endpoint-url URL]
+                                           decide a request as a user, through the API, signed with the access
+                                           key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (never the operator);
+                                           --mfa-code: a current authenticator code, required when you have MFA;
+                                           endpoint default http://127.0.0.1:KEYHOLD_API_PORT
   backup --out FILE [--passphrase-stdin]   encrypted, consistent archive of the database (under the root key,
                                            or a passphrase); works while the server runs
   restore FILE [--passphrase-stdin]        restore an archive into a new, empty database (server stopped)
@@ -240,6 +245,40 @@ function tagsOption(values: string[]): Record<string, string> {
   return tags;
 }
 
+/** `approvals approve|reject REQUEST-ID`: through the API with the user's own access key (approvals-api.ts). */
+async function decide(
+  decision: "approve" | "reject",
+  requestId: string | undefined,
+  values: { reason?: string; "mfa-code"?: string; "endpoint-url"?: string; json?: boolean },
+  config: { region: string; apiPort: number },
+): Promise<number> {
+  if (!requestId) {
+    console.error(`approvals ${decision} needs the approval request ID: keyhold approvals ${decision} REQUEST-ID`);
+    return 2;
+  }
+  // Loaded only for a decision: the other commands never sign anything.
+  const { decideThroughApi } = await import("./approvals-api");
+  const reply = await decideThroughApi({
+    decision,
+    requestId,
+    reason: values.reason,
+    mfaCode: values["mfa-code"],
+    endpoint: values["endpoint-url"] ?? `http://127.0.0.1:${config.apiPort}`,
+    region: process.env.AWS_REGION ?? config.region,
+    env: process.env,
+  }).catch((e: unknown) => ({ ok: false as const, error: { name: "ConnectionError", message: (e as Error).message } }));
+  if (!reply.ok) {
+    console.error(`${reply.error.name}: ${reply.error.message}`);
+    return 1;
+  }
+  const r = reply.result as { RequestId: string; Status: string; Approvals: number; ApprovalsNeeded: number; Outcome?: { Succeeded: boolean; Error?: { Code: string; Message: string } } };
+  if (values.json) console.log(JSON.stringify(r, null, 2));
+  else if (r.Status === "executed") console.log(`OK: ${r.RequestId} approved ${r.Approvals}/${r.ApprovalsNeeded}: executed`);
+  else if (r.Status === "failed") console.log(`OK: ${r.RequestId} approved ${r.Approvals}/${r.ApprovalsNeeded}: execution failed: ${r.Outcome?.Error?.Code}: ${r.Outcome?.Error?.Message}`);
+  else console.log(`OK: ${r.RequestId} ${r.Status} (${r.Approvals}/${r.ApprovalsNeeded} approvals)`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -267,6 +306,9 @@ export async function main(argv: string[]): Promise<number> {
         status: { type: "string" },
         to: { type: "string" },
         "unseal-shares-stdin": { type: "boolean", default: false },
+        reason: { type: "string" },
+        "mfa-code": { type: "string" },
+        "endpoint-url": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -295,6 +337,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw e;
+  }
+
+  if (positionals[0] === "approvals" && (positionals[1] === "approve" || positionals[1] === "reject")) {
+    return decide(positionals[1], positionals[2], values, config);
   }
 
   const input: Record<string, unknown> = {};

@@ -25,6 +25,9 @@ export function RevealSecret({ request: r, reveal, onRevealed }: { request: Requ
   if (r.secretRevealedAt && !secret) {
     return <p className="text-sm text-slate-600 dark:text-slate-400">Secret revealed to the requester on {new Date(r.secretRevealedAt).toLocaleString()}; it is not kept.</p>;
   }
+  if (r.secretExpiredAt && !secret) {
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Secret expired unrevealed on {new Date(r.secretExpiredAt).toLocaleString()} and was erased; ask for the change again.</p>;
+  }
   if (!r.secretToReveal && !secret) return null;
   return (
     <div className="flex flex-col gap-2">

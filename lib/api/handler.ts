@@ -1,6 +1,7 @@
-// The data-plane door: POST / with X-Amz-Target: TrentService.<Operation>,
-// SigV4-authenticated, JSON 1.1 in and out. Nothing is parsed or looked up
-// beyond the credential before the signature is verified.
+// The data-plane door: POST / with X-Amz-Target: TrentService.<Operation>
+// (or KeyholdApprovals.<Operation>, approvals.ts), SigV4-authenticated, JSON
+// 1.1 in and out. Nothing is parsed or looked up beyond the credential before
+// the signature is verified.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
@@ -13,6 +14,7 @@ import { RequestEntityTooLargeException, ThrottlingException, UnknownOperationEx
 import { kmsModel, TARGET_PREFIX } from "./model";
 import { isKnownOperation } from "./operations";
 import { invokeKmsWithApproval } from "@/lib/approvals/gate";
+import { APPROVALS_TARGET_PREFIX, invokeApprovalsApi, isApprovalsOperation } from "./approvals";
 import { writeAuditEvent } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { checkRequestScope, headerValue, parseAuthorization, verifySignature } from "./sigv4";
@@ -118,10 +120,11 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     noteVerifiedKey(auth.accessKeyId);
 
     const [prefix, name] = target.split(".", 2);
-    if (prefix !== TARGET_PREFIX || !name || !isKnownOperation(name)) {
+    const approvals = prefix === APPROVALS_TARGET_PREFIX && !!name && isApprovalsOperation(name);
+    if (!approvals && (prefix !== TARGET_PREFIX || !name || !isKnownOperation(name))) {
       throw new UnknownOperationException(`Unknown operation ${target}.`);
     }
-    operation = name;
+    operation = approvals ? target : name!;
     const caller = {
       ...credential.principal,
       sourceIp: req.socket.remoteAddress,
@@ -129,8 +132,15 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
       secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true,
     };
     const meta = { source: "api" as const, requestId, accessKeyId: auth.accessKeyId };
-    const inputShape = kmsModel.operations[operation]?.input;
     authenticated = caller;
+    if (approvals) {
+      const approvalInput = parseJson(body);
+      auditedByService = true; // lib/approvals records every call, allowed or refused
+      send(res, 200, requestId, serialize(await invokeApprovalsApi(name!, caller, approvalInput, meta)));
+      recordApiCall(operation, "ok", (performance.now() - started) / 1000);
+      return;
+    }
+    const inputShape = kmsModel.operations[operation]?.input;
     const input = inputShape ? deserialize(inputShape, parseJson(body)) : {};
     auditedByService = true; // from here on invokeKms records the call, whatever happens
     const result = await invokeKmsWithApproval(operation, caller, input, meta); // protected operations may be held for approval

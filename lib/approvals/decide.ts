@@ -1,13 +1,18 @@
-// Approving or rejecting a request. One decision per approver; the requester
-// never counts; step-up authentication first. The request row is locked
-// (SELECT … FOR UPDATE) for the whole decision, so two approvals landing at
-// once are serialised and the Mth one executes the request exactly once.
+// Approving or rejecting a request, from the console or the API (one path for
+// both). One decision per approver; the requester never counts; step-up
+// authentication first: in the console the password and a recent second
+// factor on the session, through the API a current TOTP code when the approver
+// has MFA (api-step-up.ts). The request row is locked (SELECT … FOR UPDATE)
+// for the whole decision, so two approvals landing at once are serialised and
+// the Mth one executes the request exactly once.
 import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { requireRecentStepUp } from "@/lib/auth/step-up";
 import { prisma, type ApprovalRequest, type Prisma } from "@/lib/db/client";
 import { AccessDeniedException, KMSInvalidStateException, NotFoundException, ValidationException } from "@/lib/errors";
 import type { InvocationMeta } from "@/lib/kms/invoke";
+import { messages } from "@/lib/errors/messages";
+import { requireApiStepUp } from "./api-step-up";
 import { executeApproved, type ExecutionOutcome } from "./execute";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 
@@ -15,8 +20,10 @@ export interface DecisionInput {
   requestId: string;
   decision: "approve" | "reject";
   reason?: string;
-  /** Step-up proof (lib/auth/step-up.ts); never recorded. */
+  /** Console step-up proof (lib/auth/step-up.ts); never recorded. */
   password?: string;
+  /** API step-up proof: a current TOTP code (api-step-up.ts); never recorded. */
+  mfaCode?: string;
 }
 
 export interface DecisionResult {
@@ -29,14 +36,15 @@ export interface DecisionResult {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function parse(raw: unknown): Required<Omit<DecisionInput, "password">> & { password: string } {
+function parse(raw: unknown): Required<Omit<DecisionInput, "password" | "mfaCode">> {
   const input = (raw ?? {}) as Record<string, unknown>;
   if (typeof input.requestId !== "string" || !UUID.test(input.requestId)) throw new ValidationException("requestId must be an approval request ID (a UUID).");
   if (input.decision !== "approve" && input.decision !== "reject") throw new ValidationException("decision must be approve or reject.");
+  if (input.reason !== undefined && input.reason !== null && typeof input.reason !== "string") throw new ValidationException(messages.approvalFieldType("reason"));
   const reason = typeof input.reason === "string" ? input.reason.trim() : "";
   if (reason.length > 1000) throw new ValidationException("reason must be at most 1000 characters.");
   if (input.decision === "reject" && !reason) throw new ValidationException("A rejection needs a reason.");
-  return { requestId: input.requestId, decision: input.decision, reason, password: typeof input.password === "string" ? input.password : "" };
+  return { requestId: input.requestId, decision: input.decision, reason };
 }
 
 async function lockRequest(id: string): Promise<ApprovalRequest> {
@@ -45,22 +53,22 @@ async function lockRequest(id: string): Promise<ApprovalRequest> {
   return (await prisma.approvalRequest.findUnique({ where: { id } }))!;
 }
 
+/** The console re-enters the password (plus a recent second factor); an API caller is signed, and sends a TOTP code when it has MFA. */
+function proveStepUp(caller: Principal, input: Record<string, unknown>, meta: InvocationMeta): Promise<void> {
+  if (meta.source === "api") return requireApiStepUp(caller, input.mfaCode);
+  return requireRecentStepUp(caller, { password: typeof input.password === "string" ? input.password : undefined });
+}
+
 /** Approves or rejects; on the Mth approval the request runs, in this same transaction. */
 export async function decideApprovalRequest(caller: Principal, raw: unknown, meta: InvocationMeta = { source: "console" }): Promise<DecisionResult> {
   const input = (raw ?? {}) as Record<string, unknown>;
   const eventName = input.decision === "reject" ? "RejectApprovalRequest" : "ApproveApprovalRequest";
   const recorded = { requestId: input.requestId, reason: input.reason };
-  // Step-up first, outside the decision's transaction: a wrong password must stay counted toward
-  // the lockout although the refused decision rolls back. Its refusal is raised (and audited) below.
-  const stepUp =
-    caller.kind === "user" && caller.userId
-      ? await requireRecentStepUp(caller, { password: typeof input.password === "string" ? input.password : undefined }).then(
-          () => undefined,
-          (e: unknown) => e,
-        )
-      : undefined;
+  // Step-up first, outside the decision's transaction: a wrong password or code must stay counted
+  // toward the lockout although the refused decision rolls back. Its refusal is raised (and audited) below.
+  const stepUp = caller.kind === "user" && caller.userId ? await proveStepUp(caller, input, meta).then(() => undefined, (e: unknown) => e) : undefined;
   return audited(
-    { eventName, eventSource: APPROVALS_EVENT_SOURCE, caller, via: meta.source, request: recorded, requestId: meta.requestId, approval: typeof input.requestId === "string" ? { requestId: input.requestId } : undefined },
+    { eventName, eventSource: APPROVALS_EVENT_SOURCE, caller, via: meta.source, request: recorded, requestId: meta.requestId, accessKeyId: meta.accessKeyId, approval: typeof input.requestId === "string" ? { requestId: input.requestId } : undefined },
     async () => {
       const { requestId, decision, reason } = parse(raw); // and the password, checked above
       if (caller.kind !== "user" || !caller.userId) throw new AccessDeniedException("Approvals are decided by signed-in users, never by the host's operator alone.");

@@ -2,7 +2,8 @@
 // lib/kms and lib/access: the gate holds calls, decisions execute them.
 export { invokeKmsWithApproval, updateApprovalRule, ApprovalRequiredException } from "./gate";
 export { decideApprovalRequest, type DecisionResult } from "./decide";
-export { listApprovalRequests, countAwaitingMe, type RequestSummary } from "./requests";
+export { listApprovalRequests, getApprovalRequest, countAwaitingMe, type RequestSummary } from "./requests";
 export { listApprovalRules, quorumIsOff, type RuleSummary } from "./rules";
 export { expireDueRequests } from "./expiry";
+export { expireUnrevealedSecrets } from "./secret-expiry";
 export { PROTECTABLE_OPERATIONS } from "./operations";

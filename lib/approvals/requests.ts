@@ -2,10 +2,11 @@
 // and auditors. A request is `pending` until it is executed (or its execution
 // `failed`), `rejected`, or `expired`.
 import { authorize } from "@/lib/access/authorize";
-import { auditedOperation } from "@/lib/audit";
+import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma, type ApprovalDecision, type ApprovalRequest, type Prisma, type Role } from "@/lib/db/client";
-import { ValidationException } from "@/lib/errors";
+import { AccessDeniedException, NotFoundException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 
 export const REQUEST_STATUSES = ["pending", "executed", "failed", "rejected", "expired"] as const;
@@ -40,6 +41,8 @@ export interface RequestSummary {
   /** The requester's: a secret the executed change produced waits to be revealed once. */
   secretToReveal: boolean;
   secretRevealedAt: string | null;
+  /** When a produced secret nobody revealed was erased (secret-expiry.ts). */
+  secretExpiredAt: string | null;
 }
 
 /** JSON as stored (dates as ISO strings, no undefined). */
@@ -110,6 +113,7 @@ export function summarizeRequest(caller: Principal, r: ApprovalRequest & { decis
     canDecide: status === "pending" && mayDecide(caller, r, r.decisions),
     secretToReveal: !!r.sealedResult && !!caller.userId && caller.userId === r.requesterId,
     secretRevealedAt: r.resultRevealedAt?.toISOString() ?? null,
+    secretExpiredAt: r.resultExpiredAt?.toISOString() ?? null,
   };
 }
 
@@ -119,15 +123,40 @@ function visibleTo(caller: Principal): Prisma.ApprovalRequestWhereInput {
   return { OR: [{ requesterArn: caller.arn }, ...(caller.role ? [{ approverRole: caller.role }] : [])] };
 }
 
-export const listApprovalRequests = auditedOperation(
+/** Where a read came from (console, CLI, or the API with its request and access key), for its event. */
+export interface ReadMeta {
+  source: "api" | "console" | "cli";
+  requestId?: string;
+  accessKeyId?: string;
+}
+
+/** A read recorded as an event under `eventName`, by whichever door it came in. */
+function auditedRead<I, R>(eventName: string, fn: (caller: Principal, input: I | undefined) => Promise<R>) {
+  return (caller: Principal, input?: I, meta?: ReadMeta): Promise<R> =>
+    audited(
+      {
+        eventName,
+        eventSource: APPROVALS_EVENT_SOURCE,
+        caller,
+        via: meta?.source ?? (caller.kind === "operator" ? "cli" : "console"),
+        requestId: meta?.requestId,
+        accessKeyId: meta?.accessKeyId,
+        request: input,
+        readOnly: true,
+      },
+      () => fn(caller, input),
+    );
+}
+
+export const listApprovalRequests = auditedRead(
   "ListApprovalRequests",
-  APPROVALS_EVENT_SOURCE,
-  async (caller: Principal, input?: { status?: string }): Promise<RequestSummary[]> => {
+  async (caller: Principal, input?: { status?: unknown }): Promise<RequestSummary[]> => {
     authorize(caller, "keyhold:ListApprovalRequests", ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"]);
-    const status = input?.status;
-    if (status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(status)) {
+    const sent = input?.status;
+    if (sent !== undefined && (typeof sent !== "string" || !(REQUEST_STATUSES as readonly string[]).includes(sent))) {
       throw new ValidationException(`status must be one of: ${REQUEST_STATUSES.join(", ")}.`);
     }
+    const status = sent as RequestStatus | undefined;
     const now = new Date();
     const byStatus: Prisma.ApprovalRequestWhereInput =
       status === "pending" ? { status: "pending", expiresAt: { gt: now } }
@@ -142,7 +171,23 @@ export const listApprovalRequests = auditedOperation(
     });
     return rows.map((r) => summarizeRequest(caller, r, now));
   },
-  { readOnly: true },
+);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One request, if the caller may see it (the same visibility as the list). */
+export const getApprovalRequest = auditedRead(
+  "GetApprovalRequest",
+  async (caller: Principal, input?: { requestId?: unknown }): Promise<RequestSummary> => {
+    authorize(caller, "keyhold:GetApprovalRequest", ["ADMINISTRATOR", "KEY_ADMINISTRATOR", "KEY_USER", "AUDITOR"]);
+    const requestId = input?.requestId;
+    if (typeof requestId !== "string" || !UUID.test(requestId)) throw new ValidationException(messages.approvalRequestIdInvalid);
+    const row = await prisma.approvalRequest.findUnique({ where: { id: requestId }, include: { decisions: true } });
+    if (!row) throw new NotFoundException(messages.approvalRequestNotFound(requestId));
+    const visible = await prisma.approvalRequest.count({ where: { AND: [{ id: requestId }, visibleTo(caller)] } });
+    if (visible === 0) throw new AccessDeniedException(messages.approvalRequestNotVisible(requestId));
+    return summarizeRequest(caller, row);
+  },
 );
 
 /**

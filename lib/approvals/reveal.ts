@@ -9,6 +9,7 @@ import { requireMfaStepUp } from "@/lib/auth/mfa/step-up";
 import { openApprovalSecret } from "@/lib/crypto/keystore/approval-secret";
 import { prisma } from "@/lib/db/client";
 import { AccessDeniedException, KMSInvalidStateException, NotFoundException, ValidationException } from "@/lib/errors";
+import { messages } from "@/lib/errors/messages";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,7 +26,9 @@ async function revealUnaudited(caller: Principal, raw: unknown): Promise<{ reque
     throw new KMSInvalidStateException(
       request.resultRevealedAt
         ? `The secret of approval request ${requestId} was already revealed at ${request.resultRevealedAt.toISOString()}; it is shown once.`
-        : `Approval request ${requestId} has no secret to reveal.`,
+        : request.resultExpiredAt
+          ? messages.approvalSecretExpired(requestId, request.resultExpiredAt.toISOString())
+          : `Approval request ${requestId} has no secret to reveal.`,
     );
   }
   await requireMfaStepUp(caller);

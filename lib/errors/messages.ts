@@ -123,6 +123,20 @@ export const messages = {
   // --- DryRun ---
   dryRunSucceeded: "The request would have succeeded, but the DryRun option is set.",
 
+  // --- Approvals through the API (KeyholdApprovals.*; Keyhold-only) ---
+  approvalMfaCodeRequired:
+    "This approver has MFA: send MfaCode, a current code from your authenticator app, to approve or reject through the API.",
+  approvalMfaCodeRejected: "The MfaCode was not accepted: it is wrong, expired or already used.",
+  approvalMfaLocked: "Account locked after repeated failed attempts.",
+  approvalMfaNoAuthenticator:
+    "Your MFA has no authenticator app (passkeys only, or your role requires MFA and you have none): approve in the console, or enrol an authenticator app to approve through the API.",
+  approvalRequestIdInvalid: "RequestId must be an approval request ID (a UUID).",
+  approvalRequestNotFound: (id: string) => `Approval request ${id} does not exist.`,
+  approvalRequestNotVisible: (id: string) => `You may not view approval request ${id}: it is neither yours nor one your role decides.`,
+  approvalFieldType: (field: string) => `${field} must be a string.`,
+  approvalSecretExpired: (id: string, at: string) =>
+    `The secret of approval request ${id} expired unrevealed at ${at} and was erased; ask for the change again.`,
+
   // --- Keyhold-only refusals (AWS features Keyhold does not offer) ---
   recipientUnsupported: "Recipient (Nitro Enclaves attestation) is not supported.",
   externalKeyStoresUnsupported:

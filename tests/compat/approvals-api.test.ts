@@ -2,7 +2,8 @@
 // require` sets a rule on the running server, a protected call made with the
 // real AWS SDK answers AccessDeniedException naming the approval request,
 // `keyhold approvals list --json` shows it pending with nothing changed, and
-// `--off` lets the call run at once again.
+// `--off` lets the call run at once again. Deciding through the API (KeyholdApprovals.*) is
+// tests/approvals/api.test.ts.
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordSdkSecrets } from "../secret-registry";
@@ -50,7 +51,7 @@ describe("approvals over the API", () => {
     expect(server.cli(["approvals", "require", "--operation", "ScheduleKeyDeletion", "--off"]).stdout).toContain("rule removed");
     const scheduled = await alice.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
     expect(scheduled.KeyState).toBe("PendingDeletion");
-  });
+  }, 120_000); // five CLI processes, each compiling its TypeScript through tsx (slow on a busy machine)
 
   it("refuses bad rules from the terminal with a clear message", () => {
     const bad = server.cli(["approvals", "require", "--operation", "Encrypt", "--approvals", "1"]);
@@ -59,5 +60,5 @@ describe("approvals over the API", () => {
     const none = server.cli(["approvals", "require", "--operation", "DisableKey"]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain("--approvals M");
-  });
+  }, 60_000);
 });
