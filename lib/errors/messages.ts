@@ -10,6 +10,9 @@ export const NO_MESSAGE = "";
 
 const AWS_ALIAS_DOCS = "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html";
 
+/** Coral's article per target type, as recorded ("an Boolean" is AWS's own). */
+const CORAL_ARTICLE: Record<string, string> = { String: "a", Integer: "an", Long: "a", Boolean: "an" };
+
 const STATE_WORDS: Record<string, string> = {
   Disabled: "disabled",
   PendingDeletion: "pending deletion",
@@ -39,7 +42,15 @@ export const messages = {
   unsafeText: (member: string) =>
     `1 validation error detected: Value at '${member}' contains a character that is not allowed (NUL or an unpaired surrogate).`,
 
-  // --- The wire (JSON 1.1): a value of the wrong JSON type ---
+  // --- The wire (JSON 1.1): a value of the wrong JSON type, in the words of AWS's JSON 1.1
+  // deserializer (the same in every JSON 1.1 service: recorded from Athena, SQS, SNS and CodeDeploy).
+  /** A scalar where another scalar type belongs: `STRING_VALUE can not be converted to an Integer`. */
+  scalarNotConvertible: (jsonValue: "STRING_VALUE" | "NUMBER_VALUE" | "TRUE_VALUE" | "FALSE_VALUE", target: string) =>
+    `${jsonValue} can not be converted to ${CORAL_ARTICLE[target] ?? "a"} ${target}`,
+  listNotExpected: "Start of list found where not expected",
+  structureNotExpected: "Start of structure or map found where not expected.",
+  listExpected: "Expected list or null",
+  // Keyhold's wording where no AWS text is on record (a timestamp, blob, structure or map of the wrong type):
   unexpectedType: (member: string, expected: string, got: string) => `Unexpected value type for '${member}': expected ${expected}, got ${got}`,
   notBase64: (member: string) => `'${member}' is not valid base64`,
 
@@ -59,6 +70,15 @@ export const messages = {
   algorithmIncompatible: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
   rsaPlaintextTooLarge: (algorithm: string, keySpec: string, max: number) =>
     `Algorithm ${algorithm} and key spec ${keySpec} cannot encrypt data larger than ${max} bytes.`,
+  /** Sign/Verify: a DIGEST whose length is not the algorithm's hash length. */
+  digestLength: (algorithm: string) => `Digest is invalid length for algorithm ${algorithm}.`,
+  /** Sign/Verify: a message type an ML-DSA key spec does not take (AWS names the key spec). */
+  messageTypeForKeySpec: (messageType: string, keySpec: string) => `Message type ${messageType} is incompatible with key spec ${keySpec}.`,
+  /** Sign/Verify: a message type the signing algorithm does not take (AWS, for the Ed25519 algorithms). */
+  messageTypeForAlgorithm: (messageType: string, algorithm: string) => `Message type ${messageType} is incompatible with algorithm ${algorithm}.`,
+  /** Keyhold's wording (no AWS text on record): an EXTERNAL_MU message of the wrong length. */
+  externalMuLength: (algorithm: string, want: number, got: number) =>
+    `EXTERNAL_MU messages for ${algorithm} must be exactly ${want} bytes; the message is ${got} bytes.`,
   rsaCiphertextLength: (keySpec: string, bytes: number) => `A ${keySpec} ciphertext is exactly ${bytes} bytes long.`,
   contextWithAsymmetricKey: (member: string) => `${member} is not supported with asymmetric KMS keys.`,
   keyAgreementAlgorithm: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
@@ -93,7 +113,8 @@ export const messages = {
   aliasNameInvalid: (name: string) => `Alias name ${name} is not valid. Please see ${AWS_ALIAS_DOCS}`,
   aliasReserved: (name: string) => `Alias names that begin with "alias/aws/" are reserved for AWS managed keys: ${name}`,
   aliasExists: (aliasArn: string) => `An alias with the name ${aliasArn} already exists`,
-  aliasesQuota: (max: number) => `Cannot exceed quota for AliasesPerKey: ${max}`,
+  /** AWS's text; `current` is the number of aliases the key already has. */
+  aliasesQuota: (max: number, current: number) => `Aliases per key quota for this account in this region is ${max}, current usage is ${current}.`,
 
   // --- Tags ---
   tooManyTags: "Too many tags",
