@@ -98,8 +98,7 @@ export async function updateAlias(caller: Principal, input: unknown): Promise<Re
   const current = alias.key;
   if (keyType(current) !== keyType(target) || current.keyUsage !== target.keyUsage) {
     throw new ValidationException(
-      `${ctx.keyArn(target.id)} is a ${keyType(target)} key with usage ${target.keyUsage}; alias ${req.AliasName} ` +
-        `points to a ${keyType(current)} key with usage ${current.keyUsage}. The new target key must be the same type and usage.`,
+      messages.aliasTargetType(ctx.keyArn(target.id), keyType(target), target.keyUsage, req.AliasName, keyType(current), current.keyUsage),
     );
   }
   await prisma.$transaction(async (tx) => {

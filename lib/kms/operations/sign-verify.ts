@@ -98,7 +98,7 @@ function withSigningKey<T>(key: KmsKey, fn: (handle: SigningKeyHandle) => T): Pr
     const handle = openKey(key.keySpec as KeySpec, material);
     try {
       if (handle.kind === "symmetric" || handle.kind === "hmac") {
-        throw new KMSInternalException("The key cannot sign."); // usage was checked: a corrupt row
+        throw new KMSInternalException(messages.keyCannotSign); // usage was checked: a corrupt row
       }
       return fn(handle);
     } finally {
