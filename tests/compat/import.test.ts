@@ -22,6 +22,10 @@ import {
   EnableKeyRotationCommand,
   EncryptCommand,
   ExpiredImportTokenException,
+  GenerateDataKeyCommand,
+  GenerateDataKeyPairCommand,
+  GenerateDataKeyPairWithoutPlaintextCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
   GetKeyLastUsageCommand,
   GetParametersForImportCommand,
   GetPublicKeyCommand,
@@ -252,6 +256,13 @@ describe("AWS SDK: several imported materials per symmetric key", () => {
 
     expect((await kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }))).KeyId).toBe(arn);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.CurrentKeyMaterialId).toBe(second.KeyMaterialId);
+    const dataKeys = await Promise.all([
+      kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" })),
+      kms.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: "AES_256" })),
+      kms.send(new GenerateDataKeyPairCommand({ KeyId: keyId, KeyPairSpec: "ECC_NIST_P256" })),
+      kms.send(new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: keyId, KeyPairSpec: "ECC_NIST_P256" })),
+    ]);
+    expect(dataKeys.map((r) => r.KeyMaterialId)).toEqual(Array(4).fill(second.KeyMaterialId));
     const old = await kms.send(new DecryptCommand({ CiphertextBlob: ct1.CiphertextBlob }));
     expect([Buffer.from(old.Plaintext!).toString(), old.KeyMaterialId]).toEqual(["first", first.KeyMaterialId]);
     const re = await kms.send(new ReEncryptCommand({ CiphertextBlob: ct1.CiphertextBlob, DestinationKeyId: keyId }));
