@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { asKmsError, isKmsError, KMSInternalException } from "@/lib/errors";
+import { NO_MESSAGE } from "@/lib/errors/messages";
 import { logger } from "@/lib/log";
 import { outcomeOf, recordApiCall } from "@/lib/metrics";
 import { authFailuresThrottled, noteAuthFailure, noteVerifiedKey, operationOf } from "./auth-failures";
@@ -86,7 +87,7 @@ function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString("utf8"));
   } catch {
-    throw new SerializationException("The request body is not valid JSON.");
+    throw new SerializationException(NO_MESSAGE); // AWS's JSON 1.1 deserializer says nothing either
   }
 }
 

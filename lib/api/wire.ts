@@ -29,8 +29,24 @@ function safeText(path: string, s: string): string {
   return s;
 }
 
+/** AWS's JSON 1.1 names for a scalar JSON value, and for the scalar shapes it converts to. */
+const CORAL_VALUE = { string: "STRING_VALUE", number: "NUMBER_VALUE", true: "TRUE_VALUE", false: "FALSE_VALUE" } as const;
+const CORAL_TARGET: Record<string, string> = { "a string": "String", "an integer": "Integer", "a boolean": "Boolean" };
+
+/** The message of AWS's deserializer where one is on record, else Keyhold's. */
+function typeErrorMessage(path: string, expected: string, value: unknown): string {
+  if (Array.isArray(value)) return messages.listNotExpected;
+  if (expected === "a list") return messages.listExpected;
+  if (typeof value === "object" && value !== null) return messages.structureNotExpected;
+  const jsonValue = typeof value === "boolean" ? CORAL_VALUE[`${value}`] : CORAL_VALUE[typeof value as "string" | "number"];
+  const target = CORAL_TARGET[expected];
+  // (A fraction where an integer belongs: no AWS text on record.)
+  if (jsonValue && target && !(typeof value === "number" && target === "Integer")) return messages.scalarNotConvertible(jsonValue, target);
+  return messages.unexpectedType(path, expected, typeName(value));
+}
+
 function fail(path: string, expected: string, value: unknown): never {
-  throw new SerializationException(messages.unexpectedType(path, expected, typeName(value)));
+  throw new SerializationException(typeErrorMessage(path, expected, value));
 }
 
 export function deserialize(shapeName: string, value: unknown, path = ""): unknown {

@@ -10,6 +10,9 @@ export const NO_MESSAGE = "";
 
 const AWS_ALIAS_DOCS = "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html";
 
+/** Coral's article per target type, as recorded ("an Boolean" is AWS's own). */
+const CORAL_ARTICLE: Record<string, string> = { String: "a", Integer: "an", Long: "a", Boolean: "an" };
+
 const STATE_WORDS: Record<string, string> = {
   Disabled: "disabled",
   PendingDeletion: "pending deletion",
@@ -39,7 +42,15 @@ export const messages = {
   unsafeText: (member: string) =>
     `1 validation error detected: Value at '${member}' contains a character that is not allowed (NUL or an unpaired surrogate).`,
 
-  // --- The wire (JSON 1.1): a value of the wrong JSON type ---
+  // --- The wire (JSON 1.1): a value of the wrong JSON type, in the words of AWS's JSON 1.1
+  // deserializer (the same in every JSON 1.1 service: recorded from Athena, SQS, SNS and CodeDeploy).
+  /** A scalar where another scalar type belongs: `STRING_VALUE can not be converted to an Integer`. */
+  scalarNotConvertible: (jsonValue: "STRING_VALUE" | "NUMBER_VALUE" | "TRUE_VALUE" | "FALSE_VALUE", target: string) =>
+    `${jsonValue} can not be converted to ${CORAL_ARTICLE[target] ?? "a"} ${target}`,
+  listNotExpected: "Start of list found where not expected",
+  structureNotExpected: "Start of structure or map found where not expected.",
+  listExpected: "Expected list or null",
+  // Keyhold's wording where no AWS text is on record (a timestamp, blob, structure or map of the wrong type):
   unexpectedType: (member: string, expected: string, got: string) => `Unexpected value type for '${member}': expected ${expected}, got ${got}`,
   notBase64: (member: string) => `'${member}' is not valid base64`,
 
@@ -59,6 +70,15 @@ export const messages = {
   algorithmIncompatible: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
   rsaPlaintextTooLarge: (algorithm: string, keySpec: string, max: number) =>
     `Algorithm ${algorithm} and key spec ${keySpec} cannot encrypt data larger than ${max} bytes.`,
+  /** Sign/Verify: a DIGEST whose length is not the algorithm's hash length. */
+  digestLength: (algorithm: string) => `Digest is invalid length for algorithm ${algorithm}.`,
+  /** Sign/Verify: a message type an ML-DSA key spec does not take (AWS names the key spec). */
+  messageTypeForKeySpec: (messageType: string, keySpec: string) => `Message type ${messageType} is incompatible with key spec ${keySpec}.`,
+  /** Sign/Verify: a message type the signing algorithm does not take (AWS, for the Ed25519 algorithms). */
+  messageTypeForAlgorithm: (messageType: string, algorithm: string) => `Message type ${messageType} is incompatible with algorithm ${algorithm}.`,
+  /** Keyhold's wording (no AWS text on record): an EXTERNAL_MU message of the wrong length. */
+  externalMuLength: (algorithm: string, want: number, got: number) =>
+    `EXTERNAL_MU messages for ${algorithm} must be exactly ${want} bytes; the message is ${got} bytes.`,
   rsaCiphertextLength: (keySpec: string, bytes: number) => `A ${keySpec} ciphertext is exactly ${bytes} bytes long.`,
   contextWithAsymmetricKey: (member: string) => `${member} is not supported with asymmetric KMS keys.`,
   keyAgreementAlgorithm: (algorithm: string, keySpec: string) => `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`,
@@ -93,7 +113,8 @@ export const messages = {
   aliasNameInvalid: (name: string) => `Alias name ${name} is not valid. Please see ${AWS_ALIAS_DOCS}`,
   aliasReserved: (name: string) => `Alias names that begin with "alias/aws/" are reserved for AWS managed keys: ${name}`,
   aliasExists: (aliasArn: string) => `An alias with the name ${aliasArn} already exists`,
-  aliasesQuota: (max: number) => `Cannot exceed quota for AliasesPerKey: ${max}`,
+  /** AWS's text; `current` is the number of aliases the key already has. */
+  aliasesQuota: (max: number, current: number) => `Aliases per key quota for this account in this region is ${max}, current usage is ${current}.`,
 
   // --- Tags ---
   tooManyTags: "Too many tags",
@@ -116,6 +137,89 @@ export const messages = {
   singleMaterialOnly: (keyArn: string, keySpec: string) =>
     `${keyArn} is a ${keySpec} key; only symmetric encryption KMS keys can have more than one key material.`,
   materialNotFound: (materialId: string, keyArn: string) => `Key material ${materialId} does not exist in ${keyArn}.`,
+
+  validToNotAllowed: "ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.",
+  validToRange: "ValidTo must be between 15 minutes and 365 days after the time of the request.",
+  importTokenInvalid: "The import token is invalid.",
+  importTokenForOtherKey: (keyArn: string) => `The import token was not issued for ${keyArn}.`,
+  importTokenExpired: (validTo: string) => `The import token expired at ${validTo}; call GetParametersForImport for new import parameters.`,
+  importParametersUnreadable: "The import parameters could not be read.",
+  encryptedMaterialNotDecryptable: (algorithm: string) =>
+    `The encrypted key material could not be decrypted with the wrapping key of this import token using ${algorithm}.`,
+  materialChangedConcurrently: (keyArn: string) => `The key material of ${keyArn} changed concurrently; try again.`,
+  importSpecUnsupported: (keySpec: string) =>
+    `Importing ${keySpec} key material is not supported by Keyhold; only symmetric encryption, HMAC, RSA and ECC (NIST, secp256k1) keys take imported material.`,
+  notPkcs8OfSpec: (keySpec: string, keyArn: string) => `The key material is not a valid PKCS#8 ${keySpec} private key; ${keyArn} is a ${keySpec} key.`,
+  materialSize: (bytes: number, keyArn: string, keySpec: string, size: string) =>
+    `The key material is ${bytes} bytes; ${keyArn} is a ${keySpec} key, which takes ${size}.`,
+  noMaterialImportedYet: (keyArn: string) => `No key material has been imported into ${keyArn} yet; use NEW_KEY_MATERIAL.`,
+  materialAlreadyImported: (keyArn: string, materialId: string) =>
+    `This key material is already imported into ${keyArn} (key material id: ${materialId}); import it with ImportType EXISTING_KEY_MATERIAL.`,
+  notPreviousMaterial: (keyArn: string, materialId: string | undefined) =>
+    `The key material is not the material ${materialId === undefined ? "" : `${materialId} `}previously imported into ${keyArn}; only that material can be imported again.`,
+  wrappingAlgorithmUnsupported: (algorithm: string, supported: readonly string[]) =>
+    `Wrapping algorithm ${algorithm} is not supported (RSAES_PKCS1_V1_5 is withdrawn, SM2PKE is for China Regions); use one of ${supported.join(", ")}.`,
+  wrappingKeySpecUnsupported: (spec: string, supported: readonly string[]) => `Wrapping key spec ${spec} is not supported; use one of ${supported.join(", ")}.`,
+
+  // --- Rotation (Keyhold's wording: no AWS text on record) ---
+  rotationSymmetricOnly: (keyArn: string, keySpec: string, what: string) =>
+    `${keyArn} is a ${keySpec} key; ${what} is supported only for symmetric encryption KMS keys.`,
+  rotationCustomKeyStore: (keyArn: string, what: string) => `${keyArn} is in a custom key store; ${what} is not supported for it.`,
+  rotationImported: (keyArn: string, what: string) => `${keyArn} has imported key material; ${what} is not supported for it.`,
+  onDemandRotationsQuota: (keyArn: string, max: number) => `${keyArn} has reached the limit of ${max} on-demand rotations.`,
+  rotatedConcurrently: (keyArn: string) => `${keyArn} is being rotated concurrently; try again.`,
+
+  // --- Encryption and key material (Keyhold's wording) ---
+  cannotEncrypt: "The plaintext cannot be encrypted with this key.",
+  cannotEncryptDestination: "The plaintext cannot be encrypted with the destination key.",
+  sourceKeyIdForIgnoreCiphertext: "SourceKeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.",
+  materialUnavailable: "The key material of this KMS key is not available.",
+  materialNotUnwrappable: "Key material could not be unwrapped",
+  keyCannotSign: "The key cannot sign.",
+
+  // --- UpdateAlias to a key of another type (Keyhold's wording) ---
+  aliasTargetType: (targetArn: string, targetType: string, targetUsage: string, alias: string, currentType: string, currentUsage: string) =>
+    `${targetArn} is a ${targetType} key with usage ${targetUsage}; alias ${alias} points to a ${currentType} key with usage ${currentUsage}. The new target key must be the same type and usage.`,
+
+  // --- Grants (Keyhold's wording) ---
+  grantBeyondParentOperations: (callerArn: string, beyond: readonly string[], parentId: string) =>
+    `${callerArn} is not authorized to create a grant for ${beyond.join(", ")}: the grant that allows it to create grants (${parentId}) does not include ${beyond.length === 1 ? "that operation" : "those operations"}.`,
+  grantBeyondParentConstraints: (callerArn: string, parentId: string) =>
+    `${callerArn} is not authorized to create this grant: its encryption context constraints must be at least as strict as those of the grant that allows it (${parentId}).`,
+  parentGrantGone: (callerArn: string) => `${callerArn} is not authorized to perform kms:CreateGrant: the grant that allowed it no longer exists.`,
+  servicePrincipalsUnsupported: "Service principals are not supported: Keyhold has no AWS services that could use a grant.",
+  grantConstraintsBoth: "A grant may have either the EncryptionContextEquals or the EncryptionContextSubset constraint, not both.",
+  grantOperationsNotValid: (operations: readonly string[], keyArn: string, keySpec: string, keyUsage: string) =>
+    `Grant operations ${operations.join(", ")} are not valid for ${keyArn} (${keySpec}, ${keyUsage}).`,
+  grantConstraintsSymmetricOnly: "Encryption context grant constraints are supported only for symmetric encryption keys.",
+  grantIdNotOfToken: "The grant ID does not match the grant token.",
+  retireGrantWhich: "Specify either a GrantToken, or both KeyId and GrantId.",
+  grantTokenNoGrant: "The grant token does not name a grant that exists.",
+  notAllowedToRetire: (callerArn: string, keyArn: string, grantId: string) =>
+    `User: ${callerArn} is not authorized to perform: kms:RetireGrant on resource: ${keyArn} because it is neither the retiring principal nor a grantee allowed to retire grant ${grantId}`,
+
+  // --- Custom key stores (AWS_CLOUDHSM stores on a PKCS#11 token; Keyhold's wording) ---
+  cloudHsmStoreNeeds: (missing: readonly string[]) => `An AWS_CLOUDHSM custom key store needs ${missing.join(", ")}.`,
+  storeNameInUse: (name: string | undefined) => `A custom key store named '${name}' already exists.`,
+  tokenInUse: (label: string | undefined) => `The token '${label}' is already in use.`,
+  storeIdOrName: "Specify either CustomKeyStoreId or CustomKeyStoreName, not both.",
+  storeNotFound: (idOrName: string | undefined) => `Custom key store '${idOrName}' does not exist in this account and Region.`,
+  storeConnectedForUpdate: (id: string, state: string) =>
+    `Custom key store '${id}' is ${state}; disconnect it before changing its KeyStorePassword or CloudHsmClusterId.`,
+  storeConnectedForDelete: (id: string, state: string) => `Custom key store '${id}' is ${state}; disconnect it before deleting it.`,
+  storeHasKeys: (id: string, keys: number) =>
+    `Custom key store '${id}' still holds ${keys} KMS key${keys === 1 ? "" : "s"}; schedule their deletion and wait for it to end first.`,
+  storeBusy: (id: string, state: string) => `Custom key store '${id}' is ${state}; try again when it is done.`,
+  storeNotConnected: (id: string, state: string) => `Custom key store '${id}' is ${state}; it must be CONNECTED (use ConnectCustomKeyStore).`,
+  storeIdNeedsCloudHsmOrigin: (origin: string) => `CustomKeyStoreId requires Origin AWS_CLOUDHSM, not ${origin}.`,
+  cloudHsmOriginNeedsStoreId: "Origin AWS_CLOUDHSM requires a CustomKeyStoreId.",
+  storeKeysSymmetricOnly: "A key in a custom key store must be a symmetric encryption key (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT).",
+  hsmFailed: (what: string) => `The HSM of the custom key store could not ${what}.`,
+  storeKeyUnavailable: (keyArn: string, storeId: string) => `${keyArn} is unavailable: its custom key store ${storeId} is not connected.`,
+  pkcs11LibraryUnusable: (modulePath: string) => `The PKCS#11 library ${modulePath} (KEYHOLD_PKCS11_MODULE) cannot be loaded or initialised.`,
+  tokenNotFound: (label: string, modulePath: string) => `No token labelled '${label}' is present in the PKCS#11 library ${modulePath}.`,
+  tokenNotInitialised: (label: string) => `The token '${label}' is not initialised or has no user PIN.`,
+  trustAnchorInvalid: "The TrustAnchorCertificate is not a valid PEM-encoded X.509 certificate.",
 
   // --- Paging ---
   invalidMarker: "The marker is not valid.",

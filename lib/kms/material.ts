@@ -7,6 +7,7 @@ import { isKmsError, KeyUnavailableException, KMSInternalException } from "@/lib
 import { logger } from "@/lib/log";
 import { recordCacheLookup } from "@/lib/metrics";
 import { materialCache, rootKeyStore } from "@/lib/crypto/keystore/process";
+import { messages } from "@/lib/errors/messages";
 
 export interface WrappedMaterial {
   version: number;
@@ -42,7 +43,7 @@ export async function withMaterial<T>(
   if (!material) {
     const row = await prisma.keyMaterial.findUnique({ where: { keyId_version: { keyId: key.id, version } } });
     // Destroyed (crypto-shredded) or never imported: nothing can be done with this version.
-    if (!row) throw new KeyUnavailableException("The key material of this KMS key is not available.");
+    if (!row) throw new KeyUnavailableException(messages.materialUnavailable);
     const store = await rootKeyStore();
     let plaintext: Buffer;
     try {
@@ -52,7 +53,7 @@ export async function withMaterial<T>(
       if (isKmsError(e)) throw e;
       // Wrong root key or a tampered row: an operator problem, never the caller's.
       logger.error({ keyId: key.id, version, err: (e as Error).name }, "cannot unwrap key material");
-      throw new KMSInternalException("Key material could not be unwrapped");
+      throw new KMSInternalException(messages.materialNotUnwrappable);
     }
     if (currentTransaction()) {
       material = plaintext; // a version read inside an uncommitted change is never cached

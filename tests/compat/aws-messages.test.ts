@@ -13,11 +13,13 @@ import {
   DisableKeyRotationCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
+  GenerateDataKeyCommand,
   GenerateMacCommand,
   GenerateRandomCommand,
   KMSClient,
   ListResourceTagsCommand,
   ReEncryptCommand,
+  RotateKeyOnDemandCommand,
   ScheduleKeyDeletionCommand,
   SignCommand,
   TagResourceCommand,
@@ -35,7 +37,10 @@ let server: TestServer;
 let kms: KMSClient;
 
 /** The keys the cases use, made once. */
-const keys = {} as Record<"sym" | "sym2" | "rsa" | "rsaSign" | "hmac224" | "ecc" | "disabled" | "disabledRsa" | "pending" | "external", { id: string; arn: string }>;
+const keys = {} as Record<
+  "sym" | "sym2" | "rsa" | "rsaSign" | "hmac224" | "ecc" | "ed25519" | "mlDsa44" | "disabled" | "disabledRsa" | "pending" | "external",
+  { id: string; arn: string }
+>;
 let ciphertext: Uint8Array;
 
 async function createKey(input: ConstructorParameters<typeof CreateKeyCommand>[0] = {}) {
@@ -52,6 +57,8 @@ beforeAll(async () => {
   keys.rsaSign = await createKey({ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" });
   keys.hmac224 = await createKey({ KeySpec: "HMAC_224", KeyUsage: "GENERATE_VERIFY_MAC" });
   keys.ecc = await createKey({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
+  keys.ed25519 = await createKey({ KeySpec: "ECC_NIST_EDWARDS25519", KeyUsage: "SIGN_VERIFY" });
+  keys.mlDsa44 = await createKey({ KeySpec: "ML_DSA_44", KeyUsage: "SIGN_VERIFY" });
   keys.disabled = await createKey();
   await kms.send(new DisableKeyCommand({ KeyId: keys.disabled.id }));
   keys.disabledRsa = await createKey({ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" });
@@ -146,6 +153,24 @@ const cases: Case[] = [
 
   // --- Algorithm and spec ---
   ["Encrypt: RSA plaintext too long", () => kms.send(new EncryptCommand({ KeyId: keys.rsa.id, Plaintext: randomBytes(191), EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })), "ValidationException", () => "Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data larger than 190 bytes."],
+  ["Encrypt: SYMMETRIC_DEFAULT with an RSA key", () => kms.send(new EncryptCommand({ KeyId: keys.rsa.id, Plaintext: Buffer.from("x") })), "InvalidKeyUsageException", () => "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048."],
+  ["Sign: an ECDSA algorithm with an Ed25519 key", () => kms.send(new SignCommand({ KeyId: keys.ed25519.id, Message: Buffer.from("m"), SigningAlgorithm: "ECDSA_SHA_512" })), "InvalidKeyUsageException", () => "Algorithm ECDSA_SHA_512 is incompatible with key spec ECC_NIST_EDWARDS25519."],
+  ["Verify: an RSA algorithm with an ECC key", () => kms.send(new VerifyCommand({ KeyId: keys.ecc.id, Message: Buffer.from("m"), Signature: randomBytes(70), SigningAlgorithm: "RSASSA_PSS_SHA_256" })), "InvalidKeyUsageException", () => "Algorithm RSASSA_PSS_SHA_256 is incompatible with key spec ECC_NIST_P256."],
+
+  // --- Sign/Verify: message type and digest length ---
+  ["Sign: a DIGEST of the wrong length", () => kms.send(new SignCommand({ KeyId: keys.ecc.id, Message: randomBytes(20), MessageType: "DIGEST", SigningAlgorithm: "ECDSA_SHA_256" })), "ValidationException", () => "Digest is invalid length for algorithm ECDSA_SHA_256."],
+  ["Verify: a DIGEST of the wrong length", () => kms.send(new VerifyCommand({ KeyId: keys.rsaSign.id, Message: randomBytes(48), MessageType: "DIGEST", Signature: randomBytes(256), SigningAlgorithm: "RSASSA_PSS_SHA_256" })), "ValidationException", () => "Digest is invalid length for algorithm RSASSA_PSS_SHA_256."],
+  ["Sign: ED25519_PH_SHA_512 with a short digest", () => kms.send(new SignCommand({ KeyId: keys.ed25519.id, Message: randomBytes(32), MessageType: "DIGEST", SigningAlgorithm: "ED25519_PH_SHA_512" })), "ValidationException", () => "Digest is invalid length for algorithm ED25519_PH_SHA_512."],
+  ["Sign: DIGEST with an ML-DSA key", () => kms.send(new SignCommand({ KeyId: keys.mlDsa44.id, Message: randomBytes(64), MessageType: "DIGEST", SigningAlgorithm: "ML_DSA_SHAKE_256" })), "ValidationException", () => "Message type DIGEST is incompatible with key spec ML_DSA_44."],
+  ["Sign: DIGEST with ED25519_SHA_512", () => kms.send(new SignCommand({ KeyId: keys.ed25519.id, Message: randomBytes(64), MessageType: "DIGEST", SigningAlgorithm: "ED25519_SHA_512" })), "ValidationException", () => "Message type DIGEST is incompatible with algorithm ED25519_SHA_512."],
+  ["Verify: RAW with ED25519_PH_SHA_512", () => kms.send(new VerifyCommand({ KeyId: keys.ed25519.id, Message: Buffer.from("m"), MessageType: "RAW", Signature: randomBytes(64), SigningAlgorithm: "ED25519_PH_SHA_512" })), "ValidationException", () => "Message type RAW is incompatible with algorithm ED25519_PH_SHA_512."],
+
+  // --- RotateKeyOnDemand: state before key spec ---
+  ["RotateKeyOnDemand: disabled RSA key", () => kms.send(new RotateKeyOnDemandCommand({ KeyId: keys.disabledRsa.id })), "DisabledException", () => `${arnOf("disabledRsa")} is disabled.`],
+
+  // --- Keyhold's wording where no AWS response is on record (README: what still differs) ---
+  ["GenerateDataKey: RSA key", () => kms.send(new GenerateDataKeyCommand({ KeyId: keys.rsa.id, KeySpec: "AES_256" })), "InvalidKeyUsageException", () => `${arnOf("rsa")} key spec is RSA_2048 which is not valid for GenerateDataKey.`],
+
   ["GenerateMac: algorithm of another HMAC spec", () => kms.send(new GenerateMacCommand({ KeyId: keys.hmac224.id, Message: Buffer.from("m"), MacAlgorithm: "HMAC_SHA_256" })), "InvalidKeyUsageException", () => "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224."],
 ];
 
@@ -163,6 +188,35 @@ describe("AWS KMS error texts through @aws-sdk/client-kms", () => {
     const res = await send(server.endpoint, await signedRequest(server.endpoint, "Decrypt", { CiphertextBlob: notCiphertext(64).toString("base64") }, ADMIN_KEY));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ __type: "InvalidCiphertextException" });
+  });
+
+  it("answers a JSON value of the wrong type as AWS's JSON 1.1 deserializer does", async () => {
+    const sym = keys.sym.id;
+    const wrongTypes: [operation: string, body: unknown, message: string][] = [
+      ["ListKeys", { Limit: "ten" }, "STRING_VALUE can not be converted to an Integer"],
+      ["ListKeys", { Limit: true }, "TRUE_VALUE can not be converted to an Integer"],
+      ["DescribeKey", { KeyId: 1 }, "NUMBER_VALUE can not be converted to a String"],
+      ["DescribeKey", { KeyId: false }, "FALSE_VALUE can not be converted to a String"],
+      ["CreateKey", { BypassPolicyLockoutSafetyCheck: "yes" }, "STRING_VALUE can not be converted to an Boolean"],
+      ["DescribeKey", { KeyId: [sym] }, "Start of list found where not expected"],
+      ["DescribeKey", { KeyId: { id: sym } }, "Start of structure or map found where not expected."],
+      ["DescribeKey", [], "Start of list found where not expected"],
+      ["Encrypt", { KeyId: sym, Plaintext: "eA==", GrantTokens: "token" }, "Expected list or null"],
+    ];
+    for (const [operation, body, message] of wrongTypes) {
+      const res = await send(server.endpoint, await signedRequest(server.endpoint, operation, body, ADMIN_KEY));
+      expect({ operation, status: res.status, body: res.body }).toEqual({ operation, status: 400, body: { __type: "SerializationException", message } });
+    }
+    const notJson = await send(server.endpoint, await signedRequest(server.endpoint, "ListKeys", "{not json", ADMIN_KEY));
+    expect({ status: notJson.status, body: notJson.body }).toEqual({ status: 400, body: { __type: "SerializationException" } });
+  });
+
+  it("refuses a 51st alias for a key with AWS's quota text", async () => {
+    const key = await createKey();
+    const prefix = `alias/quota-${randomBytes(4).toString("hex")}`;
+    for (let i = 0; i < 50; i++) await kms.send(new CreateAliasCommand({ AliasName: `${prefix}-${i}`, TargetKeyId: key.id }));
+    const e = await failure(() => kms.send(new CreateAliasCommand({ AliasName: `${prefix}-50`, TargetKeyId: key.id })));
+    expect(e).toEqual({ name: "LimitExceededException", message: "Aliases per key quota for this account in this region is 50, current usage is 50.", status: 400 });
   });
 
   it("changes nothing when a tag is refused", async () => {

@@ -2,7 +2,16 @@
 // a running API server, as an AWS user would do it (material wrapped outside
 // the service with node:crypto, as with openssl), exceptions checked with
 // instanceof the SDK's classes.
-import { createPublicKey, generateKeyPairSync, randomBytes, verify as nodeVerify } from "node:crypto";
+import {
+  constants,
+  createPublicKey,
+  generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from "node:crypto";
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -13,6 +22,10 @@ import {
   EnableKeyRotationCommand,
   EncryptCommand,
   ExpiredImportTokenException,
+  GenerateDataKeyCommand,
+  GenerateDataKeyPairCommand,
+  GenerateDataKeyPairWithoutPlaintextCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
   GetKeyLastUsageCommand,
   GetParametersForImportCommand,
   GetPublicKeyCommand,
@@ -27,7 +40,11 @@ import {
   RotateKeyOnDemandCommand,
   SignCommand,
   UnsupportedOperationException,
+  VerifyCommand,
   type AlgorithmSpec,
+  type KeySpec,
+  type SigningAlgorithmSpec,
+  type WrappingKeySpec,
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WRAPPING_ALGORITHMS, wrapForImport } from "../kms/lifecycle/import-wrap";
@@ -64,8 +81,9 @@ async function importMaterial(
   material: Uint8Array,
   algorithm: AlgorithmSpec = "RSAES_OAEP_SHA_256",
   extra: Partial<ConstructorParameters<typeof ImportKeyMaterialCommand>[0]> = {},
+  wrappingKeySpec: WrappingKeySpec = "RSA_2048",
 ) {
-  const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: "RSA_2048" }));
+  const params = await kms.send(new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: wrappingKeySpec }));
   return kms.send(
     new ImportKeyMaterialCommand({
       KeyId: keyId,
@@ -151,6 +169,42 @@ describe("AWS SDK: imported asymmetric material", () => {
     expect(Buffer.from(PublicKey!).equals(createPublicKey(pair.privateKey).export({ type: "spki", format: "der" }))).toBe(true);
   });
 
+  /** Every asymmetric spec AWS imports: [spec, usage, how node makes the pair, signing algorithm and its hash, wrapping]. */
+  const specs: [KeySpec, "SIGN_VERIFY" | "ENCRYPT_DECRYPT", () => ReturnType<typeof generateKeyPairSync>, SigningAlgorithmSpec | undefined, string | undefined, AlgorithmSpec, WrappingKeySpec][] = [
+    ["RSA_2048", "ENCRYPT_DECRYPT", () => generateKeyPairSync("rsa", { modulusLength: 2048 }), undefined, undefined, "RSA_AES_KEY_WRAP_SHA_256", "RSA_2048"],
+    ["RSA_3072", "SIGN_VERIFY", () => generateKeyPairSync("rsa", { modulusLength: 3072 }), "RSASSA_PKCS1_V1_5_SHA_384", "sha384", "RSA_AES_KEY_WRAP_SHA_1", "RSA_2048"],
+    ["RSA_4096", "ENCRYPT_DECRYPT", () => generateKeyPairSync("rsa", { modulusLength: 4096 }), undefined, undefined, "RSA_AES_KEY_WRAP_SHA_256", "RSA_3072"],
+    ["ECC_NIST_P256", "SIGN_VERIFY", () => generateKeyPairSync("ec", { namedCurve: "prime256v1" }), "ECDSA_SHA_256", "sha256", "RSAES_OAEP_SHA_256", "RSA_2048"],
+    ["ECC_NIST_P521", "SIGN_VERIFY", () => generateKeyPairSync("ec", { namedCurve: "secp521r1" }), "ECDSA_SHA_512", "sha512", "RSAES_OAEP_SHA_1", "RSA_3072"],
+    ["ECC_SECG_P256K1", "SIGN_VERIFY", () => generateKeyPairSync("ec", { namedCurve: "secp256k1" }), "ECDSA_SHA_256", "sha256", "RSA_AES_KEY_WRAP_SHA_256", "RSA_4096"],
+  ];
+
+  it.each(specs)("%s %s: import PKCS#8, then GetPublicKey and Sign/Verify or Decrypt", async (keySpec, usage, makePair, signing, hash, wrapping, wrappingKeySpec) => {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec: keySpec, KeyUsage: usage }));
+    const keyId = KeyMetadata!.KeyId!;
+    const pair = makePair();
+    const pkcs8 = pair.privateKey.export({ type: "pkcs8", format: "der" });
+    await importMaterial(keyId, pkcs8, wrapping, {}, wrappingKeySpec);
+    const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    expect(Buffer.from(PublicKey!).equals(createPublicKey(pair.privateKey).export({ type: "spki", format: "der" }))).toBe(true);
+
+    if (signing) {
+      const message = Buffer.from(`signed by my own ${keySpec} key`);
+      const { Signature } = await kms.send(new SignCommand({ KeyId: keyId, Message: message, SigningAlgorithm: signing }));
+      expect(nodeVerify(hash!, message, pair.publicKey, Signature!)).toBe(true);
+      const outside = nodeSign(hash!, message, pair.privateKey);
+      const verified = await kms.send(new VerifyCommand({ KeyId: keyId, Message: message, Signature: outside, SigningAlgorithm: signing }));
+      expect(verified.SignatureValid).toBe(true);
+    } else {
+      // Encrypted outside with the public key, decrypted by Keyhold with the imported private key, and back.
+      const ct = publicEncrypt({ key: pair.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from("to my own RSA key"));
+      const dec = await kms.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: ct, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }));
+      expect(Buffer.from(dec.Plaintext!).toString()).toBe("to my own RSA key");
+      const enc = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from("back"), EncryptionAlgorithm: "RSAES_OAEP_SHA_1" }));
+      expect(privateDecrypt({ key: pair.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, enc.CiphertextBlob!).toString()).toBe("back");
+    }
+  }, 120_000); // RSA key generation (here and for the wrapping key) is slow on a busy machine
+
   it("a disabled imported RSA key: RotateKeyOnDemand answers DisabledException before the key spec", async () => {
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Origin: "EXTERNAL", KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" }));
     const pkcs8 = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "der" });
@@ -202,6 +256,13 @@ describe("AWS SDK: several imported materials per symmetric key", () => {
 
     expect((await kms.send(new RotateKeyOnDemandCommand({ KeyId: keyId }))).KeyId).toBe(arn);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.CurrentKeyMaterialId).toBe(second.KeyMaterialId);
+    const dataKeys = await Promise.all([
+      kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256" })),
+      kms.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyId, KeySpec: "AES_256" })),
+      kms.send(new GenerateDataKeyPairCommand({ KeyId: keyId, KeyPairSpec: "ECC_NIST_P256" })),
+      kms.send(new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: keyId, KeyPairSpec: "ECC_NIST_P256" })),
+    ]);
+    expect(dataKeys.map((r) => r.KeyMaterialId)).toEqual(Array(4).fill(second.KeyMaterialId));
     const old = await kms.send(new DecryptCommand({ CiphertextBlob: ct1.CiphertextBlob }));
     expect([Buffer.from(old.Plaintext!).toString(), old.KeyMaterialId]).toEqual(["first", first.KeyMaterialId]);
     const re = await kms.send(new ReEncryptCommand({ CiphertextBlob: ct1.CiphertextBlob, DestinationKeyId: keyId }));

@@ -6,6 +6,7 @@ import { logger } from "@/lib/log";
 import { afterRollback, currentTransaction } from "@/lib/db/transaction";
 import { createHsmKey, destroyHsmKey } from "./hsm-key";
 import { assertConnected, loadStore } from "./store";
+import { messages } from "@/lib/errors/messages";
 
 export async function customKeyStoreFor(
   origin: string,
@@ -14,13 +15,13 @@ export async function customKeyStoreFor(
   keyUsage: string,
 ): Promise<CustomKeyStore | undefined> {
   if (origin !== "AWS_CLOUDHSM") {
-    if (storeId) throw new ValidationException(`CustomKeyStoreId requires Origin AWS_CLOUDHSM, not ${origin}.`);
+    if (storeId) throw new ValidationException(messages.storeIdNeedsCloudHsmOrigin(origin));
     return undefined;
   }
-  if (!storeId) throw new ValidationException("Origin AWS_CLOUDHSM requires a CustomKeyStoreId.");
+  if (!storeId) throw new ValidationException(messages.cloudHsmOriginNeedsStoreId);
   if (keySpec !== "SYMMETRIC_DEFAULT" || keyUsage !== "ENCRYPT_DECRYPT") {
     throw new UnsupportedOperationException(
-      "A key in a custom key store must be a symmetric encryption key (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT).",
+      messages.storeKeysSymmetricOnly,
     );
   }
   const store = await loadStore(storeId);

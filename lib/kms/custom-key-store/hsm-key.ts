@@ -21,12 +21,13 @@ import {
 import { logger } from "@/lib/log";
 import { kmsContext } from "../context";
 import { storeCredentials } from "./store";
+import { messages } from "@/lib/errors/messages";
 
 /** HSM failures other than our own typed errors become KMSInternalException, never a stack trace. */
 function internal(e: unknown, what: string): never {
   if (isKmsError(e)) throw e;
   logger.error({ err: describeHsmError(e) }, `HSM ${what} failed`);
-  throw new KMSInternalException(`The HSM of the custom key store could not ${what}.`);
+  throw new KMSInternalException(messages.hsmFailed(what));
 }
 
 /** The store that holds `key`, which must be connected, else the key is unavailable (as AWS). */
@@ -36,7 +37,7 @@ async function connectedStoreOf(key: KmsKey): Promise<CustomKeyStore> {
   if (store) disconnectToken(store.id);
   const ctx = await kmsContext();
   throw new KMSInvalidStateException(
-    `${ctx.keyArn(key.id)} is unavailable: its custom key store ${key.customKeyStoreId ?? ""} is not connected.`,
+    messages.storeKeyUnavailable(ctx.keyArn(key.id), key.customKeyStoreId ?? ""),
   );
 }
 

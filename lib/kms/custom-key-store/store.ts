@@ -4,6 +4,7 @@ import { prisma, type CustomKeyStore } from "@/lib/db/client";
 import { CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException } from "@/lib/errors/custom-key-store";
 import type { TokenCredentials } from "@/lib/hsm";
 import { rootKeyStore } from "@/lib/crypto/keystore/process";
+import { messages } from "@/lib/errors/messages";
 
 export const CONNECTION_STATES = ["CONNECTED", "CONNECTING", "DISCONNECTED", "DISCONNECTING", "FAILED"] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
@@ -30,7 +31,7 @@ export function storeCredentials(store: CustomKeyStore): () => Promise<TokenCred
 
 export async function loadStore(id: string): Promise<CustomKeyStore> {
   const store = await prisma.customKeyStore.findUnique({ where: { id } });
-  if (!store) throw new CustomKeyStoreNotFoundException(`Custom key store '${id}' does not exist in this account and Region.`);
+  if (!store) throw new CustomKeyStoreNotFoundException(messages.storeNotFound(id));
   return store;
 }
 
@@ -38,7 +39,7 @@ export async function loadStore(id: string): Promise<CustomKeyStore> {
 export function assertConnected(store: CustomKeyStore): void {
   if (store.connectionState !== "CONNECTED") {
     throw new CustomKeyStoreInvalidStateException(
-      `Custom key store '${store.id}' is ${store.connectionState}; it must be CONNECTED (use ConnectCustomKeyStore).`,
+      messages.storeNotConnected(store.id, store.connectionState),
     );
   }
 }

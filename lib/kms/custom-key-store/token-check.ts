@@ -10,6 +10,7 @@ import {
 import { isKmsError } from "@/lib/errors";
 import { describeHsmError, hsmSettings, tokenState } from "@/lib/hsm";
 import { logger } from "@/lib/log";
+import { messages } from "@/lib/errors/messages";
 
 export async function assertTokenReady(label: string): Promise<void> {
   let state: Awaited<ReturnType<typeof tokenState>>;
@@ -19,14 +20,14 @@ export async function assertTokenReady(label: string): Promise<void> {
     if (isKmsError(e)) throw e; // the HSM did not answer in time
     logger.error({ err: describeHsmError(e), module: hsmSettings().modulePath }, "the PKCS#11 library cannot be used");
     throw new CloudHsmClusterInvalidConfigurationException(
-      `The PKCS#11 library ${hsmSettings().modulePath} (KEYHOLD_PKCS11_MODULE) cannot be loaded or initialised.`,
+      messages.pkcs11LibraryUnusable(hsmSettings().modulePath),
     );
   }
   if (state === "absent") {
-    throw new CloudHsmClusterNotFoundException(`No token labelled '${label}' is present in the PKCS#11 library ${hsmSettings().modulePath}.`);
+    throw new CloudHsmClusterNotFoundException(messages.tokenNotFound(label, hsmSettings().modulePath));
   }
   if (state === "uninitialized") {
-    throw new CloudHsmClusterNotActiveException(`The token '${label}' is not initialised or has no user PIN.`);
+    throw new CloudHsmClusterNotActiveException(messages.tokenNotInitialised(label));
   }
 }
 
@@ -35,6 +36,6 @@ export function checkTrustAnchor(text: string): void {
   try {
     new X509Certificate(text);
   } catch {
-    throw new IncorrectTrustAnchorException("The TrustAnchorCertificate is not a valid PEM-encoded X.509 certificate.");
+    throw new IncorrectTrustAnchorException(messages.trustAnchorInvalid);
   }
 }

@@ -30,7 +30,7 @@ export function assertExternal(ctx: KmsContext, key: KmsKey, _operation: string)
   }
   if (!isImportableSpec(key.keySpec)) {
     throw new UnsupportedOperationException(
-      `Importing ${key.keySpec} key material is not supported by Keyhold; only symmetric encryption, HMAC, RSA and ECC (NIST, secp256k1) keys take imported material.`,
+      messages.importSpecUnsupported(key.keySpec),
     );
   }
 }

@@ -11,6 +11,7 @@ import {
 import type { KmsKey } from "@/lib/db/client";
 import { IncorrectKeyMaterialException, UnsupportedOperationException } from "@/lib/errors";
 import type { KmsContext } from "../context";
+import { messages } from "@/lib/errors/messages";
 
 /**
  * The material to store for `key`: `material` itself, or for asymmetric keys
@@ -24,7 +25,7 @@ export function fittedMaterial(ctx: KmsContext, key: KmsKey, material: Buffer): 
       return canonicalImportedPrivateKey(spec, material);
     } catch {
       throw new IncorrectKeyMaterialException(
-        `The key material is not a valid PKCS#8 ${spec} private key; ${ctx.keyArn(key.id)} is a ${spec} key.`,
+        messages.notPkcs8OfSpec(spec, ctx.keyArn(key.id)),
       );
     } finally {
       material.fill(0);
@@ -42,11 +43,11 @@ export function fittedMaterial(ctx: KmsContext, key: KmsKey, material: Buffer): 
 function checkSize(ctx: KmsContext, key: KmsKey, spec: KeySpec, material: Buffer): void {
   const range =
     spec === "SYMMETRIC_DEFAULT" ? { min: 32, max: 32 } : (HMAC_KEY_BYTES as Record<string, { min: number; max: number } | undefined>)[spec];
-  if (!range) throw new UnsupportedOperationException(`Importing ${spec} key material is not supported by Keyhold.`);
+  if (!range) throw new UnsupportedOperationException(messages.importSpecUnsupported(spec));
   if (material.length < range.min || material.length > range.max) {
     const size = range.min === range.max ? `${range.min} bytes` : `${range.min} to ${range.max} bytes`;
     throw new IncorrectKeyMaterialException(
-      `The key material is ${material.length} bytes; ${ctx.keyArn(key.id)} is a ${spec} key, which takes ${size}.`,
+      messages.materialSize(material.length, ctx.keyArn(key.id), spec, size),
     );
   }
 }

@@ -45,7 +45,7 @@ export function planImport(
     }
     return { type, version: next };
   }
-  if (!rows.length) throw new ValidationException(`No key material has been imported into ${arn} yet; use NEW_KEY_MATERIAL.`);
+  if (!rows.length) throw new ValidationException(messages.noMaterialImportedYet(arn));
   if (req.KeyMaterialId === undefined) return { type };
   const version = materialVersionOf(key.id, req.KeyMaterialId);
   if (version === undefined || !rows.some((r) => r.version === version)) {
@@ -61,16 +61,14 @@ export function materialVersion(ctx: KmsContext, key: KmsKey, plan: ImportPlan, 
   if (plan.type === "NEW_KEY_MATERIAL") {
     if (same) {
       throw new ValidationException(
-        `This key material is already imported into ${arn} (key material id: ${keyMaterialId(key.id, same.version)}); import it with ImportType EXISTING_KEY_MATERIAL.`,
+        messages.materialAlreadyImported(arn, keyMaterialId(key.id, same.version)),
       );
     }
     return plan.version;
   }
   if (!same || (plan.version !== undefined && same.version !== plan.version)) {
     throw new IncorrectKeyMaterialException(
-      plan.version !== undefined
-        ? `The key material is not the material ${keyMaterialId(key.id, plan.version)} previously imported into ${arn}; only that material can be imported again.`
-        : `The key material is not the material previously imported into ${arn}; only that material can be imported again.`,
+      messages.notPreviousMaterial(arn, plan.version !== undefined ? keyMaterialId(key.id, plan.version) : undefined),
     );
   }
   return same.version;

@@ -6,6 +6,7 @@
 // even after the scheduler has purged its row.
 import { InvalidImportTokenException } from "@/lib/errors";
 import { importMac, macEquals, uuidBytes } from "./import-key";
+import { messages } from "@/lib/errors/messages";
 
 const MAGIC = Buffer.from("KHIT", "ascii");
 const VERSION = 0x01;
@@ -33,7 +34,7 @@ export async function encodeImportToken(facts: ImportTokenFacts): Promise<Buffer
 
 /** The facts of an authentic token, or InvalidImportTokenException (any other token, forged or changed). */
 export async function decodeImportToken(token: Buffer): Promise<ImportTokenFacts> {
-  const invalid = () => new InvalidImportTokenException("The import token is invalid.");
+  const invalid = () => new InvalidImportTokenException(messages.importTokenInvalid);
   if (token.length !== TOKEN_BYTES || !token.subarray(0, 4).equals(MAGIC) || token[4] !== VERSION) throw invalid();
   const body = token.subarray(0, BODY_BYTES);
   if (!macEquals(await importMac(PURPOSE, body), token.subarray(BODY_BYTES))) throw invalid();

@@ -45,7 +45,7 @@ function checkAliasName(name: string): void {
 
 const aliasNotFound = (ctx: KmsContext, name: string) => new NotFoundException(messages.aliasNotFound(ctx.aliasArn(name)));
 
-const aliasesQuota = () => new LimitExceededException(messages.aliasesQuota(MAX_ALIASES_PER_KEY));
+const aliasesQuota = (current: number) => new LimitExceededException(messages.aliasesQuota(MAX_ALIASES_PER_KEY, current));
 
 const createSchema = z.object({ AliasName: aliasNameField, TargetKeyId: keyIdField });
 
@@ -63,7 +63,8 @@ export async function createAlias(caller: Principal, input: unknown): Promise<Re
     await prisma.$transaction(async (tx) => {
       // Locked so the quota holds and a key scheduled for deletion meanwhile gets no alias.
       assertLockedKey(ctx, key, await lockKeyRow(tx, key.id), ["PendingDeletion"]);
-      if ((await tx.alias.count({ where: { keyId: key.id } })) >= MAX_ALIASES_PER_KEY) throw aliasesQuota();
+      const current = await tx.alias.count({ where: { keyId: key.id } });
+      if (current >= MAX_ALIASES_PER_KEY) throw aliasesQuota(current);
       await tx.alias.create({ data: { name: req.AliasName, keyId: key.id, createdAt: at, updatedAt: at } });
     });
   } catch (e) {
@@ -97,14 +98,13 @@ export async function updateAlias(caller: Principal, input: unknown): Promise<Re
   const current = alias.key;
   if (keyType(current) !== keyType(target) || current.keyUsage !== target.keyUsage) {
     throw new ValidationException(
-      `${ctx.keyArn(target.id)} is a ${keyType(target)} key with usage ${target.keyUsage}; alias ${req.AliasName} ` +
-        `points to a ${keyType(current)} key with usage ${current.keyUsage}. The new target key must be the same type and usage.`,
+      messages.aliasTargetType(ctx.keyArn(target.id), keyType(target), target.keyUsage, req.AliasName, keyType(current), current.keyUsage),
     );
   }
   await prisma.$transaction(async (tx) => {
     assertLockedKey(ctx, target, await lockKeyRow(tx, target.id), ["PendingDeletion"]);
     const others = await tx.alias.count({ where: { keyId: target.id, name: { not: req.AliasName } } });
-    if (others >= MAX_ALIASES_PER_KEY) throw aliasesQuota();
+    if (others >= MAX_ALIASES_PER_KEY) throw aliasesQuota(others);
     const moved = await tx.alias.updateMany({ where: { name: req.AliasName }, data: { keyId: target.id, updatedAt: now() } });
     if (moved.count !== 1) throw aliasNotFound(ctx, req.AliasName); // deleted meanwhile
   });

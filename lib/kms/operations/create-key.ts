@@ -57,7 +57,7 @@ export async function createKey(caller: Principal, input: unknown): Promise<{ Ke
   const store = await customKeyStoreFor(origin, req.CustomKeyStoreId, keySpec, keyUsage);
   if (origin === "EXTERNAL" && !isImportableSpec(keySpec)) {
     throw new UnsupportedOperationException(
-      `Imported key material is supported for SYMMETRIC_DEFAULT, HMAC, RSA and ECC (NIST, secp256k1) keys; importing ${keySpec} material is not implemented in Keyhold.`,
+      messages.importSpecUnsupported(keySpec),
     );
   }
   const tags = req.Tags ?? [];

@@ -13,6 +13,7 @@ import { authorizeAccountAction } from "../authorize";
 import { loadStore, storeCredentials } from "../custom-key-store/store";
 import { assertTokenReady } from "../custom-key-store/token-check";
 import { str, validateRequest } from "../validate";
+import { messages } from "@/lib/errors/messages";
 
 const idSchema = z.object({ CustomKeyStoreId: str(1, 64) });
 
@@ -22,7 +23,7 @@ export async function checkConnectCustomKeyStore(caller: Principal, input: unkno
   const req = validateRequest(idSchema, input);
   const store = await loadStore(req.CustomKeyStoreId);
   if (store.connectionState === "CONNECTING" || store.connectionState === "DISCONNECTING") {
-    throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is ${store.connectionState}; try again when it is done.`);
+    throw new CustomKeyStoreInvalidStateException(messages.storeBusy(store.id, store.connectionState));
   }
   return store;
 }
@@ -53,7 +54,7 @@ export async function checkDisconnectCustomKeyStore(caller: Principal, input: un
   const req = validateRequest(idSchema, input);
   const store = await loadStore(req.CustomKeyStoreId);
   if (store.connectionState === "CONNECTING") {
-    throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is CONNECTING; try again when it is done.`);
+    throw new CustomKeyStoreInvalidStateException(messages.storeBusy(store.id, "CONNECTING"));
   }
   return store;
 }

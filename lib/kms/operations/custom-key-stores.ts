@@ -21,6 +21,7 @@ import { loadStore, storeEntry, wrapStorePassword, type CustomKeyStoreEntry } fr
 import { assertTokenReady, checkTrustAnchor } from "../custom-key-store/token-check";
 import { decodeMarker, encodeMarker } from "../marker";
 import { enumField, intField, str, validateRequest } from "../validate";
+import { messages } from "@/lib/errors/messages";
 
 const XKS_FIELDS = [
   "XksProxyUriEndpoint",
@@ -62,13 +63,13 @@ export async function createCustomKeyStore(caller: Principal, input: unknown): P
   if (req.CustomKeyStoreType === "EXTERNAL_KEY_STORE") throw new UnsupportedOperationException(XKS_REASON);
   refuseXks(req);
   const missing = (["CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"] as const).filter((f) => req[f] === undefined);
-  if (missing.length) throw new ValidationException(`An AWS_CLOUDHSM custom key store needs ${missing.join(", ")}.`);
+  if (missing.length) throw new ValidationException(messages.cloudHsmStoreNeeds(missing));
   checkTrustAnchor(req.TrustAnchorCertificate!);
   if (await prisma.customKeyStore.findUnique({ where: { name: req.CustomKeyStoreName } })) {
-    throw new CustomKeyStoreNameInUseException(`A custom key store named '${req.CustomKeyStoreName}' already exists.`);
+    throw new CustomKeyStoreNameInUseException(messages.storeNameInUse(req.CustomKeyStoreName));
   }
   if (await prisma.customKeyStore.findUnique({ where: { clusterId: req.CloudHsmClusterId! } })) {
-    throw new CloudHsmClusterInUseException(`The token '${req.CloudHsmClusterId}' is already the key store of another custom key store.`);
+    throw new CloudHsmClusterInUseException(messages.tokenInUse(req.CloudHsmClusterId));
   }
   await assertTokenReady(req.CloudHsmClusterId!);
   const id = `cks-${randomBytes(9).toString("hex").slice(0, 17)}`;
@@ -86,8 +87,8 @@ export async function createCustomKeyStore(caller: Principal, input: unknown): P
       },
     });
   } catch (e) {
-    if (isUniqueViolation(e, "name")) throw new CustomKeyStoreNameInUseException(`A custom key store named '${req.CustomKeyStoreName}' already exists.`);
-    if (isUniqueViolation(e, "clusterId")) throw new CloudHsmClusterInUseException(`The token '${req.CloudHsmClusterId}' is already in use.`);
+    if (isUniqueViolation(e, "name")) throw new CustomKeyStoreNameInUseException(messages.storeNameInUse(req.CustomKeyStoreName));
+    if (isUniqueViolation(e, "clusterId")) throw new CloudHsmClusterInUseException(messages.tokenInUse(req.CloudHsmClusterId));
     throw e;
   }
   return { CustomKeyStoreId: id };
@@ -107,11 +108,11 @@ export async function describeCustomKeyStores(
   authorizeAccountAction(caller, "kms:DescribeCustomKeyStores");
   const req = validateRequest(describeSchema, input);
   if (req.CustomKeyStoreId !== undefined && req.CustomKeyStoreName !== undefined) {
-    throw new ValidationException("Specify either CustomKeyStoreId or CustomKeyStoreName, not both.");
+    throw new ValidationException(messages.storeIdOrName);
   }
   const limit = req.Limit ?? 100;
   const after = req.Marker ? decodeMarker(req.Marker) : undefined;
-  if (req.Marker && !after) throw new InvalidMarkerException("The marker is not valid.");
+  if (req.Marker && !after) throw new InvalidMarkerException(messages.invalidMarker);
   const where: Prisma.CustomKeyStoreWhereInput = {
     ...(req.CustomKeyStoreId !== undefined ? { id: req.CustomKeyStoreId } : {}),
     ...(req.CustomKeyStoreName !== undefined ? { name: req.CustomKeyStoreName } : {}),
@@ -120,7 +121,7 @@ export async function describeCustomKeyStores(
   const rows = await prisma.customKeyStore.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit + 1 });
   if (!rows.length && !after && (req.CustomKeyStoreId !== undefined || req.CustomKeyStoreName !== undefined)) {
     const named = req.CustomKeyStoreId ?? req.CustomKeyStoreName;
-    throw new CustomKeyStoreNotFoundException(`Custom key store '${named}' does not exist in this account and Region.`);
+    throw new CustomKeyStoreNotFoundException(messages.storeNotFound(named));
   }
   const page = rows.slice(0, limit);
   const truncated = rows.length > limit;
@@ -148,18 +149,18 @@ export async function updateCustomKeyStore(caller: Principal, input: unknown): P
   // As AWS: the password and the cluster (token) change only while disconnected.
   if ((req.KeyStorePassword !== undefined || req.CloudHsmClusterId !== undefined) && store.connectionState !== "DISCONNECTED") {
     throw new CustomKeyStoreInvalidStateException(
-      `Custom key store '${store.id}' is ${store.connectionState}; disconnect it before changing its KeyStorePassword or CloudHsmClusterId.`,
+      messages.storeConnectedForUpdate(store.id, store.connectionState),
     );
   }
   const data: Prisma.CustomKeyStoreUpdateInput = {};
   if (req.NewCustomKeyStoreName !== undefined && req.NewCustomKeyStoreName !== store.name) {
     const taken = await prisma.customKeyStore.findUnique({ where: { name: req.NewCustomKeyStoreName } });
-    if (taken) throw new CustomKeyStoreNameInUseException(`A custom key store named '${req.NewCustomKeyStoreName}' already exists.`);
+    if (taken) throw new CustomKeyStoreNameInUseException(messages.storeNameInUse(req.NewCustomKeyStoreName));
     data.name = req.NewCustomKeyStoreName;
   }
   if (req.CloudHsmClusterId !== undefined && req.CloudHsmClusterId !== store.clusterId) {
     const taken = await prisma.customKeyStore.findUnique({ where: { clusterId: req.CloudHsmClusterId } });
-    if (taken) throw new CloudHsmClusterInUseException(`The token '${req.CloudHsmClusterId}' is already in use.`);
+    if (taken) throw new CloudHsmClusterInUseException(messages.tokenInUse(req.CloudHsmClusterId));
     await assertTokenReady(req.CloudHsmClusterId);
     data.clusterId = req.CloudHsmClusterId;
   }
@@ -168,7 +169,7 @@ export async function updateCustomKeyStore(caller: Principal, input: unknown): P
     try {
       await prisma.customKeyStore.update({ where: { id: store.id }, data });
     } catch (e) {
-      if (isUniqueViolation(e, "name")) throw new CustomKeyStoreNameInUseException(`A custom key store named '${req.NewCustomKeyStoreName}' already exists.`);
+      if (isUniqueViolation(e, "name")) throw new CustomKeyStoreNameInUseException(messages.storeNameInUse(req.NewCustomKeyStoreName));
       throw e;
     }
   }
@@ -182,13 +183,13 @@ export async function deleteCustomKeyStore(caller: Principal, input: unknown): P
   const req = validateRequest(idSchema, input);
   const store = await loadStore(req.CustomKeyStoreId);
   if (store.connectionState !== "DISCONNECTED") {
-    throw new CustomKeyStoreInvalidStateException(`Custom key store '${store.id}' is ${store.connectionState}; disconnect it before deleting it.`);
+    throw new CustomKeyStoreInvalidStateException(messages.storeConnectedForDelete(store.id, store.connectionState));
   }
   // Every KMS key in it, pending deletion too, must be deleted first (as AWS).
   const keys = await prisma.kmsKey.count({ where: { customKeyStoreId: store.id, deletedAt: null } });
   if (keys > 0) {
     throw new CustomKeyStoreHasCMKsException(
-      `Custom key store '${store.id}' still holds ${keys} KMS key${keys === 1 ? "" : "s"}; schedule their deletion and wait for it to end first.`,
+      messages.storeHasKeys(store.id, keys),
     );
   }
   // Keys already destroyed keep their row (they answer NotFound); they stop naming the store.

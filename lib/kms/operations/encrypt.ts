@@ -64,7 +64,7 @@ export async function encrypt(
     try {
       return new RsaKey(key.keySpec as RsaSpec, material).encrypt(req.Plaintext, algorithm);
     } catch (e) {
-      if (isCiphertextError(e)) throw new ValidationException("The plaintext cannot be encrypted with this key.");
+      if (isCiphertextError(e)) throw new ValidationException(messages.cannotEncrypt);
       throw e;
     }
   });

@@ -57,12 +57,12 @@ export async function getParametersForImport(
   assertNotInState(ctx, key, ["PendingDeletion"]);
   if (!(WRAPPING_ALGORITHMS as readonly string[]).includes(req.WrappingAlgorithm)) {
     throw new UnsupportedOperationException(
-      `Wrapping algorithm ${req.WrappingAlgorithm} is not supported (RSAES_PKCS1_V1_5 is withdrawn, SM2PKE is for China Regions); use one of ${WRAPPING_ALGORITHMS.join(", ")}.`,
+      messages.wrappingAlgorithmUnsupported(req.WrappingAlgorithm, WRAPPING_ALGORITHMS),
     );
   }
   if (!(WRAPPING_KEY_SPECS as readonly string[]).includes(req.WrappingKeySpec)) {
     throw new UnsupportedOperationException(
-      `Wrapping key spec ${req.WrappingKeySpec} is not supported; use one of ${WRAPPING_KEY_SPECS.join(", ")}.`,
+      messages.wrappingKeySpecUnsupported(req.WrappingKeySpec, WRAPPING_KEY_SPECS),
     );
   }
   const algorithm = req.WrappingAlgorithm as Algorithm;

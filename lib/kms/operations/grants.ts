@@ -118,7 +118,7 @@ function assertWithinParentGrant(caller: Principal, parent: KmsGrant, operations
   const beyond = operations.filter((o) => !parent.operations.includes(o));
   if (beyond.length) {
     throw new AccessDeniedException(
-      `${caller.arn} is not authorized to create a grant for ${beyond.join(", ")}: the grant that allows it to create grants (${parent.id}) does not include ${beyond.length === 1 ? "that operation" : "those operations"}.`,
+      messages.grantBeyondParentOperations(caller.arn, beyond, parent.id),
     );
   }
   const held = (parent.constraints ?? null) as Constraints | null;
@@ -132,7 +132,7 @@ function assertWithinParentGrant(caller: Principal, parent: KmsGrant, operations
       : true;
   if (!asStrict) {
     throw new AccessDeniedException(
-      `${caller.arn} is not authorized to create this grant: its encryption context constraints must be at least as strict as those of the grant that allows it (${parent.id}).`,
+      messages.grantBeyondParentConstraints(caller.arn, parent.id),
     );
   }
 }
@@ -160,7 +160,7 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
   const req = validateRequest(createSchema, input);
   checkGrantTokens(req.GrantTokens);
   if (req.GranteeServicePrincipal !== undefined || req.RetiringServicePrincipal !== undefined) {
-    throw new UnsupportedOperationException("Service principals are not supported: Keyhold has no AWS services that could use a grant.");
+    throw new UnsupportedOperationException(messages.servicePrincipalsUnsupported);
   }
   if (req.GranteePrincipal === undefined) {
     throw new ValidationException(messages.required("GranteePrincipal"));
@@ -169,7 +169,7 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
   if (req.RetiringPrincipal !== undefined) checkPrincipal(req.RetiringPrincipal, "RetiringPrincipal");
   const c = req.Constraints;
   if (c && c.EncryptionContextEquals && c.EncryptionContextSubset) {
-    throw new ValidationException("A grant may have either the EncryptionContextEquals or the EncryptionContextSubset constraint, not both.");
+    throw new ValidationException(messages.grantConstraintsBoth);
   }
   const constraints = c && (c.EncryptionContextEquals || c.EncryptionContextSubset) ? c : undefined;
   const operations = [...new Set(req.Operations)];
@@ -191,7 +191,7 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
   // Allowed only by a grant of its own: the new grant may not reach further than that one.
   if (decision.reason === "grant-allow" && decision.statement?.grantId) {
     const parent = await prisma.kmsGrant.findUnique({ where: { id: decision.statement.grantId } });
-    if (!parent) throw new AccessDeniedException(`${caller.arn} is not authorized to perform kms:CreateGrant: the grant that allowed it no longer exists.`);
+    if (!parent) throw new AccessDeniedException(messages.parentGrantGone(caller.arn));
     assertWithinParentGrant(caller, parent, operations, constraints);
   }
   assertNotInState(ctx, key, ["PendingDeletion"]);
@@ -200,10 +200,10 @@ export async function createGrant(caller: Principal, input: unknown): Promise<{ 
   const valid = validOperations(key);
   const invalid = operations.filter((o) => !valid.includes(o));
   if (invalid.length) {
-    throw new ValidationException(`Grant operations ${invalid.join(", ")} are not valid for ${ctx.keyArn(key.id)} (${key.keySpec}, ${key.keyUsage}).`);
+    throw new ValidationException(messages.grantOperationsNotValid(invalid, ctx.keyArn(key.id), key.keySpec, key.keyUsage));
   }
   if (constraints && !(key.keySpec === "SYMMETRIC_DEFAULT" && key.keyUsage === "ENCRYPT_DECRYPT")) {
-    throw new ValidationException("Encryption context grant constraints are supported only for symmetric encryption keys.");
+    throw new ValidationException(messages.grantConstraintsSymmetricOnly);
   }
   if (req.DryRun) dryRunSucceeded();
 
@@ -326,7 +326,7 @@ export async function listRetirableGrants(caller: Principal, input: unknown) {
   assertCallerActive(caller, "kms:ListRetirableGrants");
   const req = validateRequest(listRetirableSchema, input);
   if (req.RetiringServicePrincipal !== undefined) {
-    throw new UnsupportedOperationException("Service principals are not supported: Keyhold has no AWS services that could use a grant.");
+    throw new UnsupportedOperationException(messages.servicePrincipalsUnsupported);
   }
   if (req.RetiringPrincipal === undefined) {
     throw new ValidationException(messages.required("RetiringPrincipal"));
@@ -358,10 +358,10 @@ export async function retireGrant(caller: Principal, input: unknown): Promise<Re
   let grantId: string;
   if (req.GrantToken !== undefined) {
     grantId = grantIdFromToken(req.GrantToken);
-    if (req.GrantId !== undefined && req.GrantId !== grantId) throw new InvalidGrantIdException("The grant ID does not match the grant token.");
+    if (req.GrantId !== undefined && req.GrantId !== grantId) throw new InvalidGrantIdException(messages.grantIdNotOfToken);
   } else {
     if (req.KeyId === undefined || req.GrantId === undefined) {
-      throw new ValidationException("Specify either a GrantToken, or both KeyId and GrantId.");
+      throw new ValidationException(messages.retireGrantWhich);
     }
     checkGrantId(req.GrantId);
     grantId = req.GrantId;
@@ -375,7 +375,7 @@ export async function retireGrant(caller: Principal, input: unknown): Promise<Re
   } else {
     const g = await prisma.kmsGrant.findUnique({ where: { id: grantId } });
     if (!g || (req.GrantToken !== undefined && g.token !== req.GrantToken)) {
-      throw new NotFoundException("The grant token does not name a grant that exists.");
+      throw new NotFoundException(messages.grantTokenNoGrant);
     }
     grant = g;
     key = (await resolveKey(ctx, g.keyId)).key;
@@ -389,7 +389,7 @@ export async function retireGrant(caller: Principal, input: unknown): Promise<Re
     (await decideKeyAction(caller, "kms:RetireGrant", ctx, key)).decision.allowed;
   if (!mayRetire) {
     throw new AccessDeniedException(
-      `User: ${caller.arn} is not authorized to perform: kms:RetireGrant on resource: ${ctx.keyArn(key.id)} because it is neither the retiring principal nor a grantee allowed to retire grant ${grant.id}`,
+      messages.notAllowedToRetire(caller.arn, ctx.keyArn(key.id), grant.id),
     );
   }
   if (req.DryRun) dryRunSucceeded();

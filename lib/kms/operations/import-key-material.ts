@@ -66,13 +66,13 @@ function expiration(req: Request, at: Date): { model: ExpirationModel; validTo?:
   // AWS: without ExpirationModel the material expires (KEY_MATERIAL_EXPIRES), so ValidTo is required.
   const model = req.ExpirationModel ?? "KEY_MATERIAL_EXPIRES";
   if (model === "KEY_MATERIAL_DOES_NOT_EXPIRE") {
-    if (req.ValidTo) throw new ValidationException("ValidTo must be omitted when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.");
+    if (req.ValidTo) throw new ValidationException(messages.validToNotAllowed);
     return { model };
   }
   if (!req.ValidTo) throw new ValidationException(messages.validToRequired);
   const ahead = req.ValidTo.getTime() - at.getTime();
   if (ahead < MIN_VALIDITY_MS || ahead > MAX_VALIDITY_MS) {
-    throw new ValidationException("ValidTo must be between 15 minutes and 365 days after the time of the request.");
+    throw new ValidationException(messages.validToRange);
   }
   return { model, validTo: req.ValidTo };
 }
@@ -81,15 +81,15 @@ function expiration(req: Request, at: Date): { model: ExpirationModel; validTo?:
 async function unwrapRequestMaterial(ctx: KmsContext, key: KmsKey, req: Request, at: Date): Promise<Buffer> {
   const token = await decodeImportToken(req.ImportToken);
   if (token.keyId !== key.id) {
-    throw new InvalidImportTokenException(`The import token was not issued for ${ctx.keyArn(key.id)}.`);
+    throw new InvalidImportTokenException(messages.importTokenForOtherKey(ctx.keyArn(key.id)));
   }
   if (token.validTo.getTime() <= at.getTime()) {
     throw new ExpiredImportTokenException(
-      `The import token expired at ${token.validTo.toISOString()}; call GetParametersForImport for new import parameters.`,
+      messages.importTokenExpired(token.validTo.toISOString()),
     );
   }
   const params = await prisma.importParameters.findUnique({ where: { id: token.parametersId } });
-  if (!params || params.keyId !== key.id) throw new InvalidImportTokenException("The import token is invalid.");
+  if (!params || params.keyId !== key.id) throw new InvalidImportTokenException(messages.importTokenInvalid);
   const algorithm = params.wrappingAlgorithm as WrappingAlgorithm;
   const spec = params.wrappingKeySpec as WrappingKeySpec;
   const store = await rootKeyStore();
@@ -99,13 +99,13 @@ async function unwrapRequestMaterial(ctx: KmsContext, key: KmsKey, req: Request,
   } catch (e) {
     // Wrong root key or a tampered row: an operator problem, never the caller's.
     logger.error({ keyId: key.id, err: (e as Error).name }, "cannot unwrap an import wrapping key");
-    throw new KMSInternalException("The import parameters could not be read.");
+    throw new KMSInternalException(messages.importParametersUnreadable);
   }
   try {
     return unwrapImportedMaterial(privateKeyDer, spec, algorithm, req.EncryptedKeyMaterial);
   } catch {
     throw new InvalidCiphertextException(
-      `The encrypted key material could not be decrypted with the wrapping key of this import token using ${algorithm}.`,
+      messages.encryptedMaterialNotDecryptable(algorithm),
     );
   } finally {
     privateKeyDer.fill(0);
@@ -147,7 +147,7 @@ export async function importKeyMaterial(caller: Principal, input: unknown): Prom
       const current = await tx.kmsKey.findUniqueOrThrow({ where: { id: key.id } });
       const rows = await importedMaterials(tx, key.id);
       if (materialVersion(ctx, current, planImport(ctx, current, req, rows), rows, fingerprint) !== version) {
-        throw new KmsError("ConflictException", `The key material of ${ctx.keyArn(key.id)} changed concurrently; try again.`);
+        throw new KmsError("ConflictException", messages.materialChangedConcurrently(ctx.keyArn(key.id)));
       }
       await tx.keyMaterial.upsert({
         where: { keyId_version: { keyId: key.id, version } },

@@ -74,7 +74,7 @@ async function encryptUnderDestination(
     try {
       return new RsaKey(key.keySpec as RsaSpec, material).encrypt(plaintext, algorithm as EncryptionAlgorithm);
     } catch (e) {
-      if (isCiphertextError(e)) throw new ValidationException("The plaintext cannot be encrypted with the destination key.");
+      if (isCiphertextError(e)) throw new ValidationException(messages.cannotEncryptDestination);
       throw e;
     }
   });
@@ -117,7 +117,7 @@ export async function reEncrypt(caller: Principal, input: unknown): Promise<ReEn
   if (ignoreCiphertext) {
     // AWS: authorization and key checks only; the source must then be named.
     if (!req.SourceKeyId) {
-      throw new ValidationException("SourceKeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT.");
+      throw new ValidationException(messages.sourceKeyIdForIgnoreCiphertext);
     }
     const { key: source } = await resolveKey(ctx, req.SourceKeyId);
     const { key: destination } = await resolveKey(ctx, req.DestinationKeyId);

@@ -23,6 +23,7 @@ import { resolveKey } from "../resolve";
 import { assertEnabled } from "../state";
 import { enumField, intField, keyIdField, str, validateRequest } from "../validate";
 import { decodeListMarker, encodeListMarker } from "./tags";
+import { messages } from "@/lib/errors/messages";
 
 export const DEFAULT_ROTATION_PERIOD_IN_DAYS = 365;
 export const MAX_ON_DEMAND_ROTATIONS = 25;
@@ -40,15 +41,15 @@ export type RotationType = "AUTOMATIC" | "ON_DEMAND";
 function assertRotatable(ctx: KmsContext, key: KmsKey, what: string, imported = false): void {
   if (key.keySpec !== "SYMMETRIC_DEFAULT") {
     throw new UnsupportedOperationException(
-      `${ctx.keyArn(key.id)} is a ${key.keySpec} key; ${what} is supported only for symmetric encryption KMS keys.`,
+      messages.rotationSymmetricOnly(ctx.keyArn(key.id), key.keySpec, what),
     );
   }
   if (key.origin === "AWS_CLOUDHSM") {
-    throw new UnsupportedOperationException(`${ctx.keyArn(key.id)} is in a custom key store; ${what} is not supported for it.`);
+    throw new UnsupportedOperationException(messages.rotationCustomKeyStore(ctx.keyArn(key.id), what));
   }
   if (key.origin !== "AWS_KMS" && !(imported && key.origin === "EXTERNAL")) {
     throw new UnsupportedOperationException(
-      `${ctx.keyArn(key.id)} has imported key material; ${what} is not supported for it.`,
+      messages.rotationImported(ctx.keyArn(key.id), what),
     );
   }
 }
@@ -172,7 +173,7 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
     assertRotatable(ctx, key, "on-demand key rotation", true);
     if (key.onDemandRotations >= MAX_ON_DEMAND_ROTATIONS) {
       throw new LimitExceededException(
-        `${ctx.keyArn(key.id)} has reached the limit of ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations.`,
+        messages.onDemandRotationsQuota(ctx.keyArn(key.id), MAX_ON_DEMAND_ROTATIONS),
       );
     }
     const at = now();
@@ -198,7 +199,7 @@ export async function rotateKeyOnDemand(caller: Principal, input: unknown): Prom
     if (rotated) return { KeyId: ctx.keyArn(key.id) };
     ({ key } = await resolveKey(ctx, key.id, { allowAlias: false }));
   }
-  throw new KmsError("ConflictException", `${ctx.keyArn(key.id)} is being rotated concurrently; try again.`);
+  throw new KmsError("ConflictException", messages.rotatedConcurrently(ctx.keyArn(key.id)));
 }
 
 export interface RotationsListEntry {

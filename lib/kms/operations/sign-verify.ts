@@ -76,14 +76,17 @@ function checkSigningRequest(
     throw new InvalidKeyUsageException(messages.algorithmIncompatible(algorithm, key.keySpec));
   }
   if (!messageTypesFor(algorithm).includes(messageType)) {
+    // AWS names the key spec for an ML-DSA key and the algorithm otherwise (the Ed25519 pair).
     throw new ValidationException(
-      `MessageType ${messageType} is not valid for ${algorithm}; use ${messageTypesFor(algorithm).join(" or ")}.`,
+      key.keySpec.startsWith("ML_DSA_")
+        ? messages.messageTypeForKeySpec(messageType, key.keySpec)
+        : messages.messageTypeForAlgorithm(messageType, algorithm),
     );
   }
   const want = digestLengthFor(algorithm, messageType);
   if (want !== undefined && message.length !== want) {
     throw new ValidationException(
-      `${messageType} messages for ${algorithm} must be exactly ${want} bytes; the message is ${message.length} bytes.`,
+      messageType === "DIGEST" ? messages.digestLength(algorithm) : messages.externalMuLength(algorithm, want, message.length),
     );
   }
   return algorithm;
@@ -95,7 +98,7 @@ function withSigningKey<T>(key: KmsKey, fn: (handle: SigningKeyHandle) => T): Pr
     const handle = openKey(key.keySpec as KeySpec, material);
     try {
       if (handle.kind === "symmetric" || handle.kind === "hmac") {
-        throw new KMSInternalException("The key cannot sign."); // usage was checked: a corrupt row
+        throw new KMSInternalException(messages.keyCannotSign); // usage was checked: a corrupt row
       }
       return fn(handle);
     } finally {
