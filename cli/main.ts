@@ -36,7 +36,7 @@ Commands:
                                            hours (default 24)
   approvals require --operation OP --off   remove the rule for OP
   approvals rules                          list the approval rules
-  approvals list [--status S]              list approval requests (pending, executed, failed, rejected, expired)
+  approvals list [--status S]              list approval requests (pending, approved, executed, failed, rejected, expired)
   backup --out FILE [--passphrase-stdin]   encrypted, consistent archive of the database (under the root key,
                                            or a passphrase); works while the server runs
   restore FILE [--passphrase-stdin]        restore an archive into a new, empty database (server stopped)
@@ -46,12 +46,15 @@ Commands:
   unseal                                   enter one custodian's share (read from stdin) into the running server
   root-key status                          root key store kind, sealed or not, M of N, HSM token
   root-key seal                            seal now: the running server forgets the root key until unsealed
-  root-key rekey --custodians N --threshold M [--share-dir DIR]
+  root-key rekey --custodians N --threshold M [--share-dir DIR] [--approval ID]
                                            new shares for the same root key (unsealed server); old ones stop working
-  root-key migrate --to local|shamir|pkcs11 [--custodians N --threshold M] [--share-dir DIR] [--unseal-shares-stdin]
+  root-key migrate --to local|shamir|pkcs11 [--custodians N --threshold M] [--share-dir DIR] [--unseal-shares-stdin] [--approval ID]
                                            re-wrap everything under a new root key in another store (server stopped;
                                            resumable: run it again after an interruption); from a Shamir-sealed
                                            root key, give M current shares on stdin, one per line
+                                           Under an approval rule (approvals require --operation MigrateRootKey or
+                                           RekeyRootKey), both need --approval ID: an approved request for the same
+                                           target, made in the console (Settings → Root key custody); used once
   demo seed                                demo keys (every kind, aliases, tags), users of each role and a week
                                            of traffic with denied calls, through the audited service; idempotent
 
@@ -266,6 +269,7 @@ export async function main(argv: string[]): Promise<number> {
         "ttl-hours": { type: "string" },
         status: { type: "string" },
         to: { type: "string" },
+        approval: { type: "string" },
         "unseal-shares-stdin": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -316,6 +320,7 @@ export async function main(argv: string[]): Promise<number> {
     if (values.custodians !== undefined) input.custodians = Number(values.custodians);
     if (values.threshold !== undefined) input.threshold = Number(values.threshold);
     if (values.to !== undefined) input.to = values.to;
+    if (values.approval !== undefined) input.approvalRequestId = values.approval;
     if (values["unseal-shares-stdin"]) input.shares = (await readStdin()).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     if (command === "unseal") {
       if (process.stdin.isTTY) process.stderr.write("Unseal share (input is read until end of line): ");
