@@ -134,7 +134,7 @@ export const messages = {
   hostOperationNoRule: (operation: string, command: string) =>
     `No approval rule protects ${operation}: the host's operator runs \`${command}\` directly, without a request.`,
   hostOperationHeld: (operation: string, requestId: string, approvals: number, role: string, command: string) =>
-    `${operation} is held: approval request ${requestId} needs ${approvals} approval(s) from role ${role}. ` +
+    `${operation} is held for approval: Approval request ${requestId} was created; it needs ${approvals} approval(s) from role ${role}. ` +
     `Once approved, the host's operator runs \`${command} --approval ${requestId}\` (once; it expires unused).`,
   hostApprovalMissing: (operation: string, approvals: number, role: string) =>
     `${operation} requires ${approvals} approval(s) from role ${role}: an administrator requests it in the console ` +
