@@ -36,7 +36,7 @@ Commands:
                                            hours (default 24)
   approvals require --operation OP --off   remove the rule for OP
   approvals rules                          list the approval rules
-  approvals list [--status S]              list approval requests (pending, executed, failed, rejected, expired)
+  approvals list [--status S]              list approval requests (pending, approved, executed, failed, rejected, expired)
   approvals approve|reject REQUEST-ID [--reason TEXT] [--mfa-code CODE] [--endpoint-url URL]
                                            decide a request as a user, through the API, signed with the access
                                            key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (never the operator);
@@ -51,12 +51,15 @@ Commands:
   unseal                                   enter one custodian's share (read from stdin) into the running server
   root-key status                          root key store kind, sealed or not, M of N, HSM token
   root-key seal                            seal now: the running server forgets the root key until unsealed
-  root-key rekey --custodians N --threshold M [--share-dir DIR]
+  root-key rekey --custodians N --threshold M [--share-dir DIR] [--approval ID]
                                            new shares for the same root key (unsealed server); old ones stop working
-  root-key migrate --to local|shamir|pkcs11 [--custodians N --threshold M] [--share-dir DIR] [--unseal-shares-stdin]
+  root-key migrate --to local|shamir|pkcs11 [--custodians N --threshold M] [--share-dir DIR] [--unseal-shares-stdin] [--approval ID]
                                            re-wrap everything under a new root key in another store (server stopped;
                                            resumable: run it again after an interruption); from a Shamir-sealed
                                            root key, give M current shares on stdin, one per line
+                                           Under an approval rule (approvals require --operation MigrateRootKey or
+                                           RekeyRootKey), both need --approval ID: an approved request for the same
+                                           target, made in the console (Settings → Root key custody); used once
   demo seed                                demo keys (every kind, aliases, tags), users of each role and a week
                                            of traffic with denied calls, through the audited service; idempotent
 
@@ -305,6 +308,7 @@ export async function main(argv: string[]): Promise<number> {
         "ttl-hours": { type: "string" },
         status: { type: "string" },
         to: { type: "string" },
+        approval: { type: "string" },
         "unseal-shares-stdin": { type: "boolean", default: false },
         reason: { type: "string" },
         "mfa-code": { type: "string" },
@@ -362,6 +366,7 @@ export async function main(argv: string[]): Promise<number> {
     if (values.custodians !== undefined) input.custodians = Number(values.custodians);
     if (values.threshold !== undefined) input.threshold = Number(values.threshold);
     if (values.to !== undefined) input.to = values.to;
+    if (values.approval !== undefined) input.approvalRequestId = values.approval;
     if (values["unseal-shares-stdin"]) input.shares = (await readStdin()).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     if (command === "unseal") {
       if (process.stdin.isTTY) process.stderr.write("Unseal share (input is read until end of line): ");

@@ -13,8 +13,8 @@ import { ChangeSummary } from "./change-summary";
 import { DecisionDialog, type DecideAction } from "./decision-dialog";
 import { RevealSecret, type RevealAction } from "./reveal-secret";
 
-const STATUS_TONE = { pending: "amber", executed: "green", failed: "red", rejected: "slate", expired: "slate" } as const;
-const FILTERS = ["pending", "executed", "failed", "rejected", "expired", "all"] as const;
+const STATUS_TONE = { pending: "amber", approved: "indigo", executed: "green", failed: "red", rejected: "slate", expired: "slate" } as const;
+const FILTERS = ["pending", "approved", "executed", "failed", "rejected", "expired", "all"] as const;
 
 /** Approval requests with who did what; approve or reject (with step-up) where the caller may. Polls so a requester sees the outcome. */
 export function ApprovalRequests({ initial, decide, reveal }: { initial: RequestSummary[]; decide: DecideAction; reveal: RevealAction }) {

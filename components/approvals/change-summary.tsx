@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import { PolicyDiff } from "@/components/policy/policy-diff";
+import { CustodyAndAccountSummary } from "./custody-and-account-summary";
 
 const pretty = (text: unknown) => {
   if (typeof text !== "string") return "";
@@ -61,6 +62,7 @@ export function ChangeSummary({ operation, summary: s }: { operation: string; su
             </dd>
           </>
         )}
+        <CustodyAndAccountSummary operation={operation} summary={s} />
         {operation === "UpdateAuditRetention" && (
           <>
             <dt className="text-slate-500">Audit retention</dt>

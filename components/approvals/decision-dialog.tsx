@@ -38,6 +38,7 @@ export function DecisionDialog({
     const r = result.data;
     if (r.status === "rejected") return onDone(`Rejected: ${request.operation} will not run.`, "info");
     if (r.status === "pending") return onDone(`Approved (${r.approvals} of ${r.approvalsNeeded}); waiting for more approvals.`, "success");
+    if (r.status === "approved") return onDone(`Approved: the host's operator can now run ${request.operation} once with --approval ${request.id}.`, "success");
     if (r.status === "executed") return onDone(`Approved and executed: ${request.operation} ran as ${request.requester}.`, "success");
     const failure = r.execution && !r.execution.ok ? `${r.execution.error.name}: ${r.execution.error.message}` : "";
     onDone(`Approved, but ${request.operation} failed when it ran: ${failure}`, "error");

@@ -4,6 +4,9 @@ import Link from "next/link";
 import { requirePrincipal } from "@/lib/console/auth/current";
 import { describeRootKeyCustody } from "@/lib/kms/root-key-custody";
 import { Badge } from "@/components/ui/badge";
+import { ruleFor } from "@/lib/approvals/rules";
+import { HOST_PROTECTABLE } from "@/lib/approvals/operations";
+import { RequestCustodyChange } from "./request-custody-change";
 import { SealNowButton } from "./seal-now-button";
 
 const KIND_LABEL: Record<string, string> = {
@@ -31,6 +34,9 @@ export async function RootKeyCustodyCard() {
   ];
   if (status.kind === "shamir") rows.push(["Custodians", `any ${status.threshold} of ${status.custodians}`]);
   if (status.kind === "pkcs11") rows.push(["HSM token", `${status.tokenLabel ?? ""} (key ${status.keyLabel ?? ""})`]);
+  // Under an approval rule, administrators request a migration or rekey here (the host's CLI runs it once approved).
+  const held = principal.role === "ADMINISTRATOR" ? (await Promise.all(HOST_PROTECTABLE.map(async (op) => ((await ruleFor(op)) ? op : null)))).filter((op) => op !== null) : [];
+  const requestable = held.filter((op) => op !== "RekeyRootKey" || status.kind === "shamir");
   if (status.fingerprint) rows.push(["Root key fingerprint", <code key="fp">{status.fingerprint}</code>]);
   return (
     <section aria-labelledby="root-key-custody-title" className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" data-testid="root-key-custody">
@@ -55,6 +61,7 @@ export async function RootKeyCustodyCard() {
           </div>
         ))}
       </dl>
+      {requestable.length > 0 && <RequestCustodyChange operations={requestable} currentKind={status.kind} />}
     </section>
   );
 }

@@ -1,12 +1,13 @@
-// The gate for the console's protected account changes (lib/access), as
+// The gate for the console's protected account changes (lib/accounts), as
 // invokeKmsWithApproval is for KMS operations: when a rule protects the
 // operation, the call is dry-run and held (gate.ts `hold`). Closes the way
 // around quorum where one administrator resets another's password or MFA and
 // then acts as them. The host's operator (CLI) is never held.
 import { createAccessKey } from "@/lib/accounts/access-keys";
-import { resetUserMfa } from "@/lib/accounts/mfa-admin";
+import { setUserCustomRole } from "@/lib/accounts/custom-roles";
+import { resetUserMfa, setMfaPolicy } from "@/lib/accounts/mfa-admin";
 import { checkSettingsUpdate, shortensAuditRetention, updateSettings } from "@/lib/accounts/settings";
-import { resetUserPassword, setUserRole } from "@/lib/accounts/users";
+import { createUser, resetUserPassword, setUserDisabled, setUserRole } from "@/lib/accounts/users";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
 import type { InvocationMeta } from "@/lib/kms/invoke";
@@ -23,6 +24,8 @@ interface Protected {
   check?: AccessCall;
   /** The held call's event, when not the operation's name. */
   eventName?: string;
+  /** The rule that holds it when the operation has none of its own. */
+  fallbackRule?: string;
 }
 
 const field = (input: unknown, name: string): unknown => (input && typeof input === "object" ? (input as Record<string, unknown>)[name] : undefined);
@@ -32,6 +35,11 @@ async function targetIsAdministrator(caller: Principal, input: unknown): Promise
   if (typeof username !== "string") return false; // the call refuses it as it always does
   const user = await prisma.user.findUnique({ where: { username }, select: { role: true } });
   return user?.role === "ADMINISTRATOR";
+}
+
+/** CreateUser is held only when the new user would be an administrator. */
+async function createsAdministrator(_caller: Principal, input: unknown): Promise<boolean> {
+  return field(input, "role") === "ADMINISTRATOR";
 }
 
 async function purgesSooner(caller: Principal, input: unknown): Promise<boolean> {
@@ -46,8 +54,13 @@ async function purgesSooner(caller: Principal, input: unknown): Promise<boolean>
 /** What each protectable account operation calls (also on execution, execute.ts). */
 const CALLS = {
   UpdateUserRole: { call: setUserRole },
+  // A custom role can grant what a built-in one does: a rule on role changes holds it too.
+  UpdateUserCustomRole: { call: setUserCustomRole, fallbackRule: "UpdateUserRole" },
+  UpdateUserStatus: { call: setUserDisabled },
   ResetUserPassword: { call: resetUserPassword },
   ResetUserMfa: { call: resetUserMfa },
+  UpdateMfaPolicy: { call: setMfaPolicy },
+  CreateAdministrator: { call: createUser, applies: createsAdministrator, eventName: "CreateUser" },
   CreateAccessKey: { call: createAccessKey, applies: targetIsAdministrator },
   // A retention set or shortened purges audit events at the next scheduled turn. The dry run only
   // checks: the settings cache must never hold a value that was rolled back.
@@ -60,7 +73,7 @@ export const ACCESS_CALLS: Readonly<Record<string, Protected | undefined>> = CAL
 /** The account operation for the console, held for approval when a rule protects it. */
 export async function invokeAccessWithApproval(operation: AccessOperation, caller: Principal, input: unknown, meta: InvocationMeta = { source: "console" }): Promise<unknown> {
   const op: Protected = CALLS[operation];
-  const rule = caller.kind === "operator" ? null : await ruleFor(operation);
+  const rule = caller.kind === "operator" ? null : ((await ruleFor(operation)) ?? (op.fallbackRule ? await ruleFor(op.fallbackRule) : null));
   if (!rule || (op.applies && !(await op.applies(caller, input)))) return op.call(caller, input);
   const tryOnce = op.check ?? op.call;
   return hold(operation, "iam.amazonaws.com", caller, input, meta, rule, () => tryOnce(caller, input), op.eventName);

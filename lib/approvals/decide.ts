@@ -14,7 +14,7 @@ import type { InvocationMeta } from "@/lib/kms/invoke";
 import { messages } from "@/lib/errors/messages";
 import { requireApiStepUp } from "./api-step-up";
 import { executeApproved, type ExecutionOutcome } from "./execute";
-import { APPROVALS_EVENT_SOURCE } from "./operations";
+import { APPROVALS_EVENT_SOURCE, isHostOperation } from "./operations";
 
 export interface DecisionInput {
   requestId: string;
@@ -98,6 +98,11 @@ export async function decideApprovalRequest(caller: Principal, raw: unknown, met
         return { ...base, status: "rejected" };
       }
       if (approvers.length < request.approvalsNeeded) return { ...base, status: "pending" };
+      if (isHostOperation(request.operation)) {
+        // Run by the host's CLI with --approval (host-operations.ts), which marks it executed.
+        await prisma.approvalRequest.update({ where: { id: requestId }, data: { status: "approved", decidedAt: new Date() } });
+        return { ...base, status: "approved" };
+      }
       // The Mth approval: run it now; the change (or its failure) commits with this decision.
       const { outcome: execution, sealedResult } = await executeApproved(request, approvers);
       const status = execution.ok ? "executed" : "failed";

@@ -12,11 +12,13 @@ const SECRET_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   CreateCustomKeyStore: ["KeyStorePassword"],
   UpdateCustomKeyStore: ["KeyStorePassword"],
   ResetUserPassword: ["password"],
+  CreateAdministrator: ["password"],
 };
 
 const SECRET_RESULT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ResetUserPassword: ["generatedPassword"],
   CreateAccessKey: ["SecretAccessKey"],
+  CreateAdministrator: ["generatedPassword"],
 };
 
 export const HIDDEN = "(hidden)";

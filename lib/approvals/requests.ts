@@ -1,6 +1,7 @@
 // Approval requests: created by the gate, listed for requesters, approvers
 // and auditors. A request is `pending` until it is executed (or its execution
-// `failed`), `rejected`, or `expired`.
+// `failed`), `rejected`, or `expired`; a root key custody change is `approved`
+// until the host's CLI runs it (host-operations.ts), or it expires unused.
 import { authorize } from "@/lib/access/authorize";
 import { audited } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
@@ -9,7 +10,7 @@ import { AccessDeniedException, NotFoundException, ValidationException } from "@
 import { messages } from "@/lib/errors/messages";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 
-export const REQUEST_STATUSES = ["pending", "executed", "failed", "rejected", "expired"] as const;
+export const REQUEST_STATUSES = ["pending", "approved", "executed", "failed", "rejected", "expired"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export interface DecisionSummary {
@@ -90,7 +91,7 @@ export function mayDecide(caller: Principal, request: Pick<ApprovalRequest, "req
 }
 
 export function summarizeRequest(caller: Principal, r: ApprovalRequest & { decisions: ApprovalDecision[] }, now = new Date()): RequestSummary {
-  const status = r.status === "pending" && r.expiresAt <= now ? "expired" : (r.status as RequestStatus);
+  const status = (r.status === "pending" || r.status === "approved") && r.expiresAt <= now ? "expired" : (r.status as RequestStatus);
   return {
     id: r.id,
     operation: r.operation,
@@ -159,8 +160,8 @@ export const listApprovalRequests = auditedRead(
     const status = sent as RequestStatus | undefined;
     const now = new Date();
     const byStatus: Prisma.ApprovalRequestWhereInput =
-      status === "pending" ? { status: "pending", expiresAt: { gt: now } }
-      : status === "expired" ? { OR: [{ status: "expired" }, { status: "pending", expiresAt: { lte: now } }] }
+      status === "pending" || status === "approved" ? { status, expiresAt: { gt: now } }
+      : status === "expired" ? { OR: [{ status: "expired" }, { status: { in: ["pending", "approved"] }, expiresAt: { lte: now } }] }
       : status ? { status }
       : {};
     const rows = await prisma.approvalRequest.findMany({

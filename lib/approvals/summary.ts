@@ -1,9 +1,11 @@
 // What a held request will change, for its approvers: the key and its state
 // now, the policy before and after, the rule before and after. Read inside
 // the request's transaction, so it describes the state the request saw.
+import { mfaRequiredRoles } from "@/lib/auth/mfa/required-roles";
 import { prisma } from "@/lib/db/client";
 import { readRuntimeSettings } from "@/lib/settings/runtime";
-import { POLICY_OPERATION } from "./operations";
+import { summarizeHostOperation } from "./host-operations";
+import { isHostOperation, POLICY_OPERATION } from "./operations";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,8 +19,44 @@ async function keyNow(keyRef: unknown) {
   return key ? { keyId: key.id, keyStateBefore: key.keyState, description: key.description, policyBefore: key.policy } : {};
 }
 
+// A malformed ID is left to the dry run to refuse (a failed query would abort the transaction).
+const uuidOrUndefined = (v: unknown) => (typeof v === "string" && v.length === 36 && UUID.test(v) ? v : undefined);
+
+async function userNow(userId: unknown) {
+  const id = uuidOrUndefined(userId);
+  return id ? prisma.user.findUnique({ where: { id }, select: { username: true, role: true, disabled: true, customRole: { select: { name: true } } } }) : null;
+}
+
+async function customRoleName(customRoleId: unknown): Promise<string | null> {
+  const id = uuidOrUndefined(customRoleId);
+  return id ? ((await prisma.customRole.findUnique({ where: { id }, select: { name: true } }))?.name ?? null) : null;
+}
+
+/** The account changes added with issue 12's second round: each says exactly what will change. */
+async function summarizeAccountChange(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+  if (operation === "UpdateUserStatus") {
+    const user = await userNow(input.userId);
+    return { username: user?.username ?? null, role: user?.role ?? null, disabledBefore: user?.disabled ?? null, disabledAfter: input.disabled ?? null };
+  }
+  if (operation === "UpdateUserCustomRole") {
+    const user = await userNow(input.userId);
+    return { username: user?.username ?? null, role: user?.role ?? null, customRoleBefore: user?.customRole?.name ?? null, customRoleAfter: await customRoleName(input.customRoleId) };
+  }
+  if (operation === "UpdateMfaPolicy") {
+    const after = Array.isArray(input.roles) ? [...new Set(input.roles)].sort() : null;
+    return { mfaRequiredRolesBefore: await mfaRequiredRoles(), mfaRequiredRolesAfter: after };
+  }
+  if (operation === "CreateAdministrator") {
+    return { username: input.username ?? null, role: input.role ?? null, serviceAccount: input.serviceAccount === true };
+  }
+  return null;
+}
+
 export async function summarizeChange(operation: string, rawInput: unknown): Promise<Record<string, unknown>> {
   const input = (rawInput ?? {}) as Record<string, unknown>;
+  if (isHostOperation(operation)) return summarizeHostOperation(operation, input);
+  const account = await summarizeAccountChange(operation, input);
+  if (account) return account;
   if (operation === POLICY_OPERATION) {
     const before = typeof input.operation === "string" ? await prisma.approvalRule.findUnique({ where: { operation: input.operation } }) : null;
     return { ruleBefore: before ? { approvals: before.approvals, approverRole: before.approverRole, ttlSeconds: before.ttlSeconds } : null, ruleAfter: input };

@@ -247,6 +247,25 @@ export const messages = {
     "External key stores (EXTERNAL_KEY_STORE) are not supported; custom key stores are AWS_CLOUDHSM stores on a PKCS#11 token.",
   sm2Unsupported: "SM2 keys are not supported: AWS offers them only in its China Regions.",
   multiRegionUnsupported: "Multi-Region keys are not supported: Keyhold runs in a single region.",
+
+  // --- Root key custody under quorum (lib/approvals/host-operations.ts) ---
+  hostOperationNoRule: (operation: string, command: string) =>
+    `No approval rule protects ${operation}: the host's operator runs \`${command}\` directly, without a request.`,
+  hostOperationHeld: (operation: string, requestId: string, approvals: number, role: string, command: string) =>
+    `${operation} is held for approval: Approval request ${requestId} was created; it needs ${approvals} approval(s) from role ${role}. ` +
+    `Once approved, the host's operator runs \`${command} --approval ${requestId}\` (once; it expires unused).`,
+  hostApprovalMissing: (operation: string, approvals: number, role: string) =>
+    `${operation} requires ${approvals} approval(s) from role ${role}: an administrator requests it in the console ` +
+    `(Settings → Root key custody), and once it is approved this command runs with --approval <request-id>.`,
+  hostApprovalNotFound: (requestId: string) => `Approval request ${requestId} does not exist.`,
+  hostApprovalOtherOperation: (requestId: string, approved: string, operation: string) =>
+    `Approval request ${requestId} is for ${approved}, not ${operation}.`,
+  hostApprovalNotApproved: (requestId: string, status: string, approvals: number, needed: number) =>
+    `Approval request ${requestId} is ${status} (${approvals} of ${needed} approvals), not approved.`,
+  hostApprovalUsed: (requestId: string) => `Approval request ${requestId} was already used: an approval runs its change once.`,
+  hostApprovalExpired: (requestId: string, at: string) => `Approval request ${requestId} expired at ${at} before it was used.`,
+  hostApprovalOtherTarget: (requestId: string, approved: string, asked: string) =>
+    `Approval request ${requestId} approved ${approved}, not ${asked}.`,
 } as const;
 
 /** What the console shows for an exception AWS sends without a message. */

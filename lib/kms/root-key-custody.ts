@@ -2,7 +2,8 @@
 // audited; a share is never recorded (only that one was entered, and the progress).
 import type { Principal } from "@/lib/auth/principal";
 import { authorize } from "@/lib/access/authorize";
-import { audited } from "@/lib/audit";
+import { audited, type AuditedCall } from "@/lib/audit";
+import type { ApprovalFacts } from "@/lib/audit/record";
 import { auditSigner, forgetAuditSigningKey } from "@/lib/audit/signing-key";
 import { materialCache, rootKeyStore, sealableKeyStore } from "@/lib/crypto/keystore/process";
 import type { UnsealProgress } from "@/lib/crypto/keystore/shamir";
@@ -97,29 +98,46 @@ export async function sealRootKey(caller: Principal): Promise<UnsealProgress> {
   });
 }
 
+/**
+ * The approval a host-run custody change needs when a rule protects it
+ * (lib/approvals/host-operations.ts; passed down, as lib/kms sits below it).
+ */
+export interface HostRunApproval {
+  /** Throws when the run is not allowed; the approval's facts (request, approvers) to record, if any. */
+  check(): Promise<ApprovalFacts | undefined>;
+  /** Marks the approval used (single use), with the change done. */
+  markUsed(response: unknown): Promise<void>;
+}
+
 /** New shares for the same root key (unsealed; administrators). The shares go to the caller only. */
-export async function rekeyRootKey(caller: Principal, input: { custodians?: unknown; threshold?: unknown }): Promise<{ shares: string[]; threshold: number; custodians: number }> {
+export async function rekeyRootKey(
+  caller: Principal,
+  input: { custodians?: unknown; threshold?: unknown; approvalRequestId?: unknown },
+  approval?: HostRunApproval,
+): Promise<{ shares: string[]; threshold: number; custodians: number }> {
   const custodians = Number(input?.custodians);
   const threshold = Number(input?.threshold);
-  return audited(
-    {
-      eventName: "RekeyRootKey",
-      eventSource: SOURCE,
-      caller,
-      via: via(caller),
-      request: { custodians: input?.custodians, threshold: input?.threshold },
-      readOnly: false,
-      recordedResponse: (r) => ({ threshold: (r as { threshold: number }).threshold, custodians: (r as { custodians: number }).custodians }),
-    },
-    async () => {
-      authorize(caller, "keyhold:RekeyRootKey", ["ADMINISTRATOR"]);
-      if (!Number.isInteger(custodians) || !Number.isInteger(threshold) || threshold < 2 || custodians < threshold || custodians > 255) {
-        throw new ValidationException("Rekey needs whole numbers with 2 ≤ threshold ≤ custodians ≤ 255.");
-      }
-      const { shares } = await (await shamirStore()).rekey(custodians, threshold);
-      return { shares, threshold, custodians };
-    },
-  );
+  const call: AuditedCall = {
+    eventName: "RekeyRootKey",
+    eventSource: SOURCE,
+    caller,
+    via: via(caller),
+    request: { custodians: input?.custodians, threshold: input?.threshold, ...(input?.approvalRequestId !== undefined ? { approvalRequestId: input.approvalRequestId } : {}) },
+    readOnly: false,
+    recordedResponse: (r) => ({ threshold: (r as { threshold: number }).threshold, custodians: (r as { custodians: number }).custodians }),
+  };
+  // The event is built when the call ends, so the approval found meanwhile (with its approvers) is recorded.
+  return audited(call, async () => {
+    authorize(caller, "keyhold:RekeyRootKey", ["ADMINISTRATOR"]);
+    if (!Number.isInteger(custodians) || !Number.isInteger(threshold) || threshold < 2 || custodians < threshold || custodians > 255) {
+      throw new ValidationException("Rekey needs whole numbers with 2 ≤ threshold ≤ custodians ≤ 255.");
+    }
+    call.approval = await approval?.check();
+    const { shares } = await (await shamirStore()).rekey(custodians, threshold);
+    // In the call's transaction: the request is executed only if the new shares are recorded.
+    await approval?.markUsed({ threshold, custodians });
+    return { shares, threshold, custodians };
+  });
 }
 
 /** `keyhold init` (server stopped): Shamir-seals the root key; the shares go to the operator only. */

@@ -8,6 +8,7 @@ import { secretAad } from "@/lib/accounts/access-keys";
 import { authorize } from "@/lib/access/authorize";
 import { ruleSecretAad } from "@/lib/alerts/secret";
 import { writeAuditEvent } from "@/lib/audit";
+import type { ApprovalFacts } from "@/lib/audit/record";
 import { signingKeyAad } from "@/lib/audit/signing-key";
 import { approvalSecretAad } from "@/lib/crypto/keystore/approval-secret";
 import type { Principal } from "@/lib/auth/principal";
@@ -20,6 +21,7 @@ import { resetRootKeyStore, rootKeyStore, sealableKeyStore } from "@/lib/crypto/
 import { directPrisma } from "@/lib/db/client";
 import { isKmsError, KMSInvalidStateException, ValidationException } from "@/lib/errors";
 import { storePasswordAad } from "./custom-key-store/store";
+import type { HostRunApproval } from "./root-key-custody";
 
 interface WrappedRow {
   blob: Buffer;
@@ -142,8 +144,17 @@ async function migrate(input: { to?: unknown; custodians?: unknown; threshold?: 
   return { from: record.from, to, rewrapped, alreadyMigrated, verified, ...(shares ? { shares, threshold: record.shamir?.threshold, custodians: record.shamir?.custodians } : {}) };
 }
 
-/** Operator only (`keyhold root-key migrate`); recorded when it starts and when it ends. */
-export async function migrateRootKey(caller: Principal, input: { to?: unknown; custodians?: unknown; threshold?: unknown; shares?: unknown }): Promise<MigrationResult> {
+/**
+ * Operator only (`keyhold root-key migrate`); recorded when it starts and when it ends. Under an
+ * approval rule, `approval` refuses the run without an approved request for this target, names
+ * the request and its approvers in both events, and marks it executed once the migration is done.
+ */
+export async function migrateRootKey(
+  caller: Principal,
+  input: { to?: unknown; custodians?: unknown; threshold?: unknown; shares?: unknown; approvalRequestId?: unknown },
+  approval?: HostRunApproval,
+): Promise<MigrationResult> {
+  let approvalFacts: ApprovalFacts | undefined;
   const event = (extra: { response?: unknown; error?: { name: string; message: string } }) =>
     writeAuditEvent({
       eventName: "MigrateRootKey",
@@ -151,28 +162,27 @@ export async function migrateRootKey(caller: Principal, input: { to?: unknown; c
       caller,
       via: "cli",
       sourceIp: caller.sourceIp,
-      request: { to: input?.to, custodians: input?.custodians, threshold: input?.threshold },
+      request: { to: input?.to, custodians: input?.custodians, threshold: input?.threshold, ...(input?.approvalRequestId !== undefined ? { approvalRequestId: input.approvalRequestId } : {}) },
       readOnly: false,
+      approval: approvalFacts ?? (typeof input?.approvalRequestId === "string" ? { requestId: input.approvalRequestId } : undefined),
       ...extra,
     });
   try {
     authorize(caller, "keyhold:MigrateRootKey", ["ADMINISTRATOR"]);
     if (caller.kind !== "operator") throw new ValidationException("Root key migration runs from the keyhold CLI with the server stopped.");
-  } catch (e) {
-    await event({ error: { name: (e as Error).name, message: (e as Error).message } });
-    throw e;
-  }
-  try {
+    approvalFacts = await approval?.check();
     await unsealForMigration(input?.shares);
   } catch (e) {
-    await event({ error: { name: (e as Error).name, message: (e as Error).message } });
-    throw e;
+    const error = isKmsError(e) ? e : new KMSInvalidStateException((e as Error).message);
+    await event({ error: { name: error.name, message: error.message } });
+    throw error;
   }
   await event({ response: { phase: "started" } });
   try {
     const result = await migrate(input);
     const { shares: _shares, ...recorded } = result;
     void _shares;
+    await approval?.markUsed(recorded);
     await event({ response: { phase: "completed", ...recorded } });
     return result;
   } catch (e) {

@@ -13,6 +13,7 @@ import {
 } from "@/lib/accounts/users";
 import { createAccessKey, deleteAccessKey, listAccessKeys, setAccessKeyStatus } from "@/lib/accounts/access-keys";
 import { listApprovalRequests, listApprovalRules, updateApprovalRule } from "@/lib/approvals";
+import { hostRunApproval } from "@/lib/approvals/host-operations";
 import { createBackup } from "@/lib/backup/backup";
 import { restoreBackup } from "@/lib/backup/restore";
 import { purgeAuditEvents } from "@/lib/audit/retention";
@@ -134,12 +135,13 @@ export const operatorCommands: Record<string, Command> = {
   async "root-key.seal"() {
     return sealRootKey(await operator());
   },
+  // Under an approval rule, both need `--approval <request-id>` (lib/approvals/host-operations.ts).
   async "root-key.rekey"(input) {
-    return rekeyRootKey(await operator(), input);
+    return rekeyRootKey(await operator(), input, hostRunApproval("RekeyRootKey", input));
   },
   // Server stopped only (cli/transport.ts): re-wraps everything under the target store.
   async "root-key.migrate"(input) {
-    return migrateRootKey(await operator(), input);
+    return migrateRootKey(await operator(), input, hostRunApproval("MigrateRootKey", input));
   },
   async "access-key.delete"(input) {
     await deleteAccessKey(await operator(), { accessKeyId: input.accessKeyId });

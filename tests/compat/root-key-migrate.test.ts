@@ -2,6 +2,8 @@
 // and the AWS SDK; every key and ciphertext survives, and a migration killed with SIGKILL mid-way
 // leaves each row readable by the old or the new store, refuses to serve, and resumes when rerun.
 // A request held for approval (its secret input sealed by the root key) is re-wrapped with the rest.
+// Under an approval rule the CLI refuses to migrate without `--approval` of an approved request for
+// the same target, made and approved by administrators (host-approval.mjs), and uses it once.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GetParametersForImportCommand, ImportKeyMaterialCommand, KMSClient } from "@aws-sdk/client-kms";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 import { wrapForImport } from "../kms/lifecycle/import-wrap";
 import { recordSecret } from "../secret-registry";
 import { createSoftHsmToken, softHsmAvailable, type SoftHsmToken } from "../support/softhsm-root";
@@ -43,6 +46,7 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("root key migr
     if (r.status !== 0) throw new Error(`keyhold ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout) as { from: string; to: string; rewrapped: Record<string, number>; alreadyMigrated: number; verified: number; shares?: string[] };
   };
+  const cliRaw = (args: string[], input?: string) => spawnSync(process.execPath, ["bin/keyhold.mjs", ...args], { env: cliEnv(), input, encoding: "utf8" });
   const start = async (sealed = false) => (server = await startApiServer({ dataDir, databaseUrl, env, sealed }));
   const stop = async () => server?.stop({ keepDataDir: true });
   const custodyKind = () => (JSON.parse(readFileSync(join(dataDir, "root-key-store.json"), "utf8")) as { kind: string }).kind;
@@ -89,9 +93,32 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("root key migr
       .catch((e: Error) => e);
     expect((held as Error).message).toMatch(/Approval request [0-9a-f-]{36} was created/);
     kms.destroy();
+    // Root key migration under quorum: one approval from an administrator other than the requester.
+    const password = "compat approver password 31";
+    recordSecret(password, "compat approver password");
+    const [alice, bob] = [`alice-${process.pid}`, `bob-${process.pid}`];
+    for (const u of [alice, bob]) expect(s.cli(["user", "create", "--username", u, "--role", "administrator", "--password-stdin"], password).status).toBe(0);
+    expect(s.cli(["approvals", "require", "--operation", "MigrateRootKey", "--approvals", "1"]).status).toBe(0);
     await stop();
+    const target = ["--to", "shamir", "--custodians", "3", "--threshold", "2"];
+    const refused = cliRaw(["root-key", "migrate", ...target, "--json"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("AccessDeniedException: MigrateRootKey requires 1 approval(s) from role ADMINISTRATOR");
+    const approve = spawnSync(process.execPath, ["tests/compat/host-approval.mjs", alice, bob, "MigrateRootKey", JSON.stringify({ to: "shamir", custodians: 3, threshold: 2 })], { env: cliEnv(), input: password, encoding: "utf8" });
+    expect(approve.status, approve.stderr).toBe(0);
+    const approvalId = approve.stdout.trim();
+    const wrongTarget = cliRaw(["root-key", "migrate", "--to", "shamir", "--custodians", "4", "--threshold", "2", "--approval", approvalId]);
+    expect(wrongTarget.stderr).toContain(`Approval request ${approvalId} approved migration to shamir (any 2 of 3 custodians), not migration to shamir (any 2 of 4 custodians).`);
     const before = readFileSync(join(dataDir, "root-key"));
-    const r = cli(["root-key", "migrate", "--to", "shamir", "--custodians", "3", "--threshold", "2", "--json"]);
+    const r = cli(["root-key", "migrate", ...target, "--approval", approvalId, "--json"]);
+    const again = cliRaw(["root-key", "migrate", ...target, "--approval", approvalId]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`AccessDeniedException: Approval request ${approvalId} was already used: an approval runs its change once.`);
+    const listed = JSON.parse(cliRaw(["approvals", "list", "--json"]).stdout) as Array<{ id: string; status: string }>;
+    expect(listed.find((x) => x.id === approvalId)?.status).toBe("executed");
+    const completed = (await sql(`SELECT record, body FROM "AuditEvent" WHERE "eventName" = 'MigrateRootKey' AND "errorCode" IS NULL ORDER BY id`, databaseUrl)).map((row) => JSON.parse(decodeRecord(row)) as { additionalEventData?: { approval?: unknown } });
+    for (const e of completed) expect(e.additionalEventData?.approval).toEqual({ requestId: approvalId, approvers: [bob] });
+    expect(cliRaw(["approvals", "require", "--operation", "MigrateRootKey", "--off"]).status).toBe(0); // the next migrations run without approval
     r.shares!.forEach((x, i) => recordSecret(x, `migrated share ${i}`));
     expect(r).toMatchObject({ from: "local", to: "shamir", alreadyMigrated: 0 });
     expect(r.rewrapped.KeyMaterial).toBe(KEYS);

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { requestHostOperation } from "@/lib/approvals/host-operations";
 import { runAction } from "@/lib/console/run";
 import { sealRootKey, submitUnsealShare } from "@/lib/kms/root-key-custody";
 
@@ -15,4 +16,10 @@ export async function submitUnsealShareAction(input: { share: string }) {
   const result = await runAction((caller) => submitUnsealShare(caller, { share: input?.share }));
   if (result.ok) revalidatePath("/settings");
   return result;
+}
+
+/** A root key migration or rekey under quorum: always answers the request it created (or why none was). */
+export async function requestRootKeyChangeAction(input: { operation: "MigrateRootKey" | "RekeyRootKey"; to?: string; custodians?: number; threshold?: number }) {
+  const operation = input?.operation === "RekeyRootKey" ? "RekeyRootKey" : "MigrateRootKey";
+  return runAction((caller) => requestHostOperation(caller, operation, { to: input?.to, custodians: input?.custodians, threshold: input?.threshold }));
 }

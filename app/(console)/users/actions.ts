@@ -1,16 +1,18 @@
 "use server";
 
 import type { Role } from "@/lib/db/client";
-import { listCustomRoles, setUserCustomRole } from "@/lib/accounts/custom-roles";
-import { createUser, setUserDisabled, setUserTags, unlockUser } from "@/lib/accounts/users";
+import { listCustomRoles } from "@/lib/accounts/custom-roles";
+import { setUserTags, unlockUser, type createUser } from "@/lib/accounts/users";
 import { requireStepUpFor } from "@/lib/accounts/step-up";
 import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { setUserRoleWithApproval } from "@/lib/approvals/gate";
 import { runAction } from "@/lib/console/run";
 
 // Each action is a thin door: the service layer validates and authorizes.
+// Creating an administrator, disabling or re-enabling a user and giving a custom role are held for
+// approval when a rule protects them (lib/approvals/access-gate.ts): the answer then names the request.
 export async function createUserAction(input: { username: string; role: Role | null; password?: string; serviceAccount?: boolean }) {
-  return runAction((caller) => createUser(caller, input));
+  return runAction((caller) => invokeAccessWithApproval("CreateAdministrator", caller, input) as ReturnType<typeof createUser>);
 }
 
 export async function setUserTagsAction(input: { userId: string; tags: Record<string, string> }) {
@@ -25,7 +27,7 @@ export async function setUserRoleAction(input: { userId: string; role: Role | nu
 }
 
 export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
-  return runAction((caller) => setUserDisabled(caller, input));
+  return runAction((caller) => invokeAccessWithApproval("UpdateUserStatus", caller, input));
 }
 
 export async function resetUserPasswordAction(input: { userId: string }) {
@@ -44,6 +46,6 @@ export async function listCustomRolesAction() {
 export async function setUserCustomRoleAction(input: { userId: string; customRoleId: string | null }) {
   return runAction(async (caller) => {
     await requireStepUpFor(caller, "UpdateUserCustomRole", "iam.amazonaws.com", input);
-    return setUserCustomRole(caller, input);
+    return invokeAccessWithApproval("UpdateUserCustomRole", caller, input);
   });
 }

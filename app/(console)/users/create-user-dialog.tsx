@@ -38,7 +38,8 @@ export function CreateUserDialog({
       serviceAccount: service,
     });
     setBusy(false);
-    if (!result.ok) return setError(result.error.message);
+    // An administrator held for approval (a rule protects CreateAdministrator) is created only once approved.
+    if (!result.ok) return setError(result.error.approvalRequestId ? `Held for approval: nothing is created until it is approved. ${result.error.message}` : result.error.message);
     setTyped(false);
     setService(false);
     setRole("");

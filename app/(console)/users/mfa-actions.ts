@@ -1,6 +1,6 @@
 "use server";
 
-import { getMfaPolicy, listUserMfa, setMfaPolicy } from "@/lib/accounts/mfa-admin";
+import { getMfaPolicy, listUserMfa } from "@/lib/accounts/mfa-admin";
 import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { runAction } from "@/lib/console/run";
 import type { Role } from "@/lib/db/client";
@@ -19,5 +19,6 @@ export async function getMfaPolicyAction() {
 }
 
 export async function setMfaPolicyAction(input: { roles: Role[] }) {
-  return runAction((caller) => setMfaPolicy(caller, input));
+  // Held for approval when a rule protects UpdateMfaPolicy.
+  return runAction((caller) => invokeAccessWithApproval("UpdateMfaPolicy", caller, input) as Promise<{ requiredRoles: Role[] }>);
 }

@@ -78,7 +78,8 @@ export function MfaPolicyPanel() {
   const save = useMutation({
     mutationFn: (roles: Role[]) => unwrap(setMfaPolicyAction({ roles })),
     onSuccess: () => toast("success", "MFA requirement saved"),
-    onError: (e) => toast("error", e.message),
+    // Held for approval (a rule protects UpdateMfaPolicy): nothing changes until it is approved.
+    onError: (e) => ((e as ActionError).approvalRequestId ? toast("info", `Approval requested; the MFA requirement is unchanged until it is approved. ${e.message}`) : toast("error", e.message)),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["mfa-policy"] }),
   });
   const required = new Set(policy.data?.requiredRoles ?? []);
