@@ -30,9 +30,16 @@ interface Protected {
 
 const field = (input: unknown, name: string): unknown => (input && typeof input === "object" ? (input as Record<string, unknown>)[name] : undefined);
 
-async function targetIsAdministrator(caller: Principal, input: unknown): Promise<boolean> {
+/**
+ * An access key is a way to act as its user: under quorum, one administrator
+ * minting a key for someone else (and then requesting as them, and approving
+ * their own request) must not get around it. A user's key for themself is
+ * held only when they are an administrator.
+ */
+async function mintsCredentialToHold(caller: Principal, input: unknown): Promise<boolean> {
   const username = field(input, "username") ?? caller.username;
   if (typeof username !== "string") return false; // the call refuses it as it always does
+  if (username !== caller.username) return true;
   const user = await prisma.user.findUnique({ where: { username }, select: { role: true } });
   return user?.role === "ADMINISTRATOR";
 }
@@ -61,7 +68,7 @@ const CALLS = {
   ResetUserMfa: { call: resetUserMfa },
   UpdateMfaPolicy: { call: setMfaPolicy },
   CreateAdministrator: { call: createUser, applies: createsAdministrator, eventName: "CreateUser" },
-  CreateAccessKey: { call: createAccessKey, applies: targetIsAdministrator },
+  CreateAccessKey: { call: createAccessKey, applies: mintsCredentialToHold },
   // A retention set or shortened purges audit events at the next scheduled turn. The dry run only
   // checks: the settings cache must never hold a value that was rolled back.
   UpdateAuditRetention: { call: updateSettings, applies: purgesSooner, check: checkSettingsUpdate, eventName: "UpdateSettings" },

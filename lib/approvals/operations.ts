@@ -17,8 +17,8 @@ export const KMS_PROTECTABLE = [
 ] as const;
 
 /**
- * Console/IAM-side operations (lib/access) that may be protected (access-gate.ts):
- * CreateAccessKey only for a user with the Administrator role; UpdateAuditRetention
+ * Console/IAM-side operations (lib/accounts) that may be protected (access-gate.ts):
+ * CreateAccessKey for another user or for an administrator; UpdateAuditRetention
  * is a Settings change that makes audit events be purged sooner; UpdateUserStatus
  * disables or re-enables a user; UpdateUserCustomRole gives or takes a custom role
  * (held by the UpdateUserRole rule too when it has none of its own); UpdateMfaPolicy

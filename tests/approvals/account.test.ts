@@ -112,11 +112,15 @@ describe("account changes under quorum", () => {
     expect((await eventsText(id)).names.map(([n, e]) => `${n}:${e}`)).toEqual(["ResetUserMfa:AccessDeniedException", "ResetUserMfa:null", "ApproveApprovalRequest:null"]);
   });
 
-  it("holds an access key for an administrator (not for others); its secret is made on approval and revealed once", async () => {
+  it("holds an access key for another user or an administrator (not a user's own); its secret is made on approval and revealed once", async () => {
     await requireApprovals("CreateAccessKey", 1);
     const keyUser = await makeUser("KEY_USER");
-    const immediate = (await gated("CreateAccessKey", alice, { username: keyUser.user.username })) as { SecretAccessKey: string };
+    const immediate = (await gated("CreateAccessKey", keyUser.principal, {})) as { SecretAccessKey: string };
     recordSecret(immediate.SecretAccessKey, "access key secret");
+    // For someone else it is held: a key is a way to act as its user (request as them, then approve oneself).
+    const forOther = await heldId(gated("CreateAccessKey", alice, { username: keyUser.user.username }));
+    expect(await prisma.accessKey.count({ where: { userId: keyUser.user.id } })).toBe(1);
+    await decide(bob, forOther, "reject");
     const dave = await makeUser("ADMINISTRATOR");
     const id = await heldId(gated("CreateAccessKey", alice, { username: dave.user.username }));
     expect(await prisma.accessKey.count({ where: { userId: dave.user.id } })).toBe(0);
