@@ -1,4 +1,5 @@
-// Requests that reach their expiry unapproved become `expired`, each with an
+// Requests that reach their expiry unapproved — or approved but never used
+// (root key migration and rekey, which the host's CLI runs) — become `expired`, each with an
 // event (a service event naming the request) in the same transaction. The
 // update is conditional, so instances sweeping at once expire each request once.
 import { commitChange } from "@/lib/audit/change";
@@ -8,15 +9,16 @@ import { accountId, region } from "@/lib/settings/account";
 import { APPROVALS_EVENT_SOURCE } from "./operations";
 
 const NOTHING = new Error("already decided");
+const UNUSED = ["pending", "approved"];
 
 export async function expireDueRequests(now = new Date()): Promise<number> {
-  const due = await prisma.approvalRequest.findMany({ where: { status: "pending", expiresAt: { lte: now } }, select: { id: true, operation: true, requesterArn: true }, take: 500 });
+  const due = await prisma.approvalRequest.findMany({ where: { status: { in: UNUSED }, expiresAt: { lte: now } }, select: { id: true, operation: true, requesterArn: true }, take: 500 });
   let expired = 0;
   for (const request of due) {
     try {
       await commitChange(
         async () => {
-          const { count } = await prisma.approvalRequest.updateMany({ where: { id: request.id, status: "pending" }, data: { status: "expired", decidedAt: now, sealedInput: null } });
+          const { count } = await prisma.approvalRequest.updateMany({ where: { id: request.id, status: { in: UNUSED } }, data: { status: "expired", decidedAt: now, sealedInput: null } });
           if (count === 0) throw NOTHING;
         },
         async (outcome) =>

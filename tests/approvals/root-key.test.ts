@@ -5,7 +5,7 @@
 // before anything is touched (the run that succeeds, with a real migration, is
 // tests/compat/root-key-migrate.test.ts).
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { listApprovalRequests, updateApprovalRule } from "@/lib/approvals";
+import { expireDueRequests, listApprovalRequests, updateApprovalRule } from "@/lib/approvals";
 import { hostRunApproval, requestHostOperation } from "@/lib/approvals/host-operations";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
@@ -93,6 +93,10 @@ describe("root key custody under quorum", () => {
     await prisma.approvalRequest.update({ where: { id: approved }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await rejection(migrate({ ...target(), approvalRequestId: approved }))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("expired") });
     expect((await listApprovalRequests(bob, { status: "expired" })).map((r) => r.id)).toContain(approved);
+    // The sweeper records it: an approved request nobody used expires like a pending one, once.
+    expect(await expireDueRequests()).toBeGreaterThanOrEqual(1);
+    expect((await prisma.approvalRequest.findUniqueOrThrow({ where: { id: approved } })).status).toBe("expired");
+    expect(await auditEvents({ where: { eventName: "ExpireApprovalRequest" } }, approved)).toHaveLength(1);
 
     const refused = (await auditEvents({ where: { eventName: "MigrateRootKey" }, orderBy: { id: "asc" } })).filter((r) => r.errorCode !== null);
     expect(refused.length).toBeGreaterThanOrEqual(6);
