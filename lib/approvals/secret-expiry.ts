@@ -5,19 +5,8 @@
 // when (resultExpiredAt), and an ExpireApprovalSecret service event says so in
 // the same transaction. The update is conditional, so instances sweeping at
 // once (or a reveal landing meanwhile) erase each secret at most once.
-import { commitChange } from "@/lib/audit/change";
-import { buildRecord } from "@/lib/audit/record";
 import { prisma } from "@/lib/db/client";
-import { accountId, region } from "@/lib/settings/account";
-import { APPROVALS_EVENT_SOURCE } from "./operations";
-
-const NOTHING = new Error("already revealed or erased");
-
-interface Due {
-  id: string;
-  operation: string;
-  requesterArn: string;
-}
+import { sweepRequest, type SweptRequest as Due } from "./sweep";
 
 /** Requests whose produced secret outlived its time: executed longer ago than the request's time to live. */
 function dueSecrets(now: Date): Promise<Due[]> {
@@ -33,34 +22,14 @@ function dueSecrets(now: Date): Promise<Due[]> {
 export async function expireUnrevealedSecrets(now = new Date()): Promise<number> {
   let expired = 0;
   for (const request of await dueSecrets(now)) {
-    try {
-      await commitChange(
-        async () => {
-          const { count } = await prisma.approvalRequest.updateMany({
-            where: { id: request.id, sealedResult: { not: null } },
-            data: { sealedResult: null, resultExpiredAt: now },
-          });
-          if (count === 0) throw NOTHING;
-        },
-        async (outcome) =>
-          outcome.error !== undefined
-            ? null
-            : buildRecord({
-                eventName: "ExpireApprovalSecret",
-                eventSource: APPROVALS_EVENT_SOURCE,
-                eventType: "AwsServiceEvent",
-                via: "service",
-                readOnly: false,
-                region: region(),
-                accountId: await accountId(),
-                request: { requestId: request.id, operation: request.operation, requester: request.requesterArn },
-                approval: { requestId: request.id },
-              }),
-      );
-      expired++;
-    } catch (e) {
-      if (e !== NOTHING) throw e;
-    }
+    const changed = await sweepRequest(request, "ExpireApprovalSecret", async () => {
+      const { count } = await prisma.approvalRequest.updateMany({
+        where: { id: request.id, sealedResult: { not: null } },
+        data: { sealedResult: null, resultExpiredAt: now },
+      });
+      return count;
+    });
+    if (changed) expired++;
   }
   return expired;
 }
