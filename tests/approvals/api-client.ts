@@ -1,7 +1,6 @@
 // Calls the approvals operations of the API (X-Amz-Target: KeyholdApprovals.<Operation>)
-// as any SigV4 client would: signed with @smithy/signature-v4, the AWS SDK's own signer.
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
+// as any SigV4 client would: signed with @smithy/signature-v4, the AWS SDK's own signer (signed-request.ts).
+import { signedRequest } from "../compat/signed-request";
 
 export interface Credentials {
   accessKeyId: string;
@@ -14,20 +13,7 @@ export interface ApiAnswer {
 }
 
 export async function approvalsCall(endpoint: string, credentials: Credentials, operation: string, input: unknown): Promise<ApiAnswer> {
-  const url = new URL(endpoint);
-  const body = JSON.stringify(input);
-  const signer = new SignatureV4({ credentials, region: "us-east-1", service: "kms", sha256: Hash.bind(null, "sha256") });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: "/",
-    query: {},
-    headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `KeyholdApprovals.${operation}` },
-    body,
-  });
-  const { host: _host, ...headers } = signed.headers as Record<string, string>;
-  const res = await fetch(endpoint, { method: "POST", headers, body });
+  const { host: _host, ...headers } = (await signedRequest(endpoint, operation, input, credentials, { targetPrefix: "KeyholdApprovals" })).headers;
+  const res = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify(input) });
   return { status: res.status, body: (await res.json()) as ApiAnswer["body"] };
 }

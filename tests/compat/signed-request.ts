@@ -13,7 +13,7 @@ export async function signedRequest(
   operation: string,
   body: unknown,
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  options: { region?: string; date?: Date; service?: string; contentSha256?: boolean; unsigned?: string[] } = {},
+  options: { region?: string; date?: Date; service?: string; contentSha256?: boolean; unsigned?: string[]; targetPrefix?: string } = {},
 ): Promise<RawRequest> {
   const url = new URL(endpoint);
   const payload = typeof body === "string" ? body : JSON.stringify(body);
@@ -35,7 +35,7 @@ export async function signedRequest(
       headers: {
         host: url.host,
         "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": `TrentService.${operation}`,
+        "x-amz-target": `${options.targetPrefix ?? "TrentService"}.${operation}`,
       },
       body: payload,
     },
