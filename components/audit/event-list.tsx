@@ -63,9 +63,12 @@ export function AuditEventList({
   // Infinite scroll: fetch the next page when the sentinel nears the viewport.
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = events;
+  // A free-text search that stopped at its row budget continues only on request ("Search further"):
+  // scrolling must not turn one bounded request into a scan of the whole trail.
+  const searchedBackTo = events.data?.pages.at(-1)?.searchedBackTo;
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    if (!el || !hasNextPage || searchedBackTo || typeof IntersectionObserver === "undefined") return;
     const io = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
@@ -74,7 +77,7 @@ export function AuditEventList({
     );
     io.observe(el);
     return () => io.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, searchedBackTo]);
 
   const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
   const aliases = Object.assign({}, ...(events.data?.pages.map((p) => p.aliases ?? {}) ?? [])) as Record<string, string[]>;
@@ -136,7 +139,7 @@ export function AuditEventList({
             {events.isSuccess && rows.length === 0 && (
               <tr>
                 <td colSpan={columns} className="px-4 py-8 text-center text-slate-600 dark:text-slate-400">
-                  {emptyText}
+                  {searchedBackTo ? "No match yet in the events searched so far." : emptyText}
                 </td>
               </tr>
             )}
@@ -204,8 +207,13 @@ export function AuditEventList({
         </table>
       </div>
       <div ref={sentinel} className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600 dark:text-slate-400">
-        <span aria-live="polite">
-          {events.isSuccess && `${rows.length} event${rows.length === 1 ? "" : "s"} shown${hasNextPage ? "; more below" : ""}`}
+        <span aria-live="polite" data-testid="audit-list-status">
+          {events.isSuccess && !searchedBackTo && `${rows.length} event${rows.length === 1 ? "" : "s"} shown${hasNextPage ? "; more below" : ""}`}
+          {events.isSuccess && searchedBackTo && (
+            <>
+              {rows.length} match{rows.length === 1 ? "" : "es"} so far; searched back to <DateTime value={searchedBackTo} />
+            </>
+          )}
         </span>
         {events.isError && events.data && (
           <span role="alert" className="text-red-700 dark:text-red-400">
@@ -214,7 +222,7 @@ export function AuditEventList({
         )}
         {hasNextPage && (
           <Button variant="secondary" size="sm" busy={isFetchingNextPage} onClick={() => fetchNextPage()}>
-            Load more
+            {searchedBackTo ? "Search further" : "Load more"}
           </Button>
         )}
       </div>

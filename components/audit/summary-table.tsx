@@ -45,6 +45,14 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
             <span className={denied ? "font-medium text-red-700 dark:text-red-400" : undefined}>
               {denied ? `${denied.toLocaleString("en-US")} denied` : "none denied"}
             </span>
+            {s.searchedBackTo && (
+              <>
+                {" · "}
+                <span data-testid="audit-summary-searched-back-to">
+                  search read back to <DateTime value={s.searchedBackTo} />
+                </span>
+              </>
+            )}
           </p>
         )}
       </div>
