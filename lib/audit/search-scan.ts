@@ -3,13 +3,17 @@
 // in batches, decoded here and kept when the text matches. Inflating costs
 // ~10 µs a row, so a rare string over a million events would take 10–20 s:
 // one request reads at most `maxRows` rows and says where it stopped, and the
-// caller continues from there on request ("search further").
+// caller continues from there on request ("search further"). The budget is
+// rows and time, whichever runs out first: on a saturated host inflating is
+// ×20 slower, and a request must still come back in well under a second.
 import { prisma, Prisma } from "@/lib/db/client";
 import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 
 const BATCH = 500;
-/** Rows one search request decodes at most (~0.2–0.4 s of inflating). */
+/** Rows one search request decodes at most (~0.2–0.4 s of inflating on a quiet host). */
 export const SEARCH_SCAN_ROWS = 20_000;
+/** Time one search request reads for at most (checked between batches: the first batch always runs). */
+export const SEARCH_SCAN_MS = 500;
 
 export interface ScannedRow {
   id: bigint;
@@ -43,11 +47,14 @@ export interface ScanOptions {
   limit?: number;
   /** Read at most this many rows (matching or not). */
   maxRows?: number;
+  /** Start no new batch after this many milliseconds. */
+  maxMs?: number;
 }
 
 /** Rows satisfying `where` (SQL) and `matches` (decoded text), newest first, within a row budget. */
 export async function scanMatching(where: Prisma.Sql[], matches: (text: string) => boolean, options: ScanOptions = {}): Promise<ScanResult> {
-  const { limit = Infinity, maxRows = SEARCH_SCAN_ROWS } = options;
+  const { limit = Infinity, maxRows = SEARCH_SCAN_ROWS, maxMs = SEARCH_SCAN_MS } = options;
+  const started = performance.now();
   const found: ScannedRow[] = [];
   let cursor = options.after;
   let read = 0;
@@ -69,6 +76,6 @@ export async function scanMatching(where: Prisma.Sql[], matches: (text: string) 
     if (rows.length < take) return { rows: found };
     const last = rows[rows.length - 1]!;
     cursor = { time: last.eventTime, id: last.id };
-    if (read >= maxRows) return { rows: found, stoppedAt: cursor };
+    if (read >= maxRows || performance.now() - started >= maxMs) return { rows: found, stoppedAt: cursor };
   }
 }

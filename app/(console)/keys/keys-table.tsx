@@ -151,14 +151,15 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
         )}
       </div>
 
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5" role="search" aria-label="Filter keys">
+      {/* Five columns from 1280 px; at 1024 px (two columns) the tag filter and the row of controls take a line each. */}
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-5" role="search" aria-label="Filter keys">
         <Input
           type="search"
           aria-label="Search keys"
           placeholder="Search by alias, key ID, description or tag"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
-          className="lg:col-span-2"
+          className="xl:col-span-2"
         />
         <Select aria-label="Status" value={status} onChange={(e) => update({ status: e.target.value || undefined }, "push")}>
           <option value="">All statuses</option>
@@ -184,8 +185,8 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
             </option>
           ))}
         </Select>
-        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="self-start lg:col-span-2" />
-        <div className="flex flex-wrap items-center gap-2 lg:col-span-3 lg:justify-end">
+        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="self-start sm:col-span-2" />
+        <div className="flex flex-wrap items-center gap-2 sm:col-span-2 xl:col-span-3 xl:justify-end">
           <label className="mr-auto flex items-center gap-2 text-sm">
             <input type="checkbox" checked={view.usable === "1"} onChange={(e) => update({ usable: e.target.checked ? "1" : undefined }, "push")} />
             Keys I can use
@@ -196,10 +197,10 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
             <span className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               {selectedKeys.length ? `${selectedKeys.length} selected` : ""}
             </span>
-            <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: true })}>
+            <Button variant="secondary" size="sm" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: true })}>
               Enable selected
             </Button>
-            <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: false })}>
+            <Button variant="secondary" size="sm" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: false })}>
               Disable selected
             </Button>
             </>
