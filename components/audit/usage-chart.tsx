@@ -137,8 +137,10 @@ export const USAGE_RANGES: Record<string, UsageRange & { label: string }> = {
  * the window regains focus (no polling: the reads are audited). A key's usage
  * counts what used the key, not the console reads that showed it.
  */
-export function useAuditUsage({ keyId, span, bucket, refetchInterval }: UsageRange & { keyId?: string; refetchInterval?: number }) {
+export function useAuditUsage({ keyId, span, bucket, refetchInterval, initialData }: UsageRange & { keyId?: string; refetchInterval?: number; initialData?: AuditUsage }) {
   return useQuery({
+    // Read with the page on the server (the dashboard): no round trip after hydration.
+    initialData,
     queryKey: ["audit-usage", keyId ?? "", span, bucket],
     queryFn: ({ signal }) => {
       const to = new Date();
@@ -155,8 +157,8 @@ export function useAuditUsage({ keyId, span, bucket, refetchInterval }: UsageRan
 }
 
 /** A usage chart that loads itself: skeleton, error with retry, then the bars. */
-export function AuditUsageChart({ title, keyId, range }: { title: string; keyId?: string; range: UsageRange }) {
-  const usage = useAuditUsage({ keyId, ...range });
+export function AuditUsageChart({ title, keyId, range, initialData }: { title: string; keyId?: string; range: UsageRange; initialData?: AuditUsage }) {
+  const usage = useAuditUsage({ keyId, ...range, initialData });
   if (usage.isPending)
     return (
       <div className="flex flex-col gap-2" aria-busy aria-label={`${title} loading`}>
