@@ -85,11 +85,11 @@ export function AuditEventList({
 
   return (
     <div className="flex flex-col gap-2">
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label={label} aria-busy={events.isFetching || undefined}>
           <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
             <tr>
-              <th scope="col" className="px-4 py-3 whitespace-nowrap">
+              <th scope="col" className="px-4 py-3 xl:whitespace-nowrap">
                 Time
               </th>
               <th scope="col" className="px-4 py-3">
@@ -103,7 +103,8 @@ export function AuditEventList({
                   Key
                 </th>
               )}
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
+              {/* From 1280 px: at 1024 px it pushed the Result column out of sight. */}
+              <th scope="col" className="hidden px-4 py-3 xl:table-cell">
                 Source IP
               </th>
               <th scope="col" className="px-4 py-3">
@@ -157,7 +158,7 @@ export function AuditEventList({
                     r.errorCode ? "bg-red-50/70 dark:bg-red-950/30" : "hover:bg-slate-50 dark:hover:bg-slate-800/40",
                   )}
                 >
-                  <td className="px-4 py-2.5 whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-400">
+                  <td className="min-w-28 px-4 py-2.5 text-slate-600 tabular-nums xl:whitespace-nowrap dark:text-slate-400">
                     <DateTime value={r.eventTime} />
                   </td>
                   <td className="px-4 py-2.5">
@@ -173,11 +174,11 @@ export function AuditEventList({
                       {accessLabel(r)} · {r.eventSource.replace(".amazonaws.com", "")}
                     </div>
                   </td>
-                  <td className="max-w-56 truncate px-4 py-2.5" title={r.userIdentity.arn ?? principalLabel(r)}>
+                  <td className="max-w-40 truncate px-4 py-2.5 xl:max-w-56" title={r.userIdentity.arn ?? principalLabel(r)}>
                     {principalLabel(r)}
                   </td>
                   {!compact && (
-                    <td className="hidden max-w-56 px-4 py-2.5 lg:table-cell" title={keys.map((k) => [...(aliases[k] ?? []), k].join(" ")).join(", ")}>
+                    <td className="hidden max-w-44 px-4 py-2.5 lg:table-cell xl:max-w-56" title={keys.map((k) => [...(aliases[k] ?? []), k].join(" ")).join(", ")}>
                       {keys[0] ? (
                         <>
                           {aliases[keys[0]]?.length ? <div className="truncate text-sm">{aliases[keys[0]]!.join(", ")}</div> : null}
@@ -188,7 +189,7 @@ export function AuditEventList({
                       )}
                     </td>
                   )}
-                  <td className="hidden px-4 py-2.5 font-mono text-xs md:table-cell">{r.sourceIPAddress}</td>
+                  <td className="hidden px-4 py-2.5 font-mono text-xs xl:table-cell">{r.sourceIPAddress}</td>
                   <td className="px-4 py-2.5">
                     {r.errorCode ? <Badge tone="red">{r.errorCode}</Badge> : <Badge tone="green">OK</Badge>}
                   </td>

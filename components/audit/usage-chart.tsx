@@ -96,25 +96,28 @@ export function UsageChart({ usage, title, height = 140 }: { usage: AuditUsage; 
           ))}
         </ul>
       )}
-      <table className="sr-only">
-        <caption>{summary}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Calls</th>
-            <th scope="col">Failed</th>
-          </tr>
-        </thead>
-        <tbody>
-          {nonEmpty.slice(-60).map((b) => (
-            <tr key={b.time}>
-              <td>{bucketLabel(b.time, bucket, utc)}</td>
-              <td>{b.total}</td>
-              <td>{b.errors}</td>
+      {/* sr-only on a div: a table ignores the 1 px width and overflow, and stuck out of the page sideways. */}
+      <div className="sr-only">
+        <table>
+          <caption>{summary}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Calls</th>
+              <th scope="col">Failed</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {nonEmpty.slice(-60).map((b) => (
+              <tr key={b.time}>
+                <td>{bucketLabel(b.time, bucket, utc)}</td>
+                <td>{b.total}</td>
+                <td>{b.errors}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

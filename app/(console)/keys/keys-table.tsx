@@ -10,6 +10,7 @@ import { SPEC_LABELS, STATE_LABELS, USAGE_LABELS } from "@/components/keys/label
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Input, Select } from "@/components/ui/field";
+import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { KEY_SPECS, KEY_USAGES } from "@/lib/crypto/specs";
@@ -124,8 +125,8 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
     void keys.refetch();
   }
 
-  const sortHeader = (column: KeyListSort, children: React.ReactNode) => (
-    <th scope="col" className="px-2 py-3 whitespace-nowrap" aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+  const sortHeader = (column: KeyListSort, children: React.ReactNode, className?: string) => (
+    <th scope="col" className={cn("px-2 py-3 whitespace-nowrap", className)} aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
       <button
         type="button"
         onClick={() => sortBy(column)}
@@ -208,7 +209,7 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
         </div>
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label="Keys" aria-busy={keys.isFetching}>
           <thead className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800">
             <tr>
@@ -233,7 +234,8 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
               {show("description") && sortHeader("description", "Description")}
               {sortHeader("keyState", "Status")}
               {show("keySpec") && sortHeader("keySpec", "Key spec")}
-              {show("keyUsage") && sortHeader("keyUsage", "Usage")}
+              {/* From 1280 px: at 1024 px the row did not fit (the key spec names the usage, mostly). */}
+              {show("keyUsage") && sortHeader("keyUsage", "Usage", "hidden xl:table-cell")}
               {show("createdAt") && sortHeader("createdAt", "Created")}
               {show("rotation") && sortHeader("rotation", "Rotation")}
               <th scope="col" className="w-10 px-2 py-3">

@@ -62,7 +62,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         <Button onClick={() => setCreating(true)}>Create user</Button>
       </div>
       <MfaPolicyPanel />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
             <tr>
