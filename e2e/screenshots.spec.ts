@@ -16,6 +16,8 @@ const WIDTHS = [1280, 1024] as const;
 
 async function capture(page: Page, name: string) {
   await page.waitForLoadState("networkidle");
+  // Lazily loaded parts (the policy editor) show skeletons after the network settles: shoot the content.
+  await expect(page.getByRole("main").locator(".animate-pulse")).toHaveCount(0, { timeout: 20_000 });
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
