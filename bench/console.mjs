@@ -9,7 +9,8 @@
 //  4. Chromium (Debian's, as the e2e config) signs in as the administrator and
 //     times, BENCH_CONSOLE_RUNS times each (a fresh navigation every time, once
 //     the previous page's requests have finished): key list first rows, audit
-//     timeline first rows, a key page, its activity tab
+//     timeline first rows, a key page, its activity tab, the dashboard
+//     (stat tiles and the calls-per-minute chart)
 //  5. prints the table: first (cold) run, median, min, max; and the data call
 //     behind each page (the server's share)
 //
@@ -184,6 +185,8 @@ async function measure(baseURL, keyId) {
     const main = page.getByRole("main");
     const go = (url) => () => page.goto(url, { waitUntil: "commit" });
     const pages = {
+      // The stat tiles come with the HTML (ListKeys counts, the denied-calls summary); the chart fetches its usage.
+      dashboard: () => timePage(page, go("/"), () => [main.getByTestId("dashboard-total"), main.getByTestId("usage-chart")], "/api/audit/usage"),
       "key list, first rows": () => timePage(page, go("/keys"), () => [main.locator('[data-testid^="key-row-"]').first()], "/api/keys"),
       "audit timeline, first rows": () => timePage(page, go("/audit"), () => [main.getByTestId("audit-event-row").first()], "/api/audit/events"),
       "key page": () => timePage(page, go(`/keys/${keyId}`), () => [main.getByTestId("key-title")], `/api/keys/${keyId}`),

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export async function signIn(page: Page, username: string, password: string) {
   await page.goto("/login");
@@ -55,4 +55,12 @@ export function apiClientFor(username: string, baseURL: string): { kms: KMSClien
       keyhold(["access-key", "delete", "--access-key-id", AccessKeyId]);
     },
   };
+}
+
+/** Chooses a key in a key picker (components/keys/key-picker.tsx): types part of its alias, picks the suggestion. */
+export async function pickKey(field: Locator, alias: string) {
+  await field.fill(alias.replace(/^alias\//, ""));
+  const option = field.page().getByRole("listbox", { name: "Matching keys" }).getByRole("option").filter({ has: field.page().getByText(alias, { exact: true }) });
+  await option.click();
+  await expect(field).toHaveValue(alias);
 }

@@ -4,7 +4,7 @@
 import { CreateAliasCommand, CreateKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN } from "../playwright.config";
-import { apiClientFor, content, keyhold, signIn } from "./helpers";
+import { apiClientFor, content, keyhold, pickKey, signIn } from "./helpers";
 
 async function apiKey(kms: KMSClient, alias: string, input: Record<string, unknown> = {}): Promise<string> {
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: `key-user controls ${alias}`, ...input }));
@@ -39,8 +39,15 @@ test("a key user sees only usable keys in the playground, and rotation controls 
   await expect(page.getByRole("heading", { name: `Welcome, ${user.username}` })).toBeVisible();
   await page.goto("/playground");
   const picker = content(page).getByLabel("Key", { exact: true });
-  await expect(picker.locator("option", { hasText: `alias/${names.usable}` })).toHaveCount(1);
-  await expect(picker.locator("option", { hasText: `alias/${names.closed}` })).toHaveCount(0);
+  // The picker searches on the server, among the keys this user may use only.
+  const suggestions = page.getByRole("listbox", { name: "Matching keys" });
+  await picker.fill(names.usable);
+  await expect(suggestions.getByRole("option").filter({ has: page.getByText(`alias/${names.usable}`, { exact: true }) })).toHaveCount(1);
+  await picker.fill(names.closed);
+  await expect(suggestions).toContainText(`No key you may use matches “${names.closed}”.`);
+  await expect(suggestions.getByRole("option")).toHaveCount(0);
+  await pickKey(picker, `alias/${names.usable}`);
+  await expect(content(page).getByTestId("key-facts")).toContainText("SYMMETRIC_DEFAULT");
 
   // The key user's role has no rotation actions: the controls say so, naming the delegating statement.
   await page.goto(`/keys/${usableId}`);

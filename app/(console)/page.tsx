@@ -4,6 +4,7 @@ import { countdown, SPEC_LABELS, STATE_LABELS } from "@/components/keys/labels";
 import { DemoSeedButton } from "./demo-seed-button";
 import { DateTime } from "@/components/ui/date-time";
 import { AUDIT_READERS } from "@/lib/audit/access";
+import { auditUsage, type AuditUsage } from "@/lib/audit/query";
 import { auditSummary } from "@/lib/audit/summary";
 import { requirePrincipal } from "@/lib/console/auth/current";
 import type { Principal } from "@/lib/auth/principal";
@@ -26,19 +27,30 @@ async function deniedLastDay(principal: Principal): Promise<number | null> {
   );
 }
 
+/** Calls per minute over the last hour (the chart's range), or undefined to let the chart fetch it. */
+async function lastHourUsage(principal: Principal): Promise<AuditUsage | undefined> {
+  const to = new Date();
+  return auditUsage(principal, { bucket: "minute", from: new Date(to.getTime() - 3_600_000), to }).catch(() => undefined);
+}
+
 export default async function DashboardPage() {
   const principal = await requirePrincipal();
-  // The service layer decides (kms:ListKeys under the caller's built-in and custom roles; a password
-  // that must be changed first): no stats when it refuses.
-  const stats: KeyDashboard | null = principal.mustChangePassword ? null : await keyDashboard(principal).catch(() => null);
   const readsAudit = !principal.mustChangePassword && !!principal.role && (AUDIT_READERS as readonly string[]).includes(principal.role);
-  // Denied calls of the last 24 hours (an audited GetAuditSummary, flagged as a console view).
-  const denied = readsAudit ? await deniedLastDay(principal) : null;
+  // Three independent reads, at once (in series they were a third of the page's time at 1,000,000 events).
+  const [stats, denied, usage] = await Promise.all([
+    // The service layer decides (kms:ListKeys under the caller's built-in and custom roles; a password
+    // that must be changed first): no stats when it refuses.
+    principal.mustChangePassword ? null : keyDashboard(principal).catch((): KeyDashboard | null => null),
+    // Denied calls of the last 24 hours (an audited GetAuditSummary, flagged as a console view).
+    readsAudit ? deniedLastDay(principal) : null,
+    // The chart's first data with the page: no round trip from the browser after hydration.
+    readsAudit ? lastHourUsage(principal) : undefined,
+  ]);
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Welcome, {principal.username}</h1>
 
-      {readsAudit && <CallsPerMinute />}
+      {readsAudit && <CallsPerMinute initialData={usage} />}
 
       {stats && (
         <>

@@ -19,9 +19,10 @@ export function QuorumOffBanner() {
   return (
     <section
       aria-label="Quorum is off"
-      className="mb-6 flex flex-wrap items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+      className="mb-6 flex items-center justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
     >
-      <p>
+      {/* The text shrinks and wraps; Dismiss stays on its line (flex-wrap moved it under the text at 1024 px). */}
+      <p className="min-w-0 flex-1">
         <strong>Quorum is off.</strong> One administrator (or one stolen password) can delete keys and rewrite policies alone.{" "}
         <Link href="/approvals#rules" className="font-medium underline">
           Require approvals
@@ -29,7 +30,7 @@ export function QuorumOffBanner() {
       </p>
       <button
         type="button"
-        className="rounded-md px-2 py-1 text-amber-900 hover:bg-amber-100 dark:text-amber-200 dark:hover:bg-amber-900"
+        className="shrink-0 rounded-md px-2 py-1 text-amber-900 hover:bg-amber-100 dark:text-amber-200 dark:hover:bg-amber-900"
         onClick={() => {
           sessionStorage.setItem(DISMISSED, "1");
           listeners.forEach((l) => l());

@@ -63,9 +63,12 @@ export function AuditEventList({
   // Infinite scroll: fetch the next page when the sentinel nears the viewport.
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = events;
+  // A free-text search that stopped at its row budget continues only on request ("Search further"):
+  // scrolling must not turn one bounded request into a scan of the whole trail.
+  const searchedBackTo = events.data?.pages.at(-1)?.searchedBackTo;
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !hasNextPage || typeof IntersectionObserver === "undefined") return;
+    if (!el || !hasNextPage || searchedBackTo || typeof IntersectionObserver === "undefined") return;
     const io = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
@@ -74,7 +77,7 @@ export function AuditEventList({
     );
     io.observe(el);
     return () => io.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, searchedBackTo]);
 
   const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
   const aliases = Object.assign({}, ...(events.data?.pages.map((p) => p.aliases ?? {}) ?? [])) as Record<string, string[]>;
@@ -82,11 +85,11 @@ export function AuditEventList({
 
   return (
     <div className="flex flex-col gap-2">
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label={label} aria-busy={events.isFetching || undefined}>
           <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
             <tr>
-              <th scope="col" className="px-4 py-3 whitespace-nowrap">
+              <th scope="col" className="px-4 py-3 xl:whitespace-nowrap">
                 Time
               </th>
               <th scope="col" className="px-4 py-3">
@@ -100,7 +103,8 @@ export function AuditEventList({
                   Key
                 </th>
               )}
-              <th scope="col" className="hidden px-4 py-3 md:table-cell">
+              {/* From 1280 px: at 1024 px it pushed the Result column out of sight. */}
+              <th scope="col" className="hidden px-4 py-3 xl:table-cell">
                 Source IP
               </th>
               <th scope="col" className="px-4 py-3">
@@ -136,7 +140,7 @@ export function AuditEventList({
             {events.isSuccess && rows.length === 0 && (
               <tr>
                 <td colSpan={columns} className="px-4 py-8 text-center text-slate-600 dark:text-slate-400">
-                  {emptyText}
+                  {searchedBackTo ? "No match yet in the events searched so far." : emptyText}
                 </td>
               </tr>
             )}
@@ -154,7 +158,7 @@ export function AuditEventList({
                     r.errorCode ? "bg-red-50/70 dark:bg-red-950/30" : "hover:bg-slate-50 dark:hover:bg-slate-800/40",
                   )}
                 >
-                  <td className="px-4 py-2.5 whitespace-nowrap text-slate-600 tabular-nums dark:text-slate-400">
+                  <td className="min-w-28 px-4 py-2.5 text-slate-600 tabular-nums xl:whitespace-nowrap dark:text-slate-400">
                     <DateTime value={r.eventTime} />
                   </td>
                   <td className="px-4 py-2.5">
@@ -170,11 +174,11 @@ export function AuditEventList({
                       {accessLabel(r)} · {r.eventSource.replace(".amazonaws.com", "")}
                     </div>
                   </td>
-                  <td className="max-w-56 truncate px-4 py-2.5" title={r.userIdentity.arn ?? principalLabel(r)}>
+                  <td className="max-w-40 truncate px-4 py-2.5 xl:max-w-56" title={r.userIdentity.arn ?? principalLabel(r)}>
                     {principalLabel(r)}
                   </td>
                   {!compact && (
-                    <td className="hidden max-w-56 px-4 py-2.5 lg:table-cell" title={keys.map((k) => [...(aliases[k] ?? []), k].join(" ")).join(", ")}>
+                    <td className="hidden max-w-44 px-4 py-2.5 lg:table-cell xl:max-w-56" title={keys.map((k) => [...(aliases[k] ?? []), k].join(" ")).join(", ")}>
                       {keys[0] ? (
                         <>
                           {aliases[keys[0]]?.length ? <div className="truncate text-sm">{aliases[keys[0]]!.join(", ")}</div> : null}
@@ -185,7 +189,7 @@ export function AuditEventList({
                       )}
                     </td>
                   )}
-                  <td className="hidden px-4 py-2.5 font-mono text-xs md:table-cell">{r.sourceIPAddress}</td>
+                  <td className="hidden px-4 py-2.5 font-mono text-xs xl:table-cell">{r.sourceIPAddress}</td>
                   <td className="px-4 py-2.5">
                     {r.errorCode ? <Badge tone="red">{r.errorCode}</Badge> : <Badge tone="green">OK</Badge>}
                   </td>
@@ -204,8 +208,13 @@ export function AuditEventList({
         </table>
       </div>
       <div ref={sentinel} className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600 dark:text-slate-400">
-        <span aria-live="polite">
-          {events.isSuccess && `${rows.length} event${rows.length === 1 ? "" : "s"} shown${hasNextPage ? "; more below" : ""}`}
+        <span aria-live="polite" data-testid="audit-list-status">
+          {events.isSuccess && !searchedBackTo && `${rows.length} event${rows.length === 1 ? "" : "s"} shown${hasNextPage ? "; more below" : ""}`}
+          {events.isSuccess && searchedBackTo && (
+            <>
+              {rows.length} match{rows.length === 1 ? "" : "es"} so far; searched back to <DateTime value={searchedBackTo} />
+            </>
+          )}
         </span>
         {events.isError && events.data && (
           <span role="alert" className="text-red-700 dark:text-red-400">
@@ -214,7 +223,7 @@ export function AuditEventList({
         )}
         {hasNextPage && (
           <Button variant="secondary" size="sm" busy={isFetchingNextPage} onClick={() => fetchNextPage()}>
-            Load more
+            {searchedBackTo ? "Search further" : "Load more"}
           </Button>
         )}
       </div>

@@ -45,10 +45,18 @@ export function AuditSummaryTable({ filters, onPick }: { filters: TimelineFilter
             <span className={denied ? "font-medium text-red-700 dark:text-red-400" : undefined}>
               {denied ? `${denied.toLocaleString("en-US")} denied` : "none denied"}
             </span>
+            {s.searchedBackTo && (
+              <>
+                {" · "}
+                <span data-testid="audit-summary-searched-back-to">
+                  search read back to <DateTime value={s.searchedBackTo} />
+                </span>
+              </>
+            )}
           </p>
         )}
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label="Calls by principal and outcome" aria-busy={summary.isFetching || undefined}>
           <thead className="border-b border-slate-200 text-xs text-slate-600 uppercase dark:border-slate-800 dark:text-slate-400">
             <tr>

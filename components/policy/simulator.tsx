@@ -211,7 +211,7 @@ function Results({ results }: { results: SimulationResult[] }) {
       <h3 className="font-medium" aria-live="polite">
         Results: {allowed} allowed, {results.length - allowed} denied
       </h3>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="Simulation results">
           <thead className="text-xs text-slate-500 uppercase">
             <tr>

@@ -27,7 +27,7 @@ export function ConsoleShell({
       <SessionKeepAlive />
       <aside
         className={cn(
-          "fixed inset-y-0 left-0 z-40 w-56 shrink-0 border-r border-slate-200 bg-white transition-transform md:static md:translate-x-0 dark:border-slate-800 dark:bg-slate-900",
+          "fixed inset-y-0 left-0 z-40 w-56 shrink-0 md:w-48 xl:w-56 border-r border-slate-200 bg-white transition-transform md:static md:translate-x-0 dark:border-slate-800 dark:bg-slate-900",
           menuOpen ? "translate-x-0" : "-translate-x-full",
         )}
       >
@@ -93,7 +93,8 @@ export function ConsoleShell({
             Sign out
           </button>
         </header>
-        <main className="mx-auto w-full max-w-6xl flex-1 p-4 md:p-8">{children}</main>
+        {/* Narrower sidebar and padding below 1280 px: 48 px more for tables at 1024 px. */}
+        <main className="mx-auto w-full max-w-6xl flex-1 p-4 md:p-6 xl:p-8">{children}</main>
       </div>
     </div>
   );

@@ -27,7 +27,7 @@ export function Tabs({
   };
   return (
     <div className="flex flex-col gap-4">
-      <div role="tablist" aria-label={label} className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800">
+      <div role="tablist" aria-label={label} className="relative flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800">
         {tabs.map((t) => (
           <button
             key={t.id}

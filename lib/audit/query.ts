@@ -13,7 +13,7 @@ import { CONSOLE_VIEW_SQL, conditions, date, filtersSchema, keyIdOfRef, keyRefSc
 import { aliasesOfKeys, type KeyAliases } from "./key-names";
 import type { AuditRecord } from "./record";
 import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
-import { scanMatching } from "./search-scan";
+import { scanMatching, type ScanPosition } from "./search-scan";
 
 export { likePattern, MAX_SEARCH_LENGTH, type AuditFilters } from "./filters";
 
@@ -34,6 +34,11 @@ export interface AuditEventView {
 export interface AuditEventPage {
   events: AuditEventView[];
   nextCursor?: string;
+  /**
+   * A free-text search stopped reading here (ISO time) before it filled the
+   * page: older events are unsearched, and `nextCursor` searches further back.
+   */
+  searchedBackTo?: string;
   /** The current aliases of the keys the page's events name. */
   aliases: KeyAliases;
 }
@@ -98,12 +103,21 @@ const view = (r: Pick<EventRow, "id" | "chainId" | "chainSeq" | "hash">, text: s
 
 type PageInput = { cursor?: string; limit?: number };
 
-/** The timeline: events matching `filters`, newest first, `limit` at a time. Recorded as LookupEvents. */
-export function queryAuditEvents(caller: Principal, filters: AuditFilters = {}, page: PageInput = {}): Promise<AuditEventPage> {
-  return auditedTrailRead(AUDIT_READ_EVENTS.lookup, caller, { ...filters, ...page }, () => lookupEvents(caller, filters, page));
+export interface LookupOptions {
+  /** Rows a free-text search reads per request at most (search-scan.ts's default; smaller in tests). */
+  searchScanRows?: number;
 }
 
-async function lookupEvents(caller: Principal, filters: AuditFilters, page: PageInput): Promise<AuditEventPage> {
+/**
+ * The timeline: events matching `filters`, newest first, `limit` at a time. Recorded as LookupEvents.
+ * A free-text search reads a bounded number of rows per call: a page may come back short with
+ * `searchedBackTo` and a cursor that continues the search further back.
+ */
+export function queryAuditEvents(caller: Principal, filters: AuditFilters = {}, page: PageInput = {}, options: LookupOptions = {}): Promise<AuditEventPage> {
+  return auditedTrailRead(AUDIT_READ_EVENTS.lookup, caller, { ...filters, ...page }, () => lookupEvents(caller, filters, page, options));
+}
+
+async function lookupEvents(caller: Principal, filters: AuditFilters, page: PageInput, options: LookupOptions): Promise<AuditEventPage> {
   authorizeAuditRead(caller);
   const f = validate(filtersSchema, filters);
   const { cursor, limit = DEFAULT_PAGE_SIZE } = validate(pageSchema, page);
@@ -111,12 +125,11 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   const after = cursor ? decodeCursor(cursor) : undefined;
   const matches = searchMatcher(f);
   let rows: Array<{ row: Pick<EventRow, "id" | "chainId" | "chainSeq" | "hash" | "eventTime">; text: string }>;
+  let stoppedAt: ScanPosition | undefined;
   if (matches) {
-    rows = [];
-    for await (const r of scanMatching(where, matches, after)) {
-      rows.push({ row: r, text: r.text });
-      if (rows.length > limit) break;
-    }
+    const scan = await scanMatching(where, matches, { after, limit: limit + 1, maxRows: options.searchScanRows });
+    rows = scan.rows.map((r) => ({ row: r, text: r.text }));
+    stoppedAt = scan.stoppedAt;
   } else {
     if (after) where.push(Prisma.sql`("eventTime", id) < (${after.time}, ${after.id})`);
     const found = await prisma.$queryRaw<EventRow[]>`
@@ -131,7 +144,10 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   const last = events[events.length - 1]?.row;
   const views = events.map((e) => view(e.row, e.text));
   const aliases = await aliasesOfKeys(views.flatMap((e) => (e.record.resources ?? []).map((r) => r.ARN)));
-  return { events: views, aliases, ...(more && last ? { nextCursor: encodeCursor(last.eventTime, last.id) } : {}) };
+  if (more && last) return { events: views, aliases, nextCursor: encodeCursor(last.eventTime, last.id) };
+  // The search's row budget ran out before the page filled: continue after the last row it read.
+  if (stoppedAt) return { events: views, aliases, nextCursor: encodeCursor(stoppedAt.time, stoppedAt.id), searchedBackTo: stoppedAt.time.toISOString() };
+  return { events: views, aliases };
 }
 
 /** One event, by its row ID or its eventID (UUID). Recorded as GetAuditEvent. */

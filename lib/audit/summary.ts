@@ -27,6 +27,11 @@ export interface AuditSummary {
   total: number;
   /** Events in groups past MAX_SUMMARY_ROWS. */
   otherEvents: number;
+  /**
+   * A free-text search reads a bounded number of rows (search-scan.ts): when
+   * older rows were left unread, the summary covers events back to this time (ISO).
+   */
+  searchedBackTo?: string;
 }
 
 export function auditSummary(caller: Principal, filters: AuditFilters = {}): Promise<AuditSummary> {
@@ -38,7 +43,7 @@ async function summarize(caller: Principal, filters: AuditFilters): Promise<Audi
   const f = validate(filtersSchema, filters);
   const where = await conditions(f);
   const matches = searchMatcher(f);
-  const rows = matches ? await groupSearched(where, matches) : await groupInDatabase(where);
+  const { rows, searchedBackTo } = matches ? await groupSearched(where, matches) : { rows: await groupInDatabase(where), searchedBackTo: undefined };
   const total = rows.reduce((n, r) => n + Number(r.count), 0);
   const shown = rows.slice(0, MAX_SUMMARY_ROWS);
   return {
@@ -51,6 +56,7 @@ async function summarize(caller: Principal, filters: AuditFilters): Promise<Audi
     })),
     total,
     otherEvents: total - shown.reduce((n, r) => n + r.count, 0),
+    ...(searchedBackTo ? { searchedBackTo } : {}),
   };
 }
 
@@ -73,10 +79,14 @@ function groupInDatabase(where: Prisma.Sql[]): Promise<GroupRow[]> {
     ORDER BY CASE outcome WHEN 'denied' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, count(*) DESC, principal`;
 }
 
-/** The same groups over decoded records, for a free-text search (the text is stored compressed). */
-async function groupSearched(where: Prisma.Sql[], matches: (text: string) => boolean): Promise<GroupRow[]> {
+/**
+ * The same groups over decoded records, for a free-text search (the text is stored compressed),
+ * over the newest rows one search request may read.
+ */
+async function groupSearched(where: Prisma.Sql[], matches: (text: string) => boolean): Promise<{ rows: GroupRow[]; searchedBackTo?: string }> {
   const groups = new Map<string, GroupRow>();
-  for await (const e of scanMatching(where, matches)) {
+  const scan = await scanMatching(where, matches);
+  for (const e of scan.rows) {
     const principal = e.principalArn ?? e.userName ?? "unknown";
     const outcome = outcomeOf(e.errorCode);
     const key = JSON.stringify([principal, outcome]);
@@ -86,7 +96,8 @@ async function groupSearched(where: Prisma.Sql[], matches: (text: string) => boo
     if (e.errorCode && !g.codes?.includes(e.errorCode)) g.codes = [...(g.codes ?? []), e.errorCode].sort();
     groups.set(key, g);
   }
-  return [...groups.values()].sort(
+  const rows = [...groups.values()].sort(
     (a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] || b.count - a.count || (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0),
   );
+  return { rows, searchedBackTo: scan.stoppedAt?.time.toISOString() };
 }

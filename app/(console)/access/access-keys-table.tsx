@@ -39,16 +39,18 @@ export function AccessKeysTable({ isAdministrator, username }: { isAdministrator
 
   return (
     <div className="flex flex-col gap-6">
-      <div className="flex items-center justify-between">
+      <div className="flex items-center justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Access keys</h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             Credentials for the AWS-KMS-compatible API (AWS SDKs, AWS CLI). At most two per user.
           </p>
         </div>
-        <Button onClick={() => setCreating(true)}>Create access key</Button>
+        <Button onClick={() => setCreating(true)} className="shrink-0 whitespace-nowrap">
+          Create access key
+        </Button>
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
             <tr>

@@ -216,7 +216,8 @@ export function AuditTimeline({ initial, first }: { initial: TimelineInitial; fi
         <Field label="Access">
           {(p) => (
             <Select {...p} value={access} onChange={(e) => setAccess(e.target.value as typeof access)}>
-              <option value="any">Data access and changes</option>
+              {/* Short: a longer label was cut in the select at 1024 px. */}
+              <option value="any">All calls</option>
               <option value="read">Data access (read-only calls)</option>
               <option value="write">Changes</option>
             </Select>

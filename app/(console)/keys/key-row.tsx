@@ -117,7 +117,7 @@ export function KeyRow({
         </td>
       )}
       {columns.has("keyUsage") && (
-        <td className="px-2 py-2 whitespace-nowrap" title={USAGE_LABELS[k.keyUsage] ?? k.keyUsage}>
+        <td className="hidden px-2 py-2 whitespace-nowrap xl:table-cell" title={USAGE_LABELS[k.keyUsage] ?? k.keyUsage}>
           {USAGE_SHORT[k.keyUsage] ?? k.keyUsage}
         </td>
       )}

@@ -10,6 +10,7 @@ import { SPEC_LABELS, STATE_LABELS, USAGE_LABELS } from "@/components/keys/label
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Input, Select } from "@/components/ui/field";
+import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useToast } from "@/components/ui/toast";
 import { KEY_SPECS, KEY_USAGES } from "@/lib/crypto/specs";
@@ -124,8 +125,8 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
     void keys.refetch();
   }
 
-  const sortHeader = (column: KeyListSort, children: React.ReactNode) => (
-    <th scope="col" className="px-2 py-3 whitespace-nowrap" aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
+  const sortHeader = (column: KeyListSort, children: React.ReactNode, className?: string) => (
+    <th scope="col" className={cn("px-2 py-3 whitespace-nowrap", className)} aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : "none"}>
       <button
         type="button"
         onClick={() => sortBy(column)}
@@ -151,14 +152,15 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
         )}
       </div>
 
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5" role="search" aria-label="Filter keys">
+      {/* Five columns from 1280 px; at 1024 px (two columns) the tag filter and the row of controls take a line each. */}
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-5" role="search" aria-label="Filter keys">
         <Input
           type="search"
           aria-label="Search keys"
           placeholder="Search by alias, key ID, description or tag"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
-          className="lg:col-span-2"
+          className="xl:col-span-2"
         />
         <Select aria-label="Status" value={status} onChange={(e) => update({ status: e.target.value || undefined }, "push")}>
           <option value="">All statuses</option>
@@ -184,8 +186,8 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
             </option>
           ))}
         </Select>
-        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="self-start lg:col-span-2" />
-        <div className="flex flex-wrap items-center gap-2 lg:col-span-3 lg:justify-end">
+        <Input aria-label="Tag filter" placeholder="Tag: key=value" value={tag} onChange={(e) => setTag(e.target.value)} className="self-start sm:col-span-2" />
+        <div className="flex flex-wrap items-center gap-2 sm:col-span-2 xl:col-span-3 xl:justify-end">
           <label className="mr-auto flex items-center gap-2 text-sm">
             <input type="checkbox" checked={view.usable === "1"} onChange={(e) => update({ usable: e.target.checked ? "1" : undefined }, "push")} />
             Keys I can use
@@ -196,10 +198,10 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
             <span className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               {selectedKeys.length ? `${selectedKeys.length} selected` : ""}
             </span>
-            <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: true })}>
+            <Button variant="secondary" size="sm" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: true })}>
               Enable selected
             </Button>
-            <Button variant="secondary" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: false })}>
+            <Button variant="secondary" size="sm" disabled={!selectedKeys.length} onClick={() => setToggle({ keys: selectedKeys, enable: false })}>
               Disable selected
             </Button>
             </>
@@ -207,7 +209,7 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
         </div>
       </div>
 
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label="Keys" aria-busy={keys.isFetching}>
           <thead className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800">
             <tr>
@@ -232,7 +234,8 @@ export function KeysTable({ canManage, initial }: { canManage: boolean; initial?
               {show("description") && sortHeader("description", "Description")}
               {sortHeader("keyState", "Status")}
               {show("keySpec") && sortHeader("keySpec", "Key spec")}
-              {show("keyUsage") && sortHeader("keyUsage", "Usage")}
+              {/* From 1280 px: at 1024 px the row did not fit (the key spec names the usage, mostly). */}
+              {show("keyUsage") && sortHeader("keyUsage", "Usage", "hidden xl:table-cell")}
               {show("createdAt") && sortHeader("createdAt", "Created")}
               {show("rotation") && sortHeader("rotation", "Rotation")}
               <th scope="col" className="w-10 px-2 py-3">

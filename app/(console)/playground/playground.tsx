@@ -3,10 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { getJson, keyName, type ActionError } from "@/components/keys/client";
+import { getJson, type ActionError } from "@/components/keys/client";
+import { KeyPicker } from "@/components/keys/key-picker";
 import { FAMILY_LABELS, offeredOperations, type KeyFacts, type OperationFamily } from "@/components/playground/operations";
 import { cn } from "@/components/ui/cn";
-import { Field, Select } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs } from "@/components/ui/tabs";
 import type { KeyListPage, KeyRow } from "@/lib/console/keys/types";
@@ -20,6 +21,9 @@ import { box, Failure } from "./parts";
 import { Random } from "./random";
 import { ReEncrypt } from "./re-encrypt";
 import { SignVerify } from "./sign-verify";
+
+/** What the playground offers: enabled keys whose policies let the caller use them. */
+const USABLE = { status: "Enabled", usable: "1" };
 
 function Operation({ family, k, keys }: { family: OperationFamily; k?: KeyFacts; keys: KeyRow[] }) {
   if (family === "random" || !k) return <Random />;
@@ -47,13 +51,15 @@ function Operation({ family, k, keys }: { family: OperationFamily; k?: KeyFacts;
  * audited call) says what the chosen key can do, and only that is offered.
  */
 export function Playground() {
+  // The newest usable keys, for the first choice and ReEncrypt's default destination; the picker searches all of them.
   const keys = useQuery({
     queryKey: ["keys", "playground"],
-    queryFn: () => getJson<KeyListPage>("/api/keys?status=Enabled&usable=1&pageSize=100"),
+    queryFn: () => getJson<KeyListPage>(`/api/keys?${new URLSearchParams({ ...USABLE, pageSize: "20" })}`),
   });
-  const [keyId, setKeyId] = useState("");
+  const [chosen, setChosen] = useState<KeyRow | undefined>();
   const [family, setFamily] = useState<OperationFamily>("envelope");
-  const selected = keyId || keys.data?.keys[0]?.id || "";
+  const current = chosen ?? keys.data?.keys[0];
+  const selected = current?.id ?? "";
   const described = useQuery({
     queryKey: ["playground-describe", selected],
     enabled: !!selected,
@@ -81,16 +87,8 @@ export function Playground() {
           // e.g. a role that may sign but not list keys: say so rather than "no key".
           <Failure failure={{ name: (keys.error as ActionError).type ?? "Error", message: `The keys could not be listed: ${keys.error.message}` }} />
         ) : keys.data.keys.length ? (
-          <Field label="Key" hint="Enabled keys whose policy lets you use them (Keys → “Keys I can use”).">
-            {(p) => (
-              <Select {...p} value={selected} onChange={(e) => setKeyId(e.target.value)} className="max-w-lg">
-                {keys.data.keys.map((x) => (
-                  <option key={x.id} value={x.id}>
-                    {keyName(x)}
-                  </option>
-                ))}
-              </Select>
-            )}
+          <Field label="Key" hint="Enabled keys whose policy lets you use them (Keys → “Keys I can use”): type part of an alias or key ID.">
+            {(p) => <KeyPicker {...p} value={current} onChange={setChosen} filters={USABLE} className="max-w-lg" />}
           </Field>
         ) : (
           <p className="text-sm">

@@ -1,11 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { keyName } from "@/components/keys/client";
+import { KeyPicker } from "@/components/keys/key-picker";
 import { fromB64, short, toB64, utf8 } from "@/components/playground/codec";
 import { encryptionAlgorithms, type KeyFacts } from "@/components/playground/operations";
 import { Button } from "@/components/ui/button";
-import { Field, Select, Textarea } from "@/components/ui/field";
+import { Field, Textarea } from "@/components/ui/field";
 import type { KeyRow } from "@/lib/console/keys/types";
 import { kms, useSteps } from "./call";
 import { Failure, Travel, Values, Verdict } from "./parts";
@@ -14,16 +14,19 @@ import { Failure, Travel, Values, Verdict } from "./parts";
 const algorithmFor = (keySpec: string, listed?: readonly string[]) =>
   keySpec === "SYMMETRIC_DEFAULT" ? undefined : (listed?.find((a) => a === "RSAES_OAEP_SHA_256") ?? "RSAES_OAEP_SHA_256");
 
+/** ReEncrypt's destinations: enabled encryption keys the caller may use. */
+const DESTINATIONS = { status: "Enabled", usable: "1", usage: "ENCRYPT_DECRYPT" };
+
 /** Encrypt under this key, ReEncrypt to another key (plaintext stays inside Keyhold), Decrypt under that one. */
 export function ReEncrypt({ k, encryptionKeys }: { k: KeyFacts; encryptionKeys: KeyRow[] }) {
-  const [destination, setDestination] = useState(encryptionKeys.find((x) => x.id !== k.KeyId)?.id ?? k.KeyId);
+  const [destKey, setDestKey] = useState<KeyRow | undefined>(encryptionKeys.find((x) => x.id !== k.KeyId) ?? encryptionKeys.find((x) => x.id === k.KeyId));
+  const destination = destKey?.id ?? k.KeyId;
   const [text, setText] = useState("Data that moves to another key");
   const [original, setOriginal] = useState("");
   const [moved, setMoved] = useState<{ blob: string; keyId: string; algorithm?: string } | null>(null);
   const [roundTrip, setRoundTrip] = useState<string | null>(null);
   const steps = useSteps();
   const sourceAlgorithm = algorithmFor(k.KeySpec, encryptionAlgorithms(k));
-  const destKey = encryptionKeys.find((x) => x.id === destination);
 
   const run = () =>
     steps.run("reencrypt", async () => {
@@ -58,15 +61,7 @@ export function ReEncrypt({ k, encryptionKeys }: { k: KeyFacts; encryptionKeys: 
       />
       <Field label="Plaintext">{(p) => <Textarea {...p} rows={2} value={text} onChange={(e) => setText(e.target.value)} />}</Field>
       <Field label="Destination key" hint="Enabled encryption keys you may use (this key too).">
-        {(p) => (
-          <Select {...p} value={destination} onChange={(e) => setDestination(e.target.value)} className="max-w-lg">
-            {encryptionKeys.map((x) => (
-              <option key={x.id} value={x.id}>
-                {keyName(x)} ({x.keySpec})
-              </option>
-            ))}
-          </Select>
-        )}
+        {(p) => <KeyPicker {...p} value={destKey} onChange={setDestKey} filters={DESTINATIONS} className="max-w-lg" />}
       </Field>
       <div>
         <Button onClick={run} busy={steps.busy === "reencrypt"} disabled={!text || !destination || !!steps.busy}>

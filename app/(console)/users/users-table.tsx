@@ -62,7 +62,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
         <Button onClick={() => setCreating(true)}>Create user</Button>
       </div>
       <MfaPolicyPanel />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
             <tr>
@@ -70,7 +70,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
               <th className="px-4 py-3">Role</th>
               <th className="px-4 py-3">Custom role</th>
               <th className="px-4 py-3">Status</th>
-              <th className="px-4 py-3">Last sign-in</th>
+              <th className="px-4 py-3 whitespace-nowrap">Last sign-in</th>
               <th className="px-4 py-3 text-right">Actions</th>
             </tr>
           </thead>
@@ -86,7 +86,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                   <Select
                     aria-label={`Role of ${u.username}`}
                     value={u.role ?? ""}
-                    className="w-44 py-1"
+                    className="w-44 min-w-36 py-1"
                     onChange={(e) => setRoleChange({ user: u, role: (e.target.value || null) as Role | null })}
                   >
                     {ROLE_OPTIONS.map((o) => (
@@ -101,7 +101,7 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                     aria-label={`Custom role of ${u.username}`}
                     value={customRoleOf.get(u.id) ?? ""}
                     disabled={!customRoles.data}
-                    className="w-44 py-1"
+                    className="w-44 min-w-36 py-1"
                     onChange={(e) => {
                       const customRoleId = e.target.value || null;
                       run(() => unwrap(setUserCustomRoleAction({ userId: u.id, customRoleId })), `Custom role of ${u.username} changed`);
@@ -132,7 +132,8 @@ export function UsersTable({ currentUserId }: { currentUserId: string }) {
                   {u.lastSignInAt ? <DateTime value={u.lastSignInAt} /> : "Never"}
                 </td>
                 <td className="px-4 py-3">
-                  <div className="flex items-center justify-end gap-2">
+                  {/* Wraps rather than pushing buttons out of the table's box at 1024 px. */}
+                  <div className="flex min-w-52 flex-wrap items-center justify-end gap-2">
                     <UserSecurityActions user={u} />
                     <Button variant="secondary" size="sm" onClick={() => setTagging(u)}>
                       Tags
