@@ -65,7 +65,8 @@ export function cpuWindow(serverPid) {
       const seconds = (performance.now() - t0) / 1000;
       const now = processes();
       const delta = (list, start) => list.reduce((sum, p) => sum + p.ticks - (start.get(p.pid) ?? 0), 0);
-      const serverTicks = delta(treeOf(serverPid, now), serverStart);
+      const tree = treeOf(serverPid, now);
+      const serverTicks = delta(tree, serverStart);
       const pgTicks = delta(now.filter((p) => p.comm === "postgres"), pgStart);
       const loadgen = process.cpuUsage(self);
       const m1 = machine();
@@ -79,6 +80,11 @@ export function cpuWindow(serverPid) {
         serverCores: Math.round((serverTicks / TICKS_PER_SECOND / seconds) * 100) / 100,
         machineBusyPercent: total ? Math.round(((m1.busy - m0.busy) / total) * 1000) / 10 : null,
         machineStealPercent: total ? Math.round(((m1.steal - m0.steal) / total) * 1000) / 10 : null,
+        // Each process of the server's tree (cluster mode: the primary first, then its workers).
+        serverProcesses: tree
+          .map((p) => ({ pid: Number(p.pid), primary: p.pid === String(serverPid), ticks: p.ticks - (serverStart.get(p.pid) ?? 0) }))
+          .sort((a, b) => Number(b.primary) - Number(a.primary) || a.pid - b.pid)
+          .map(({ pid, primary, ticks }) => ({ pid, primary, cpuMicrosPerRequest: us(ticks), cores: Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100 })),
       };
     },
   };

@@ -28,20 +28,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freshDatabase } from "./fresh-database.mjs";
 import { freePort, waitFor } from "./server-process.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
+import { BENCH_CREDENTIALS as CREDS, BENCH_REGION as REGION, signedRequest as signed } from "./signed-request.mjs";
 import { benchHsmKey, benchSoftHsm } from "./softhsm.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const REGION = "us-east-1";
-const CREDS = { accessKeyId: "AKIABENCHMARKKEYHOLD", secretAccessKey: "bench/secret+0000000000000000000000000000".slice(0, 40) };
 
 function run(opts) {
   return new Promise((resolve, reject) => {
@@ -60,26 +57,6 @@ function summarize(name, r) {
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
-}
-
-async function signed(endpoint, operation, body) {
-  const url = new URL(endpoint);
-  const payload = JSON.stringify(body);
-  const signer = new SignatureV4({ credentials: CREDS, region: REGION, service: "kms", sha256: Hash.bind(null, "sha256") });
-  const req = await signer.sign(
-    {
-      method: "POST",
-      protocol: "http:",
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      headers: { host: url.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `TrentService.${operation}` },
-      body: payload,
-    },
-    { signingDate: new Date() },
-  );
-  const { host: _host, ...headers } = req.headers;
-  return { method: "POST", headers, body: payload };
 }
 
 async function sdkLoad(kms, command) {
@@ -224,6 +201,12 @@ try {
   console.log("| run | server µs | PostgreSQL µs | load generator µs | server cores | machine busy % | steal % |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const { name, cpu } of results.filter((r) => r.cpu)) {
     console.log(`| ${name} | ${cpu.serverCpuMicrosPerRequest} | ${cpu.postgresCpuMicrosPerRequest} | ${cpu.loadGeneratorCpuMicrosPerRequest} | ${cpu.serverCores} | ${cpu.machineBusyPercent} | ${cpu.machineStealPercent} |`);
+  }
+  if (workers > 1) {
+    console.log("\nCluster mode, each process of the server per request (the primary only hands connections to the workers; `node bench/cluster-scaling.mjs` compares 1 and N workers):");
+    for (const { name, cpu } of results.filter((r) => r.cpu?.serverProcesses.length > 1)) {
+      console.log(`| ${name} | ${cpu.serverProcesses.map((p) => `${p.primary ? "primary" : `worker ${p.pid}`} ${p.cpuMicrosPerRequest} µs (${p.cores} cores)`).join(" | ")} |`);
+    }
   }
   const seen = results.filter((r) => r.server);
   if (seen.length) {

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { privateSocketDir, socketUrl } from "./socket-dir";
 
 export interface EmbeddedDatabase {
@@ -21,6 +22,7 @@ export interface EmbeddedDatabase {
  * private temp folder is used.
  */
 export async function startEmbeddedDatabase(dir: string, options: { socketDir?: string } = {}): Promise<EmbeddedDatabase> {
+  keepWasmBaselineCompiled();
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   if (!dir.startsWith("memory://")) mkdirSync(dirname(dir), { recursive: true }); // PGlite creates only the last level
@@ -60,6 +62,20 @@ export async function startEmbeddedDatabase(dir: string, options: { socketDir?: 
       socket.remove();
     },
   };
+}
+
+/**
+ * V8 compiles PGlite's 9 MB of WebAssembly with its baseline compiler
+ * (Liftoff), then recompiles the hot functions with TurboFan on background
+ * threads. That optimising tier's compiler memory (~50 MB at its peak) is freed
+ * but stays resident in glibc's per-thread malloc arenas, so it costs ~40 MB of
+ * RSS for the process's life; baseline code costs PGlite some CPU per query
+ * instead. Set before PGlite compiles its module (the flag is read at compile
+ * time); KEYHOLD_EMBEDDED_WASM_TIERUP=on keeps V8's default.
+ */
+function keepWasmBaselineCompiled(): void {
+  if (process.env.KEYHOLD_EMBEDDED_WASM_TIERUP === "on") return;
+  setFlagsFromString("--liftoff-only");
 }
 
 function sharedBuffers(): string {
