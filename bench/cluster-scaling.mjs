@@ -67,6 +67,10 @@ async function pass(workers) {
         autocannon({ url: endpoint, connections: CONCURRENCY, duration, pipelining: 1, ...encrypt }, (e, r) => (e ? reject(e) : resolve(r))),
       );
     await load(2); // warm-up: JIT, key cache, every worker's connections
+    // What the server burns with no requests (timers, pools, the primary): charged to every request below.
+    const idle = cpuWindow(server.pid);
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleCpu = idle.end(1);
     const window = cpuWindow(server.pid);
     const r = await load(SECONDS);
     const cpu = window.end(r["2xx"]);
@@ -80,6 +84,8 @@ async function pass(workers) {
       // One worker: the process itself serves. N workers: the primary, then each worker.
       primaryUs: workers > 1 ? primary.cpuMicrosPerRequest : null,
       workerCores: (workers > 1 ? children : [primary]).map((p) => p.cores),
+      idleServerCores: idleCpu.serverCores,
+      pids: cpu.serverProcesses.map((p) => p.pid),
       postgresUs: cpu.postgresCpuMicrosPerRequest,
       loadGeneratorUs: cpu.loadGeneratorCpuMicrosPerRequest,
       busy: cpu.machineBusyPercent,
@@ -94,7 +100,8 @@ async function pass(workers) {
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
+  const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return Math.round(m * 100) / 100;
 };
 const runs = [];
 console.error(`cluster scaling: 1 vs ${WORKERS} workers, ${PASSES} interleaved passes of ${SECONDS}s, replayed Encrypt at concurrency ${CONCURRENCY} …`);
@@ -106,11 +113,11 @@ for (let i = 0; i < PASSES; i++) {
   }
 }
 const row = (label, rs) =>
-  `| ${label} | ${median(rs.map((r) => r.opsPerSec))} | ${median(rs.map((r) => r.serverUs))} | ${rs[0].workers > 1 ? median(rs.map((r) => r.primaryUs)) : "-"} | ${median(rs.map((r) => r.workerCores.reduce((a, b) => a + b, 0)))} | ${median(rs.map((r) => r.postgresUs))} | ${median(rs.map((r) => r.loadGeneratorUs))} | ${median(rs.map((r) => r.p99ms))} | ${median(rs.map((r) => r.busy))} | ${median(rs.map((r) => r.steal))} |`;
+  `| ${label} | ${median(rs.map((r) => r.opsPerSec))} | ${median(rs.map((r) => r.serverUs))} | ${rs[0].workers > 1 ? median(rs.map((r) => r.primaryUs)) : "-"} | ${median(rs.map((r) => r.workerCores.reduce((a, b) => a + b, 0)))} | ${median(rs.map((r) => r.idleServerCores))} | ${median(rs.map((r) => r.postgresUs))} | ${median(rs.map((r) => r.loadGeneratorUs))} | ${median(rs.map((r) => r.p99ms))} | ${median(rs.map((r) => r.busy))} | ${median(rs.map((r) => r.steal))} |`;
 const one = runs.filter((r) => r.workers === 1);
 const many = runs.filter((r) => r.workers === WORKERS);
 console.log(`\nReplayed Encrypt, medians of ${PASSES} interleaved passes (server µs = whole process tree; primary µs = its share):`);
-console.log("| workers | ops/s | server µs/request | primary µs/request | server cores | PostgreSQL µs | load generator µs | p99 ms | machine busy % | steal % |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log("| workers | ops/s | server µs/request | primary µs/request | server cores | server cores idle | PostgreSQL µs | load generator µs | p99 ms | machine busy % | steal % |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 console.log(row("1", one));
 console.log(row(String(WORKERS), many));
 const throughputRatio = median(many.map((r) => r.opsPerSec)) / median(one.map((r) => r.opsPerSec));
