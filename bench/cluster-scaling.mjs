@@ -21,6 +21,7 @@ import autocannon from "autocannon";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { freshDatabase } from "./fresh-database.mjs";
 import { freePort, waitFor } from "./server-process.mjs";
+import { serverSideSummary } from "./metrics-scrape.mjs";
 import { cpuWindow } from "./proc-accounting.mjs";
 import { BENCH_CREDENTIALS as CREDS, BENCH_REGION as REGION, signedRequest } from "./signed-request.mjs";
 
@@ -71,9 +72,13 @@ async function pass(workers) {
     const idle = cpuWindow(server.pid);
     await new Promise((r) => setTimeout(r, 3000));
     const idleCpu = idle.end(1);
+    // In cluster mode a scrape answers for every worker (lib/metrics/cluster.ts).
+    const scrape = () => fetch(`${endpoint}/metrics`).then((res) => res.text());
+    const before = await scrape();
     const window = cpuWindow(server.pid);
     const r = await load(SECONDS);
     const cpu = window.end(r["2xx"]);
+    const seen = serverSideSummary(before, await scrape());
     if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx answers, ${r.errors} errors`);
     const [primary, ...children] = cpu.serverProcesses;
     return {
@@ -85,6 +90,7 @@ async function pass(workers) {
       primaryUs: workers > 1 ? primary.cpuMicrosPerRequest : null,
       workerCores: (workers > 1 ? children : [primary]).map((p) => p.cores),
       idleServerCores: idleCpu.serverCores,
+      eventsPerCommit: seen.auditBatchMean,
       pids: cpu.serverProcesses.map((p) => p.pid),
       postgresUs: cpu.postgresCpuMicrosPerRequest,
       loadGeneratorUs: cpu.loadGeneratorCpuMicrosPerRequest,
@@ -113,11 +119,11 @@ for (let i = 0; i < PASSES; i++) {
   }
 }
 const row = (label, rs) =>
-  `| ${label} | ${median(rs.map((r) => r.opsPerSec))} | ${median(rs.map((r) => r.serverUs))} | ${rs[0].workers > 1 ? median(rs.map((r) => r.primaryUs)) : "-"} | ${median(rs.map((r) => r.workerCores.reduce((a, b) => a + b, 0)))} | ${median(rs.map((r) => r.idleServerCores))} | ${median(rs.map((r) => r.postgresUs))} | ${median(rs.map((r) => r.loadGeneratorUs))} | ${median(rs.map((r) => r.p99ms))} | ${median(rs.map((r) => r.busy))} | ${median(rs.map((r) => r.steal))} |`;
+  `| ${label} | ${median(rs.map((r) => r.opsPerSec))} | ${median(rs.map((r) => r.serverUs))} | ${rs[0].workers > 1 ? median(rs.map((r) => r.primaryUs)) : "-"} | ${median(rs.map((r) => r.workerCores.reduce((a, b) => a + b, 0)))} | ${median(rs.map((r) => r.idleServerCores))} | ${median(rs.map((r) => r.eventsPerCommit))} | ${median(rs.map((r) => r.postgresUs))} | ${median(rs.map((r) => r.loadGeneratorUs))} | ${median(rs.map((r) => r.p99ms))} | ${median(rs.map((r) => r.busy))} | ${median(rs.map((r) => r.steal))} |`;
 const one = runs.filter((r) => r.workers === 1);
 const many = runs.filter((r) => r.workers === WORKERS);
 console.log(`\nReplayed Encrypt, medians of ${PASSES} interleaved passes (server µs = whole process tree; primary µs = its share):`);
-console.log("| workers | ops/s | server µs/request | primary µs/request | server cores | server cores idle | PostgreSQL µs | load generator µs | p99 ms | machine busy % | steal % |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log("| workers | ops/s | server µs/request | primary µs/request | server cores | server cores idle | audit events per commit | PostgreSQL µs | load generator µs | p99 ms | machine busy % | steal % |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 console.log(row("1", one));
 console.log(row(String(WORKERS), many));
 const throughputRatio = median(many.map((r) => r.opsPerSec)) / median(one.map((r) => r.opsPerSec));
