@@ -16,7 +16,9 @@
 //     process with and without the audit trail (bench/audit-cost.ts)
 //
 // Uses DATABASE_URL when set (PostgreSQL), else the embedded database.
-// BENCH_API_WORKERS=N runs the API server in cluster mode (PostgreSQL only).
+// BENCH_API_WORKERS=N runs the API server in cluster mode (PostgreSQL only;
+// bench/cluster-scaling.mjs compares 1 and N workers). The embedded database's
+// memory after a 1-minute load alone: bench/embedded-memory.mjs.
 // BENCH_PROFILE=1 also records a CPU profile of the server during the
 // replayed Encrypt run and prints where its time went (bench/profile-summary.mjs).
 // Next to the load generator's figures it prints the server's own, from its
