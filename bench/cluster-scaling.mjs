@@ -91,6 +91,8 @@ async function pass(workers) {
       workerCores: (workers > 1 ? children : [primary]).map((p) => p.cores),
       idleServerCores: idleCpu.serverCores,
       eventsPerCommit: seen.auditBatchMean,
+      // A worker that died during the pass (the primary replaces it): its pid joins the list above.
+      workersReplaced: (log.match(/API worker exited/g) ?? []).length,
       pids: cpu.serverProcesses.map((p) => p.pid),
       postgresUs: cpu.postgresCpuMicrosPerRequest,
       loadGeneratorUs: cpu.loadGeneratorCpuMicrosPerRequest,
