@@ -11,9 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { freshDatabase } from "./fresh-database.mjs";
+import { BENCH_CREDENTIALS, signedRequest } from "./signed-request.mjs";
 import { cpuWindow } from "./proc-accounting.mjs";
 import { freePort, waitFor } from "./server-process.mjs";
 import pg from "pg";
@@ -22,7 +21,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const OPS = process.argv.slice(2).length ? process.argv.slice(2) : ["Encrypt", "Decrypt", "GenerateDataKey"];
-const CREDS = { accessKeyId: "AKIABENCHMARKKEYHOLD", secretAccessKey: "bench/secret+0000000000000000000000000000".slice(0, 40) };
+const CREDS = BENCH_CREDENTIALS;
 
 /** What the database did, from pg_stat_database (commits, rows, blocks): to tell statements per request from cost per statement. */
 async function databaseStats(url) {
@@ -75,15 +74,9 @@ try {
     Decrypt: { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") },
     GenerateDataKey: { KeyId: keyId, KeySpec: "AES_256" },
   };
-  const signer = new SignatureV4({ credentials: CREDS, region: "us-east-1", service: "kms", sha256: Hash.bind(null, "sha256") });
   for (let round = 0; round < ROUNDS; round++) {
     for (const op of OPS) {
-      const body = JSON.stringify(bodies[op]);
-      const req = await signer.sign(
-        { method: "POST", protocol: "http:", hostname: "127.0.0.1", port, path: "/", headers: { host: `127.0.0.1:${port}`, "content-type": "application/x-amz-json-1.1", "x-amz-target": `TrentService.${op}` }, body },
-        { signingDate: new Date() },
-      );
-      const { host: _h, ...headers } = req.headers;
+      const { headers, body } = await signedRequest(endpoint, op, bodies[op]);
       await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: 1 }, (e) => (e ? j(e) : r()))); // warm-up
       const stats = databaseUrl ? await databaseStats(databaseUrl) : undefined;
       const window = cpuWindow(server.pid);
