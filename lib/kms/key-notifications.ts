@@ -91,8 +91,7 @@ export async function listenForKeyChanges(databaseUrl: string): Promise<{ close(
     c.on("end", () => onLost());
     try {
       await c.connect();
-      await c.query(`LISTEN ${CHANNEL}`);
-      await c.query(`LISTEN ${ACCESS_KEY_CHANNEL}`);
+      await c.query(`LISTEN ${CHANNEL}; LISTEN ${ACCESS_KEY_CHANNEL}`); // one round trip, one session for both
     } catch (e) {
       onLost(e as Error);
       throw e;
