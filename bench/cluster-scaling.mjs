@@ -13,14 +13,13 @@
 // workers spend as many µs per request as one, N free cores carry N times one
 // worker's load. "capacity ratio" = N × (1-worker µs / N-worker µs), the
 // throughput ratio N workers would reach on N cores of their own.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { freshDatabase } from "./fresh-database.mjs";
-import { freePort, waitFor } from "./server-process.mjs";
+import { freePort, startBenchApiServer, waitFor } from "./server-process.mjs";
 import { serverSideSummary } from "./metrics-scrape.mjs";
 import { cpuWindow } from "./proc-accounting.mjs";
 import { BENCH_CREDENTIALS as CREDS, BENCH_REGION as REGION, signedRequest } from "./signed-request.mjs";
@@ -38,27 +37,9 @@ async function pass(workers) {
   const databaseUrl = await freshDatabase(process.env.DATABASE_URL, "bench_cluster");
   const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-cluster-"));
   const port = await freePort();
-  let log = "";
-  const server = spawn(process.execPath, ["scripts/start-api.mjs"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KEYHOLD_DATA_DIR: dataDir,
-      KEYHOLD_API_PORT: String(port),
-      KEYHOLD_API_WORKERS: String(workers),
-      HOST: "127.0.0.1",
-      KEYHOLD_ADMIN_PASSWORD: "bench admin password",
-      KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
-      KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server.stdout.on("data", (d) => (log += d));
-  server.stderr.on("data", (d) => (log += d));
-  const endpoint = `http://127.0.0.1:${port}`;
+  const { server, endpoint, log } = startBenchApiServer({ port, dataDir, databaseUrl, env: { KEYHOLD_API_WORKERS: String(workers) } });
   try {
-    await waitFor(`${endpoint}/readyz`, server, () => log);
+    await waitFor(`${endpoint}/readyz`, server, log);
     const kms = new KMSClient({ endpoint, region: REGION, credentials: CREDS });
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "cluster benchmark" }));
     kms.destroy();
@@ -92,7 +73,7 @@ async function pass(workers) {
       idleServerCores: idleCpu.serverCores,
       eventsPerCommit: seen.auditBatchMean,
       // A worker that died during the pass (the primary replaces it): its pid joins the list above.
-      workersReplaced: (log.match(/API worker exited/g) ?? []).length,
+      workersReplaced: (log().match(/API worker exited/g) ?? []).length,
       pids: cpu.serverProcesses.map((p) => p.pid),
       postgresUs: cpu.postgresCpuMicrosPerRequest,
       loadGeneratorUs: cpu.loadGeneratorCpuMicrosPerRequest,

@@ -6,13 +6,12 @@
 // each process's peak), and the server's own split: JS heap, external
 // (PGlite's WASM memory is an ArrayBuffer, counted there) and array buffers.
 // Target (issue 16): ≤ 300 MB after start and after the load.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { freePort, waitFor } from "./server-process.mjs";
+import { freePort, startBenchApiServer, waitFor } from "./server-process.mjs";
 import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
 import { BENCH_CREDENTIALS as CREDS, BENCH_REGION as REGION, signedRequest } from "./signed-request.mjs";
 
@@ -21,24 +20,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-memory-"));
-const { DATABASE_URL: _unused, ...env } = process.env;
-let log = "";
-const server = spawn(process.execPath, ["scripts/start-api.mjs"], {
-  env: {
-    ...env,
-    KEYHOLD_DATA_DIR: dataDir,
-    KEYHOLD_API_PORT: String(port),
-    HOST: "127.0.0.1",
-    KEYHOLD_ADMIN_PASSWORD: "bench admin password",
-    KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
-    KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-    LOG_LEVEL: "warn",
-  },
-  stdio: ["ignore", "pipe", "pipe"],
-});
-server.stdout.on("data", (d) => (log += d));
-server.stderr.on("data", (d) => (log += d));
-const endpoint = `http://127.0.0.1:${port}`;
+// Always the embedded database, whatever this shell's DATABASE_URL (startBenchApiServer drops it).
+const { server, endpoint, log } = startBenchApiServer({ port, dataDir });
 
 const MB = (bytes) => Math.round(bytes / 2 ** 20);
 async function snapshot() {
@@ -53,7 +36,7 @@ async function snapshot() {
 }
 
 try {
-  await waitFor(`${endpoint}/readyz`, server, () => log);
+  await waitFor(`${endpoint}/readyz`, server, log);
   await new Promise((r) => setTimeout(r, 1000)); // let start-up garbage settle as a server at rest would
   const afterStart = await snapshot();
   const kms = new KMSClient({ endpoint, region: REGION, credentials: CREDS });
@@ -74,7 +57,7 @@ try {
       autocannon({ url: endpoint, connections: CONCURRENCY, duration: SECONDS / requests.length, pipelining: 1, ...req }, (e, res) => (e ? reject(e) : resolve(res))),
     );
     ok += r["2xx"];
-    if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx answers, ${r.errors} errors:\n${log}`);
+    if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx answers, ${r.errors} errors:\n${log()}`);
   }
   const cpu = window.end(ok);
   const afterLoad = await snapshot();

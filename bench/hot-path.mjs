@@ -5,7 +5,6 @@
 // and prints one line per run; BENCH_PROFILE=1 adds the self-time of the hottest
 // functions (from --cpu-prof). Not a replacement for `npm run bench`.
 //   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS)
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,14 +13,13 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms
 import { freshDatabase } from "./fresh-database.mjs";
 import { BENCH_CREDENTIALS, signedRequest } from "./signed-request.mjs";
 import { cpuWindow } from "./proc-accounting.mjs";
-import { freePort, waitFor } from "./server-process.mjs";
+import { freePort, startBenchApiServer, waitFor } from "./server-process.mjs";
 import pg from "pg";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const OPS = process.argv.slice(2).length ? process.argv.slice(2) : ["Encrypt", "Decrypt", "GenerateDataKey"];
-const CREDS = BENCH_CREDENTIALS;
 
 /** What the database did, from pg_stat_database (commits, rows, blocks): to tell statements per request from cost per statement. */
 async function databaseStats(url) {
@@ -44,27 +42,10 @@ const dataDir = mkdtempSync(join(tmpdir(), "keyhold-hot-"));
 const databaseUrl = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, "hot") : undefined;
 const port = await freePort();
 const profileDir = join(dataDir, "prof");
-let log = "";
-const server = spawn(process.execPath, [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "scripts/start-api.mjs"], {
-  env: {
-    ...process.env,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    KEYHOLD_DATA_DIR: dataDir,
-    KEYHOLD_API_PORT: String(port),
-    HOST: "127.0.0.1",
-    KEYHOLD_ADMIN_PASSWORD: "bench admin password",
-    KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
-    KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-    LOG_LEVEL: "warn",
-  },
-  stdio: ["ignore", "pipe", "pipe"],
-});
-server.stdout.on("data", (d) => (log += d));
-server.stderr.on("data", (d) => (log += d));
-const endpoint = `http://127.0.0.1:${port}`;
+const { server, endpoint, log } = startBenchApiServer({ port, dataDir, databaseUrl, nodeArgs: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
 try {
-  await waitFor(`${endpoint}/readyz`, server, () => log);
-  const kms = new KMSClient({ endpoint, region: "us-east-1", credentials: CREDS });
+  await waitFor(`${endpoint}/readyz`, server, log);
+  const kms = new KMSClient({ endpoint, region: "us-east-1", credentials: BENCH_CREDENTIALS });
   const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata.KeyId;
   const plaintext = Buffer.alloc(32, 7);
   const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));

@@ -32,7 +32,7 @@ import autocannon from "autocannon";
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freshDatabase } from "./fresh-database.mjs";
-import { freePort, waitFor } from "./server-process.mjs";
+import { freePort, startBenchApiServer, waitFor } from "./server-process.mjs";
 import { summarizeProfile } from "./profile-summary.mjs";
 import { cpuWindow, residentMemory } from "./proc-accounting.mjs";
 import { BENCH_CREDENTIALS as CREDS, BENCH_REGION as REGION, signedRequest as signed } from "./signed-request.mjs";
@@ -95,30 +95,17 @@ try {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "keyhold-bench-"));
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  let log = "";
   const profileDir = join(dataDir, "cpu-profile");
   const hsmEnv = benchSoftHsm(join(dataDir, "softhsm"));
-  const server = spawn(process.execPath, [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "scripts/start-api.mjs"], {
-    env: {
-      ...process.env,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      KEYHOLD_DATA_DIR: dataDir,
-      KEYHOLD_API_PORT: String(port),
-      KEYHOLD_API_WORKERS: process.env.BENCH_API_WORKERS ?? "1",
-      HOST: "127.0.0.1",
-      KEYHOLD_ADMIN_PASSWORD: "bench admin password",
-      KEYHOLD_BOOTSTRAP_ACCESS_KEY_ID: CREDS.accessKeyId,
-      KEYHOLD_BOOTSTRAP_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-      LOG_LEVEL: "warn",
-      ...hsmEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const { server, endpoint, log } = startBenchApiServer({
+    port,
+    dataDir,
+    databaseUrl,
+    env: { KEYHOLD_API_WORKERS: process.env.BENCH_API_WORKERS ?? "1", ...hsmEnv },
+    nodeArgs: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   });
-  server.stdout.on("data", (d) => (log += d));
-  server.stderr.on("data", (d) => (log += d));
   cleanup.push(() => server.kill("SIGTERM"));
-  const endpoint = `http://127.0.0.1:${port}`;
-  await waitFor(`${endpoint}/readyz`, server, () => log);
+  await waitFor(`${endpoint}/readyz`, server, log);
   const memoryAfterStart = residentMemory(server.pid);
 
   const kms = new KMSClient({ endpoint, region: REGION, credentials: CREDS });
