@@ -306,3 +306,20 @@ describe("console key reads are the KMS operations they stand for", () => {
     expect(denied.map((e) => e.errorCode)).toEqual(["AccessDeniedException"]);
   });
 });
+
+describe("the create-key wizard's reads", () => {
+  it("are recorded, allowed or denied: the principals it offers (ListUsers) and the alias check (ListAliases)", async () => {
+    const { listKeyPrincipals, aliasAvailability } = await import("@/lib/console/keys/queries");
+    const { auditEvents } = await import("../support/audit-rows");
+    const principals = await listKeyPrincipals(admin);
+    expect(principals.length).toBeGreaterThan(0);
+    const alias = `alias/${run}-free`;
+    expect(await aliasAvailability(admin, alias)).toEqual({ available: true });
+    const [listed] = await auditEvents({ where: { eventName: "ListUsers", principalArn: admin.arn }, orderBy: { id: "desc" }, take: 1 });
+    expect(JSON.parse(listed!.record)).toMatchObject({ eventSource: "iam.amazonaws.com", responseElements: { users: principals.length } });
+    expect(await auditEvents({ where: { eventName: "ListAliases", principalArn: admin.arn } }, alias)).toHaveLength(1);
+    const nobody = (await makeUser(null)).principal;
+    expect((await outcome(aliasAvailability(nobody, alias))).name).toBe("AccessDeniedException");
+    expect(await auditEvents({ where: { eventName: "ListAliases", principalArn: nobody.arn, errorCode: "AccessDeniedException" } }, alias)).toHaveLength(1);
+  });
+});

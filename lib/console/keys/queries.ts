@@ -185,8 +185,15 @@ async function readConsoleKey(caller: Principal, keyId: string): Promise<KeyDeta
   };
 }
 
-/** Users who may be named key administrators or key users (for the create-key wizard). */
-export async function listKeyPrincipals(caller: Principal): Promise<KeyPrincipal[]> {
+/** Users who may be named key administrators or key users (for the create-key wizard); recorded as ListUsers. */
+export function listKeyPrincipals(caller: Principal): Promise<KeyPrincipal[]> {
+  return audited(
+    { eventName: "ListUsers", eventSource: "iam.amazonaws.com", caller, via: "console", request: { view: "create-key" }, readOnly: true, recordedResponse: (r) => ({ users: (r as unknown[]).length }) },
+    () => readKeyPrincipals(caller),
+  );
+}
+
+async function readKeyPrincipals(caller: Principal): Promise<KeyPrincipal[]> {
   authorizeKms(caller, "kms:CreateKey");
   const ctx = await kmsContext();
   const users = await prisma.user.findMany({
@@ -198,8 +205,12 @@ export async function listKeyPrincipals(caller: Principal): Promise<KeyPrincipal
   return users.map((u) => ({ id: u.id, username: u.username, role: u.role ?? "", arn: `arn:aws:iam::${ctx.account}:user/${u.username}` }));
 }
 
-/** Whether an alias name is free; when taken, CreateAlias's AlreadyExistsException message. */
-export async function aliasAvailability(caller: Principal, aliasName: string): Promise<{ available: boolean; message?: string }> {
+/** Whether an alias name is free; when taken, CreateAlias's AlreadyExistsException message. Recorded as ListAliases. */
+export function aliasAvailability(caller: Principal, aliasName: string): Promise<{ available: boolean; message?: string }> {
+  return auditedConsoleRead("ListAliases", caller, { aliasName }, () => readAliasAvailability(caller, aliasName));
+}
+
+async function readAliasAvailability(caller: Principal, aliasName: string): Promise<{ available: boolean; message?: string }> {
   authorizeKms(caller, "kms:ListAliases");
   const ctx = await kmsContext();
   const existing = await prisma.alias.findUnique({ where: { name: aliasName }, select: { name: true } });
