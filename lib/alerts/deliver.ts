@@ -2,10 +2,12 @@
 // (so two instances never send one message at once), POSTed with a short
 // timeout and no redirects, signed per attempt, and retried with exponential
 // backoff until delivered or given up. Every attempt is logged (AlertAttempt).
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { directPrisma } from "@/lib/db/client";
 import { unwrapRuleSecret } from "./secret";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature";
-import { assertDeliverable, parseWebhookUrl } from "./webhook-url";
+import { assertDeliverable, checkedLookup, parseWebhookUrl } from "./webhook-url";
 
 export interface DeliveryOptions {
   /** Wait before attempt n+1 after n failed attempts. Default 30 s doubling, at most 1 h. */
@@ -42,20 +44,32 @@ async function claimDue(now: Date, leaseMs: number): Promise<bigint[]> {
 async function post(url: string, body: string, secret: string, deliveryId: bigint, timeoutMs: number): Promise<number> {
   const target = parseWebhookUrl(url);
   await assertDeliverable(target);
-  const response = await fetch(target, {
-    method: "POST",
-    redirect: "manual", // a redirect could lead to an address refused above
-    signal: AbortSignal.timeout(timeoutMs),
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "Keyhold-Alerts/1",
-      "x-keyhold-delivery": deliveryId.toString(),
-      [SIGNATURE_HEADER]: signatureHeader(secret, body),
-    },
-    body,
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise<number>((resolve, reject) => {
+    const req = send(
+      target,
+      {
+        method: "POST",
+        // node:http follows no redirect (one could lead to an address refused above), and its
+        // connection resolves the name through checkedLookup: what is checked is what is connected to.
+        lookup: checkedLookup,
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "Keyhold-Alerts/1",
+          "x-keyhold-delivery": deliveryId.toString(),
+          [SIGNATURE_HEADER]: signatureHeader(secret, body),
+        },
+      },
+      (res) => {
+        res.resume(); // the answer's body is not read, only drained
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
-  await response.body?.cancel().catch(() => {});
-  return response.status;
 }
 
 function reason(e: unknown): string {

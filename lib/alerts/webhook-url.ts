@@ -3,6 +3,7 @@
 // (169.254.169.254, fd00:ec2::254): a rule must not turn Keyhold into a way
 // to read instance credentials. Private and loopback addresses are allowed:
 // receivers of a self-hosted service are usually internal.
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { ValidationException } from "@/lib/errors";
@@ -85,4 +86,24 @@ export function redactedUrl(text: string): string {
   } catch {
     return "…";
   }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * dns.lookup for the POST's own connection, refusing link-local and metadata
+ * answers: the address checked is the address connected to, so a name that
+ * resolves elsewhere between the check above and the connection (DNS
+ * rebinding) is still refused. (IP literals never reach a lookup: assertDeliverable checks them.)
+ */
+export function checkedLookup(hostname: string, options: { family?: number | string; all?: boolean }, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...(options as object), all: true } as LookupAllOptions, (err, addresses) => {
+    if (err) return callback(err, []);
+    const bad = addresses.find((a) => isForbiddenAddress(a.address));
+    if (bad) return callback(Object.assign(new Error(`refused: ${hostname} resolves to the link-local address ${bad.address}`), { code: "EADDRNOTAVAIL" }), []);
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0];
+    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    callback(null, first.address, first.family);
+  });
 }

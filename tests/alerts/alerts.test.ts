@@ -14,7 +14,7 @@ import {
   updateNotificationRule,
 } from "@/lib/alerts/rules";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/alerts/signature";
-import { parseWebhookUrl } from "@/lib/alerts/webhook-url";
+import { checkedLookup, parseWebhookUrl } from "@/lib/alerts/webhook-url";
 import type { Principal } from "@/lib/auth/principal";
 import { navigationFor } from "@/lib/console/navigation";
 import { prisma } from "@/lib/db/client";
@@ -258,6 +258,13 @@ describe("alerts", () => {
     for (const url of bad) {
       expect((await outcome(createNotificationRule(admin, { name: "bad-url", url }))).name, url).toBe("ValidationException");
     }
+    // The POST's own connection resolves through checkedLookup, so the address checked is the one
+    // connected to (no DNS rebinding in between); a lookup answering a link-local address is refused.
+    const resolved = (host: string, all: boolean) =>
+      new Promise<unknown>((resolve, reject) => checkedLookup(host, { all }, (err, address) => (err ? reject(err) : resolve(address))));
+    await expect(resolved("169.254.169.254", false)).rejects.toThrow(/link-local/);
+    await expect(resolved("169.254.169.254", true)).rejects.toThrow(/link-local/);
+    expect(await resolved("localhost", false)).toMatch(/^(127\.0\.0\.1|::1)$/);
     // Private addresses stay allowed (internal receivers), also inside IPv6.
     for (const url of ["http://[::ffff:10.0.0.5]/hook", "http://[fd12::1]/hook"]) {
       expect(parseWebhookUrl(url).href).toContain("/hook");
