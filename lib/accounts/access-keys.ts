@@ -118,7 +118,7 @@ async function createAccessKeyUnaudited(
     if (count >= MAX_ACCESS_KEYS_PER_USER) {
       throw new LimitExceededException(`Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS_PER_USER}`);
     }
-    return tx.accessKey.create({ data: { id, userId: user.id, secretWrapped: wrapped } });
+    return tx.accessKey.create({ data: { id, userId: user.id, secretWrapped: wrapped, createdById: caller.kind === "user" ? (caller.userId ?? null) : null } });
   });
   accessKeyChanged(id); // open access-key lists refetch (lib/console/live-updates)
   logger.info({ event: "access-key-created", by: caller.arn, username: user.username, accessKeyId: id }, "access key created");

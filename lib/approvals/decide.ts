@@ -86,6 +86,14 @@ export async function decideApprovalRequest(caller: Principal, raw: unknown, met
       if (!approver || approver.createdAt >= request.createdAt) {
         throw new AccessDeniedException(`Accounts created after approval request ${requestId} was made cannot decide it.`);
       }
+      // Nor can whoever created the access key the request was made with: minting a colleague's key,
+      // requesting as them and approving would be approving one's own request.
+      if (request.requesterAccessKeyId) {
+        const key = await prisma.accessKey.findUnique({ where: { id: request.requesterAccessKeyId }, select: { createdById: true } });
+        if (key?.createdById === caller.userId) {
+          throw new AccessDeniedException(`You created the access key that made approval request ${requestId}: deciding it would be deciding your own request.`);
+        }
+      }
       const decisions = await prisma.approvalDecision.findMany({ where: { requestId } });
       if (decisions.some((d) => d.userId === caller.userId)) throw new KMSInvalidStateException(`You have already decided approval request ${requestId}: an approver decides once.`);
       await prisma.approvalDecision.create({ data: { requestId, userId: caller.userId, username: caller.username, decision, reason } });

@@ -105,6 +105,7 @@ export async function hold(
         sealedInput: held.secret === null ? null : await sealApprovalSecret(id, "input", held.secret),
         caller,
         via: meta.source,
+        accessKeyId: meta.accessKeyId,
         rule,
         summary: { ...summary, ...hiddenFields(operation, input), ...tried, keyArns },
       });

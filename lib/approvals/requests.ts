@@ -57,6 +57,8 @@ export async function createApprovalRequest(r: {
   sealedInput: Uint8Array<ArrayBuffer> | null;
   caller: Principal;
   via: string;
+  /** The access key that signed the held call (API). */
+  accessKeyId?: string;
   rule: { approvals: number; approverRole: string; ttlSeconds: number };
   summary: Record<string, unknown>;
 }): Promise<ApprovalRequest> {
@@ -70,6 +72,7 @@ export async function createApprovalRequest(r: {
       requesterId: r.caller.userId ?? null,
       requesterArn: r.caller.arn,
       requesterName: r.caller.username,
+      requesterAccessKeyId: r.accessKeyId ?? null,
       via: r.via,
       approvalsNeeded: r.rule.approvals,
       approverRole: r.rule.approverRole as Role,

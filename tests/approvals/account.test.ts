@@ -8,7 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listApprovalRequests } from "@/lib/approvals";
 import { invokeAccessWithApproval, type AccessOperation } from "@/lib/approvals/access-gate";
 import { revealApprovalSecret } from "@/lib/approvals/reveal";
-import { unwrapSecret } from "@/lib/accounts/access-keys";
+import { createAccessKey, unwrapSecret } from "@/lib/accounts/access-keys";
+import { invokeKmsWithApproval } from "@/lib/approvals/gate";
+import { invokeKms } from "@/lib/kms/invoke";
 import { updateSettings } from "@/lib/accounts/settings";
 import { verifyPassword } from "@/lib/auth/password";
 import type { Principal } from "@/lib/auth/principal";
@@ -132,6 +134,19 @@ describe("account changes under quorum", () => {
     expect(secret.SecretAccessKey).toBe(await unwrapSecret(key!.id, key!.secretWrapped));
     const text = (await eventsText(id)).text + JSON.stringify(await prisma.approvalRequest.findUniqueOrThrow({ where: { id } }));
     for (const s of spellings(secret.SecretAccessKey as string)) expect(text).not.toContain(s);
+  });
+
+  it("refuses an approver who created the access key a request was made with (minting a colleague's key, requesting as them)", async () => {
+    await requireApprovals("DisableKey", 1);
+    // Another administrator (say, one whose own requests alice approves); alice mints a key for them.
+    const erin = await makeUser("ADMINISTRATOR", { password: "approver step-up password" });
+    const minted = await createAccessKey(alice, { username: erin.user.username });
+    recordSecret(minted.SecretAccessKey, "access key secret minted by alice");
+    const keyId = ((await invokeKms("CreateKey", erin.principal, {}, { source: "api", accessKeyId: minted.AccessKeyId })) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
+    const id = await heldId(invokeKmsWithApproval("DisableKey", erin.principal, { KeyId: keyId }, { source: "api", accessKeyId: minted.AccessKeyId }));
+    expect(await rejection(decide(alice, id, "approve"))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("You created the access key") });
+    // Anyone else may decide it as usual.
+    expect(await decide(bob, id, "approve")).toMatchObject({ status: "executed" });
   });
 
   it("holds an audit retention that purges sooner; other settings and a longer retention apply at once", async () => {
