@@ -5,7 +5,7 @@
 // and prints one line per run; BENCH_PROFILE=1 adds the self-time of the hottest
 // functions (from --cpu-prof). Not a replacement for `npm run bench`.
 //   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS)
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -13,6 +13,7 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms
 import { freshDatabase } from "./fresh-database.mjs";
 import { BENCH_CREDENTIALS, signedRequest } from "./signed-request.mjs";
 import { cpuWindow } from "./proc-accounting.mjs";
+import { serverSideSummary } from "./metrics-scrape.mjs";
 import { freePort, startBenchApiServer, waitFor } from "./server-process.mjs";
 import pg from "pg";
 
@@ -60,11 +61,20 @@ try {
       const { headers, body } = await signedRequest(endpoint, op, bodies[op]);
       await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: 1 }, (e) => (e ? j(e) : r()))); // warm-up
       const stats = databaseUrl ? await databaseStats(databaseUrl) : undefined;
+      const scrape = () => fetch(`${endpoint}/metrics`).then((r) => (r.ok ? r.text() : undefined), () => undefined);
+      const metricsBefore = await scrape();
       const window = cpuWindow(server.pid);
       const result = await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: SECONDS }, (e, res) => (e ? j(e) : r(res))));
       const cpu = window.end(result["2xx"]);
+      const metricsAfter = await scrape();
+      const writer = metricsBefore && metricsAfter ? serverSideSummary(metricsBefore, metricsAfter) : undefined;
+      // prom-client's default metrics: the main thread's own CPU is process CPU minus the GC threads' share is not
+      // separable here, but the event loop lag says whether the main thread is the queue.
+      const lag = metricsAfter ? /^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(metricsAfter)?.[1] : undefined;
+      const lagText = lag ? `  loop lag p99 ${(Number(lag) * 1000).toFixed(1)} ms` : "";
+      const audit = writer?.auditBatches ? `  audit: ${writer.auditBatchMean} events/batch, commit ${writer.auditCommitMeanMs} ms, ${Math.round((writer.auditBatches * writer.auditCommitMeanMs) / (10 * SECONDS))}% of the time committing` : "";
       const db = stats ? perRequest(stats, await databaseStats(databaseUrl), result["2xx"] + result.non2xx) : "";
-      console.log(`${op.padEnd(16)} ${String(Math.round(result["2xx"] / SECONDS)).padStart(6)}/s  p99 ${String(result.latency.p99).padStart(4)} ms  server ${String(cpu.serverCpuMicrosPerRequest).padStart(5)} µs  pg ${String(cpu.postgresCpuMicrosPerRequest).padStart(4)} µs  cores ${cpu.serverCores}  busy ${cpu.machineBusyPercent}%  non2xx ${result.non2xx}${db}`);
+      console.log(`${op.padEnd(16)} ${String(Math.round(result["2xx"] / SECONDS)).padStart(6)}/s  p99 ${String(result.latency.p99).padStart(4)} ms  server ${String(cpu.serverCpuMicrosPerRequest).padStart(5)} µs  pg ${String(cpu.postgresCpuMicrosPerRequest).padStart(4)} µs  cores ${cpu.serverCores}  busy ${cpu.machineBusyPercent}%  non2xx ${result.non2xx}${lagText}${audit}${db}`);
     }
   }
 } finally {
@@ -73,6 +83,7 @@ try {
   await exited;
   if (PROFILE) {
     const file = readdirSync(profileDir).map((f) => join(profileDir, f))[0];
+    if (process.env.BENCH_PROFILE_KEEP) copyFileSync(file, process.env.BENCH_PROFILE_KEEP); // for a closer look (e.g. in Chrome DevTools)
     const p = JSON.parse(readFileSync(file, "utf8"));
     const byId = new Map(p.nodes.map((n) => [n.id, n]));
     const self = new Map();
@@ -89,6 +100,25 @@ try {
       total += p.timeDeltas[i] ?? 0;
     }
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+    // Inclusive time of Keyhold's own functions (a sample counts once per function on its stack):
+    // which part of the request path the self-time above belongs to.
+    const parent = new Map();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const inclusive = new Map();
+    t = p.startTime;
+    for (let i = 0; i < p.samples.length; i++) {
+      t += p.timeDeltas[i] ?? 0;
+      if (t < from || byId.get(p.samples[i]).callFrame.functionName === "(idle)") continue;
+      const seen = new Set();
+      for (let id = p.samples[i]; id !== undefined; id = parent.get(id)) {
+        const cf = byId.get(id).callFrame;
+        const m = /\/(lib\/(?!db\/generated)[^?]+)$/.exec(cf.url);
+        if (m) seen.add(`${cf.functionName || "(anonymous)"} ${m[1]}`);
+      }
+      for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + (p.timeDeltas[i] ?? 0));
+    }
+    console.log("inclusive:");
+    for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
   }
   rmSync(dataDir, { recursive: true, force: true });
 }

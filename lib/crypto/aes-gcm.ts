@@ -15,7 +15,7 @@ function checkKey(key: AesKey): void {
   if (len !== AES_KEY_BYTES) throw new CryptoError("InvalidKeyMaterial", "AES-256-GCM key must be 32 bytes");
 }
 
-/** Encrypts with an explicit IV. The IV must never repeat under one key; callers use randomBytes(12). */
+/** Encrypts with an explicit IV. The IV must never repeat under one key; callers use randomIv() (random-iv.ts) or randomBytes(12). */
 export function aesGcmSeal(
   key: AesKey,
   iv: Uint8Array,

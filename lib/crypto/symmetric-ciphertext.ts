@@ -2,10 +2,10 @@
 //   magic 0x4B | format 0x01 | key ID (16 bytes) | material version (uint32 BE) | IV (12) | ct | tag (16)
 // GCM AAD = header (first 22 bytes) || canonical encryption context, so any change to the header,
 // the context, the IV, the ciphertext or the tag fails authentication.
-import { randomBytes } from "node:crypto";
 import { aesGcmOpen, aesGcmSeal, GCM_IV_BYTES, GCM_TAG_BYTES, type AesKey } from "./aes-gcm";
 import { bytesToUuid, isUint32, u32be, uuidToBytes } from "./bytes";
 import { encodeEncryptionContext, type EncryptionContext } from "./encryption-context";
+import { randomIv } from "./random-iv";
 import { CiphertextError, CryptoError } from "./errors";
 
 export const CIPHERTEXT_MAGIC = 0x4b; // 'K'
@@ -34,7 +34,7 @@ export function encryptSymmetric(
   context?: EncryptionContext,
 ): Buffer {
   const h = header(keyId, materialVersion);
-  const iv = randomBytes(GCM_IV_BYTES);
+  const iv = randomIv();
   const { ciphertext, tag } = aesGcmSeal(material, iv, plaintext, Buffer.concat([h, encodeEncryptionContext(context)]));
   return Buffer.concat([h, iv, ciphertext, tag]);
 }
@@ -57,7 +57,7 @@ export async function encryptSymmetricWith(
   context?: EncryptionContext,
 ): Promise<Buffer> {
   const h = header(keyId, materialVersion);
-  const iv = randomBytes(GCM_IV_BYTES);
+  const iv = randomIv();
   const sealed = await gcm.seal(iv, Buffer.from(plaintext), Buffer.concat([h, encodeEncryptionContext(context)]));
   if (sealed.length !== plaintext.length + GCM_TAG_BYTES) throw new CryptoError("InvalidInput", "the HSM returned a sealed text of an unexpected length");
   return Buffer.concat([h, iv, sealed]);

@@ -25,8 +25,10 @@ const DICTIONARY_V1 = Buffer.from(
 const DICTIONARIES = new Map([[1, DICTIONARY_V1]]);
 /** The tag new rows are written with. */
 export const RECORD_FORMAT = 1;
-// An 8 KB window covers the whole dictionary and costs a third of the default 32 KB one to set up per record (measured).
-const OPTIONS = { level: 6, windowBits: 13 };
+// An 8 KB window covers the whole dictionary and costs a third of the default 32 KB one to set up per record;
+// memLevel 4 (a 2K-entry hash instead of 32K) halves the rest of the set-up, 47 → 22 µs a record, for the
+// same output size on KMS records (measured). Only the compressor's work changes: every setting decodes alike.
+const OPTIONS = { level: 6, windowBits: 13, memLevel: 4 };
 
 /** The stored form of a record text: [tag][deflated bytes]. */
 export function encodeRecord(text) {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { decodeRecord, encodeRecord, RECORD_FORMAT } from "./audit-record-codec.mjs";
+
+const record = (extra: object) =>
+  JSON.stringify({ eventVersion: "1.08", eventName: "PutKeyPolicy", eventTime: "2026-12-02T16:00:00.000Z", readOnly: false, ...extra });
+
+describe("audit record codec", () => {
+  it("gives back exactly the text it stored, whatever its size and characters", () => {
+    const policy = { Version: "2012-10-17", Statement: Array.from({ length: 300 }, (_, i) => ({ Sid: `s${i}`, Effect: "Allow", Action: "kms:*", Resource: "*" })) };
+    for (const text of [record({}), record({ requestParameters: { policy: JSON.stringify(policy) } }), record({ userAgent: "ünïcödé ✓ \u2028 'quoted'" }), "{}"]) {
+      const body = encodeRecord(text);
+      expect(body[0]).toBe(RECORD_FORMAT);
+      expect(decodeRecord({ body })).toBe(text);
+    }
+  });
+
+  it("still reads a row written by an earlier version of the encoder (format 1, zlib memLevel 8)", () => {
+    // Compressor settings may change; the format (raw DEFLATE, dictionary v1) may not.
+    const text = '{"eventVersion":"1.08","eventName":"Encrypt","eventTime":"2026-11-30T10:00:00.000Z","requestParameters":{"keyId":"alias/app","encryptionContext":{"tenant":"ü-42"}},"readOnly":true}';
+    const body = Buffer.from("01c355ca61cf8898f9dc50d7d820c4d0c0ca0084f40c0c0ca208e68b9cccc462fdc482028269f5f01e5d13236872458ebb5a00", "hex");
+    expect(decodeRecord({ body })).toBe(text);
+  });
+
+  it("reads rows from before compression (plain text) and refuses an unknown format", () => {
+    expect(decodeRecord({ body: null, record: "{\"a\":1}" })).toBe("{\"a\":1}");
+    expect(() => decodeRecord({ body: Buffer.from([9, 0]) })).toThrow(/format 9 is unknown/);
+  });
+});
