@@ -9,7 +9,7 @@
 // A digest is signed every DIGEST_EVERY events or DIGEST_INTERVAL_MS.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { auditPool, directPrisma } from "@/lib/db/client";
+import { auditPool, directPrisma, isSingleSession } from "@/lib/db/client";
 import { outsideTransaction, type TransactionClient } from "@/lib/db/transaction";
 import { logger } from "@/lib/log";
 import { recordAuditCommit, watchAuditQueue } from "@/lib/metrics";
@@ -39,8 +39,9 @@ type EventRow = StoredColumns & {
  * One INSERT for the whole batch, its rows as one JSON array parameter: a
  * fixed statement, one round trip, and the rows serialised by the native
  * JSON.stringify rather than escaped value by value as array literals.
- * (Unnamed: the embedded database shares one session between connections,
- * so a named prepared statement would outlive a replaced pool client.)
+ * Named on PostgreSQL, so each audit connection parses and plans it once;
+ * unnamed on the embedded database, which shares one session between
+ * connections (a named statement would outlive a replaced pool client).
  */
 const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
      SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash"
@@ -163,7 +164,8 @@ class ChainWriter {
     try {
       const chainId = await this.#ensureChain();
       const { rows, seq, hash } = this.#rows(chainId, batch);
-      await auditPool().query(INSERT_EVENTS, [JSON.stringify(rows)]); // one statement: all or nothing
+      const values = [JSON.stringify(rows)];
+      await auditPool().query(isSingleSession() ? { text: INSERT_EVENTS, values } : { name: "keyhold_audit_insert", text: INSERT_EVENTS, values }); // one statement: all or nothing
       this.#seq = seq;
       this.#lastHash = hash;
       await this.#witness();
