@@ -2,30 +2,18 @@
 // (the notice says it is held and names the CLI command with --approval), another approves it on
 // the Approvals page seeing the custody before → after, and it becomes approved without running.
 // Then disabling a user under quorum is held, with a notice that says so.
-import { expect, settleStreamedPages, test, type Browser, type Page } from "./fixtures";
-import { content, keyhold, signIn } from "./helpers";
+import { expect, test } from "./fixtures";
+import { content, createAdmin, keyhold, signedInAs } from "./helpers";
 
 const PASSWORD = "e2e custody approvals password";
-
-function createAdmin(name: string): string {
-  keyhold(["user", "create", "--username", name, "--role", "administrator", "--password-stdin"], PASSWORD);
-  return name;
-}
-
-async function as(browser: Browser, username: string): Promise<Page> {
-  const page = settleStreamedPages(await (await browser.newContext()).newPage());
-  await signIn(page, username, PASSWORD);
-  await expect(page.getByTestId("signed-in-user")).toContainText(username);
-  return page;
-}
 
 test("a root key migration is requested in Settings, approved, and left for the host's CLI", async ({ browser }) => {
   test.setTimeout(180_000);
   const stamp = Date.now().toString(36);
-  const [alice, bob] = ["alice", "bob"].map((n) => createAdmin(`${n}-rk-${stamp}`)) as [string, string];
+  const [alice, bob] = ["alice", "bob"].map((n) => createAdmin(`${n}-rk-${stamp}`, PASSWORD)) as [string, string];
   expect(keyhold(["approvals", "require", "--operation", "MigrateRootKey", "--approvals", "1"])).toContain("needs 1 approval(s)");
   try {
-    const requester = await as(browser, alice);
+    const requester = await signedInAs(browser, alice, PASSWORD);
     await requester.goto("/settings");
     const form = content(requester).getByRole("form", { name: "Request a root key change" });
     await form.getByLabel("Target store").selectOption("shamir");
@@ -37,7 +25,7 @@ test("a root key migration is requested in Settings, approved, and left for the 
     const requestId = (await notice.textContent())!.match(/Approval request ([0-9a-f-]{36})/)![1]!;
     await expect(notice).toContainText(`keyhold root-key migrate --to shamir --custodians 5 --threshold 3 --approval ${requestId}`);
 
-    const approver = await as(browser, bob);
+    const approver = await signedInAs(browser, bob, PASSWORD);
     await approver.goto("/approvals");
     const card = content(approver).getByTestId(`approval-request-${requestId}`);
     await expect(card.getByTestId("change-summary-detail")).toContainText("shamir (any 3 of 5 custodians)");
@@ -56,12 +44,12 @@ test("a root key migration is requested in Settings, approved, and left for the 
 test("disabling a user under quorum is held, and the notice says so", async ({ browser }) => {
   test.setTimeout(120_000);
   const stamp = Date.now().toString(36);
-  const [alice] = ["alice", "bob"].map((n) => createAdmin(`${n}-st-${stamp}`)) as [string, string];
+  const [alice] = ["alice", "bob"].map((n) => createAdmin(`${n}-st-${stamp}`, PASSWORD)) as [string, string];
   const dave = `dave-st-${stamp}`;
   keyhold(["user", "create", "--username", dave, "--role", "key-user", "--password-stdin"], PASSWORD);
   expect(keyhold(["approvals", "require", "--operation", "UpdateUserStatus", "--approvals", "1"])).toContain("needs 1 approval(s)");
   try {
-    const requester = await as(browser, alice);
+    const requester = await signedInAs(browser, alice, PASSWORD);
     await requester.goto("/users");
     const row = content(requester).getByTestId(`user-row-${dave}`);
     await row.getByRole("button", { name: "Disable" }).click();

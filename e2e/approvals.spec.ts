@@ -7,32 +7,20 @@
 // administrator under quorum, its new password revealed once to the requester.
 import AxeBuilder from "@axe-core/playwright";
 import { CreateKeyCommand } from "@aws-sdk/client-kms";
-import { expect, settleStreamedPages, test, type Browser, type Page } from "./fixtures";
-import { apiClientFor, content, keyhold, signIn } from "./helpers";
+import { expect, test } from "./fixtures";
+import { apiClientFor, content, createAdmin, keyhold, signedInAs, signIn } from "./helpers";
 
 const PASSWORD = "e2e approvals password";
-
-function createAdmin(name: string): string {
-  keyhold(["user", "create", "--username", name, "--role", "administrator", "--password-stdin"], PASSWORD);
-  return name;
-}
-
-async function as(browser: Browser, username: string): Promise<Page> {
-  const page = settleStreamedPages(await (await browser.newContext()).newPage());
-  await signIn(page, username, PASSWORD);
-  await expect(page.getByTestId("signed-in-user")).toContainText(username);
-  return page;
-}
 
 test("two of three approve a key deletion; the requester never counts", async ({ browser, baseURL }) => {
   test.setTimeout(240_000); // three people, three browser contexts and several CLI runs
   const stamp = Date.now().toString(36);
-  const [alice, bob, carol] = ["alice", "bob", "carol"].map((n) => createAdmin(`${n}-${stamp}`)) as [string, string, string];
+  const [alice, bob, carol] = ["alice", "bob", "carol"].map((n) => createAdmin(`${n}-${stamp}`, PASSWORD)) as [string, string, string];
   const api = apiClientFor(alice, baseURL!);
   const keyId = (await api.kms.send(new CreateKeyCommand({ Description: `approvals ${stamp}` }))).KeyMetadata!.KeyId!;
   api.dispose();
 
-  const requester = await as(browser, alice);
+  const requester = await signedInAs(browser, alice, PASSWORD);
   // No rule yet: administrators are told quorum is off, and may dismiss it for the session.
   const banner = requester.getByRole("region", { name: "Quorum is off" });
   await expect(banner).toBeVisible();
@@ -61,7 +49,7 @@ test("two of three approve a key deletion; the requester never counts", async ({
     await expect(mine.getByRole("button", { name: /Approve/ })).toHaveCount(0);
 
     // The first approver: a badge, what will change, step-up refused with a wrong password, then approved.
-    const first = await as(browser, bob);
+    const first = await signedInAs(browser, bob, PASSWORD);
     await expect(first.getByRole("link", { name: /Approvals/ }).getByTestId("approvals-badge")).toBeVisible();
     await first.getByRole("link", { name: /Approvals/ }).click();
     const card = content(first).getByTestId(`approval-request-${requestId}`);
@@ -84,7 +72,7 @@ test("two of three approve a key deletion; the requester never counts", async ({
     await expect(card.getByRole("button", { name: /Approve/ })).toHaveCount(0); // an approver decides once
 
     // The second approval runs it.
-    const second = await as(browser, carol);
+    const second = await signedInAs(browser, carol, PASSWORD);
     await second.goto("/approvals");
     const card2 = content(second).getByTestId(`approval-request-${requestId}`);
     await card2.getByRole("button", { name: `Approve ScheduleKeyDeletion requested by ${alice}` }).click();
@@ -108,11 +96,11 @@ test("two of three approve a key deletion; the requester never counts", async ({
 test("resetting another administrator's password waits for approval; the new password is revealed once to the requester", async ({ browser }) => {
   test.setTimeout(180_000);
   const stamp = Date.now().toString(36);
-  const [alice, bob, dave] = ["alice", "bob", "dave"].map((n) => createAdmin(`${n}-pw-${stamp}`)) as [string, string, string];
+  const [alice, bob, dave] = ["alice", "bob", "dave"].map((n) => createAdmin(`${n}-pw-${stamp}`, PASSWORD)) as [string, string, string];
   expect(keyhold(["approvals", "require", "--operation", "ResetUserPassword", "--approvals", "1"])).toContain("needs 1 approval(s)");
   try {
     // The requester resets dave's password: held, and dave's own password still works.
-    const requester = await as(browser, alice);
+    const requester = await signedInAs(browser, alice, PASSWORD);
     await requester.goto("/users");
     await content(requester).getByTestId(`user-row-${dave}`).getByRole("button", { name: "Reset password" }).click();
     const toast = requester.getByRole("status").filter({ hasText: "Approval requested" });
@@ -121,7 +109,7 @@ test("resetting another administrator's password waits for approval; the new pas
     await expect(requester.getByTestId("one-time-password")).toHaveCount(0);
 
     // The approver sees whose password, approves, and never sees the new one.
-    const approver = await as(browser, bob);
+    const approver = await signedInAs(browser, bob, PASSWORD);
     await approver.goto("/approvals");
     const card = content(approver).getByTestId(`approval-request-${requestId}`);
     await expect(card).toContainText(dave);

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { settleStreamedPages } from "./fixtures";
 
 export async function signIn(page: Page, username: string, password: string) {
   await page.goto("/login");
@@ -29,6 +30,20 @@ export function keyhold(args: string[], input?: string): string {
     env: { ...process.env, KEYHOLD_DATA_DIR: process.env.E2E_DATA_DIR ?? ".e2e-data" },
     ...(input !== undefined ? { input } : {}),
   });
+}
+
+/** Creates an administrator from the terminal (`keyhold user create`) with `password`; answers the username. */
+export function createAdmin(username: string, password: string): string {
+  keyhold(["user", "create", "--username", username, "--role", "administrator", "--password-stdin"], password);
+  return username;
+}
+
+/** A page in a fresh browser context (its own cookies), signed in as `username`. */
+export async function signedInAs(browser: Browser, username: string, password: string): Promise<Page> {
+  const page = settleStreamedPages(await (await browser.newContext()).newPage());
+  await signIn(page, username, password);
+  await expect(page.getByTestId("signed-in-user")).toContainText(username);
+  return page;
 }
 
 /**

@@ -109,26 +109,38 @@ export async function beginTotpEnrolment(caller: Principal, input: unknown): Pro
   });
 }
 
-/** Step 2: the first code proves the authenticator holds the secret. The first factor also brings recovery codes. */
-export async function confirmTotpEnrolment(caller: Principal, input: unknown): Promise<{ recoveryCodes: string[] | null }> {
-  const { factorId } = (input ?? {}) as { factorId?: unknown };
+/**
+ * The last step of an enrolment, audited as IAM's EnableMFADevice: `request` is what the record
+ * names, and the response records only how many recovery codes came with it. `enable` checks the
+ * caller's proof and stores the confirmed factor; then the user's other sessions end, and the first
+ * factor (no unused recovery codes yet) also brings recovery codes.
+ */
+async function enableMfaDevice(caller: Principal, request: Record<string, unknown>, enable: (userId: string) => Promise<void>): Promise<{ recoveryCodes: string[] | null }> {
   return audited(
-    call(caller, "EnableMFADevice", { factorId, type: "totp" }, { recordedResponse: (v) => ({ recoveryCodesIssued: (v as { recoveryCodes: string[] | null }).recoveryCodes?.length ?? 0 }) }),
+    call(caller, "EnableMFADevice", request, { recordedResponse: (v) => ({ recoveryCodesIssued: (v as { recoveryCodes: string[] | null }).recoveryCodes?.length ?? 0 }) }),
     async () => {
       const userId = self(caller, "iam:EnableMFADevice");
-      const { factorId, code } = validate(totpConfirmSchema, input);
-      const factor = await prisma.mfaFactor.findUnique({ where: { id: factorId } });
-      if (!factor || factor.userId !== userId || factor.type !== "totp" || factor.confirmed || !factor.secretWrapped) {
-        throw new NotFoundException("No authenticator is waiting to be confirmed: start again");
-      }
-      const step = await checkTotpCode(await unwrapTotpSecret(await rootKeyStore(), factor.id, factor.secretWrapped), code, null);
-      if (step === null) throw new ValidationException("That code is not correct. Enter the 6-digit code your authenticator app shows now.");
-      await prisma.mfaFactor.update({ where: { id: factor.id }, data: { confirmed: true, lastTimeStep: step, lastUsedAt: new Date() } });
+      await enable(userId);
       const hasCodes = (await prisma.recoveryCode.count({ where: { userId, usedAt: null } })) > 0;
       await factorsChanged(caller, userId);
       return { recoveryCodes: hasCodes ? null : await issueRecoveryCodes(userId) };
     },
   );
+}
+
+/** Step 2: the first code proves the authenticator holds the secret. The first factor also brings recovery codes. */
+export async function confirmTotpEnrolment(caller: Principal, input: unknown): Promise<{ recoveryCodes: string[] | null }> {
+  const { factorId } = (input ?? {}) as { factorId?: unknown };
+  return enableMfaDevice(caller, { factorId, type: "totp" }, async (userId) => {
+    const { factorId, code } = validate(totpConfirmSchema, input);
+    const factor = await prisma.mfaFactor.findUnique({ where: { id: factorId } });
+    if (!factor || factor.userId !== userId || factor.type !== "totp" || factor.confirmed || !factor.secretWrapped) {
+      throw new NotFoundException("No authenticator is waiting to be confirmed: start again");
+    }
+    const step = await checkTotpCode(await unwrapTotpSecret(await rootKeyStore(), factor.id, factor.secretWrapped), code, null);
+    if (step === null) throw new ValidationException("That code is not correct. Enter the 6-digit code your authenticator app shows now.");
+    await prisma.mfaFactor.update({ where: { id: factor.id }, data: { confirmed: true, lastTimeStep: step, lastUsedAt: new Date() } });
+  });
 }
 
 /** Passkey enrolment, step 1: creation options; the challenge is kept on a single-use handle. */
@@ -146,26 +158,19 @@ export async function beginPasskeyEnrolment(caller: Principal, input: unknown): 
 /** Passkey enrolment, step 2: the browser's attestation, verified against the challenge. */
 export async function finishPasskeyEnrolment(caller: Principal, input: unknown): Promise<{ recoveryCodes: string[] | null }> {
   const { name } = (input ?? {}) as { name?: unknown };
-  return audited(
-    call(caller, "EnableMFADevice", { name, type: "webauthn" }, { recordedResponse: (v) => ({ recoveryCodesIssued: (v as { recoveryCodes: string[] | null }).recoveryCodes?.length ?? 0 }) }),
-    async () => {
-      const userId = self(caller, "iam:EnableMFADevice");
-      const { handle, name, response, origin } = validate(passkeyFinishSchema, input);
-      const pending = await findPending(handle, "webauthn-register");
-      if (!pending || pending.userId !== userId || !pending.challenge || !(await consumePending(pending.id))) {
-        throw new ValidationException("The passkey request expired: start again");
-      }
-      const passkey = await verifyRegistration(relyingParty(origin), pending.challenge, response);
-      if (!passkey) throw new ValidationException("The passkey could not be verified: try again");
-      if (await prisma.mfaFactor.findUnique({ where: { credentialId: passkey.credentialId } })) throw new ValidationException("This passkey is already registered");
-      await prisma.mfaFactor.create({
-        data: { userId, type: "webauthn", name, confirmed: true, credentialId: passkey.credentialId, publicKey: passkey.publicKey, counter: BigInt(passkey.counter), transports: passkey.transports ?? [] },
-      });
-      const hasCodes = (await prisma.recoveryCode.count({ where: { userId, usedAt: null } })) > 0;
-      await factorsChanged(caller, userId);
-      return { recoveryCodes: hasCodes ? null : await issueRecoveryCodes(userId) };
-    },
-  );
+  return enableMfaDevice(caller, { name, type: "webauthn" }, async (userId) => {
+    const { handle, name, response, origin } = validate(passkeyFinishSchema, input);
+    const pending = await findPending(handle, "webauthn-register");
+    if (!pending || pending.userId !== userId || !pending.challenge || !(await consumePending(pending.id))) {
+      throw new ValidationException("The passkey request expired: start again");
+    }
+    const passkey = await verifyRegistration(relyingParty(origin), pending.challenge, response);
+    if (!passkey) throw new ValidationException("The passkey could not be verified: try again");
+    if (await prisma.mfaFactor.findUnique({ where: { credentialId: passkey.credentialId } })) throw new ValidationException("This passkey is already registered");
+    await prisma.mfaFactor.create({
+      data: { userId, type: "webauthn", name, confirmed: true, credentialId: passkey.credentialId, publicKey: passkey.publicKey, counter: BigInt(passkey.counter), transports: passkey.transports ?? [] },
+    });
+  });
 }
 
 /** Removing a factor needs a fresh step-up; the last one cannot go while the role requires MFA. */

@@ -15,12 +15,12 @@ import { prisma } from "@/lib/db/client";
 import { makeUser, operator } from "../helpers";
 import { call, outcome, rejection, rootKey } from "../policy/fixtures";
 import { auditEvents } from "../support/audit-rows";
+import { administrators, PASSWORD } from "./support";
 
-const PASSWORD = "approver step-up password";
 let alice: Principal, bob: Principal, carol: Principal;
 
 beforeAll(async () => {
-  [alice, bob, carol] = await Promise.all([1, 2, 3].map(async () => (await makeUser("ADMINISTRATOR", { password: PASSWORD })).principal));
+  [alice, bob, carol] = await administrators(3);
 });
 
 afterEach(async () => {

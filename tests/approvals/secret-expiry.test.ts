@@ -5,15 +5,15 @@
 // ExpireApprovalSecret service event records it. A revealed secret, or one
 // still in its time, is left alone.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expireUnrevealedSecrets, listApprovalRequests, updateApprovalRule } from "@/lib/approvals";
+import { expireUnrevealedSecrets, listApprovalRequests } from "@/lib/approvals";
 import { invokeAccessWithApproval } from "@/lib/approvals/access-gate";
 import { revealApprovalSecret } from "@/lib/approvals/reveal";
 import type { Principal } from "@/lib/auth/principal";
 import { prisma } from "@/lib/db/client";
-import { makeUser, operator } from "../helpers";
+import { makeUser } from "../helpers";
 import { rejection } from "../policy/fixtures";
 import { recordSecret } from "../secret-registry";
-import { administrators, decide, eventsText, heldId, retireAdministratorsAfterFile } from "./support";
+import { administrators, decide, eventsText, heldId, requireApprovals, retireAdministratorsAfterFile } from "./support";
 
 let alice: Principal, bob: Principal;
 retireAdministratorsAfterFile();
@@ -36,7 +36,7 @@ async function executedReset(): Promise<string> {
 
 describe("produced secrets expire", () => {
   it("erases a secret nobody revealed once the request's time to live has passed since it ran", async () => {
-    await updateApprovalRule(await operator(), { operation: "ResetUserPassword", approvals: 1, ttlSeconds: 3600 });
+    await requireApprovals("ResetUserPassword", 1, 3600);
     const id = await executedReset();
 
     // Still within its hour: kept.
@@ -63,7 +63,7 @@ describe("produced secrets expire", () => {
   });
 
   it("keeps the default of 24 hours, and leaves a revealed secret alone", async () => {
-    await updateApprovalRule(await operator(), { operation: "ResetUserPassword", approvals: 1 });
+    await requireApprovals("ResetUserPassword", 1);
     const kept = await executedReset();
     const revealed = await executedReset();
     recordSecret((await revealApprovalSecret(alice, { requestId: revealed })).secret.generatedPassword as string, "temporary password revealed");

@@ -14,8 +14,9 @@ export async function administrators(n: number): Promise<Principal[]> {
   return Promise.all(Array.from({ length: n }, async () => (await makeUser("ADMINISTRATOR", { password: PASSWORD })).principal));
 }
 
-export async function requireApprovals(operation: string, approvals: number): Promise<void> {
-  await updateApprovalRule(await operator(), { operation, approvals });
+/** Sets the operation's rule as the host's operator; without `ttlSeconds` a request keeps the default time to live. */
+export async function requireApprovals(operation: string, approvals: number, ttlSeconds?: number): Promise<void> {
+  await updateApprovalRule(await operator(), { operation, approvals, ...(ttlSeconds !== undefined ? { ttlSeconds } : {}) });
 }
 
 export const decide = (caller: Principal, requestId: string, decision: "approve" | "reject") =>
