@@ -4,7 +4,8 @@
 // (the figure that stays meaningful on a busy host). Faster than `npm run bench`
 // and prints one line per run; BENCH_PROFILE=1 adds the self-time of the hottest
 // functions (from --cpu-prof). Not a replacement for `npm run bench`.
-//   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS)
+//   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS;
+//   BENCH_NODE_ARGS="--max-semi-space-size=32" passes flags to the server's node)
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "keyhold-hot-"));
 const databaseUrl = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, "hot") : undefined;
 const port = await freePort();
 const profileDir = join(dataDir, "prof");
-const { server, endpoint, log } = startBenchApiServer({ port, dataDir, databaseUrl, nodeArgs: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
+const { server, endpoint, log } = startBenchApiServer({ port, dataDir, databaseUrl, nodeArgs: [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])] });
 try {
   await waitFor(`${endpoint}/readyz`, server, log);
   const kms = new KMSClient({ endpoint, region: "us-east-1", credentials: BENCH_CREDENTIALS });

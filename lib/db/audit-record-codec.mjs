@@ -26,8 +26,8 @@ const DICTIONARIES = new Map([[1, DICTIONARY_V1]]);
 /** The tag new rows are written with. */
 export const RECORD_FORMAT = 1;
 // An 8 KB window covers the whole dictionary and costs a third of the default 32 KB one to set up per record;
-// memLevel 4 (a 2K-entry hash instead of 32K) halves the rest of the set-up, 47 → 22 µs a record, for the
-// same output size on KMS records (measured). Only the compressor's work changes: every setting decodes alike.
+// memLevel 4 (a 2K-entry hash instead of 32K) trims the rest: 35–40 → 31–32 µs a record on 4,000 seeded
+// records, byte-identical output (measured). Only the compressor's work changes: every setting decodes alike.
 const OPTIONS = { level: 6, windowBits: 13, memLevel: 4 };
 
 /** The stored form of a record text: [tag][deflated bytes]. */
