@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeRecord, encodeRecord, RECORD_FORMAT } from "./audit-record-codec.mjs";
 
@@ -7,7 +8,11 @@ const record = (extra: object) =>
 describe("audit record codec", () => {
   it("gives back exactly the text it stored, whatever its size and characters", () => {
     const policy = { Version: "2012-10-17", Statement: Array.from({ length: 300 }, (_, i) => ({ Sid: `s${i}`, Effect: "Allow", Action: "kms:*", Resource: "*" })) };
-    for (const text of [record({}), record({ requestParameters: { policy: JSON.stringify(policy) } }), record({ userAgent: "ünïcödé ✓ \u2028 'quoted'" }), "{}"]) {
+    // Random hex does not compress: a body and a text several times zlib's output chunk sizes (1 KB, 4 KB).
+    const noise = randomBytes(6000).toString("hex");
+    const large = record({ requestParameters: { policy: JSON.stringify(policy), description: noise } });
+    expect(encodeRecord(large).length).toBeGreaterThan(4 * 1024);
+    for (const text of [record({}), large, record({ userAgent: "ünïcödé ✓ \u2028 'quoted'" }), "{}"]) {
       const body = encodeRecord(text);
       expect(body[0]).toBe(RECORD_FORMAT);
       expect(decodeRecord({ body })).toBe(text);
