@@ -52,6 +52,7 @@ try {
   const plaintext = Buffer.alloc(32, 7);
   const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
   kms.destroy();
+  const scrape = () => fetch(`${endpoint}/metrics`).then((r) => (r.ok ? r.text() : undefined), () => undefined);
   const bodies = {
     Encrypt: { KeyId: keyId, Plaintext: plaintext.toString("base64") },
     Decrypt: { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") },
@@ -62,15 +63,14 @@ try {
       const { headers, body } = await signedRequest(endpoint, op, bodies[op]);
       await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: 1 }, (e) => (e ? j(e) : r()))); // warm-up
       const stats = databaseUrl ? await databaseStats(databaseUrl) : undefined;
-      const scrape = () => fetch(`${endpoint}/metrics`).then((r) => (r.ok ? r.text() : undefined), () => undefined);
       const metricsBefore = await scrape();
       const window = cpuWindow(server.pid);
       const result = await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: SECONDS }, (e, res) => (e ? j(e) : r(res))));
       const cpu = window.end(result["2xx"]);
       const metricsAfter = await scrape();
       const writer = metricsBefore && metricsAfter ? serverSideSummary(metricsBefore, metricsAfter) : undefined;
-      // prom-client's default metrics: the main thread's own CPU is process CPU minus the GC threads' share is not
-      // separable here, but the event loop lag says whether the main thread is the queue.
+      // /proc cannot split the main thread from the GC threads; the event loop's lag (prom-client's
+      // default metrics) says whether the main thread is the queue.
       const lag = metricsAfter ? /^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(metricsAfter)?.[1] : undefined;
       const lagText = lag ? `  loop lag p99 ${(Number(lag) * 1000).toFixed(1)} ms` : "";
       const audit = writer?.auditBatches ? `  audit: ${writer.auditBatchMean} events/batch, commit ${writer.auditCommitMeanMs} ms, ${Math.round((writer.auditBatches * writer.auditCommitMeanMs) / (10 * SECONDS))}% of the time committing` : "";
