@@ -18,7 +18,7 @@ import { invokeKmsWithApproval } from "@/lib/approvals/gate";
 import { APPROVALS_TARGET_PREFIX, invokeApprovalsApi, isApprovalsOperation } from "./approvals";
 import { writeAuditEvent } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
-import { checkRequestScope, headerValue, parseAuthorization, verifySignature } from "./sigv4";
+import { checkRequestScope, headerValue, parseAuthorization, verifySignature, type ParsedAuthorization } from "./sigv4";
 import { deserialize, SerializationException, serialize } from "./wire";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -73,12 +73,12 @@ function send(res: ServerResponse, status: number, requestId: string, body: unkn
   res.end(payload);
 }
 
-/** The access key id a request claims, for counting a refusal; undefined when the header does not parse. */
-function claimedAccessKeyId(authorization: string | undefined): string | undefined {
+/** The parsed Authorization header, or why it does not parse (thrown only after the throttle check). */
+function parsedAuthorization(authorization: string | undefined): ParsedAuthorization | { error: unknown } {
   try {
-    return parseAuthorization(authorization).accessKeyId;
-  } catch {
-    return undefined;
+    return parseAuthorization(authorization);
+  } catch (error) {
+    return { error };
   }
 }
 
@@ -104,14 +104,14 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     if (req.method !== "POST") throw new UnknownOperationException(`${req.method} is not supported; use POST /.`);
     const body = await readBody(req);
     const authorization = headerValue(req.headers, "authorization");
-    claimedKeyId = claimedAccessKeyId(authorization);
+    const auth = parsedAuthorization(authorization);
+    claimedKeyId = "error" in auth ? undefined : auth.accessKeyId;
     if (authFailuresThrottled(req.socket.remoteAddress, claimedKeyId)) {
       // A source that keeps failing is refused before any lookup or HMAC (counted under the key it claims).
       throw new ThrottlingException("Rate exceeded");
     }
+    if ("error" in auth) throw auth.error;
     const cfg = config();
-    const auth = parseAuthorization(authorization);
-    claimedKeyId = auth.accessKeyId;
     const date = checkRequestScope(auth, req.headers, { region: cfg.region });
     const credential = await credentialFor(auth.accessKeyId);
     await verifySignature(auth, { method: "POST", path: req.url ?? "/", headers: req.headers, body, date }, credential.secretAccessKey);
