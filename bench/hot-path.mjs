@@ -20,6 +20,7 @@ import pg from "pg";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const OPS = process.argv.slice(2).length ? process.argv.slice(2) : ["Encrypt", "Decrypt", "GenerateDataKey"];
 
@@ -61,11 +62,11 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const op of OPS) {
       const { headers, body } = await signedRequest(endpoint, op, bodies[op]);
-      await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: 1 }, (e) => (e ? j(e) : r()))); // warm-up
+      await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: CONNECTIONS, duration: 1 }, (e) => (e ? j(e) : r()))); // warm-up
       const stats = databaseUrl ? await databaseStats(databaseUrl) : undefined;
       const metricsBefore = await scrape();
       const window = cpuWindow(server.pid);
-      const result = await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: 32, duration: SECONDS }, (e, res) => (e ? j(e) : r(res))));
+      const result = await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: CONNECTIONS, duration: SECONDS }, (e, res) => (e ? j(e) : r(res))));
       const cpu = window.end(result["2xx"]);
       const metricsAfter = await scrape();
       const writer = metricsBefore && metricsAfter ? serverSideSummary(metricsBefore, metricsAfter) : undefined;

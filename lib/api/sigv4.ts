@@ -1,7 +1,7 @@
 // SigV4 verification: parse the Authorization header, check scope and clock
 // skew, then recompute the signature with @smithy/signature-v4 over exactly
 // the headers the client signed, and compare in constant time.
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Hash } from "@smithy/hash-node";
 import { getCanonicalHeaders, getSigningKey, SignatureV4Base } from "@smithy/signature-v4";
@@ -170,7 +170,7 @@ export function expectedSignature(
   const canonical =
     request.path === "/" ? jsonProtocolCanonicalRequest(request.method, request.headers, payloadHash) : smithyCanonicalRequest(auth, request, payloadHash);
   const scope = `${auth.shortDate}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${createHash("sha256").update(canonical).digest("hex")}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hash("sha256", canonical, "hex")}`;
   return createHmac("sha256", signingKey).update(stringToSign).digest("hex");
 }
 
@@ -217,7 +217,7 @@ export async function verifySignature(
 ): Promise<void> {
   // The body hash is ours to compute; a client-sent hash must agree with it,
   // or a swapped body could ride on a valid signature.
-  const payloadHash = createHash("sha256").update(request.body).digest("hex");
+  const payloadHash = hash("sha256", request.body, "hex");
   const claimed = headerValue(request.headers, "x-amz-content-sha256");
   if (claimed !== undefined && claimed !== payloadHash) {
     throw new InvalidSignatureException("The provided 'x-amz-content-sha256' header does not match what was computed.");
