@@ -4,7 +4,7 @@
 // (the figure that stays meaningful on a busy host). Faster than `npm run bench`
 // and prints one line per run; BENCH_PROFILE=1 adds the self-time of the hottest
 // functions (from --cpu-prof). Not a replacement for `npm run bench`.
-//   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS;
+//   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS (32);
 //   BENCH_NODE_ARGS="--max-semi-space-size=32" passes flags to the server's node)
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
