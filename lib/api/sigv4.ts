@@ -1,6 +1,6 @@
 // SigV4 verification: parse the Authorization header, check scope and clock
-// skew, then recompute the signature with @smithy/signature-v4 over exactly
-// the headers the client signed, and compare in constant time.
+// skew, then recompute the signature over exactly the headers the client
+// signed, and compare in constant time.
 import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Hash } from "@smithy/hash-node";
@@ -121,11 +121,14 @@ const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
 /**
- * The canonicalisation and key derivation are @smithy/signature-v4's (the
- * SDK's own code, so client and server agree byte for byte); only the last
- * two steps run here, synchronously on node:crypto, because smithy's
- * `sign()` clones the request, re-derives a cache key from the secret with an
- * HMAC and goes through several promises — a third of the API's CPU time.
+ * The key derivation and the general canonicalisation (any path or query)
+ * are @smithy/signature-v4's, the SDK's own code, so client and server agree
+ * byte for byte; the JSON protocol's one shape is built directly
+ * (jsonProtocolCanonicalRequest, held to smithy's form and AWS's vectors by
+ * sigv4.test.ts), and the last two steps run here, synchronously on
+ * node:crypto, because smithy's `sign()` clones the request, re-derives a
+ * cache key from the secret with an HMAC and goes through several promises —
+ * a third of the API's CPU time.
  */
 class SignatureV4Verifier extends SignatureV4Base {
   constructor() {
