@@ -1,4 +1,4 @@
-// package.json "engines" is the supported Node range (20.9+, 22 and 24 LTS) and CI proves it by
+// package.json "engines" is the supported Node range (20.12+, 22 and 24 LTS; 20.12 brought crypto.hash) and CI proves it by
 // running this suite on the machine's Node and on Node 24: a run on a Node outside the range, or a
 // range that drops a line CI tests, fails here instead of passing as proof.
 import { readFileSync } from "node:fs";
@@ -25,8 +25,8 @@ function satisfies(version: string, range: string): boolean {
 describe("supported Node versions", () => {
   it("engines names the 20, 22 and 24 LTS lines", () => {
     expect(caretRanges(engines).map(([major]) => major)).toEqual([20, 22, 24]);
-    expect(satisfies("v20.9.0", engines)).toBe(true);
-    expect(satisfies("v20.8.1", engines)).toBe(false);
+    expect(satisfies("v20.12.0", engines)).toBe(true);
+    expect(satisfies("v20.11.1", engines)).toBe(false);
     expect(satisfies("v23.11.0", engines)).toBe(false);
     expect(satisfies("v24.22.3", engines)).toBe(true);
   });
