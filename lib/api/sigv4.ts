@@ -4,7 +4,7 @@
 import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Hash } from "@smithy/hash-node";
-import { getCanonicalHeaders, getSigningKey, SignatureV4Base } from "@smithy/signature-v4";
+import { createScope, getCanonicalHeaders, getSigningKey, SignatureV4Base } from "@smithy/signature-v4";
 import type { HttpRequest } from "@smithy/types";
 import { LRUCache } from "lru-cache";
 import { IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException, UnrecognizedClientException } from "./errors";
@@ -172,7 +172,7 @@ export function expectedSignature(
 ): string {
   const canonical =
     request.path === "/" ? jsonProtocolCanonicalRequest(request.method, request.headers, payloadHash) : smithyCanonicalRequest(auth, request, payloadHash);
-  const scope = `${auth.shortDate}/${auth.region}/${auth.service}/aws4_request`;
+  const scope = createScope(auth.shortDate, auth.region, auth.service);
   const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hash("sha256", canonical, "hex")}`;
   return createHmac("sha256", signingKey).update(stringToSign).digest("hex");
 }
