@@ -5,7 +5,7 @@
 // is rolled back to where it started, and its event (with the error) still
 // commits. If the event cannot be written, nothing the call did remains and
 // the caller gets KMSInternalException.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { contextSlot } from "@/lib/context/call-context";
 import { directPrisma, isSingleSession } from "@/lib/db/client";
 import { inTransactionScope, rollbackPoint, runRollbackCallbacks, newScopeHooks, type TransactionClient } from "@/lib/db/transaction";
 import { DEPENDENCY_TIMEOUT_MESSAGE, DependencyTimeoutException, isDependencyFailure, KMSInternalException } from "@/lib/errors";
@@ -20,7 +20,7 @@ interface ChangeScope {
   savepoints: number;
 }
 
-const scope = new AsyncLocalStorage<ChangeScope>();
+const scope = contextSlot<ChangeScope>("change");
 
 /** The change transaction in progress, if any: events written now commit with it. */
 export function currentChangeScope(): ChangeScope | undefined {

@@ -1,14 +1,14 @@
 // Per-call facts the audit record needs but only the operation learns (which
 // key a request resolved to, which material version it used), carried with
-// AsyncLocalStorage so operations just report them.
-import { AsyncLocalStorage } from "node:async_hooks";
+// the call's context (lib/context) so operations just report them.
+import { contextSlot } from "@/lib/context/call-context";
 
 export interface CallFacts {
   keyArns: string[];
   keyMaterialId?: string;
 }
 
-const storage = new AsyncLocalStorage<CallFacts>();
+const storage = contextSlot<CallFacts>("audit call facts");
 
 export function withCallFacts<T>(fn: () => Promise<T>): { facts: CallFacts; result: Promise<T> } {
   const facts: CallFacts = { keyArns: [] };

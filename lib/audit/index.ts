@@ -1,7 +1,7 @@
 // Audit: every call becomes one CloudTrail-shaped event, committed before the
 // caller gets its answer (fail closed).
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Principal } from "@/lib/auth/principal";
+import { contextSlot } from "@/lib/context/call-context";
 import { isKmsError } from "@/lib/errors";
 import { accountId, region } from "@/lib/settings/account";
 import { commitChange, currentChangeScope, notRecorded, type Outcome } from "./change";
@@ -13,7 +13,7 @@ export { noteKey } from "./context";
 
 // The approval an execution belongs to (lib/approvals/execute.ts): every event
 // written while it runs names the request and its approvers.
-const approvalScope = new AsyncLocalStorage<NonNullable<AuditInput["approval"]>>();
+const approvalScope = contextSlot<NonNullable<AuditInput["approval"]>>("approval");
 
 export function withApprovalFacts<T>(approval: NonNullable<AuditInput["approval"]>, fn: () => Promise<T>): Promise<T> {
   return approvalScope.run(approval, fn);

@@ -35,18 +35,46 @@ type EventRow = StoredColumns & {
   hash: string;
 };
 
+const COLUMNS = [
+  ["chainId", "uuid"], ["chainSeq", "int"], ["eventId", "uuid"], ["eventTime", "timestamp(3)"], ["eventSource", "text"], ["eventName", "text"],
+  ["keyId", "uuid"], ["principalArn", "text"], ["userName", "text"], ["sourceIp", "text"], ["errorCode", "text"], ["readOnly", "bool"],
+  ["consoleView", "bool"], ["body", "bytea"], ["hash", "bytea"],
+] as const satisfies ReadonlyArray<readonly [keyof EventRow, string]>;
+const COLUMN_LIST = COLUMNS.map(([name]) => `"${name}"`).join(",");
+
 /**
- * One INSERT for the whole batch, its rows as one JSON array parameter: a
- * fixed statement, one round trip, and the rows serialised by the native
- * JSON.stringify rather than escaped value by value as array literals.
- * Named on PostgreSQL, so each audit connection parses and plans it once;
- * unnamed on the embedded database, which shares one session between
- * connections (a named statement would outlive a replaced pool client).
+ * One INSERT for a batch, its rows as one JSON array parameter: a fixed
+ * statement of any size, for the change transactions (through Prisma) and
+ * the embedded database (one session shared between connections, so no
+ * named statement: it would outlive a replaced pool client).
  */
-const INSERT_EVENTS = `INSERT INTO "AuditEvent" ("chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash")
-     SELECT "chainId","chainSeq","eventId","eventTime","eventSource","eventName","keyId","principalArn","userName","sourceIp","errorCode","readOnly","consoleView","body","hash"
-     FROM json_to_recordset($1::json) AS r("chainId" uuid, "chainSeq" int, "eventId" uuid, "eventTime" timestamp(3), "eventSource" text, "eventName" text,
-       "keyId" uuid, "principalArn" text, "userName" text, "sourceIp" text, "errorCode" text, "readOnly" bool, "consoleView" bool, "body" bytea, "hash" bytea)`;
+const INSERT_EVENTS = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) SELECT ${COLUMN_LIST}
+     FROM json_to_recordset($1::json) AS r(${COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(", ")})`;
+
+/**
+ * The group commit on PostgreSQL: a multi-row VALUES statement, prepared once
+ * per batch size on each audit connection. PostgreSQL then parses no JSON:
+ * 16-row batches measured 50–57 → 44–46 µs of server CPU per row (the
+ * rest is the commit, ~250 µs per batch, and the indexes).
+ */
+const PREPARED_SIZES = 64;
+/** Bound on one statement's rows: PostgreSQL takes at most 65,535 parameters. */
+export const MAX_BATCH_EVENTS = 1_000;
+const valuesInserts = new Map<number, string>();
+
+function valuesInsert(rows: EventRow[]): { name?: string; text: string; values: unknown[] } {
+  const n = rows.length;
+  let text = valuesInserts.get(n);
+  if (!text) {
+    const tuples = Array.from({ length: n }, (_, i) => `(${COLUMNS.map(([, type], j) => `$${i * COLUMNS.length + j + 1}::${type}`).join(",")})`);
+    text = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) VALUES ${tuples.join(",")}`;
+    if (n <= PREPARED_SIZES) valuesInserts.set(n, text);
+  }
+  const values: unknown[] = new Array(n * COLUMNS.length);
+  let k = 0;
+  for (const row of rows) for (const [name] of COLUMNS) values[k++] = row[name];
+  return n <= PREPARED_SIZES ? { name: `keyhold_audit_insert_${n}`, text, values } : { text, values };
+}
 
 /** One holder at a time, first come first served. */
 class ChainLock {
@@ -105,7 +133,7 @@ class ChainWriter {
       const release = await this.#lock.acquire();
       let digestDue = false;
       try {
-        digestDue = await this.#flush(this.#queue.splice(0));
+        digestDue = await this.#flush(this.#queue.splice(0, MAX_BATCH_EVENTS));
       } finally {
         release();
       }
@@ -164,8 +192,8 @@ class ChainWriter {
     try {
       const chainId = await this.#ensureChain();
       const { rows, seq, hash } = this.#rows(chainId, batch);
-      const values = [JSON.stringify(rows)];
-      await auditPool().query(isSingleSession() ? { text: INSERT_EVENTS, values } : { name: "keyhold_audit_insert", text: INSERT_EVENTS, values }); // one statement: all or nothing
+      // One statement: all or nothing.
+      await auditPool().query(isSingleSession() ? { text: INSERT_EVENTS, values: [JSON.stringify(rows)] } : valuesInsert(rows));
       this.#seq = seq;
       this.#lastHash = hash;
       await this.#witness();

@@ -1,8 +1,8 @@
-// The transaction a call runs in, carried with AsyncLocalStorage: while a
+// The transaction a call runs in, carried in the call's context: while a
 // scope is active, the `prisma` export (client.ts) sends every query into
 // that transaction, so service code written against `prisma` needs no
 // changes to have its writes commit together with the call's audit event.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { contextSlot } from "@/lib/context/call-context";
 import type { PrismaClient } from "./generated/prisma/client";
 
 /** Prisma's interactive-transaction client. */
@@ -28,7 +28,7 @@ interface Scope extends ScopeHooks {
   tx: TransactionClient;
 }
 
-const scope = new AsyncLocalStorage<Scope>();
+const scope = contextSlot<Scope>("transaction");
 
 /** The transaction of the call in progress, if any. */
 export function currentTransaction(): TransactionClient | undefined {
