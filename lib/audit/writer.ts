@@ -64,16 +64,17 @@ const valuesInserts = new Map<number, string>();
 
 function valuesInsert(rows: EventRow[]): { name?: string; text: string; values: unknown[] } {
   const n = rows.length;
+  const prepared = n <= PREPARED_SIZES;
   let text = valuesInserts.get(n);
   if (!text) {
     const tuples = Array.from({ length: n }, (_, i) => `(${COLUMNS.map(([, type], j) => `$${i * COLUMNS.length + j + 1}::${type}`).join(",")})`);
     text = `INSERT INTO "AuditEvent" (${COLUMN_LIST}) VALUES ${tuples.join(",")}`;
-    if (n <= PREPARED_SIZES) valuesInserts.set(n, text);
+    if (prepared) valuesInserts.set(n, text);
   }
   const values: unknown[] = new Array(n * COLUMNS.length);
   let k = 0;
   for (const row of rows) for (const [name] of COLUMNS) values[k++] = row[name];
-  return n <= PREPARED_SIZES ? { name: `keyhold_audit_insert_${n}`, text, values } : { text, values };
+  return prepared ? { name: `keyhold_audit_insert_${n}`, text, values } : { text, values };
 }
 
 /** One holder at a time, first come first served. */
