@@ -7,7 +7,8 @@
 //
 // NEVER edit a published dictionary: rows written with it could no longer be
 // read. A better dictionary is a new version (the next tag); old ones stay.
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
+import { reusedDeflateRaw } from "./reused-deflate.mjs";
 
 /**
  * Dictionary v1: two typical records (a denied call, then the most common shape, an Encrypt, last:
@@ -35,12 +36,17 @@ export const RECORD_FORMAT = 1;
 const OPTIONS = { level: 6, windowBits: 13, memLevel: 4, chunkSize: 1024 };
 const INFLATE_CHUNK = 4096;
 
+// One zlib stream for every record (reused-deflate.mjs): the same bytes as
+// deflateRawSync, without building a stream per record.
+const deflate = reusedDeflateRaw({ ...OPTIONS, dictionary: DICTIONARIES.get(RECORD_FORMAT) }, DICTIONARY_V1.toString("utf8").split("\n"));
+
+/** Whether records are compressed through the reused stream (for tests and diagnostics). */
+export const encoderReusesStream = () => deflate.reusing;
+
 /** The stored form of a record text: [tag][deflated bytes]. */
 export function encodeRecord(text) {
-  const packed = deflateRawSync(Buffer.from(text, "utf8"), { ...OPTIONS, dictionary: DICTIONARIES.get(RECORD_FORMAT) });
-  const out = Buffer.allocUnsafe(packed.length + 1);
+  const out = deflate(Buffer.from(text, "utf8"), 1);
   out[0] = RECORD_FORMAT;
-  packed.copy(out, 1);
   return out;
 }
 

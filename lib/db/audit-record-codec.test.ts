@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decodeRecord, encodeRecord, RECORD_FORMAT } from "./audit-record-codec.mjs";
+import { decodeRecord, encodeRecord, encoderReusesStream, RECORD_FORMAT } from "./audit-record-codec.mjs";
 
 const record = (extra: object) =>
   JSON.stringify({ eventVersion: "1.08", eventName: "PutKeyPolicy", eventTime: "2026-12-02T16:00:00.000Z", readOnly: false, ...extra });
@@ -17,6 +17,13 @@ describe("audit record codec", () => {
       expect(body[0]).toBe(RECORD_FORMAT);
       expect(decodeRecord({ body })).toBe(text);
     }
+  });
+
+  it("compresses through one reused zlib stream, to the same bytes as a stream per record", () => {
+    expect(encoderReusesStream()).toBe(true);
+    // The row of the test below, written by deflateRawSync with memLevel 8: the settings changed, the bytes did not.
+    const text = '{"eventVersion":"1.08","eventName":"Encrypt","eventTime":"2026-11-30T10:00:00.000Z","requestParameters":{"keyId":"alias/app","encryptionContext":{"tenant":"ü-42"}},"readOnly":true}';
+    expect(encodeRecord(text).toString("hex")).toBe("01c355ca61cf8898f9dc50d7d820c4d0c0ca0084f40c0c0ca208e68b9cccc462fdc482028269f5f01e5d13236872458ebb5a00");
   });
 
   it("still reads a row written by an earlier version of the encoder (format 1, zlib memLevel 8)", () => {
