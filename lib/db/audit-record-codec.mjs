@@ -7,8 +7,7 @@
 //
 // NEVER edit a published dictionary: rows written with it could no longer be
 // read. A better dictionary is a new version (the next tag); old ones stay.
-import { inflateRawSync } from "node:zlib";
-import { reusedDeflateRaw } from "./reused-deflate.mjs";
+import { reusedDeflateRaw, reusedInflateRaw } from "./reused-zlib.mjs";
 
 /**
  * Dictionary v1: two typical records (a denied call, then the most common shape, an Encrypt, last:
@@ -36,12 +35,22 @@ export const RECORD_FORMAT = 1;
 const OPTIONS = { level: 6, windowBits: 13, memLevel: 4, chunkSize: 1024 };
 const INFLATE_CHUNK = 4096;
 
-// One zlib stream for every record (reused-deflate.mjs): the same bytes as
-// deflateRawSync, without building a stream per record.
-const deflate = reusedDeflateRaw({ ...OPTIONS, dictionary: DICTIONARIES.get(RECORD_FORMAT) }, DICTIONARY_V1.toString("utf8").split("\n"));
+// One zlib stream for every record, each way (reused-zlib.mjs): the same bytes as
+// deflateRawSync / inflateRawSync, without building a stream per record. The
+// dictionary's own records are the samples each stream must reproduce first.
+const samplesOf = (dictionary) => dictionary.toString("utf8").split("\n");
+const deflate = reusedDeflateRaw({ ...OPTIONS, dictionary: DICTIONARY_V1 }, samplesOf(DICTIONARY_V1));
+const inflaters = new Map();
+function inflaterFor(format) {
+  const dictionary = DICTIONARIES.get(format);
+  if (!dictionary) return undefined;
+  let inflate = inflaters.get(format);
+  if (!inflate) inflaters.set(format, (inflate = reusedInflateRaw({ dictionary, chunkSize: INFLATE_CHUNK }, samplesOf(dictionary))));
+  return inflate;
+}
 
-/** Whether records are compressed through the reused stream (for tests and diagnostics). */
-export const encoderReusesStream = () => deflate.reusing;
+/** Whether records are compressed and read through reused streams (for tests and diagnostics). */
+export const codecReusesStreams = () => deflate.reusing && inflaterFor(RECORD_FORMAT).reusing;
 
 /** The stored form of a record text: [tag][deflated bytes]. */
 export function encodeRecord(text) {
@@ -57,7 +66,7 @@ export function decodeRecord(row) {
     return row.record;
   }
   const body = Buffer.isBuffer(row.body) ? row.body : Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-  const dictionary = DICTIONARIES.get(body[0]);
-  if (!dictionary) throw new Error(`audit record format ${body[0]} is unknown to this version`);
-  return inflateRawSync(body.subarray(1), { dictionary, chunkSize: INFLATE_CHUNK }).toString("utf8");
+  const inflate = inflaterFor(body[0]);
+  if (!inflate) throw new Error(`audit record format ${body[0]} is unknown to this version`);
+  return inflate(body.subarray(1)).toString("utf8");
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decodeRecord, encodeRecord, encoderReusesStream, RECORD_FORMAT } from "./audit-record-codec.mjs";
+import { decodeRecord, encodeRecord, codecReusesStreams, RECORD_FORMAT } from "./audit-record-codec.mjs";
 
 const record = (extra: object) =>
   JSON.stringify({ eventVersion: "1.08", eventName: "PutKeyPolicy", eventTime: "2026-12-02T16:00:00.000Z", readOnly: false, ...extra });
@@ -19,8 +19,8 @@ describe("audit record codec", () => {
     }
   });
 
-  it("compresses through one reused zlib stream, to the same bytes as a stream per record", () => {
-    expect(encoderReusesStream()).toBe(true);
+  it("compresses and reads through reused zlib streams, to the same bytes as a stream per record", () => {
+    expect(codecReusesStreams()).toBe(true);
     // The row of the test below, written by deflateRawSync with memLevel 8: the settings changed, the bytes did not.
     const text = '{"eventVersion":"1.08","eventName":"Encrypt","eventTime":"2026-11-30T10:00:00.000Z","requestParameters":{"keyId":"alias/app","encryptionContext":{"tenant":"ü-42"}},"readOnly":true}';
     expect(encodeRecord(text).toString("hex")).toBe("01c355ca61cf8898f9dc50d7d820c4d0c0ca0084f40c0c0ca208e68b9cccc462fdc482028269f5f01e5d13236872458ebb5a00");
@@ -31,6 +31,15 @@ describe("audit record codec", () => {
     const text = '{"eventVersion":"1.08","eventName":"Encrypt","eventTime":"2026-11-30T10:00:00.000Z","requestParameters":{"keyId":"alias/app","encryptionContext":{"tenant":"ü-42"}},"readOnly":true}';
     const body = Buffer.from("01c355ca61cf8898f9dc50d7d820c4d0c0ca0084f40c0c0ca208e68b9cccc462fdc482028269f5f01e5d13236872458ebb5a00", "hex");
     expect(decodeRecord({ body })).toBe(text);
+  });
+
+  it("answers a damaged body with zlib's error, then reads the next row as before", () => {
+    const text = record({ userAgent: "after the damaged one" });
+    const body = encodeRecord(text);
+    expect(() => decodeRecord({ body: body.subarray(0, body.length - 5) })).toThrow(/unexpected end of file/);
+    expect(() => decodeRecord({ body: Buffer.from([RECORD_FORMAT, 0xff, 0xff, 0xff]) })).toThrow();
+    expect(decodeRecord({ body })).toBe(text);
+    expect(codecReusesStreams()).toBe(true);
   });
 
   it("reads rows from before compression (plain text) and refuses an unknown format", () => {
