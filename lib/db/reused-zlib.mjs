@@ -95,6 +95,8 @@ function openEngine(create, checks) {
     if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || !(state instanceof Uint32Array)) return undefined;
     const buffer = Buffer.allocUnsafe(OUT_BYTES);
     const engine = (input, reserve) => {
+      // Node aborts the process (not an exception) on a write to a closed handle: never try.
+      if (stream.destroyed) throw new Error("zlib stream closed");
       let failed = true;
       try {
         handle.writeSync(Z_FINISH, input, 0, input.length, buffer, 0, OUT_BYTES);
