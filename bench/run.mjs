@@ -5,7 +5,9 @@
 //  1. ceiling: a bare node:http server answering a fixed body
 //  2. Keyhold (API server, real SigV4 checks, authorization, durable audit)
 //     Encrypt / Decrypt / GenerateDataKey by replaying ONE signed request at
-//     concurrency 32 (SigV4 allows replay within the skew window)
+//     concurrency 32 (SigV4 allows replay within the skew window); each
+//     replayed run, and the ceiling, after BENCH_WARMUP_SECONDS (2) of the
+//     same load outside its measurement window
 //  3. the same operations through @aws-sdk/client-kms (what an app sees;
 //     on 2 cores the SDK itself costs ~290 µs CPU per call)
 //
@@ -42,11 +44,21 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
-function run(opts) {
+/** Unmeasured load before each run: the first seconds after start are the JIT's, not the steady state's. */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+
+function load(opts, duration) {
   return new Promise((resolve, reject) => {
-    autocannon({ connections: CONCURRENCY, duration: DURATION, pipelining: 1, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ connections: CONCURRENCY, duration, pipelining: 1, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
+
+const run = (opts) => load(opts, DURATION);
+/** Called before a run's measurement window opens (CPU, /metrics): its requests count nowhere. */
+const warmUp = async (opts) => {
+  if (WARM_UP_SECONDS > 0) await load(opts, WARM_UP_SECONDS);
+  return opts;
+};
 
 function summarize(name, r) {
   const ok = r["2xx"];
@@ -135,11 +147,13 @@ try {
   const workers = Number(process.env.BENCH_API_WORKERS ?? 1);
   console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db}, ${workers} API worker(s) …`);
 
+  const ceilingOpts = await warmUp({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" });
   const bareWindow = cpuWindow(bare.pid);
-  const ceilingRun = summarize("ceiling: bare node:http, fixed body", await run({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" }));
+  const ceilingRun = summarize("ceiling: bare node:http, fixed body", await run(ceilingOpts));
   ceilingRun.cpu = bareWindow.end(ceilingRun.count);
   results.push(ceilingRun);
   const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });
+  await warmUp({ url: endpoint, ...encrypt });
   results.push(await measured(async () => summarize("Keyhold Encrypt (replayed signed request)", await run({ url: endpoint, ...encrypt }))));
   let profile;
   if (PROFILE) {
@@ -152,11 +166,14 @@ try {
   } else {
     if (hsmKeyId) {
       const hsmEncrypt = await signed(endpoint, "Encrypt", { KeyId: hsmKeyId, Plaintext: plaintext.toString("base64") });
+      await warmUp({ url: endpoint, ...hsmEncrypt });
       results.push(await measured(async () => summarize("Keyhold Encrypt on an HSM key (SoftHSM2, replayed signed request)", await run({ url: endpoint, ...hsmEncrypt }))));
     }
     const decrypt = await signed(endpoint, "Decrypt", { CiphertextBlob: Buffer.from(CiphertextBlob).toString("base64") });
+    await warmUp({ url: endpoint, ...decrypt });
     results.push(await measured(async () => summarize("Keyhold Decrypt (replayed signed request)", await run({ url: endpoint, ...decrypt }))));
     const gdk = await signed(endpoint, "GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" });
+    await warmUp({ url: endpoint, ...gdk });
     results.push(await measured(async () => summarize("Keyhold GenerateDataKey (replayed signed request)", await run({ url: endpoint, ...gdk }))));
     const sdk = async (name, command) => measured(async () => ({ name, ...(await sdkLoad(kms, command)) }));
     results.push(await sdk("Keyhold Encrypt via @aws-sdk/client-kms", () => new EncryptCommand({ KeyId: keyId, Plaintext: plaintext })));
