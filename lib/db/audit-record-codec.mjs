@@ -35,9 +35,10 @@ export const RECORD_FORMAT = 1;
 const OPTIONS = { level: 6, windowBits: 13, memLevel: 4, chunkSize: 1024 };
 const INFLATE_CHUNK = 4096;
 
-// One zlib stream for every record, each way (reused-zlib.mjs): the same bytes as
-// deflateRawSync / inflateRawSync, without building a stream per record. The
-// dictionary's own records are the samples each stream must reproduce first.
+// One zlib stream for every record, each way (reused-zlib.mjs), instead of a
+// stream per record. Any valid DEFLATE of the text is a valid body (the hash
+// covers the text, never the body). The dictionary's own records are the
+// samples each stream is checked on when it opens.
 const samplesOf = (dictionary) => dictionary.toString("utf8").split("\n");
 const deflate = reusedDeflateRaw({ ...OPTIONS, dictionary: DICTIONARY_V1 }, samplesOf(DICTIONARY_V1));
 const inflaters = new Map();
