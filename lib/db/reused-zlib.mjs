@@ -48,13 +48,7 @@ export function reusedDeflateRaw(options, samples) {
       if (!out || !zlib.inflateRawSync(out, { dictionary: options.dictionary }).equals(input)) return false;
       return i > 0 || out.equals(zlib.deflateRawSync(input, options)); // a fresh stream: the settings are the one-shot's
     });
-  return reused(() => new zlib.DeflateRaw(options), check, (input, reserve) => {
-    const packed = zlib.deflateRawSync(input, options);
-    if (reserve === 0) return packed;
-    const out = Buffer.allocUnsafe(reserve + packed.length);
-    packed.copy(out, reserve);
-    return out;
-  });
+  return reused(() => new zlib.DeflateRaw(options), check, (input) => zlib.deflateRawSync(input, options));
 }
 
 /** `inflateRawSync(input, options)` through one reused stream; `samples` as for reusedDeflateRaw (each must come back whole). */
@@ -64,13 +58,15 @@ export function reusedInflateRaw(options, samples) {
     return { text, packed: zlib.deflateRawSync(text, { dictionary: options.dictionary }) };
   });
   const check = (inflate) => cases.length > 0 && cases.every(({ text, packed }) => inflate(packed, 0)?.equals(text));
-  return reused(() => new zlib.InflateRaw(options), check, (input, reserve) => {
-    const out = zlib.inflateRawSync(input, options);
-    if (reserve === 0) return out;
-    const reserved = Buffer.allocUnsafe(reserve + out.length);
-    out.copy(reserved, reserve);
-    return reserved;
-  });
+  return reused(() => new zlib.InflateRaw(options), check, (input) => zlib.inflateRawSync(input, options));
+}
+
+/** `bytes` after `reserve` leading bytes left to the caller. */
+function reserved(bytes, reserve) {
+  if (reserve === 0) return bytes;
+  const out = Buffer.allocUnsafe(reserve + bytes.length);
+  bytes.copy(out, reserve);
+  return out;
 }
 
 function reused(create, check, oneShot) {
@@ -92,7 +88,7 @@ function reused(create, check, oneShot) {
   };
   const transform = (input, reserve = 0) => {
     if (!Number.isInteger(reserve) || reserve < 0) throw new RangeError("reserve must be a non-negative integer");
-    if (!Buffer.isBuffer(input)) return oneShot(input, reserve);
+    if (!Buffer.isBuffer(input)) return reserved(oneShot(input), reserve);
     ensure();
     if (engine) {
       try {
@@ -104,7 +100,7 @@ function reused(create, check, oneShot) {
         if (e instanceof ZlibVerdict) throw e.error; // zlib refused the input: the error inflateRawSync throws
       }
     }
-    return oneShot(input, reserve);
+    return reserved(oneShot(input), reserve);
   };
   // For tests and diagnostics: whether the reused stream is in use (false after a Node upgrade that changed
   // its internals). Reading it opens the stream if it is not open yet.
