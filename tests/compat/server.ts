@@ -105,11 +105,15 @@ export async function startApiServer(
   child.stderr!.on("data", (d) => (output += d));
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
+  // In cluster mode /readyz answers as soon as one worker listens; the primary says when all of them do
+  // (lib/runtime/api-cluster.ts). A test that needs every worker must not start before that.
+  const workers = Number(env.KEYHOLD_API_WORKERS ?? 1);
+  const allListening = () => workers <= 1 || output.includes(`${workers} workers)`);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API server exited (${child.exitCode}):\n${output}`);
     try {
       const res = await fetch(`${endpoint}/readyz`);
-      if (res.ok) break;
+      if (res.ok && allListening()) break;
       if (options.sealed && res.status === 503 && ((await res.json()) as { status?: string }).status === "sealed") break;
     } catch {
       /* not listening yet */
