@@ -57,7 +57,6 @@ const run = (opts) => load(opts, DURATION);
 /** Called before a run's measurement window opens (CPU, /metrics): its requests count nowhere. */
 const warmUp = async (opts) => {
   if (WARM_UP_SECONDS > 0) await load(opts, WARM_UP_SECONDS);
-  return opts;
 };
 
 function summarize(name, r) {
@@ -147,9 +146,10 @@ try {
   const workers = Number(process.env.BENCH_API_WORKERS ?? 1);
   console.error(`benchmarking ${DURATION}s per run, concurrency ${CONCURRENCY}, database ${db}, ${workers} API worker(s) …`);
 
-  const ceilingOpts = await warmUp({ url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" });
+  const bareLoad = { url: `http://127.0.0.1:${barePort}/`, method: "POST", body: "{}" };
+  await warmUp(bareLoad);
   const bareWindow = cpuWindow(bare.pid);
-  const ceilingRun = summarize("ceiling: bare node:http, fixed body", await run(ceilingOpts));
+  const ceilingRun = summarize("ceiling: bare node:http, fixed body", await run(bareLoad));
   ceilingRun.cpu = bareWindow.end(ceilingRun.count);
   results.push(ceilingRun);
   const encrypt = await signed(endpoint, "Encrypt", { KeyId: keyId, Plaintext: plaintext.toString("base64") });

@@ -97,7 +97,7 @@ function reused(create, check, oneShot) {
       } catch (e) {
         engine.close();
         engine = undefined; // a failed stream is not reused; the next input gets a new one
-        if (e instanceof ZlibVerdict) throw e.error; // zlib refused the input: the error inflateRawSync throws
+        if (isZlibVerdict(e)) throw e; // zlib refused the input: the error inflateRawSync throws
       }
     }
     return reserved(oneShot(input), reserve);
@@ -113,13 +113,8 @@ function reused(create, check, oneShot) {
   return transform;
 }
 
-/** zlib's verdict on an input (damaged data), as opposed to a failure of the stream itself. */
-class ZlibVerdict extends Error {
-  constructor(error) {
-    super(error.message);
-    this.error = error;
-  }
-}
+/** zlib's verdict on an input (Z_DATA_ERROR, Z_BUF_ERROR, …), as opposed to a failure of the stream itself. */
+const isZlibVerdict = (e) => e instanceof Error && /^Z_/.test(String(e.code));
 
 /** One stream's transform (undefined when the internals are not there); `.close()` releases it. */
 function openEngine(create, buffer) {
@@ -139,9 +134,8 @@ function openEngine(create, buffer) {
       if (stream.destroyed) throw new Error("zlib stream closed");
       handle.writeSync(Z_FINISH, input, 0, input.length, buffer, 0, buffer.length);
       if (stream.destroyed) {
-        // Node destroyed it with zlib's error (Z_DATA_ERROR, Z_BUF_ERROR, …): the same object the one-shot function throws.
-        const error = stream.errored;
-        throw error instanceof Error && /^Z_/.test(String(error.code)) ? new ZlibVerdict(error) : new Error("zlib stream failed");
+        // Node destroyed it with zlib's error: the same object the one-shot function throws.
+        throw stream.errored ?? new Error("zlib stream failed");
       }
       const availOut = state[0];
       const availIn = state[1];
