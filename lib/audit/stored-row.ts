@@ -19,8 +19,8 @@ export interface StoredColumns {
   errorCode: string | null;
   readOnly: boolean;
   consoleView: boolean;
-  /** The record text deflated, as PostgreSQL's bytea hex input. */
-  body: string;
+  /** The record text deflated (bytea): sent as a binary parameter, not as hex text. */
+  body: Buffer;
 }
 
 /**
@@ -49,6 +49,6 @@ export function storedColumns(r: AuditRecord, text: string): StoredColumns {
     errorCode: r.errorCode ?? null,
     readOnly: r.readOnly,
     consoleView: isStoredConsoleView(r),
-    body: `\\x${encodeRecord(text).toString("hex")}`,
+    body: encodeRecord(text),
   };
 }
