@@ -60,10 +60,12 @@ function httpDate(): string {
 }
 
 function send(res: ServerResponse, status: number, requestId: string, body: unknown, errorType?: string) {
-  const payload = Buffer.from(JSON.stringify(body));
+  // A string, not a Buffer: node:http then sends the header block and the body
+  // in one write (a Buffer body goes as a second chunk of a writev).
+  const payload = JSON.stringify(body);
   const headers: Record<string, string | number> = {
     "content-type": CONTENT_TYPE,
-    "content-length": payload.length,
+    "content-length": Buffer.byteLength(payload),
     "x-amzn-requestid": requestId,
     date: httpDate(),
   };

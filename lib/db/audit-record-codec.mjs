@@ -53,9 +53,16 @@ function inflaterFor(format) {
 /** Whether records are compressed and read through reused streams (for tests and diagnostics). */
 export const codecReusesStreams = () => deflate.reusing && inflaterFor(RECORD_FORMAT).reusing;
 
+// The text's UTF-8 bytes go through one scratch buffer, not a new Buffer per
+// record: the record is deflated at once, and Buffer.from's pool would hand
+// out a fresh 8 KB ArrayBuffer every few records for the GC to sweep.
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
 /** The stored form of a record text: [tag][deflated bytes]. */
 export function encodeRecord(text) {
-  const out = deflate(Buffer.from(text, "utf8"), 1);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that could overflow the scratch gets its own buffer.
+  const input = text.length * 3 <= scratch.length ? scratch.subarray(0, scratch.write(text, "utf8")) : Buffer.from(text, "utf8");
+  const out = deflate(input, 1);
   out[0] = RECORD_FORMAT;
   return out;
 }

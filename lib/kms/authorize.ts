@@ -135,7 +135,29 @@ export function identityPoliciesFor(caller: Principal): IdentityPolicies {
 /** What the engine reads of a key: the facts its condition keys name, and its policy. */
 export type KeyConditionSubject = Pick<KmsKey, "id" | "keySpec" | "keyUsage" | "origin" | "policy">;
 
-async function keyValues(key: KeyConditionSubject, out: Record<string, string[] | undefined>, policyText: string): Promise<void> {
+/** Which condition keys that cost a query a policy text could name (cached by text, as the parsed policies are). */
+interface Lookups {
+  aliases: boolean;
+  tags: boolean;
+}
+const NO_LOOKUPS: Lookups = { aliases: false, tags: false };
+const lookupsCache = new Map<string, Lookups>();
+
+function lookupsNamedIn(text: string | null | undefined): Lookups {
+  if (!text) return NO_LOOKUPS;
+  let found = lookupsCache.get(text);
+  if (!found) {
+    const aliases = /ResourceAliases/i.test(text);
+    const tags = /ResourceTag/i.test(text);
+    found = aliases || tags ? { aliases, tags } : NO_LOOKUPS;
+    if (lookupsCache.size > 1000) lookupsCache.clear();
+    lookupsCache.set(text, found);
+  }
+  return found;
+}
+
+/** What the engine reads of a key itself (no query). */
+function keyValues(key: KeyConditionSubject, out: Record<string, string[] | undefined>): void {
   put(out, "kms:KeySpec", key.keySpec);
   put(out, "kms:CustomerMasterKeySpec", key.keySpec);
   put(out, "kms:KeyUsage", key.keyUsage);
@@ -143,12 +165,24 @@ async function keyValues(key: KeyConditionSubject, out: Record<string, string[] 
   put(out, "kms:KeyManager", "CUSTOMER");
   put(out, "kms:MultiRegion", false);
   put(out, "kms:GrantIsForAWSResource", false);
-  // Aliases and tags cost a query: only when some policy could look at them.
-  if (/ResourceAliases/i.test(policyText)) {
+}
+
+/** What the key's policy and the caller's role and custom policy could name between them. */
+function lookupsFor(key: KeyConditionSubject, caller: Principal): Lookups {
+  const a = lookupsNamedIn(key.policy);
+  const b = lookupsNamedIn(caller.role);
+  const c = lookupsNamedIn(caller.customPolicy);
+  if (a === NO_LOOKUPS && b === NO_LOOKUPS && c === NO_LOOKUPS) return NO_LOOKUPS; // the usual case: no query, no allocation
+  return { aliases: a.aliases || b.aliases || c.aliases, tags: a.tags || b.tags || c.tags };
+}
+
+/** The key's aliases and tags: a query each, made only when some policy could look at them. */
+async function keyLookupValues(key: KeyConditionSubject, out: Record<string, string[] | undefined>, lookups: Lookups): Promise<void> {
+  if (lookups.aliases) {
     const aliases = await prisma.alias.findMany({ where: { keyId: key.id }, select: { name: true } });
     put(out, "kms:ResourceAliases", aliases.map((a) => a.name));
   }
-  if (/ResourceTag/i.test(policyText)) {
+  if (lookups.tags) {
     const tags = await prisma.keyTag.findMany({ where: { keyId: key.id } });
     for (const t of tags) put(out, `aws:ResourceTag/${t.tagKey}`, t.tagValue);
     put(out, "aws:TagKeys", undefined);
@@ -165,7 +199,9 @@ export async function keyRequestContext(
 ): Promise<RequestContext> {
   const values: Record<string, string[] | undefined> = {};
   callerValues(caller, values);
-  await keyValues(key, values, key.policy + (caller.role ?? "") + (caller.customPolicy ?? ""));
+  keyValues(key, values);
+  const lookups = lookupsFor(key, caller);
+  if (lookups.aliases || lookups.tags) await keyLookupValues(key, values, lookups);
   requestValues(values, request);
   return {
     principalArn: caller.arn,
