@@ -6,7 +6,7 @@
 //  2. Keyhold (API server, real SigV4 checks, authorization, durable audit)
 //     Encrypt / Decrypt / GenerateDataKey by replaying ONE signed request at
 //     concurrency 32 (SigV4 allows replay within the skew window); each
-//     replayed run, and the ceiling, after BENCH_WARMUP_SECONDS (2) of the
+//     replayed run, and the ceiling, after BENCH_WARMUP_SECONDS (5) of the
 //     same load outside its measurement window
 //  3. the same operations through @aws-sdk/client-kms (what an app sees;
 //     on 2 cores the SDK itself costs ~290 µs CPU per call)
@@ -45,7 +45,8 @@ const PROFILE = process.env.BENCH_PROFILE === "1";
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
 /** Unmeasured load before each run: the first seconds after start are the JIT's, not the steady state's. */
-const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+// 5 s: on Node 24 the first replayed run was still 10 % dearer after 2 s (V8's optimising tiers take longer there).
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 
 function load(opts, duration) {
   return new Promise((resolve, reject) => {
