@@ -19,6 +19,15 @@ describe("audit record codec", () => {
     }
   });
 
+  it("encodes texts of 3-byte characters on both sides of its 64 KB scratch buffer's limit", () => {
+    // ✓ is 3 bytes in UTF-8: a text of up to 21,845 UTF-16 units goes through the scratch, one unit more takes a buffer of its own.
+    const around = record({ userAgent: "" }).length;
+    for (const n of [21_845 - around, 21_846 - around, 5]) {
+      const text = record({ userAgent: "✓".repeat(n) });
+      expect(decodeRecord({ body: encodeRecord(text) })).toBe(text);
+    }
+  });
+
   it("compresses and reads through reused zlib streams", () => {
     expect(codecReusesStreams()).toBe(true);
     for (let i = 0; i < 200; i++) {
