@@ -85,39 +85,34 @@ function requestValues(out: Record<string, string[] | undefined>, request: Reque
   for (const [k, v] of Object.entries(request.values ?? {})) put(out, k, v);
 }
 
-const policyCache = new Map<string, PolicyDocument>();
+/** `derive(text)`, remembered per text: policies are few and read on every call (the cache is emptied past 1,000 texts). */
+function cachedByText<T>(derive: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      value = derive(text);
+      if (cache.size > 1000) cache.clear();
+      cache.set(text, value);
+    }
+    return value;
+  };
+}
+
+/** A stored policy, parsed; one that no longer parses allows nothing. */
+function parsedOrEmpty(text: string, kind: "resource" | "identity"): PolicyDocument {
+  try {
+    return parsePolicy(text, { kind });
+  } catch {
+    return { version: "2012-10-17", statements: [] };
+  }
+}
 
 /** A key's stored policy, parsed (cached by text). A stored policy that no longer parses allows nothing. */
-export function keyPolicyDocument(text: string): PolicyDocument {
-  let doc = policyCache.get(text);
-  if (!doc) {
-    try {
-      doc = parsePolicy(text, { kind: "resource" });
-    } catch {
-      doc = { version: "2012-10-17", statements: [] };
-    }
-    if (policyCache.size > 1000) policyCache.clear();
-    policyCache.set(text, doc);
-  }
-  return doc;
-}
-
-const customPolicyCache = new Map<string, PolicyDocument>();
+export const keyPolicyDocument = cachedByText((text) => parsedOrEmpty(text, "resource"));
 
 /** A custom role's stored policy, parsed (cached by text). One that no longer parses allows nothing. */
-function customPolicyDocument(text: string): PolicyDocument {
-  let doc = customPolicyCache.get(text);
-  if (!doc) {
-    try {
-      doc = parsePolicy(text, { kind: "identity" });
-    } catch {
-      doc = { version: "2012-10-17", statements: [] };
-    }
-    if (customPolicyCache.size > 1000) customPolicyCache.clear();
-    customPolicyCache.set(text, doc);
-  }
-  return doc;
-}
+const customPolicyDocument = cachedByText((text) => parsedOrEmpty(text, "identity"));
 
 /**
  * The caller's identity policies: the built-in role's policy (if any) plus
@@ -141,20 +136,13 @@ interface Lookups {
   tags: boolean;
 }
 const NO_LOOKUPS: Lookups = { aliases: false, tags: false };
-const lookupsCache = new Map<string, Lookups>();
-
-function lookupsNamedIn(text: string | null | undefined): Lookups {
-  if (!text) return NO_LOOKUPS;
-  let found = lookupsCache.get(text);
-  if (!found) {
-    const aliases = /ResourceAliases/i.test(text);
-    const tags = /ResourceTag/i.test(text);
-    found = aliases || tags ? { aliases, tags } : NO_LOOKUPS;
-    if (lookupsCache.size > 1000) lookupsCache.clear();
-    lookupsCache.set(text, found);
-  }
-  return found;
-}
+const lookupsIn = cachedByText((text): Lookups => {
+  const aliases = /ResourceAliases/i.test(text);
+  const tags = /ResourceTag/i.test(text);
+  return aliases || tags ? { aliases, tags } : NO_LOOKUPS;
+});
+/** NO_LOOKUPS (the same object) when the text names neither. */
+const lookupsNamedIn = (text: string | null | undefined): Lookups => (text ? lookupsIn(text) : NO_LOOKUPS);
 
 /** What the engine reads of a key itself (no query). */
 function keyValues(key: KeyConditionSubject, out: Record<string, string[] | undefined>): void {
