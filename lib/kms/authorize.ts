@@ -185,20 +185,39 @@ export async function keyRequestContext(
   key: KeyConditionSubject,
   request: RequestConditions = {},
 ): Promise<RequestContext> {
-  const values: Record<string, string[] | undefined> = {};
-  callerValues(caller, values);
-  keyValues(key, values);
   const lookups = lookupsFor(key, caller);
-  if (lookups.aliases || lookups.tags) await keyLookupValues(key, values, lookups);
-  requestValues(values, request);
-  return {
-    principalArn: caller.arn,
-    account: caller.accountId,
-    action,
-    resource: ctx.keyArn(key.id),
-    values: values as ConditionValues,
-    ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}),
-  };
+  const looked: Record<string, string[] | undefined> = {};
+  if (lookups.aliases || lookups.tags) await keyLookupValues(key, looked, lookups);
+  return withConditionValues(
+    { principalArn: caller.arn, account: caller.accountId, action, resource: ctx.keyArn(key.id), ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}) },
+    (values) => {
+      callerValues(caller, values);
+      keyValues(key, values);
+      Object.assign(values, looked);
+      requestValues(values, request);
+    },
+  );
+}
+
+/**
+ * The request context with its condition values built on first read: only a
+ * statement with a Condition reads them, and the usual policies (the default
+ * key policy, the built-in roles) have none, so most calls never build the
+ * dozen values (ISO time, lower-cased keys, arrays) at all.
+ */
+function withConditionValues(context: Omit<RequestContext, "values">, fill: (values: Record<string, string[] | undefined>) => void): RequestContext {
+  let values: ConditionValues | undefined;
+  return Object.defineProperty(context, "values", {
+    enumerable: true,
+    get: () => {
+      if (values === undefined) {
+        const built: Record<string, string[] | undefined> = {};
+        fill(built);
+        values = built as ConditionValues;
+      }
+      return values;
+    },
+  }) as RequestContext;
 }
 
 export async function grantsFor(keyId: string, grantee: string): Promise<GrantLike[]> {
@@ -247,10 +266,10 @@ export async function authorizeKeyAction(
 }
 
 export function accountRequestContext(caller: Principal, action: string, request: RequestConditions = {}): RequestContext {
-  const values: Record<string, string[] | undefined> = {};
-  callerValues(caller, values);
-  requestValues(values, request);
-  return { principalArn: caller.arn, account: caller.accountId, action, resource: "*", values: values as ConditionValues };
+  return withConditionValues({ principalArn: caller.arn, account: caller.accountId, action, resource: "*" }, (values) => {
+    callerValues(caller, values);
+    requestValues(values, request);
+  });
 }
 
 export function decideAccountAction(caller: Principal, action: string, request: RequestConditions = {}) {
