@@ -71,8 +71,7 @@ export function signerOf({ id, wrapped, publicKeyDer }: SigningKeyRow): Signer {
     id,
     publicKeyDer: Buffer.from(publicKeyDer),
     async sign(payload) {
-      // Off the event loop: the writer signs every committed head before answering its callers.
-      return (await signingKey()).signRawInBackground(payload, "ECDSA_SHA_256").then((signature) => signature.toString("base64"));
+      return (await signingKey()).sign(payload, "ECDSA_SHA_256", "RAW").toString("base64");
     },
   };
 }

@@ -101,18 +101,6 @@ export class EcKey {
     }
   }
 
-  /**
-   * sign(message, algorithm, "RAW") on libuv's thread pool: the same DER
-   * signature, without holding the event loop for the scalar multiplication
-   * (~50 µs warm, several times that with caches cold under load).
-   */
-  signRawInBackground(message: Uint8Array, algorithm: SigningAlgorithm): Promise<Buffer> {
-    checkSigningInput(this.keySpec, algorithm, message, "RAW");
-    return new Promise((resolve, reject) =>
-      nodeSign(signingHash(algorithm)!, message, { key: this.#key, dsaEncoding: "der" }, (error, signature) => (error ? reject(error) : resolve(signature))),
-    );
-  }
-
   verify(message: Uint8Array, signature: Uint8Array, algorithm: SigningAlgorithm, messageType: MessageType): boolean {
     return this.#public.verify(message, signature, algorithm, messageType);
   }
