@@ -47,11 +47,11 @@ const perEvent = (bytes) => Math.round(Number(bytes) / n);
 const key = "0000002a-1111-4111-8111-111111111111";
 const principal = "arn:aws:iam::111122223333:user/app-7";
 const queries = {
-  "timeline, first page": `SELECT id, "chainId"::text, "chainSeq", encode(hash, 'hex'), record, body, "eventTime" FROM "AuditEvent" ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
-  "timeline, one key": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "keyId" = '${key}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
-  "timeline, one principal": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "principalArn" = '${principal}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
-  "timeline, errors only": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "errorCode" IS NOT NULL ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
-  "timeline, one operation, last week": `SELECT id, record, body, "eventTime" FROM "AuditEvent" WHERE "eventName" = 'ReEncrypt' AND "eventTime" >= now() - interval '7 days' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, first page": `SELECT id, "chainId"::text, "chainSeq", encode(hash, 'hex'), "eventId", record, body, "eventTime" FROM "AuditEvent" ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, one key": `SELECT id, "eventId", record, body, "eventTime" FROM "AuditEvent" WHERE "keyId" = '${key}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, one principal": `SELECT id, "eventId", record, body, "eventTime" FROM "AuditEvent" WHERE "principalArn" = '${principal}' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, errors only": `SELECT id, "eventId", record, body, "eventTime" FROM "AuditEvent" WHERE "errorCode" IS NOT NULL ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
+  "timeline, one operation, last week": `SELECT id, "eventId", record, body, "eventTime" FROM "AuditEvent" WHERE "eventName" = 'ReEncrypt' AND "eventTime" >= now() - interval '7 days' ORDER BY "eventTime" DESC, id DESC LIMIT 51`,
   "usage chart, one key, 7 days by hour": `SELECT date_trunc('hour', "eventTime") AS t, "eventName", count(*)::int, (count(*) FILTER (WHERE "errorCode" IS NOT NULL))::int FROM "AuditEvent" WHERE "eventTime" >= now() - interval '7 days' AND "keyId" = '${key}' GROUP BY 1, 2 ORDER BY 1, 2`,
   "who used a key last week (principal × outcome)": `SELECT "principalArn", "errorCode" IS NULL AS ok, count(*), max("eventTime") FROM "AuditEvent" WHERE "keyId" = '${key}' AND "eventTime" >= now() - interval '7 days' GROUP BY 1, 2`,
 };
@@ -61,14 +61,16 @@ for (const [name, sql] of Object.entries(queries)) {
   plans[name] = { ms: Math.round(plan["Execution Time"] * 10) / 10, top: plan.Plan["Node Type"], plan };
 }
 // What the record codec costs per event (the write path deflates, readers inflate).
-const sample = (await db.query(`SELECT body FROM "AuditEvent" WHERE body IS NOT NULL ORDER BY id DESC LIMIT 2000`)).rows.map((r) => decodeRecord(r));
+const sampleRows = (await db.query(`SELECT "eventId"::text AS "eventId", body FROM "AuditEvent" WHERE body IS NOT NULL ORDER BY id DESC LIMIT 2000`)).rows;
+const sample = sampleRows.map((r) => decodeRecord(r));
+const sampleIds = sampleRows.map((r) => r.eventId);
 const cpu = () => { const u = process.cpuUsage(); return u.user + u.system; };
 let c0 = cpu();
 const encoded = [];
-for (let round = 0; round < 5; round++) for (const text of sample) encoded.push(encodeRecord(text));
+for (let round = 0; round < 5; round++) sample.forEach((text, i) => encoded.push(encodeRecord(text, sampleIds[i])));
 const encodeUs = (cpu() - c0) / encoded.length;
 c0 = cpu();
-for (const body of encoded) decodeRecord({ body });
+encoded.forEach((body, i) => decodeRecord({ body, eventId: sampleIds[i % sample.length] }));
 const decodeUs = (cpu() - c0) / encoded.length;
 const codec = {
   textBytes: Math.round(sample.reduce((a, t) => a + Buffer.byteLength(t), 0) / sample.length),

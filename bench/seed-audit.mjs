@@ -75,7 +75,7 @@ export async function seedAuditEvents(db, { events, keyIds = benchKeyIds(60), pr
       const ip = `10.0.${i % 250}.${i % 199}`;
       const err = i % 33 === 0 ? "AccessDeniedException" : i % 101 === 0 ? "InvalidCiphertextException" : null;
       const eid = randomUUID();
-      const row = [i, `${Math.floor(i / 100_000).toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`, (i % 100_000) + 1, eid, t, op, key, principal, ip, err, encodeRecord(record(i, t, op, key, principal, ip, err, eid))];
+      const row = [i, `${Math.floor(i / 100_000).toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`, (i % 100_000) + 1, eid, t, op, key, principal, ip, err, encodeRecord(record(i, t, op, key, principal, ip, err, eid), eid)];
       row.forEach((v, c) => cols[c].push(v));
     }
     await db.query(INSERT, cols);

@@ -149,7 +149,7 @@ export async function readAuditRecords(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ record: string | null; body: Uint8Array | null }>(`SELECT record, body FROM "AuditEvent" ORDER BY id`);
+    const { rows } = await client.query<{ eventId: string; record: string | null; body: Uint8Array | null }>(`SELECT "eventId"::text AS "eventId", record, body FROM "AuditEvent" ORDER BY id`);
     return rows.map((r) => decodeRecord(r));
   } finally {
     await client.end();
@@ -169,8 +169,8 @@ export async function scanRunForSecrets(runDir: string, databaseUrl: string): Pr
   await client.connect();
   try {
     for (let after = "0"; ; ) {
-      const { rows } = await client.query<{ id: string; eventName: string; record: string | null; body: Uint8Array | null }>(
-        `SELECT id::text AS id, "eventName", record, body FROM "AuditEvent" WHERE id > $1::bigint ORDER BY id LIMIT 2000`,
+      const { rows } = await client.query<{ id: string; eventName: string; eventId: string; record: string | null; body: Uint8Array | null }>(
+        `SELECT id::text AS id, "eventName", "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE id > $1::bigint ORDER BY id LIMIT 2000`,
         [after],
       );
       if (rows.length === 0) break;

@@ -9,10 +9,10 @@ import { decodeRecord } from "@/lib/db/audit-record-codec.mjs";
 import type { TrailEvent } from "./match";
 
 /** The columns a TrailEvent is read from (the record text is stored compressed). */
-export const TRAIL_SELECT = { id: true, eventTime: true, eventName: true, keyId: true, principalArn: true, errorCode: true, record: true, body: true } as const;
+export const TRAIL_SELECT = { id: true, eventId: true, eventTime: true, eventName: true, keyId: true, principalArn: true, errorCode: true, record: true, body: true } as const;
 
-export function trailEvent({ body, record, ...row }: Omit<TrailEvent, "record"> & { record: string | null; body: Uint8Array | null }): TrailEvent {
-  return { ...row, record: decodeRecord({ record, body }) };
+export function trailEvent({ body, record, eventId, ...row }: Omit<TrailEvent, "record"> & { eventId: string; record: string | null; body: Uint8Array | null }): TrailEvent {
+  return { ...row, record: decodeRecord({ record, body, eventId }) };
 }
 
 const MAX_GAP_MS = 5 * 60_000;

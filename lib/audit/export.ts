@@ -108,7 +108,7 @@ async function* chainEvents(span: ChainSpan) {
       where: { chainId: span.chainId, chainSeq: { gt: after, lte: span.maxSeq } },
       orderBy: { chainSeq: "asc" },
       take: EXPORT_PAGE,
-      select: { chainSeq: true, hash: true, record: true, body: true },
+      select: { chainSeq: true, eventId: true, hash: true, record: true, body: true },
     });
     if (rows.length) {
       yield rows.map((r) => {
@@ -200,7 +200,7 @@ export function csvField(value: unknown): string {
 
 const KEY_ID = /:key\/([0-9a-f-]{36})$/;
 
-function csvRow(r: { chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }): string {
+function csvRow(r: { chainId: string; chainSeq: number; hash: string; eventId: string; record: string | null; body: Uint8Array | null }): string {
   let rec: Partial<AuditRecord>;
   try {
     rec = JSON.parse(decodeRecord(r)) as AuditRecord;
@@ -231,8 +231,8 @@ async function* csvChunks(from: Date, to: Date): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(",")}\r\n`;
   let after: { time: Date; id: bigint } | undefined;
   for (;;) {
-    const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; record: string | null; body: Uint8Array | null }>>`
-      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, record, body
+    const rows = await prisma.$queryRaw<Array<{ id: bigint; eventTime: Date; chainId: string; chainSeq: number; hash: string; eventId: string; record: string | null; body: Uint8Array | null }>>`
+      SELECT id, "eventTime", "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, "eventId"::text AS "eventId", record, body
       FROM "AuditEvent"
       WHERE "eventTime" >= ${from} AND "eventTime" <= ${to}
         ${after ? Prisma.sql`AND ("eventTime", id) > (${after.time}, ${after.id})` : Prisma.empty}

@@ -88,6 +88,7 @@ interface EventRow {
   chainId: string;
   chainSeq: number;
   hash: string;
+  eventId: string;
   record: string | null;
   body: Uint8Array | null;
   eventTime: Date;
@@ -133,7 +134,7 @@ async function lookupEvents(caller: Principal, filters: AuditFilters, page: Page
   } else {
     if (after) where.push(Prisma.sql`("eventTime", id) < (${after.time}, ${after.id})`);
     const found = await prisma.$queryRaw<EventRow[]>`
-      SELECT id, "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, record, body, "eventTime"
+      SELECT id, "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, "eventId"::text AS "eventId", record, body, "eventTime"
       FROM "AuditEvent" ${whereClause(where)}
       ORDER BY "eventTime" DESC, id DESC
       LIMIT ${limit + 1}`;
@@ -164,7 +165,7 @@ async function findEvent(caller: Principal, eventId: string): Promise<AuditEvent
   else throw new NotFoundException(`Audit event ${id.slice(0, 64)} does not exist.`);
   const row = await prisma.auditEvent.findFirst({
     where,
-    select: { id: true, chainId: true, chainSeq: true, hash: true, record: true, body: true },
+    select: { id: true, chainId: true, chainSeq: true, eventId: true, hash: true, record: true, body: true },
   });
   if (!row) throw new NotFoundException(`Audit event ${id} does not exist.`);
   return view({ ...row, hash: Buffer.from(row.hash).toString("hex") }, decodeRecord(row));

@@ -61,13 +61,13 @@ export async function scanMatching(where: Prisma.Sql[], matches: (text: string) 
   for (;;) {
     const take = Math.min(BATCH, maxRows - read);
     const conds = cursor ? [...where, Prisma.sql`("eventTime", id) < (${cursor.time}, ${cursor.id})`] : where;
-    const rows = await prisma.$queryRaw<Array<Omit<ScannedRow, "text"> & { record: string | null; body: Uint8Array | null }>>`
-      SELECT id, "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, "eventTime", "principalArn", "userName", "errorCode", record, body
+    const rows = await prisma.$queryRaw<Array<Omit<ScannedRow, "text"> & { eventId: string; record: string | null; body: Uint8Array | null }>>`
+      SELECT id, "chainId"::text AS "chainId", "chainSeq", encode(hash, 'hex') AS hash, "eventTime", "principalArn", "userName", "errorCode", "eventId"::text AS "eventId", record, body
       FROM "AuditEvent" ${conds.length ? Prisma.sql`WHERE ${Prisma.join(conds, " AND ")}` : Prisma.empty}
       ORDER BY "eventTime" DESC, id DESC
       LIMIT ${take}`;
-    for (const { record, body, ...row } of rows) {
-      const text = decodeRecord({ record, body });
+    for (const { record, body, eventId, ...row } of rows) {
+      const text = decodeRecord({ record, body, eventId });
       if (!matches(text)) continue;
       found.push({ ...row, text });
       if (found.length >= limit) return { rows: found };

@@ -49,6 +49,6 @@ export function storedColumns(r: AuditRecord, text: string): StoredColumns {
     errorCode: r.errorCode ?? null,
     readOnly: r.readOnly,
     consoleView: isStoredConsoleView(r),
-    body: encodeRecord(text),
+    body: encodeRecord(text, r.eventID),
   };
 }

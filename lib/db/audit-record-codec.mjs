@@ -22,9 +22,21 @@ const DICTIONARY_V1 = Buffer.from(
   "utf8",
 );
 
-const DICTIONARIES = new Map([[1, DICTIONARY_V1]]);
-/** The tag new rows are written with. */
-export const RECORD_FORMAT = 1;
+// Format 1: the whole text, deflated with dictionary v1.
+// Format 2: the same, but the eventID's value (a random UUID, ~19 of a record's ~170 deflated bytes: random hex
+// does not compress) is kept only in the row's eventId column; the stored text holds a raw U+0001 in its place.
+// JSON text never holds a raw control character (JSON.stringify escapes U+0000–U+001F), so the marker is
+// unambiguous, and the exact text (as hashed) comes back with the row's eventId put where the marker is.
+const DICTIONARIES = new Map([
+  [1, DICTIONARY_V1],
+  [2, DICTIONARY_V1],
+]);
+const ELIDES_EVENT_ID = new Set([2]);
+/** The tag new rows are written with (format 1 when a text does not name the row's eventID). */
+export const RECORD_FORMAT = 2;
+const MARKER = "\u0001";
+const EVENT_ID_KEY = '"eventID":"';
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // An 8 KB window covers the whole dictionary and costs a third of the default 32 KB one to set up per record;
 // memLevel 4 (a 2K-entry hash instead of 32K) trims the rest: 35–40 → 31–32 µs a record on 4,000 seeded
 // records, byte-identical output (measured). Only the compressor's work changes: every setting decodes alike.
@@ -58,23 +70,49 @@ export const codecReusesStreams = () => deflate.reusing && inflaterFor(RECORD_FO
 // out a fresh 8 KB ArrayBuffer every few records for the GC to sweep.
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
-/** The stored form of a record text: [tag][deflated bytes]. */
-export function encodeRecord(text) {
+/**
+ * The stored form of a record text: [tag][deflated bytes]. With `eventId` (the row's eventId column, a
+ * lowercase UUID) and a text that holds `"eventID":"<eventId>"`, format 2 (the value elided); else format 1.
+ */
+export function encodeRecord(text, eventId) {
+  const at = eventId !== undefined && CANONICAL_UUID.test(eventId) ? text.indexOf(EVENT_ID_KEY + eventId + '"') : -1;
+  let input;
+  if (at >= 0 && text.indexOf(MARKER) < 0 && text.length * 3 <= scratch.length) {
+    // Written in three parts into the scratch: no copy of the text with the marker in it.
+    const cut = at + EVENT_ID_KEY.length;
+    let n = scratch.write(text.slice(0, cut), 0, "utf8");
+    n += scratch.write(MARKER, n, "latin1");
+    n += scratch.write(text.slice(cut + eventId.length), n, "utf8");
+    input = scratch.subarray(0, n);
+    const out = deflate(input, 1);
+    out[0] = 2;
+    return out;
+  }
   // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that could overflow the scratch gets its own buffer.
-  const input = text.length * 3 <= scratch.length ? scratch.subarray(0, scratch.write(text, "utf8")) : Buffer.from(text, "utf8");
+  input = text.length * 3 <= scratch.length ? scratch.subarray(0, scratch.write(text, "utf8")) : Buffer.from(text, "utf8");
   const out = deflate(input, 1);
-  out[0] = RECORD_FORMAT;
+  out[0] = 1;
   return out;
 }
 
-/** The record text of a stored row: its plain text (rows from before), else its decoded body. */
+/**
+ * The record text of a stored row: its plain text (rows from before), else its decoded body. A format 2 body
+ * needs the row's `eventId` (select it with the body).
+ */
 export function decodeRecord(row) {
   if (row.body == null) {
     if (row.record == null) throw new Error("audit row holds neither a record nor a body");
     return row.record;
   }
   const body = Buffer.isBuffer(row.body) ? row.body : Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-  const inflate = inflaterFor(body[0]);
-  if (!inflate) throw new Error(`audit record format ${body[0]} is unknown to this version`);
-  return inflate(body.subarray(1)).toString("utf8");
+  const format = body[0];
+  const inflate = inflaterFor(format);
+  if (!inflate) throw new Error(`audit record format ${format} is unknown to this version`);
+  const text = inflate(body.subarray(1)).toString("utf8");
+  if (!ELIDES_EVENT_ID.has(format)) return text;
+  const eventId = row.eventId;
+  if (typeof eventId !== "string" || !CANONICAL_UUID.test(eventId)) throw new Error("an audit record of format 2 is read with its row's eventId");
+  const at = text.indexOf(MARKER);
+  if (at < 0) throw new Error("audit record format 2 without its eventID marker");
+  return text.slice(0, at) + eventId + text.slice(at + 1);
 }

@@ -29,7 +29,7 @@ export async function auditRowsContaining(where: Prisma.AuditEventWhereInput, ne
       select: { id: true, eventId: true, eventTime: true, eventName: true, record: true, body: true },
     });
     for (const { body, record, ...row } of rows) {
-      const text = decodeRecord({ record, body });
+      const text = decodeRecord({ record, body, eventId: row.eventId });
       if (text.includes(needle)) found.push({ ...row, record: text });
       if (found.length >= take) return found;
     }

@@ -170,7 +170,7 @@ describe("keyhold backup and restore", () => {
     await restored.stop({ keepDataDir: true });
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const stored = await c.query<{ record: string | null; body: Uint8Array | null }>(`SELECT record, body FROM "AuditEvent" WHERE "eventName" = 'RestoreBackup'`);
+    const stored = await c.query<{ eventId: string; record: string | null; body: Uint8Array | null }>(`SELECT "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE "eventName" = 'RestoreBackup'`);
     const rows = stored.rows.map((r) => ({ record: decodeRecord(r) }));
     await c.end();
     expect(rows).toHaveLength(1);

@@ -60,7 +60,7 @@ beforeEach(() => resetAuthFailures());
 
 const lastId = async () => (await prisma.$queryRawUnsafe<Array<{ id: bigint | null }>>(`SELECT max(id) AS id FROM "AuditEvent"`))[0]!.id ?? 0n;
 async function eventsAfter(id: bigint) {
-  const stored = await prisma.$queryRawUnsafe<Array<{ record: string | null; body: Uint8Array | null }>>(`SELECT record, body FROM "AuditEvent" WHERE id > $1 ORDER BY id`, id);
+  const stored = await prisma.$queryRawUnsafe<Array<{ eventId: string; record: string | null; body: Uint8Array | null }>>(`SELECT "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE id > $1 ORDER BY id`, id);
   const rows = stored.map((r) => ({ record: decodeRecord(r) }));
   return { rows: rows.length, bytes: rows.reduce((n, r) => n + Buffer.byteLength(r.record), 0), records: rows.map((r) => JSON.parse(r.record) as Summary) };
 }

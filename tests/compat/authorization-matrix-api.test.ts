@@ -135,11 +135,11 @@ describe("denials through the API are audited", () => {
       try {
         // The request ID is inside the (compressed) record: decode, then pick.
         const wanted = new Set(denials.map((d) => d.requestId));
-        const stored = await db.query<{ record: string | null; body: Uint8Array | null; event_name: string; principal_arn: string; error_code: string }>(
-          `SELECT record, body, "eventName" AS event_name, "principalArn" AS principal_arn, "errorCode" AS error_code FROM "AuditEvent"`,
+        const stored = await db.query<{ eventId: string; record: string | null; body: Uint8Array | null; event_name: string; principal_arn: string; error_code: string }>(
+          `SELECT "eventId"::text AS "eventId", record, body, "eventName" AS event_name, "principalArn" AS principal_arn, "errorCode" AS error_code FROM "AuditEvent"`,
         );
         const rows = stored.rows
-          .map(({ record, body, ...r }) => ({ request_id: (JSON.parse(decodeRecord({ record, body })) as { requestID: string }).requestID, ...r }))
+          .map(({ record, body, eventId, ...r }) => ({ request_id: (JSON.parse(decodeRecord({ record, body, eventId })) as { requestID: string }).requestID, ...r }))
           .filter((r) => wanted.has(r.request_id));
         const byRequest = new Map<string, (typeof rows)[number][]>();
         for (const row of rows) byRequest.set(row.request_id, [...(byRequest.get(row.request_id) ?? []), row]);

@@ -29,9 +29,9 @@ type RecordFields = { requestParameters?: { aliasName?: string } | null; respons
  */
 async function unexplainedBy(s: TestServer, rowsSql: string, params: unknown[], eventName: string, named: (r: RecordFields) => string | undefined) {
   const rows = await query<{ name: string; keyId: string }>(s, rowsSql, params);
-  const events = await query<{ keyId: string; record: string | null; body: Uint8Array | null }>(
+  const events = await query<{ keyId: string; eventId: string; record: string | null; body: Uint8Array | null }>(
     s,
-    `SELECT "keyId"::text AS "keyId", record, body FROM "AuditEvent" WHERE "eventName" = $1 AND "errorCode" IS NULL`,
+    `SELECT "keyId"::text AS "keyId", "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE "eventName" = $1 AND "errorCode" IS NULL`,
     [eventName],
   );
   const explained = new Set(events.map((e) => `${e.keyId}|${named(JSON.parse(decodeRecord(e)) as RecordFields)}`));
@@ -84,9 +84,9 @@ describe("crash safety", () => {
     kms.destroy();
     expect(succeeded.size).toBeGreaterThan(20);
 
-    const rows = await query<{ record: string | null; body: Uint8Array | null }>(
+    const rows = await query<{ eventId: string; record: string | null; body: Uint8Array | null }>(
       server,
-      `SELECT record, body FROM "AuditEvent" WHERE "keyId" = $1::uuid AND "eventName" = 'Encrypt' AND "errorCode" IS NULL`,
+      `SELECT "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE "keyId" = $1::uuid AND "eventName" = 'Encrypt' AND "errorCode" IS NULL`,
       [keyId],
     );
     const recorded = new Set(rows.map((r) => (JSON.parse(decodeRecord(r)) as { requestID: string }).requestID));

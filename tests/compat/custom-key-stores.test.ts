@@ -286,8 +286,8 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("AWS SDK: cust
       keyAdmin.destroy();
     }
     const events = (
-      await dbQuery<{ eventName: string; record: string | null; body: Uint8Array | null }>(
-        `SELECT "eventName", record, body FROM "AuditEvent" WHERE "eventName" LIKE '%CustomKeyStore%' ORDER BY id`,
+      await dbQuery<{ eventName: string; eventId: string; record: string | null; body: Uint8Array | null }>(
+        `SELECT "eventName", "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE "eventName" LIKE '%CustomKeyStore%' ORDER BY id`,
       )
     ).map((e) => ({ eventName: e.eventName, record: decodeRecord(e) }));
     const names = new Set(events.map((e) => e.eventName));

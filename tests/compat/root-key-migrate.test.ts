@@ -116,7 +116,7 @@ describe.skipIf(!softHsmAvailable() || !process.env.DATABASE_URL)("root key migr
     expect(again.stderr).toContain(`AccessDeniedException: Approval request ${approvalId} was already used: an approval runs its change once.`);
     const listed = JSON.parse(cliRaw(["approvals", "list", "--json"]).stdout) as Array<{ id: string; status: string }>;
     expect(listed.find((x) => x.id === approvalId)?.status).toBe("executed");
-    const completed = (await sql(`SELECT record, body FROM "AuditEvent" WHERE "eventName" = 'MigrateRootKey' AND "errorCode" IS NULL ORDER BY id`, databaseUrl)).map((row) => JSON.parse(decodeRecord(row)) as { additionalEventData?: { approval?: unknown } });
+    const completed = (await sql(`SELECT "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE "eventName" = 'MigrateRootKey' AND "errorCode" IS NULL ORDER BY id`, databaseUrl)).map((row) => JSON.parse(decodeRecord(row as { eventId: string; record: string | null; body: Uint8Array | null })) as { additionalEventData?: { approval?: unknown } });
     for (const e of completed) expect(e.additionalEventData?.approval).toEqual({ requestId: approvalId, approvers: [bob] });
     expect(cliRaw(["approvals", "require", "--operation", "MigrateRootKey", "--off"]).status).toBe(0); // the next migrations run without approval
     r.shares!.forEach((x, i) => recordSecret(x, `migrated share ${i}`));

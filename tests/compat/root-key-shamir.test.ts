@@ -149,8 +149,8 @@ describe("Shamir-sealed root key", { timeout: 300_000 }, () => {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     try {
-      const stored = await c.query<{ eventName: string; errorCode: string | null; record: string | null; body: Uint8Array | null }>(
-        `SELECT "eventName", "errorCode", record, body FROM "AuditEvent" WHERE "eventName" IN ('InitRootKeyCustody','UnsealRootKey','SealRootKey','RekeyRootKey') ORDER BY "chainId", "chainSeq"`,
+      const stored = await c.query<{ eventName: string; errorCode: string | null; eventId: string; record: string | null; body: Uint8Array | null }>(
+        `SELECT "eventName", "errorCode", "eventId"::text AS "eventId", record, body FROM "AuditEvent" WHERE "eventName" IN ('InitRootKeyCustody','UnsealRootKey','SealRootKey','RekeyRootKey') ORDER BY "chainId", "chainSeq"`,
       );
       const rows = stored.rows.map((r) => ({ ...r, record: decodeRecord(r) }));
       const names = rows.map((r) => `${r.eventName}:${r.errorCode ?? "ok"}`);

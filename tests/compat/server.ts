@@ -135,7 +135,7 @@ export async function startApiServer(
       const { PGlite } = await import("@electric-sql/pglite");
       const db = await PGlite.create(join(dataDir, "pglite"));
       try {
-        records = (await db.query<{ record: string | null; body: Uint8Array | null }>(`SELECT record, body FROM "AuditEvent" ORDER BY id`)).rows.map((r) => decodeRecord(r));
+        records = (await db.query<{ eventId: string; record: string | null; body: Uint8Array | null }>(`SELECT "eventId"::text AS "eventId", record, body FROM "AuditEvent" ORDER BY id`)).rows.map((r) => decodeRecord(r));
       } finally {
         await db.close();
       }
