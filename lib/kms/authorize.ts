@@ -165,7 +165,8 @@ function lookupsFor(key: KeyConditionSubject, caller: Principal): Lookups {
 }
 
 /** The key's aliases and tags: a query each, made only when some policy could look at them. */
-async function keyLookupValues(key: KeyConditionSubject, out: Record<string, string[] | undefined>, lookups: Lookups): Promise<void> {
+async function keyLookupValues(key: KeyConditionSubject, lookups: Lookups): Promise<Record<string, string[] | undefined>> {
+  const out: Record<string, string[] | undefined> = {};
   if (lookups.aliases) {
     const aliases = await prisma.alias.findMany({ where: { keyId: key.id }, select: { name: true } });
     put(out, "kms:ResourceAliases", aliases.map((a) => a.name));
@@ -175,6 +176,7 @@ async function keyLookupValues(key: KeyConditionSubject, out: Record<string, str
     for (const t of tags) put(out, `aws:ResourceTag/${t.tagKey}`, t.tagValue);
     put(out, "aws:TagKeys", undefined);
   }
+  return out;
 }
 
 /** Everything the engine needs for one request on a key (also used by the simulator). */
@@ -186,14 +188,13 @@ export async function keyRequestContext(
   request: RequestConditions = {},
 ): Promise<RequestContext> {
   const lookups = lookupsFor(key, caller);
-  const looked: Record<string, string[] | undefined> = {};
-  if (lookups.aliases || lookups.tags) await keyLookupValues(key, looked, lookups);
+  const looked = lookups.aliases || lookups.tags ? await keyLookupValues(key, lookups) : undefined;
   return withConditionValues(
     { principalArn: caller.arn, account: caller.accountId, action, resource: ctx.keyArn(key.id), ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}) },
     (values) => {
       callerValues(caller, values);
       keyValues(key, values);
-      Object.assign(values, looked);
+      if (looked) Object.assign(values, looked);
       requestValues(values, request);
     },
   );
