@@ -1,7 +1,7 @@
 // Audit record storage (issue 16): the record text, exactly as hashed, stored
 // as raw DEFLATE with a preset dictionary of typical CloudTrail KMS records,
 // behind a one-byte format tag (format 2 leaves the eventID's value to the
-// row's eventId column: decoding puts it back). A 1.3 KB record becomes ~165
+// row's eventId column: decoding puts it back). A 1.3 KB record becomes ~185
 // bytes; rows written before (no body) keep their plain text in the record column.
 // Plain JS (with audit-record-codec.d.mts) so the bench seeding uses the same codec
 // without a TypeScript loader.
