@@ -189,36 +189,44 @@ export async function keyRequestContext(
 ): Promise<RequestContext> {
   const lookups = lookupsFor(key, caller);
   const looked = lookups.aliases || lookups.tags ? await keyLookupValues(key, lookups) : undefined;
-  return withConditionValues(
-    { principalArn: caller.arn, account: caller.accountId, action, resource: ctx.keyArn(key.id), ...(request.encryptionContext ? { encryptionContext: request.encryptionContext } : {}) },
-    (values) => {
-      callerValues(caller, values);
-      keyValues(key, values);
-      if (looked) Object.assign(values, looked);
-      requestValues(values, request);
-    },
-  );
+  return new LazyRequestContext(caller.arn, caller.accountId, action, ctx.keyArn(key.id), request.encryptionContext, (values) => {
+    callerValues(caller, values);
+    keyValues(key, values);
+    if (looked) Object.assign(values, looked);
+    requestValues(values, request);
+  });
 }
 
 /**
  * The request context with its condition values built on first read: only a
  * statement with a Condition reads them, and the usual policies (the default
- * key policy, the built-in roles) have none, so most calls never build the
- * dozen values (ISO time, lower-cased keys, arrays) at all.
+ * key policy, the built-in roles) have none, so most calls never build them.
+ * A class, not an object given a getter by Object.defineProperty: that gave
+ * every context a hidden class of its own (~1.9 KB allocated a request, and
+ * the engine's reads of ctx.action and ctx.resource went megamorphic).
  */
-function withConditionValues(context: Omit<RequestContext, "values">, fill: (values: Record<string, string[] | undefined>) => void): RequestContext {
-  let values: ConditionValues | undefined;
-  return Object.defineProperty(context, "values", {
-    enumerable: true,
-    get: () => {
-      if (values === undefined) {
-        const built: Record<string, string[] | undefined> = {};
-        fill(built);
-        values = built as ConditionValues;
-      }
-      return values;
-    },
-  }) as RequestContext;
+class LazyRequestContext implements RequestContext {
+  #values: ConditionValues | undefined;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  constructor(
+    readonly principalArn: string,
+    readonly account: string,
+    readonly action: string,
+    readonly resource: string,
+    encryptionContext: Readonly<Record<string, string>> | undefined,
+    private readonly fill: (values: Record<string, string[] | undefined>) => void,
+  ) {
+    if (encryptionContext) this.encryptionContext = encryptionContext;
+  }
+
+  get values(): ConditionValues {
+    if (this.#values === undefined) {
+      const built: Record<string, string[] | undefined> = {};
+      this.fill(built);
+      this.#values = built as ConditionValues;
+    }
+    return this.#values;
+  }
 }
 
 export async function grantsFor(keyId: string, grantee: string): Promise<GrantLike[]> {
@@ -267,7 +275,7 @@ export async function authorizeKeyAction(
 }
 
 export function accountRequestContext(caller: Principal, action: string, request: RequestConditions = {}): RequestContext {
-  return withConditionValues({ principalArn: caller.arn, account: caller.accountId, action, resource: "*" }, (values) => {
+  return new LazyRequestContext(caller.arn, caller.accountId, action, "*", undefined, (values) => {
     callerValues(caller, values);
     requestValues(values, request);
   });
