@@ -3,10 +3,12 @@
 // replayed signed request per operation, server CPU µs per request from /proc
 // (the figure that stays meaningful on a busy host). Faster than `npm run bench`
 // and prints one line per run; BENCH_PROFILE=1 adds the self-time of the hottest
-// functions (from --cpu-prof). Not a replacement for `npm run bench`.
+// functions (from --cpu-prof); BENCH_HEAP_PROFILE=1 the bytes each function allocates per
+// request over the measured window (bench/heap-sample.mjs; sampling slows the server, so read CPU
+// figures from a run without it). Not a replacement for `npm run bench`.
 //   DATABASE_URL=… node bench/hot-path.mjs [Encrypt|Decrypt|GenerateDataKey …] (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS (32);
 //   BENCH_NODE_ARGS="--max-semi-space-size=32" passes flags to the server's node)
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -22,6 +24,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILE = process.env.BENCH_PROFILE === "1";
+const HEAP_PROFILE = process.env.BENCH_HEAP_PROFILE === "1";
 /** prom-client's default eventLoopMonitoringPrecision: its loop-lag figures include this interval. */
 const LOOP_SAMPLING_MS = 10;
 const OPS = process.argv.slice(2).length ? process.argv.slice(2) : ["Encrypt", "Decrypt", "GenerateDataKey"];
@@ -47,7 +50,40 @@ const dataDir = mkdtempSync(join(tmpdir(), "keyhold-hot-"));
 const databaseUrl = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, "hot") : undefined;
 const port = await freePort();
 const profileDir = join(dataDir, "prof");
-const { server, endpoint, log } = startBenchApiServer({ port, dataDir, databaseUrl, nodeArgs: [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])] });
+const heapProfile = join(dataDir, "heap-profile.json");
+if (HEAP_PROFILE) process.env.KEYHOLD_BENCH_HEAP_PROFILE = heapProfile; // the server inherits the environment
+const { server, endpoint, log } = startBenchApiServer({
+  port,
+  dataDir,
+  databaseUrl,
+  nodeArgs: [
+    ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+    ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+    ...(HEAP_PROFILE ? ["--import", new URL("./heap-sample.mjs", import.meta.url).pathname] : []),
+  ],
+});
+
+/** Bytes allocated per request by each function (self), from a sampling heap profile of the measured window. */
+async function printHeapProfile(requests) {
+  for (let waited = 0; !existsSync(heapProfile); waited += 100) {
+    if (waited > 30_000) throw new Error("the server wrote no heap profile");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { head } = JSON.parse(readFileSync(heapProfile, "utf8"));
+  rmSync(heapProfile);
+  const self = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const cf = node.callFrame;
+    const k = `${cf.functionName || "(anonymous)"} ${cf.url.replace(/^.*\/(node_modules\/(@[^/]+\/)?[^/]+|lib|bench)\//, "$1/")}:${cf.lineNumber + 1}`;
+    self.set(k, (self.get(k) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const c of node.children ?? []) walk(c);
+  };
+  walk(head);
+  console.log(`  allocated ${(total / requests / 1024).toFixed(1)} KB a request (sampled every 4 KB, garbage included); by function:`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${String(Math.round(v / requests)).padStart(6)} B  ${k}`);
+}
 try {
   await waitFor(`${endpoint}/readyz`, server, log);
   const kms = new KMSClient({ endpoint, region: "us-east-1", credentials: BENCH_CREDENTIALS });
@@ -67,9 +103,11 @@ try {
       await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: CONNECTIONS, duration: 1 }, (e) => (e ? j(e) : r()))); // warm-up
       const stats = databaseUrl ? await databaseStats(databaseUrl) : undefined;
       const metricsBefore = await scrape();
+      if (HEAP_PROFILE) server.kill("SIGUSR2"); // sampling on
       const window = cpuWindow(server.pid);
       const result = await new Promise((r, j) => autocannon({ url: endpoint, method: "POST", headers, body, connections: CONNECTIONS, duration: SECONDS }, (e, res) => (e ? j(e) : r(res))));
       const cpu = window.end(result["2xx"]);
+      if (HEAP_PROFILE) server.kill("SIGUSR2"); // sampling off: the profile is written
       const metricsAfter = await scrape();
       const writer = metricsBefore && metricsAfter ? serverSideSummary(metricsBefore, metricsAfter) : undefined;
       // /proc cannot split the main thread from the GC threads; the event loop's lag (prom-client's
@@ -79,7 +117,9 @@ try {
       const lagText = lag ? `  loop lag p99 ${Math.max(0, Number(lag) * 1000 - LOOP_SAMPLING_MS).toFixed(1)} ms` : "";
       const audit = writer?.auditBatches ? `  audit: ${writer.auditBatchMean} events/batch, commit ${writer.auditCommitMeanMs} ms, ${Math.round((writer.auditBatches * writer.auditCommitMeanMs) / (10 * SECONDS))}% of the time committing` : "";
       const db = stats ? perRequest(stats, await databaseStats(databaseUrl), result["2xx"] + result.non2xx) : "";
-      console.log(`${op.padEnd(16)} ${String(Math.round(result["2xx"] / SECONDS)).padStart(6)}/s  p99 ${String(result.latency.p99).padStart(4)} ms  server ${String(cpu.serverCpuMicrosPerRequest).padStart(5)} µs  pg ${String(cpu.postgresCpuMicrosPerRequest).padStart(4)} µs  cores ${cpu.serverCores}  busy ${cpu.machineBusyPercent}%  non2xx ${result.non2xx}${lagText}${audit}${db}`);
+      const line = `${op.padEnd(16)} ${String(Math.round(result["2xx"] / SECONDS)).padStart(6)}/s  p99 ${String(result.latency.p99).padStart(4)} ms  server ${String(cpu.serverCpuMicrosPerRequest).padStart(5)} µs  pg ${String(cpu.postgresCpuMicrosPerRequest).padStart(4)} µs  cores ${cpu.serverCores}  busy ${cpu.machineBusyPercent}%  non2xx ${result.non2xx}${lagText}${audit}${db}`;
+      console.log(line);
+      if (HEAP_PROFILE) await printHeapProfile(result["2xx"] + result.non2xx);
     }
   }
 } finally {
