@@ -32,9 +32,9 @@ const DICTIONARIES = new Map([
   [1, DICTIONARY_V1],
   [2, DICTIONARY_V1],
 ]);
-const ELIDES_EVENT_ID = new Set([2]);
+const EVENT_ID_ELIDED = 2;
 /** The tag new rows are written with (format 1 when a text does not name the row's eventID). */
-export const RECORD_FORMAT = 2;
+export const RECORD_FORMAT = EVENT_ID_ELIDED;
 const MARKER = "\u0001";
 const EVENT_ID_KEY = '"eventID":"';
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -76,23 +76,22 @@ const scratch = Buffer.allocUnsafe(64 * 1024);
  * lowercase UUID) and a text that holds `"eventID":"<eventId>"`, format 2 (the value elided); else format 1.
  */
 export function encodeRecord(text, eventId) {
-  const at = eventId !== undefined && CANONICAL_UUID.test(eventId) ? text.indexOf(EVENT_ID_KEY + eventId + '"') : -1;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that could overflow the scratch gets its own buffer (format 1).
+  const fits = text.length * 3 <= scratch.length;
+  const at = fits && eventId !== undefined && CANONICAL_UUID.test(eventId) && text.indexOf(MARKER) < 0 ? text.indexOf(EVENT_ID_KEY + eventId + '"') : -1;
   let input;
-  if (at >= 0 && text.indexOf(MARKER) < 0 && text.length * 3 <= scratch.length) {
+  if (at >= 0) {
     // Written in three parts into the scratch: no copy of the text with the marker in it.
     const cut = at + EVENT_ID_KEY.length;
     let n = scratch.write(text.slice(0, cut), 0, "utf8");
     n += scratch.write(MARKER, n, "latin1");
     n += scratch.write(text.slice(cut + eventId.length), n, "utf8");
     input = scratch.subarray(0, n);
-    const out = deflate(input, 1);
-    out[0] = 2;
-    return out;
+  } else {
+    input = fits ? scratch.subarray(0, scratch.write(text, "utf8")) : Buffer.from(text, "utf8");
   }
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that could overflow the scratch gets its own buffer.
-  input = text.length * 3 <= scratch.length ? scratch.subarray(0, scratch.write(text, "utf8")) : Buffer.from(text, "utf8");
   const out = deflate(input, 1);
-  out[0] = 1;
+  out[0] = at >= 0 ? EVENT_ID_ELIDED : 1;
   return out;
 }
 
@@ -110,7 +109,7 @@ export function decodeRecord(row) {
   const inflate = inflaterFor(format);
   if (!inflate) throw new Error(`audit record format ${format} is unknown to this version`);
   const text = inflate(body.subarray(1)).toString("utf8");
-  if (!ELIDES_EVENT_ID.has(format)) return text;
+  if (format !== EVENT_ID_ELIDED) return text;
   const eventId = row.eventId;
   if (typeof eventId !== "string" || !CANONICAL_UUID.test(eventId)) throw new Error("an audit record of format 2 is read with its row's eventId");
   const at = text.indexOf(MARKER);
