@@ -59,6 +59,7 @@ const NO_KEY = "";
 /** IPv4 as is; IPv6 by its /64 (one host usually holds a whole /64, so single addresses would not bound anything). */
 export function sourceOf(ip: string | undefined): string {
   if (!ip) return "unknown";
+  if (!ip.includes(":")) return ip; // IPv4, the common case: no regular expression per request
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1]!;
   if (!isIPv6(ip)) return ip;
