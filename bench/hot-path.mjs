@@ -117,8 +117,7 @@ try {
       const lagText = lag ? `  loop lag p99 ${Math.max(0, Number(lag) * 1000 - LOOP_SAMPLING_MS).toFixed(1)} ms` : "";
       const audit = writer?.auditBatches ? `  audit: ${writer.auditBatchMean} events/batch, commit ${writer.auditCommitMeanMs} ms, ${Math.round((writer.auditBatches * writer.auditCommitMeanMs) / (10 * SECONDS))}% of the time committing` : "";
       const db = stats ? perRequest(stats, await databaseStats(databaseUrl), result["2xx"] + result.non2xx) : "";
-      const line = `${op.padEnd(16)} ${String(Math.round(result["2xx"] / SECONDS)).padStart(6)}/s  p99 ${String(result.latency.p99).padStart(4)} ms  server ${String(cpu.serverCpuMicrosPerRequest).padStart(5)} µs  pg ${String(cpu.postgresCpuMicrosPerRequest).padStart(4)} µs  cores ${cpu.serverCores}  busy ${cpu.machineBusyPercent}%  non2xx ${result.non2xx}${lagText}${audit}${db}`;
-      console.log(line);
+      console.log(`${op.padEnd(16)} ${String(Math.round(result["2xx"] / SECONDS)).padStart(6)}/s  p99 ${String(result.latency.p99).padStart(4)} ms  server ${String(cpu.serverCpuMicrosPerRequest).padStart(5)} µs  pg ${String(cpu.postgresCpuMicrosPerRequest).padStart(4)} µs  cores ${cpu.serverCores}  busy ${cpu.machineBusyPercent}%  non2xx ${result.non2xx}${lagText}${audit}${db}`);
       if (HEAP_PROFILE) await printHeapProfile(result["2xx"] + result.non2xx);
     }
   }

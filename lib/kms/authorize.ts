@@ -207,6 +207,7 @@ export async function keyRequestContext(
  */
 class LazyRequestContext implements RequestContext {
   #values: ConditionValues | undefined;
+  readonly #fill: (values: Record<string, string[] | undefined>) => void;
   readonly encryptionContext?: Readonly<Record<string, string>>;
   constructor(
     readonly principalArn: string,
@@ -214,15 +215,16 @@ class LazyRequestContext implements RequestContext {
     readonly action: string,
     readonly resource: string,
     encryptionContext: Readonly<Record<string, string>> | undefined,
-    private readonly fill: (values: Record<string, string[] | undefined>) => void,
+    fill: (values: Record<string, string[] | undefined>) => void,
   ) {
+    this.#fill = fill;
     if (encryptionContext) this.encryptionContext = encryptionContext;
   }
 
   get values(): ConditionValues {
     if (this.#values === undefined) {
       const built: Record<string, string[] | undefined> = {};
-      this.fill(built);
+      this.#fill(built);
       this.#values = built as ConditionValues;
     }
     return this.#values;
